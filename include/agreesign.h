@@ -1,0 +1,499 @@
+/*
+ * agreesign: sign and verify publication agreements with Ed25519.
+ *
+ * One public header. Every public symbol starts with ags_ / AGS_.
+ *
+ * Conventions
+ * - Functions that can fail return enum ags_err (AGS_OK == 0) and, when
+ *   the caller passes a non-NULL struct ags_error *, describe the failure
+ *   there: the file or field, the line and column where known, and the
+ *   problem. The first error recorded wins.
+ * - Outputs come first among the arguments that are not inputs' sizes;
+ *   variable data travels as (pointer, length).
+ * - Ownership: a function that hands out memory says so, and says how to
+ *   release it. Secret material lives only in sodium_malloc'd memory.
+ * - Thread safety: the library holds no mutable global state. Separate
+ *   objects may be used from separate threads. The caller must call
+ *   sodium_init() once (ags_init() does it) before any other function.
+ * - The library never prints and never exits.
+ */
+#ifndef AGREESIGN_H
+#define AGREESIGN_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AGS_VERSION "1.0.0"
+
+/* Format names. Each is written into the files it names and refused by
+ * readers when it differs. See spec/agreesign-v1.md. */
+#define AGS_FORMAT_ENVELOPE "agreesign-envelope/v1"
+#define AGS_FORMAT_CANON "text/v1"
+#define AGS_FORMAT_PUBKEY "agreesign public key v1"
+#define AGS_FORMAT_SECKEY "agreesign secret key v1"
+#define AGS_FORMAT_TRUST "agreesign trust v1"
+
+/* The domain-separation prefix of every signed message: these ASCII bytes
+ * followed by one NUL byte (AGS_SIG_PREFIX_LEN counts the NUL). */
+#define AGS_SIG_PREFIX "agreesign/v1 statement"
+#define AGS_SIG_PREFIX_LEN 23
+
+/* The Unicode version whose assigned code points text/v1 accepts. */
+#define AGS_UNICODE_VERSION "15.0.0"
+
+/* Size limits: every input is bounded. */
+#define AGS_TEXT_MAX (16u * 1024u * 1024u)     /* agreement file */
+#define AGS_ENVELOPE_MAX (1024u * 1024u)       /* envelope file */
+#define AGS_KEYFILE_MAX (16u * 1024u)          /* .pub and .key files */
+#define AGS_TRUST_MAX (16u * 1024u * 1024u)    /* trust file */
+#define AGS_PASSPHRASE_MAX 1024u               /* passphrase bytes */
+#define AGS_FIELD_MAX 1024u                    /* any metadata or signer string, bytes */
+#define AGS_SIGNATURES_MAX 64u                 /* signatures in one envelope */
+
+#define AGS_PUBLICKEY_BYTES 32u
+#define AGS_SEED_BYTES 32u
+#define AGS_SIGNATURE_BYTES 64u
+#define AGS_DIGEST_BYTES 64u
+#define AGS_KEYID_BYTES 16u
+#define AGS_KEYID_HEX (2u * AGS_KEYID_BYTES)
+
+enum ags_err {
+	AGS_OK = 0,
+	AGS_ERR_IO,         /* a file could not be read or written */
+	AGS_ERR_NOMEM,      /* out of memory */
+	AGS_ERR_TOO_LARGE,  /* an input exceeds its size limit */
+	AGS_ERR_TEXT,       /* agreement text refused by text/v1 */
+	AGS_ERR_JSON,       /* not well-formed or not strict JSON */
+	AGS_ERR_FORMAT,     /* well-formed but not the expected format */
+	AGS_ERR_CRYPTO,     /* a cryptographic primitive failed */
+	AGS_ERR_PASSPHRASE, /* wrong passphrase or tampered secret key */
+	AGS_ERR_EXISTS,     /* an output file exists and may not be replaced */
+	AGS_ERR_INVALID,    /* an argument is invalid */
+	AGS_ERR_KEY,        /* a key is unusable (e.g. halves do not match) */
+	AGS_ERR_MISMATCH,   /* envelope does not belong to this agreement */
+};
+
+struct ags_error {
+	enum ags_err code;
+	char source[512]; /* file or field the error is about; may be "" */
+	long line;        /* 1-based; 0 when not about a line */
+	long column;      /* 1-based, in code points; 0 when unknown */
+	char text[512];   /* the problem, lowercase, no final period */
+};
+
+/* Prepares libsodium. Call once per process; returns AGS_ERR_CRYPTO when
+ * libsodium cannot be initialised. */
+enum ags_err ags_init(void);
+
+/* A static string for an error code. */
+const char *ags_strerror(enum ags_err code);
+
+/* Clears an error struct to "no error". */
+void ags_error_clear(struct ags_error *err);
+
+/* ---------------------------------------------------------------------
+ * Files and times (src/fileio.c, src/field.c)
+ */
+
+/* Reads a regular file of at most max bytes into a malloc'd buffer with a
+ * NUL appended (not counted in *len). Refuses FIFOs, devices and
+ * directories. The caller free()s *out. */
+enum ags_err ags_file_read(char **out, size_t *len, const char *path,
+                           size_t max, struct ags_error *err);
+
+/* Writes data to path through a temporary file in the same directory
+ * (created O_EXCL|O_NOFOLLOW with mode), fsync, then either rename()
+ * (replace != 0) or link() (replace == 0: fails with AGS_ERR_EXISTS when
+ * path exists, even as a dangling symlink). Readers see the old file or
+ * the complete new one, never a partial one. */
+enum ags_err ags_file_write_atomic(const char *path, const void *data,
+                                   size_t len, unsigned mode, int replace,
+                                   struct ags_error *err);
+
+/* Parses "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC, no fraction, years
+ * 1970..9999) into seconds since the epoch. Returns 0, or -1 when s is
+ * not exactly that or names no real date. */
+int ags_time_parse(int64_t *out, const char *s);
+
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes). Returns 0, or
+ * -1 when t is outside years 1970..9999. */
+int ags_time_format(char out[21], int64_t t);
+
+/* ---------------------------------------------------------------------
+ * Canonical text, text/v1 (src/canon.c)
+ */
+
+/* Turns agreement bytes into their text/v1 canonical form.
+ * source names the input in error messages (may be NULL).
+ * On success *out is a malloc'd, NUL-terminated buffer of *out_len bytes
+ * (not counting the NUL); the caller frees it with free(). On failure
+ * *out is NULL and err names line and column of the offending input. */
+enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
+                            size_t in_len, const char *source,
+                            struct ags_error *err);
+
+/* True (1) when code point cp is assigned in Unicode AGS_UNICODE_VERSION
+ * (General_Category is not Cn), else 0. */
+int ags_unicode_assigned(uint32_t cp);
+
+/* ---------------------------------------------------------------------
+ * Metadata extraction (src/extract.c)
+ */
+
+struct ags_metadata {
+	char *title;                /* each field: malloc'd, or NULL = absent */
+	char *corresponding_author;
+	char *proceedings;
+	char *publisher;
+	char *license;              /* SPDX-style, e.g. "CC-BY-4.0" */
+	char *agreement_date;       /* as written in the agreement */
+};
+
+void ags_metadata_init(struct ags_metadata *md);
+/* Frees every field and sets it to NULL. */
+void ags_metadata_release(struct ags_metadata *md);
+
+/* Reads what the agreement says from its canonical text. A field that is
+ * not found stays NULL: nothing is guessed. Fields already set in md are
+ * freed and replaced. */
+enum ags_err ags_extract(struct ags_metadata *md, const char *canon,
+                         size_t canon_len, struct ags_error *err);
+
+/* Metadata as a JSON object holding only the fields that are set; a new
+ * reference the caller json_decref()s, or NULL when out of memory. */
+json_t *ags_metadata_to_json(const struct ags_metadata *md);
+
+/* ---------------------------------------------------------------------
+ * RFC 8785 JSON Canonicalization Scheme (src/jcs.c)
+ */
+
+/* Serializes v as RFC 8785 canonical JSON. On success *out is a malloc'd
+ * buffer of *out_len bytes, NUL-terminated; the caller free()s it.
+ * Refused (AGS_ERR_FORMAT): strings with U+0000 or invalid UTF-8,
+ * integers outside +-(2^53 - 1), non-finite reals. */
+enum ags_err ags_jcs_serialize(char **out, size_t *out_len, const json_t *v,
+                               struct ags_error *err);
+
+/* ---------------------------------------------------------------------
+ * Keys (src/key.c: generation and secret-key sealing; src/keyfile.c: the
+ * .pub and .key file formats)
+ */
+
+/* A public key with the identity its owner gave it. */
+struct ags_pubkey {
+	uint8_t pk[AGS_PUBLICKEY_BYTES];
+	char key_id[AGS_KEYID_HEX + 1]; /* derived: see ags_key_id() */
+	char *name;                     /* malloc'd; required in files */
+	char *email;                    /* malloc'd or NULL */
+	char *orcid;                    /* malloc'd or NULL */
+};
+
+/* A secret key. Only ever allocated by this library, in sodium_malloc'd
+ * memory; released with ags_seckey_free(), which wipes it. */
+struct ags_seckey {
+	uint8_t sk[64]; /* libsodium layout: seed || public key */
+	struct ags_pubkey pub;
+};
+
+/* Argon2id cost for sealing a secret key with a passphrase. */
+struct ags_kdf_params {
+	unsigned long long opslimit;
+	size_t memlimit; /* bytes */
+};
+
+/* Default cost: see spec/agreesign-v1.md, "Secret key file". */
+#define AGS_KDF_OPSLIMIT 3ULL
+#define AGS_KDF_MEMLIMIT (256u * 1024u * 1024u)
+/* Bounds a reader accepts, so a hostile key file cannot ask for more. */
+#define AGS_KDF_OPSLIMIT_MAX 64ULL
+#define AGS_KDF_MEMLIMIT_MAX (4ull * 1024u * 1024u * 1024u)
+
+/* Asks for a passphrase: writes at most cap bytes into buf (sodium_malloc'd
+ * by the library, wiped by it) and their count into *len. Returns 0, or
+ * -1 when no passphrase can be had (the load then fails). */
+typedef int (*ags_passphrase_fn)(char *buf, size_t cap, size_t *len,
+                                 void *ctx);
+
+/* Writes the key id of pk: lowercase hex of the first AGS_KEYID_BYTES
+ * bytes of SHA-512(pk). */
+void ags_key_id(char out[AGS_KEYID_HEX + 1],
+                const uint8_t pk[AGS_PUBLICKEY_BYTES]);
+
+void ags_pubkey_init(struct ags_pubkey *pub);
+/* Frees the identity strings; the struct itself is the caller's. */
+void ags_pubkey_release(struct ags_pubkey *pub);
+/* Copies src into dst (strings duplicated); dst is released first. */
+enum ags_err ags_pubkey_copy(struct ags_pubkey *dst,
+                             const struct ags_pubkey *src);
+
+/* Sets the identity of a key (email, orcid may be NULL); each value is
+ * validated and copied. */
+enum ags_err ags_pubkey_set_identity(struct ags_pubkey *pub, const char *name,
+                                     const char *email, const char *orcid,
+                                     struct ags_error *err);
+
+/* Generates a new key pair. *out is the library's; ags_seckey_free() it. */
+enum ags_err ags_seckey_generate(struct ags_seckey **out,
+                                 struct ags_error *err);
+/* Wipes and frees (NULL is fine). */
+void ags_seckey_free(struct ags_seckey *sk);
+
+/* The .pub file text of pub: malloc'd, the caller free()s *out. */
+enum ags_err ags_pubkey_format(char **out, size_t *out_len,
+                               const struct ags_pubkey *pub,
+                               struct ags_error *err);
+/* Parses .pub text (exactly as written by ags_pubkey_format). */
+enum ags_err ags_pubkey_parse(struct ags_pubkey *out, const char *buf,
+                              size_t len, const char *source,
+                              struct ags_error *err);
+enum ags_err ags_pubkey_load(struct ags_pubkey *out, const char *path,
+                             struct ags_error *err);
+
+/* The .key file text of sk: sealed with passphrase (pass_len bytes) under
+ * kdf when passphrase is non-NULL, in the clear when it is NULL. *out is
+ * sodium_malloc'd (it may hold the secret): release it with sodium_free().
+ */
+enum ags_err ags_seckey_format(char **out, size_t *out_len,
+                               const struct ags_seckey *sk,
+                               const char *passphrase, size_t pass_len,
+                               const struct ags_kdf_params *kdf,
+                               struct ags_error *err);
+/* Parses .key text. When the key is sealed, ask is called once for the
+ * passphrase (ask may be NULL: then a sealed key fails). A wrong
+ * passphrase and a tampered file both give AGS_ERR_PASSPHRASE; a key
+ * whose public half does not match its secret half gives AGS_ERR_KEY. */
+enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
+                              size_t len, const char *source,
+                              ags_passphrase_fn ask, void *ctx,
+                              struct ags_error *err);
+/* Reads a .key file into sodium_malloc'd memory and parses it. When the
+ * file is readable by group or others, *loose_mode is set to 1 (the
+ * caller may warn); else 0. loose_mode may be NULL. */
+enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
+                             ags_passphrase_fn ask, void *ctx,
+                             int *loose_mode, struct ags_error *err);
+
+/* Writes BASE.pub and BASE.key. The .key file is created with mode 0600
+ * and never replaces an existing file unless force is set; neither file
+ * is written when either exists and force is not set. */
+enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
+                               const char *passphrase, size_t pass_len,
+                               const struct ags_kdf_params *kdf, int force,
+                               struct ags_error *err);
+
+/* ---------------------------------------------------------------------
+ * Statements and envelopes (src/statement.c, src/envelope.c)
+ */
+
+/* Roles a signer can sign in. */
+enum ags_role {
+	AGS_ROLE_AUTHOR = 1,
+	AGS_ROLE_COAUTHOR = 2,
+	AGS_ROLE_PUBLISHER = 4,
+};
+#define AGS_ROLE_ALL (AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR | AGS_ROLE_PUBLISHER)
+
+/* "author", "co-author", "publisher"; NULL for anything else. */
+const char *ags_role_name(enum ags_role role);
+/* 0 and the role in *out, or -1 when name is not a role. */
+int ags_role_parse(enum ags_role *out, const char *name);
+
+/* The part of the statement that every signature of an envelope shares:
+ * what was signed. */
+struct ags_agreement {
+	uint8_t text_sha512[AGS_DIGEST_BYTES]; /* of the canonical text */
+	uint64_t text_length;                  /* bytes of canonical text */
+	struct ags_metadata md;
+};
+
+/* Who signed, in which role, when (as claimed by the signer). */
+struct ags_signer {
+	char *name;  /* malloc'd, required */
+	char *email; /* malloc'd or NULL */
+	char *orcid; /* malloc'd or NULL */
+	enum ags_role role;
+	int64_t time; /* claimed signing time, seconds since the epoch */
+};
+
+/* A countersignature's reference to a signature it accepts. */
+struct ags_countersigned {
+	char key_id[AGS_KEYID_HEX + 1];
+	uint8_t signature_sha512[AGS_DIGEST_BYTES]; /* SHA-512 of the 64
+	                                               signature bytes */
+};
+
+struct ags_signature {
+	struct ags_signer signer;
+	struct ags_countersigned *covers; /* malloc'd; NULL unless this is a
+	                                     countersignature */
+	size_t ncovers;
+	int is_countersignature; /* covers is present (possibly empty) */
+	char key_id[AGS_KEYID_HEX + 1];
+	uint8_t public_key[AGS_PUBLICKEY_BYTES];
+	uint8_t signature[AGS_SIGNATURE_BYTES];
+};
+
+struct ags_envelope {
+	struct ags_agreement agreement;
+	struct ags_signature *sigs; /* malloc'd array of nsigs */
+	size_t nsigs;
+};
+
+void ags_envelope_init(struct ags_envelope *env);
+/* Frees everything the envelope holds; the struct is the caller's. */
+void ags_envelope_release(struct ags_envelope *env);
+
+/* Parses envelope JSON strictly (see spec): duplicate keys, unknown
+ * fields, wrong types, bad encodings, an unknown format and more than
+ * AGS_SIGNATURES_MAX signatures are refused, naming the field. */
+enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
+                                size_t len, const char *source,
+                                struct ags_error *err);
+enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
+                               struct ags_error *err);
+/* The envelope file text: JSON indented by two spaces, keys sorted, one
+ * final LF. malloc'd; the caller free()s *out. */
+enum ags_err ags_envelope_format(char **out, size_t *out_len,
+                                 const struct ags_envelope *env,
+                                 struct ags_error *err);
+
+/* The exact bytes signature number idx signs: AGS_SIG_PREFIX, a NUL byte,
+ * then JCS({"signer":…, "statement":…[, "countersigns":…]}). malloc'd;
+ * the caller free()s *out. */
+enum ags_err ags_signed_message(uint8_t **out, size_t *out_len,
+                                const struct ags_envelope *env, size_t idx,
+                                struct ags_error *err);
+
+/* The canonical text of an agreement file's bytes, its digest and length:
+ * fills env->agreement's digest and length (metadata untouched). */
+void ags_agreement_bind(struct ags_agreement *a, const char *canon,
+                        size_t canon_len);
+
+/* ---------------------------------------------------------------------
+ * Signing (src/sign.c)
+ */
+
+/* Appends to env a signature by sk over env->agreement with signer s (s
+ * is copied). When countersign is set, the new signature covers every
+ * signature already in env, in order. Refuses a second signature by the
+ * same key, an envelope that already holds a countersignature when
+ * countersign is not set, and a key whose halves do not match. */
+enum ags_err ags_sign_append(struct ags_envelope *env,
+                             const struct ags_seckey *sk,
+                             const struct ags_signer *s, int countersign,
+                             struct ags_error *err);
+
+void ags_signer_release(struct ags_signer *s);
+
+/* ---------------------------------------------------------------------
+ * Trust store (src/trust.c)
+ */
+
+struct ags_trust_entry {
+	char *identity; /* malloc'd */
+	uint8_t pk[AGS_PUBLICKEY_BYTES];
+	char key_id[AGS_KEYID_HEX + 1];
+	unsigned roles;        /* bit set of enum ags_role */
+	int64_t valid_after;   /* or INT64_MIN when unset */
+	int64_t valid_before;  /* or INT64_MAX when unset */
+	int revoked;           /* 1 when revoked */
+	int64_t revoked_time;  /* when revoked (claim of the publisher) */
+	char *revoked_reason;  /* malloc'd or NULL */
+	long line;             /* 1-based line in the trust file; 0 if none */
+};
+
+struct ags_trust {
+	struct ags_trust_entry *entries; /* malloc'd array */
+	size_t n;
+};
+
+void ags_trust_init(struct ags_trust *t);
+void ags_trust_release(struct ags_trust *t);
+enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
+                             const char *source, struct ags_error *err);
+enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
+                            struct ags_error *err);
+/* A trust store of one key, trusted for every role, from a .pub. */
+enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
+                                   const struct ags_pubkey *pub,
+                                   struct ags_error *err);
+/* The entry for public key pk, or NULL. */
+const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
+                                             const uint8_t *pk);
+
+/* ---------------------------------------------------------------------
+ * Verification (src/verify.c)
+ */
+
+enum ags_reason {
+	AGS_REASON_OK = 0,
+	AGS_REASON_TEXT_CHANGED,    /* digest or length differ */
+	AGS_REASON_UNTRUSTED_KEY,   /* key not in the trust store */
+	AGS_REASON_BAD_SIGNATURE,   /* Ed25519 verification failed */
+	AGS_REASON_REVOKED,         /* key revoked in the trust store */
+	AGS_REASON_WRONG_ROLE,      /* key not trusted for this role */
+	AGS_REASON_NOT_YET_VALID,   /* claimed time before valid-after */
+	AGS_REASON_EXPIRED,         /* claimed time at/after valid-before */
+	AGS_REASON_NAME_MISMATCH,   /* envelope name != trusted identity */
+	AGS_REASON_COUNTERSIGN,     /* countersignature covers other sigs */
+};
+
+/* A short stable word for scripts, e.g. "bad-signature". */
+const char *ags_reason_name(enum ags_reason r);
+
+struct ags_sig_report {
+	int valid;
+	enum ags_reason reason;
+	const struct ags_trust_entry *trusted; /* NULL when untrusted */
+	char detail[256]; /* the reason in words; "" when valid */
+};
+
+struct ags_policy {
+	unsigned require_roles;   /* each role here needs a valid signature */
+	const char **require_keys; /* key ids that need a valid signature */
+	size_t nrequire_keys;
+};
+
+struct ags_report {
+	int verified;       /* the policy's verdict */
+	int text_matches;   /* the agreement's digest and length match */
+	char policy_detail[256]; /* why the policy failed; "" when verified */
+	struct ags_sig_report *sigs; /* malloc'd, one per envelope signature */
+	size_t nsigs;
+};
+
+void ags_report_release(struct ags_report *r);
+
+/* Checks every signature of env against the canonical text and the trust
+ * store, then applies the policy: every signature valid, at least one
+ * valid author signature, plus what policy requires (policy may be
+ * NULL). Fills report (release it with ags_report_release). Returns
+ * AGS_OK whenever the check ran, whatever the verdict. */
+enum ags_err ags_verify(struct ags_report *report,
+                        const struct ags_envelope *env, const char *canon,
+                        size_t canon_len, const struct ags_trust *trust,
+                        const struct ags_policy *policy,
+                        struct ags_error *err);
+
+/* The report as JSON for scripts (see spec, "Verification output"): a new
+ * reference the caller json_decref()s, or NULL when out of memory. */
+json_t *ags_report_json(const struct ags_report *r,
+                        const struct ags_envelope *env);
+
+/* Verifies one raw Ed25519 signature (libsodium's rules: see spec).
+ * Returns 0 when valid, -1 otherwise. */
+int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
+                       const uint8_t *msg, size_t msg_len,
+                       const uint8_t pk[AGS_PUBLICKEY_BYTES])
+        __attribute__((warn_unused_result));
+
+#ifdef __cplusplus
+}
+#endif
+#endif

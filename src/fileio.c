@@ -1,0 +1,213 @@
+/* Bounded reads and atomic writes. Every file agreesign writes appears
+ * whole or not at all: a temporary file in the same directory is filled,
+ * synced and then renamed (or linked, when an existing file must not be
+ * replaced). */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static enum ags_err io_error(struct ags_error *err, const char *path,
+                             const char *what)
+{
+	return ags_error_set(err, AGS_ERR_IO, path, 0, 0, "%s: %s", what,
+	                     strerror(errno));
+}
+
+static enum ags_err check_regular(int fd, const char *path, size_t max,
+                                  size_t *size, struct ags_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return io_error(err, path, "cannot stat");
+	if (S_ISDIR(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "is a directory, not a file");
+	if (!S_ISREG(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "is not a regular file");
+	if ((uintmax_t)st.st_size > max)
+		return ags_error_set(err, AGS_ERR_TOO_LARGE, path, 0, 0,
+		                     "file is larger than %zu bytes", max);
+	*size = (size_t)st.st_size;
+	return AGS_OK;
+}
+
+/* Reads until end of file: the size from fstat is only a hint, since the
+ * file may grow or shrink while it is read. */
+static enum ags_err read_all(int fd, char **out, size_t *len, size_t hint,
+                             size_t max, const char *path,
+                             struct ags_error *err)
+{
+	size_t cap = hint + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t r;
+
+	if (!buf)
+		return ags_error_set(err, AGS_ERR_NOMEM, path, 0, 0,
+		                     "out of memory");
+	for (;;) {
+		if (n == cap) {
+			char *nb;
+			if (cap > max) {
+				free(buf);
+				return ags_error_set(err, AGS_ERR_TOO_LARGE,
+				                     path, 0, 0,
+				                     "file is larger than %zu bytes",
+				                     max);
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return ags_error_set(err, AGS_ERR_NOMEM, path,
+				                     0, 0, "out of memory");
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return io_error(err, path, "cannot read");
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max) {
+		free(buf);
+		return ags_error_set(err, AGS_ERR_TOO_LARGE, path, 0, 0,
+		                     "file is larger than %zu bytes", max);
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return AGS_OK;
+}
+
+enum ags_err ags_file_read(char **out, size_t *len, const char *path,
+                           size_t max, struct ags_error *err)
+{
+	size_t size = 0;
+	enum ags_err rc;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	/* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return io_error(err, path, "cannot open");
+	rc = check_regular(fd, path, max, &size, err);
+	if (rc == AGS_OK)
+		rc = read_all(fd, out, len, size, max, path, err);
+	close(fd);
+	return rc;
+}
+
+static int write_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Creates "<dir>/.<name>.XXXXXX.tmp" exclusively; returns its fd. */
+static int temp_create(char *tmp, size_t cap, const char *path, unsigned mode)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *name = slash ? slash + 1 : path;
+	int tries, fd;
+
+	for (tries = 0; tries < 100; tries++) {
+		int n = snprintf(tmp, cap, "%.*s.%s.%08x.tmp", (int)dirlen,
+		                 path, name, (unsigned)randombytes_random());
+		if (n < 0 || (size_t)n >= cap) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		          (mode_t)mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+static void sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+static enum ags_err publish(const char *tmp, const char *path, int replace,
+                            struct ags_error *err)
+{
+	if (replace) {
+		if (rename(tmp, path) != 0)
+			return io_error(err, path, "cannot replace");
+		return AGS_OK;
+	}
+	/* link() never follows or replaces an existing name: the O_EXCL of
+	 * file publication. */
+	if (link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			return ags_error_set(err, AGS_ERR_EXISTS, path, 0, 0,
+			                     "file exists (use --force to replace it)");
+		return io_error(err, path, "cannot create");
+	}
+	unlink(tmp);
+	return AGS_OK;
+}
+
+enum ags_err ags_file_write_atomic(const char *path, const void *data,
+                                   size_t len, unsigned mode, int replace,
+                                   struct ags_error *err)
+{
+	char tmp[4096];
+	enum ags_err rc = AGS_OK;
+	int fd = temp_create(tmp, sizeof(tmp), path, mode);
+
+	if (fd < 0)
+		return io_error(err, path, "cannot create a temporary file beside");
+	if (write_full(fd, data, len) != 0 || fsync(fd) != 0)
+		rc = io_error(err, path, "cannot write");
+	if (close(fd) != 0 && rc == AGS_OK)
+		rc = io_error(err, path, "cannot write");
+	if (rc == AGS_OK)
+		rc = publish(tmp, path, replace, err);
+	if (rc != AGS_OK)
+		unlink(tmp);
+	else
+		sync_dir(path);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/* Declarations shared between library modules; not part of the API. */
+#ifndef AGS_INTERNAL_H
+#define AGS_INTERNAL_H
+
+#include "agreesign.h"
+
+#include <stdarg.h>
+
+#define AGS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Records an error in err (when err is non-NULL and holds no error yet:
+ * the first error wins) and returns code, so that callers can write
+ * `return ags_error_set(err, AGS_ERR_IO, path, 0, 0, "...")`. */
+enum ags_err ags_error_set(struct ags_error *err, enum ags_err code,
+                           const char *source, long line, long column,
+                           const char *fmt, ...) AGS_PRINTF(6, 7);
+
+/* Duplicates n bytes into a malloc'd NUL-terminated string, or NULL. */
+char *ags_strndup(const char *s, size_t n);
+
+/* --- encode.c: hex and base64 (RFC 4648, standard alphabet, padded) --- */
+
+/* Writes 2*n lowercase hex digits and a NUL into out (2*n+1 bytes). */
+void ags_hex_encode(char *out, const uint8_t *in, size_t n);
+
+/* Decodes exactly 2*n lowercase hex digits (slen must be 2*n) into out.
+ * Returns 0, or -1 on any other input (uppercase is refused: one
+ * spelling per value). */
+int ags_hex_decode_exact(uint8_t *out, size_t n, const char *s, size_t slen);
+
+/* Base64 of in as a malloc'd NUL-terminated string, or NULL. */
+char *ags_b64_encode(const uint8_t *in, size_t n);
+
+/* Decodes base64 text s (slen bytes) that must encode exactly `want`
+ * bytes, in its one canonical spelling (padding present, unused bits
+ * zero, no white space). Returns 0 on success, -1 otherwise. */
+int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s,
+                         size_t slen);
+
+/* --- field.c: validation of the text fields of keys and envelopes --- */
+
+/* NULL when s (len bytes) is an acceptable one-line text value: valid
+ * UTF-8, 1..AGS_FIELD_MAX bytes, no control characters, no leading or
+ * trailing white space; otherwise a static message saying why. */
+const char *ags_field_check(const char *s, size_t len);
+
+/* NULL when s is an ORCID iD (dddd-dddd-dddd-dddX with a valid ISO 7064
+ * 11,2 check character), else a static message. */
+const char *ags_orcid_check(const char *s);
+
+/* NULL when s looks like an e-mail address (one '@', non-empty parts,
+ * no white space, at most 254 bytes), else a static message. */
+const char *ags_email_check(const char *s);
+
+/* --- statement.c: the JSON of statements and signer blocks --- */
+
+/* JSON of the shared statement, a signer block, a countersignature list,
+ * and one envelope entry: new references, or NULL when out of memory. */
+json_t *ags_statement_json(const struct ags_agreement *a);
+json_t *ags_signer_json(const struct ags_signer *s);
+json_t *ags_covers_json(const struct ags_countersigned *c, size_t n);
+
+/* Parses those objects strictly; field names the JSON path in errors. */
+enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
+                                     const char *source,
+                                     struct ags_error *err);
+enum ags_err ags_signer_from_json(struct ags_signer *s, json_t *j,
+                                  const char *source, const char *path,
+                                  struct ags_error *err);
+enum ags_err ags_covers_from_json(struct ags_signature *sig, json_t *j,
+                                  const char *source, const char *path,
+                                  struct ags_error *err);
+
+/* Refuses (naming path) an object that holds a key not in allowed (a
+ * NULL-terminated list) or lacks one of the first nrequired keys. */
+enum ags_err ags_json_fields(json_t *obj, const char *const *allowed,
+                             size_t nrequired, const char *source,
+                             const char *path, struct ags_error *err);
+
+/* Copies a signer (strings duplicated) into dst. */
+enum ags_err ags_signer_copy(struct ags_signer *dst,
+                             const struct ags_signer *src);
+
+#endif

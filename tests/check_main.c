@@ -1,0 +1,32 @@
+/* The one Check runner: every tests/check_<module>.c contributes a
+ * <module>_suite(); the Makefile lists them in suites.h. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agreesign.h"
+
+#define SUITE(name) Suite *name##_suite(void);
+#include "suites.h"
+#undef SUITE
+
+int main(int argc, char **argv)
+{
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	if (ags_init() != AGS_OK) {
+		fprintf(stderr, "check: libsodium failed to initialise\n");
+		return 2;
+	}
+#define SUITE(name)                                                            \
+	if (argc < 2 || strcmp(argv[1], #name) == 0)                           \
+		srunner_add_suite(sr, name##_suite());
+#include "suites.h"
+#undef SUITE
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,18 @@
+/* Helpers shared by the Check suites. */
+#ifndef AGS_TEST_UTIL_H
+#define AGS_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Path of ../shared (AGS_SHARED, default "../../shared" from tests/),
+ * or NULL when the folder is not there: tests that need it skip. */
+const char *tu_shared_dir(void);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* Decodes lowercase or uppercase hex into a malloc'd buffer; NULL on error. */
+uint8_t *tu_unhex(const char *hex, size_t *len);
+
+#endif
