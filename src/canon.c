@@ -1,0 +1,451 @@
+/* The canonical agreement text, text/v1 (spec/canon-notes.md).
+ *
+ * What gets signed is the canonical form, so two files that a reader sees
+ * as the same agreement (other line ends, a BOM, NFD accents, trailing
+ * blanks, extra blank lines) sign alike, while every visible change to
+ * words, punctuation or line breaks changes the result. Anything that
+ * could hide text (invalid UTF-8, control characters, code points that
+ * Unicode 15.0.0 does not assign) is refused instead of repaired.
+ *
+ * Three steps, each linear: scan (validate, report line and column in the
+ * original input, turn CRLF and CR into LF), NFC (skipped for ASCII text,
+ * which NFC never changes, and applied only around non-ASCII runs
+ * otherwise), and tidy (line ends, blank lines, final LF) in place.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* The validating pass: reads in[], writes LF-only text to out[]. */
+struct scan {
+	const uint8_t *in;
+	size_t n, i; /* input length, read position */
+	char *out;
+	size_t o;  /* write position */
+	long line; /* 1-based line of in[i] in the original input */
+	long col;  /* code points before in[i] on its line */
+	int ascii; /* no byte >= 0x80 seen so far */
+	const char *source;
+	struct ags_error *err;
+};
+
+/* Why a byte sequence is not UTF-8 (RFC 3629). */
+enum utf8_bad {
+	UTF8_OK,
+	UTF8_STRAY,     /* continuation byte without a lead byte */
+	UTF8_OVERLONG,  /* a shorter sequence exists for this code point */
+	UTF8_SURROGATE, /* U+D800..U+DFFF */
+	UTF8_TOO_BIG,   /* above U+10FFFF */
+	UTF8_TRUNCATED, /* lead byte without enough continuation bytes */
+	UTF8_BYTE,      /* 0xF8..0xFF never occur */
+};
+
+/* UTF8_BYTE is reported with the byte itself (scan_multibyte). */
+static const char *const utf8_why[] = {
+        [UTF8_OK] = "",
+        [UTF8_STRAY] = "unexpected continuation byte",
+        [UTF8_OVERLONG] = "overlong encoding",
+        [UTF8_SURROGATE] = "surrogate code point",
+        [UTF8_TOO_BIG] = "code point above U+10FFFF",
+        [UTF8_TRUNCATED] = "truncated sequence",
+        [UTF8_BYTE] = "byte that never occurs in UTF-8",
+};
+
+static enum ags_err scan_fail(const struct scan *s, const char *fmt, ...)
+        AGS_PRINTF(2, 3);
+
+/* Refuses the text at the current position (line, column of in[i]). */
+static enum ags_err scan_fail(const struct scan *s, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ags_error_set(s->err, AGS_ERR_TEXT, s->source, s->line,
+	                     s->col + 1, "%s", msg);
+}
+
+/* General_Category Cc, minus the three line-structure characters. */
+static int is_control(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp != '\t' && cp != '\n' && cp != '\r';
+	return cp >= 0x7F && cp <= 0x9F;
+}
+
+/* Sequence length and payload bits of lead byte b, or why b cannot lead. */
+static enum utf8_bad utf8_lead(uint8_t b, size_t *need, uint32_t *cp)
+{
+	if (b < 0xC0)
+		return UTF8_STRAY;
+	if (b < 0xC2)
+		return UTF8_OVERLONG; /* C0, C1 only encode U+0000..U+007F */
+	if (b >= 0xF8)
+		return UTF8_BYTE;
+	if (b >= 0xF5)
+		return UTF8_TOO_BIG;
+	*need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+	*cp = b & (0x7Fu >> *need);
+	return UTF8_OK;
+}
+
+/* The second byte alone decides overlong, surrogate and too-big forms
+ * (RFC 3629 section 4), so they are reported even when the rest is cut. */
+static enum utf8_bad utf8_second(uint8_t lead, uint8_t b)
+{
+	if ((lead == 0xE0 && b < 0xA0) || (lead == 0xF0 && b < 0x90))
+		return UTF8_OVERLONG;
+	if (lead == 0xED && b > 0x9F)
+		return UTF8_SURROGATE;
+	if (lead == 0xF4 && b > 0x8F)
+		return UTF8_TOO_BIG;
+	return UTF8_OK;
+}
+
+/* Decodes one multi-byte sequence at p (n > 0 bytes left). */
+static enum utf8_bad utf8_decode(const uint8_t *p, size_t n, uint32_t *cp,
+                                 size_t *len)
+{
+	enum utf8_bad bad = utf8_lead(p[0], len, cp);
+	size_t k;
+
+	if (bad != UTF8_OK)
+		return bad;
+	if (n < 2 || (p[1] & 0xC0) != 0x80)
+		return UTF8_TRUNCATED;
+	bad = utf8_second(p[0], p[1]);
+	if (bad != UTF8_OK)
+		return bad;
+	for (k = 1; k < *len; k++) {
+		if (k >= n || (p[k] & 0xC0) != 0x80)
+			return UTF8_TRUNCATED;
+		*cp = (*cp << 6) | (p[k] & 0x3Fu);
+	}
+	return UTF8_OK;
+}
+
+/* Refuses decoded code points that text/v1 does not accept. */
+static enum ags_err check_cp(const struct scan *s, uint32_t cp)
+{
+	if (is_control(cp))
+		return scan_fail(s, "control character U+%04X is not allowed",
+		                 (unsigned)cp);
+	/* A second BOM would survive as text but be stripped when the
+	 * canonical text is canonicalized again: refuse it, keep idempotency.
+	 */
+	if (cp == 0xFEFF)
+		return scan_fail(s, "byte order mark U+FEFF is only allowed at "
+		                    "the start of the text");
+	if (!ags_unicode_assigned(cp))
+		return scan_fail(s,
+		                 "code point U+%04X is not assigned in Unicode "
+		                 "%s",
+		                 (unsigned)cp, AGS_UNICODE_VERSION);
+	return AGS_OK;
+}
+
+static enum ags_err scan_multibyte(struct scan *s)
+{
+	uint32_t cp = 0;
+	size_t len = 0;
+	enum utf8_bad bad;
+	enum ags_err rc;
+
+	bad = utf8_decode(s->in + s->i, s->n - s->i, &cp, &len);
+	if (bad == UTF8_BYTE)
+		return scan_fail(s, "invalid UTF-8: byte 0x%02X never occurs",
+		                 (unsigned)s->in[s->i]);
+	if (bad != UTF8_OK)
+		return scan_fail(s, "invalid UTF-8: %s", utf8_why[bad]);
+	rc = check_cp(s, cp);
+	if (rc != AGS_OK)
+		return rc;
+	memcpy(s->out + s->o, s->in + s->i, len);
+	s->o += len;
+	s->i += len;
+	s->col++;
+	s->ascii = 0;
+	return AGS_OK;
+}
+
+/* One character or line end; lines are counted as the reader sees them. */
+static enum ags_err scan_one(struct scan *s)
+{
+	uint8_t b = s->in[s->i];
+
+	if (b >= 0x80)
+		return scan_multibyte(s);
+	if (b == '\n' || b == '\r') {
+		s->i++;
+		if (b == '\r' && s->i < s->n && s->in[s->i] == '\n')
+			s->i++;
+		s->out[s->o++] = '\n';
+		s->line++;
+		s->col = 0;
+		return AGS_OK;
+	}
+	if (is_control(b))
+		return scan_fail(s, "control character U+%04X is not allowed",
+		                 (unsigned)b);
+	s->out[s->o++] = (char)b;
+	s->i++;
+	s->col++;
+	return AGS_OK;
+}
+
+/* Steps 3 and 4: validates in[0..n) and writes it with LF line ends to
+ * out (room for n bytes); *out_len gets the length, *ascii whether NFC
+ * can be skipped. */
+static enum ags_err scan_input(char *out, size_t *out_len, int *ascii,
+                               const uint8_t *in, size_t n, const char *source,
+                               struct ags_error *err)
+{
+	struct scan s = {.in = in,
+	                 .n = n,
+	                 .out = out,
+	                 .line = 1,
+	                 .ascii = 1,
+	                 .source = source,
+	                 .err = err};
+	enum ags_err rc = AGS_OK;
+
+	while (rc == AGS_OK && s.i < s.n)
+		rc = scan_one(&s);
+	*out_len = s.o;
+	*ascii = s.ascii;
+	return rc;
+}
+
+/* Step 5, NFC. Running utf8proc over a whole agreement costs about 30 ns
+ * a byte, twenty times the rest of text/v1, so only the parts that can
+ * change go through it. The boundary before an ASCII character is an NFC
+ * boundary: ASCII characters are starters (combining class 0), have no
+ * decomposition, and are never the second part of a composition, so
+ * nothing composes with or reorders across them (the tests check this
+ * premise against utf8proc). Each run of non-ASCII characters, with the
+ * ASCII character before it (it may take an accent), is normalized alone
+ * with the options utf8proc_map would use; the rest is copied. The result
+ * equals utf8proc_map over the whole text (also tested). */
+#define NFC_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
+
+struct nfc {
+	const char *in;
+	size_t len;
+	char *out; /* NFC text, room for 2 more bytes */
+	size_t o, cap;
+	utf8proc_int32_t *cps; /* one chunk's code points, reused */
+	size_t ncps;           /* capacity of cps, minus a spare slot */
+};
+
+/* A capacity of at least need, doubling from cap (64 at first). */
+static size_t new_cap(size_t cap, size_t need)
+{
+	size_t n = cap ? cap : 64;
+
+	while (n < need)
+		n *= 2;
+	return n;
+}
+
+static int nfc_put(struct nfc *z, const void *bytes, size_t n)
+{
+	if (z->o + n + 2 > z->cap) {
+		size_t cap = new_cap(z->cap, z->o + n + 2);
+		char *p = realloc(z->out, cap);
+
+		if (!p)
+			return -1;
+		z->out = p;
+		z->cap = cap;
+	}
+	memcpy(z->out + z->o, bytes, n);
+	z->o += n;
+	return 0;
+}
+
+/* Decomposes in[from..to) into z->cps, growing it when too small.
+ * Returns the number of code points or a utf8proc error. */
+static utf8proc_ssize_t nfc_decompose(struct nfc *z, size_t from, size_t to)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)z->in + from;
+	utf8proc_int32_t *p;
+	utf8proc_ssize_t n;
+	size_t cap;
+
+	for (;;) {
+		n = utf8proc_decompose(s, (utf8proc_ssize_t)(to - from), z->cps,
+		                       (utf8proc_ssize_t)z->ncps, NFC_OPTIONS);
+		if (n < 0 || (size_t)n <= z->ncps)
+			return n;
+		/* reencode needs a spare byte after 4 bytes per code point */
+		cap = new_cap(z->ncps, (size_t)n + 1);
+		p = realloc(z->cps, cap * sizeof(*p));
+		if (!p)
+			return UTF8PROC_ERROR_NOMEM;
+		z->cps = p;
+		z->ncps = cap - 1;
+	}
+}
+
+/* Appends NFC(in[from..to)) to z->out. */
+static utf8proc_ssize_t nfc_chunk(struct nfc *z, size_t from, size_t to)
+{
+	utf8proc_ssize_t n = nfc_decompose(z, from, to);
+
+	if (n >= 0)
+		n = utf8proc_reencode(z->cps, n, NFC_OPTIONS);
+	if (n >= 0 && nfc_put(z, z->cps, (size_t)n) < 0)
+		n = UTF8PROC_ERROR_NOMEM;
+	return n;
+}
+
+static size_t skip_ascii(const char *s, size_t i, size_t len, int ascii)
+{
+	while (i < len && ((unsigned char)s[i] < 0x80) == ascii)
+		i++;
+	return i;
+}
+
+static utf8proc_ssize_t nfc_run(struct nfc *z)
+{
+	size_t i = 0, j, from;
+	utf8proc_ssize_t rc;
+
+	while (i < z->len) {
+		j = skip_ascii(z->in, i, z->len, 1);
+		if (j == z->len)
+			return nfc_put(z, z->in + i, j - i) < 0
+			               ? UTF8PROC_ERROR_NOMEM
+			               : 0;
+		from = j > i ? j - 1 : j; /* the ASCII char before the run */
+		if (nfc_put(z, z->in + i, from - i) < 0)
+			return UTF8PROC_ERROR_NOMEM;
+		i = skip_ascii(z->in, j, z->len, 0);
+		rc = nfc_chunk(z, from, i);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static enum ags_err nfc_fail(utf8proc_ssize_t rc, const char *source,
+                             struct ags_error *err)
+{
+	if (rc == UTF8PROC_ERROR_NOMEM)
+		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+		                     "out of memory normalizing to NFC");
+	/* Cannot happen on scanned input; refuse, never sign garbage. */
+	return ags_error_set(err, AGS_ERR_TEXT, source, 0, 0,
+	                     "NFC normalization failed: %s",
+	                     utf8proc_errmsg(rc));
+}
+
+/* Replaces *buf (len bytes) by its NFC form, with room for 2 more bytes. */
+static enum ags_err nfc(char **buf, size_t *len, const char *source,
+                        struct ags_error *err)
+{
+	struct nfc z = {.in = *buf, .len = *len};
+	utf8proc_ssize_t rc = UTF8PROC_ERROR_NOMEM;
+
+	/* NFC rarely grows text; nfc_put grows the buffer when it does */
+	z.cap = *len + *len / 8 + 2;
+	z.out = malloc(z.cap);
+	if (z.out)
+		rc = nfc_run(&z);
+	free(z.cps);
+	if (rc < 0) {
+		free(z.out);
+		return nfc_fail(rc, source, err);
+	}
+	free(*buf);
+	*buf = z.out;
+	*len = z.o;
+	return AGS_OK;
+}
+
+/* Steps 6 to 8 in place on LF-only text; buf has room for len + 2 bytes
+ * (a final LF and the NUL). The write position never passes the read
+ * position, so memmove within one buffer is safe. Returns the new length;
+ * 0 means nothing but blanks. */
+static size_t tidy_lines(char *buf, size_t len)
+{
+	size_t r = 0, w = 0, end, e;
+	int blank_pending = 0;
+
+	while (r < len) {
+		const char *nl = memchr(buf + r, '\n', len - r);
+
+		end = nl ? (size_t)(nl - buf) : len;
+		e = end;
+		while (e > r && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+			e--;
+		if (e == r) {
+			blank_pending = w > 0; /* leading blanks vanish */
+		} else {
+			if (blank_pending)
+				buf[w++] = '\n';
+			blank_pending = 0;
+			memmove(buf + w, buf + r, e - r);
+			w += e - r;
+			buf[w++] = '\n';
+		}
+		r = end + 1;
+	}
+	buf[w] = '\0';
+	return w;
+}
+
+static int has_bom(const uint8_t *in, size_t n)
+{
+	return n >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF;
+}
+
+enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
+                            size_t in_len, const char *source,
+                            struct ags_error *err)
+{
+	enum ags_err rc;
+	size_t len = 0;
+	int ascii = 1;
+	char *buf;
+
+	if (out)
+		*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	if (!out || (!in && in_len > 0))
+		return ags_error_set(err, AGS_ERR_INVALID, source, 0, 0,
+		                     "canonicalization needs an output and "
+		                     "an input buffer");
+	if (in_len > AGS_TEXT_MAX)
+		return ags_error_set(err, AGS_ERR_TOO_LARGE, source, 0, 0,
+		                     "agreement text is larger than %u bytes",
+		                     AGS_TEXT_MAX);
+	if (has_bom(in, in_len)) {
+		in += 3;
+		in_len -= 3;
+	}
+	buf = malloc(in_len + 2);
+	if (!buf)
+		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+		                     "out of memory reading agreement text");
+	rc = scan_input(buf, &len, &ascii, in, in_len, source, err);
+	if (rc == AGS_OK && !ascii)
+		rc = nfc(&buf, &len, source, err);
+	if (rc == AGS_OK && (len = tidy_lines(buf, len)) == 0)
+		rc = ags_error_set(err, AGS_ERR_TEXT, source, 0, 0,
+		                   "agreement text is empty");
+	if (rc != AGS_OK) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	if (out_len)
+		*out_len = len;
+	return AGS_OK;
+}
