@@ -1,0 +1,328 @@
+/* The envelope file: a detached JSON document beside the agreement that
+ * holds the shared statement and every signature over it. */
+#include "internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ags_envelope_init(struct ags_envelope *env)
+{
+	memset(env, 0, sizeof(*env));
+	ags_metadata_init(&env->agreement.md);
+}
+
+void ags_envelope_release(struct ags_envelope *env)
+{
+	size_t i;
+
+	for (i = 0; i < env->nsigs; i++) {
+		ags_signer_release(&env->sigs[i].signer);
+		free(env->sigs[i].covers);
+	}
+	free(env->sigs);
+	ags_metadata_release(&env->agreement.md);
+	ags_envelope_init(env);
+}
+
+void ags_agreement_bind(struct ags_agreement *a, const char *canon,
+                        size_t canon_len)
+{
+	crypto_hash_sha512(a->text_sha512, (const unsigned char *)canon,
+	                   canon_len);
+	a->text_length = canon_len;
+}
+
+static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
+                               const char *source, const char *path,
+                               struct ags_error *err)
+{
+	json_t *id = json_object_get(j, "key_id");
+	json_t *pk = json_object_get(j, "public_key");
+	json_t *sg = json_object_get(j, "signature");
+	char derived[AGS_KEYID_HEX + 1];
+
+	if (!json_is_string(pk) ||
+	    ags_b64_decode_exact(sig->public_key, AGS_PUBLICKEY_BYTES,
+	                         json_string_value(pk),
+	                         json_string_length(pk)) != 0)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.public_key must be 32 bytes in base64",
+		                     path);
+	if (!json_is_string(sg) ||
+	    ags_b64_decode_exact(sig->signature, AGS_SIGNATURE_BYTES,
+	                         json_string_value(sg),
+	                         json_string_length(sg)) != 0)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.signature must be 64 bytes in base64",
+		                     path);
+	ags_key_id(derived, sig->public_key);
+	if (!json_is_string(id) || strcmp(json_string_value(id), derived) != 0)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.key_id does not match public_key",
+		                     path);
+	memcpy(sig->key_id, derived, sizeof(derived));
+	return AGS_OK;
+}
+
+static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
+                                    const char *source, const char *path,
+                                    struct ags_error *err)
+{
+	static const char *const fields[] = {"signer", "key_id", "public_key",
+	                                     "signature", "countersigns",
+	                                     NULL};
+	char sub[96];
+	json_t *covers;
+	enum ags_err rc;
+
+	rc = ags_json_fields(j, fields, 4, source, path, err);
+	if (rc != AGS_OK)
+		return rc;
+	snprintf(sub, sizeof(sub), "%s.signer", path);
+	rc = ags_signer_from_json(&sig->signer, json_object_get(j, "signer"),
+	                          source, sub, err);
+	if (rc == AGS_OK)
+		rc = entry_keys(sig, j, source, path, err);
+	covers = json_object_get(j, "countersigns");
+	if (rc == AGS_OK && covers) {
+		snprintf(sub, sizeof(sub), "%s.countersigns", path);
+		rc = ags_covers_from_json(sig, covers, source, sub, err);
+	}
+	return rc;
+}
+
+static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
+                                         const char *source,
+                                         struct ags_error *err)
+{
+	char path[64];
+	size_t i, k, n = json_array_size(j);
+	enum ags_err rc = AGS_OK;
+
+	if (!json_is_array(j) || n == 0 || n > AGS_SIGNATURES_MAX)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "signatures must be an array of 1 to %u "
+		                     "entries",
+		                     AGS_SIGNATURES_MAX);
+	env->sigs = calloc(n, sizeof(*env->sigs));
+	if (!env->sigs)
+		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+		                     "out of memory");
+	for (i = 0; rc == AGS_OK && i < n; i++) {
+		snprintf(path, sizeof(path), "signatures[%zu]", i);
+		env->nsigs = i + 1;
+		rc = entry_from_json(&env->sigs[i], json_array_get(j, i),
+		                     source, path, err);
+		for (k = 0; rc == AGS_OK && k < i; k++)
+			if (strcmp(env->sigs[k].key_id, env->sigs[i].key_id) ==
+			    0)
+				rc = ags_error_set(err, AGS_ERR_FORMAT, source,
+				                   0, 0,
+				                   "%s: a second signature by key "
+				                   "%s",
+				                   path, env->sigs[i].key_id);
+	}
+	return rc;
+}
+
+static enum ags_err envelope_from_json(struct ags_envelope *env, json_t *root,
+                                       const char *source,
+                                       struct ags_error *err)
+{
+	static const char *const fields[] = {"format", "statement",
+	                                     "signatures", NULL};
+	json_t *format;
+	enum ags_err rc;
+
+	rc = ags_json_fields(root, fields, 3, source, "envelope", err);
+	if (rc != AGS_OK)
+		return rc;
+	format = json_object_get(root, "format");
+	if (!json_is_string(format) ||
+	    strcmp(json_string_value(format), AGS_FORMAT_ENVELOPE) != 0)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "format is not \"%s\" (unsupported "
+		                     "version or not an agreesign envelope)",
+		                     AGS_FORMAT_ENVELOPE);
+	rc = ags_statement_from_json(&env->agreement,
+	                             json_object_get(root, "statement"), source,
+	                             err);
+	if (rc == AGS_OK)
+		rc = signatures_from_json(env, json_object_get(root, "signatures"),
+		                          source, err);
+	return rc;
+}
+
+enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
+                                size_t len, const char *source,
+                                struct ags_error *err)
+{
+	json_error_t jerr;
+	json_t *root;
+	enum ags_err rc;
+
+	ags_envelope_init(env);
+	if (len > AGS_ENVELOPE_MAX)
+		return ags_error_set(err, AGS_ERR_TOO_LARGE, source, 0, 0,
+		                     "envelope is larger than %u bytes",
+		                     AGS_ENVELOPE_MAX);
+	/* jansson stops at a NUL byte and would accept what precedes it. */
+	if (memchr(buf, '\0', len))
+		return ags_error_set(err, AGS_ERR_JSON, source, 0, 0,
+		                     "envelope holds a NUL byte");
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return ags_error_set(err, AGS_ERR_JSON, source, jerr.line,
+		                     jerr.column, "malformed JSON: %s",
+		                     jerr.text);
+	rc = envelope_from_json(env, root, source, err);
+	json_decref(root);
+	if (rc != AGS_OK)
+		ags_envelope_release(env);
+	return rc;
+}
+
+enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
+                               struct ags_error *err)
+{
+	char *buf;
+	size_t len;
+	enum ags_err rc;
+
+	ags_envelope_init(env);
+	rc = ags_file_read(&buf, &len, path, AGS_ENVELOPE_MAX, err);
+	if (rc != AGS_OK)
+		return rc;
+	rc = ags_envelope_parse(env, buf, len, path, err);
+	free(buf);
+	return rc;
+}
+
+static int set_b64(json_t *o, const char *key, const uint8_t *b, size_t n)
+{
+	char *s = ags_b64_encode(b, n);
+	int rc = s ? json_object_set_new(o, key, json_string(s)) : -1;
+
+	free(s);
+	return rc;
+}
+
+static json_t *entry_json(const struct ags_signature *sig)
+{
+	json_t *o = json_object();
+
+	if (!o || json_object_set_new(o, "signer", ags_signer_json(&sig->signer)) ||
+	    (sig->is_countersignature &&
+	     json_object_set_new(o, "countersigns",
+	                         ags_covers_json(sig->covers, sig->ncovers))) ||
+	    json_object_set_new(o, "key_id", json_string(sig->key_id)) ||
+	    set_b64(o, "public_key", sig->public_key, AGS_PUBLICKEY_BYTES) ||
+	    set_b64(o, "signature", sig->signature, AGS_SIGNATURE_BYTES)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *envelope_json(const struct ags_envelope *env)
+{
+	json_t *root = json_object(), *arr = json_array();
+	size_t i;
+
+	if (!root || !arr ||
+	    json_object_set_new(root, "format", json_string(AGS_FORMAT_ENVELOPE)) ||
+	    json_object_set_new(root, "statement",
+	                        ags_statement_json(&env->agreement)))
+		goto fail;
+	for (i = 0; i < env->nsigs; i++)
+		if (json_array_append_new(arr, entry_json(&env->sigs[i])))
+			goto fail;
+	if (json_object_set_new(root, "signatures", arr) == 0)
+		return root;
+	arr = NULL;
+fail:
+	json_decref(arr);
+	json_decref(root);
+	return NULL;
+}
+
+enum ags_err ags_envelope_format(char **out, size_t *out_len,
+                                 const struct ags_envelope *env,
+                                 struct ags_error *err)
+{
+	json_t *root = envelope_json(env);
+	char *text;
+	size_t n;
+
+	*out = NULL;
+	if (!root)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "cannot build the envelope");
+	text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (!text)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "out of memory");
+	n = strlen(text);
+	*out = malloc(n + 2);
+	if (*out) {
+		memcpy(*out, text, n);
+		(*out)[n] = '\n';
+		(*out)[n + 1] = '\0';
+		*out_len = n + 1;
+	}
+	free(text);
+	return *out ? AGS_OK
+	            : ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+	                            "out of memory");
+}
+
+static json_t *signed_object(const struct ags_envelope *env, size_t idx)
+{
+	const struct ags_signature *sig = &env->sigs[idx];
+	json_t *o = json_object();
+
+	if (!o ||
+	    json_object_set_new(o, "statement",
+	                        ags_statement_json(&env->agreement)) ||
+	    json_object_set_new(o, "signer", ags_signer_json(&sig->signer)) ||
+	    (sig->is_countersignature &&
+	     json_object_set_new(o, "countersigns",
+	                         ags_covers_json(sig->covers, sig->ncovers)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+enum ags_err ags_signed_message(uint8_t **out, size_t *out_len,
+                                const struct ags_envelope *env, size_t idx,
+                                struct ags_error *err)
+{
+	json_t *o = signed_object(env, idx);
+	char *jcs = NULL;
+	size_t jlen = 0;
+	enum ags_err rc;
+
+	*out = NULL;
+	if (!o)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "cannot build the statement");
+	rc = ags_jcs_serialize(&jcs, &jlen, o, err);
+	json_decref(o);
+	if (rc != AGS_OK)
+		return rc;
+	*out = malloc(AGS_SIG_PREFIX_LEN + jlen);
+	if (*out) {
+		/* The prefix's terminating NUL is part of the message. */
+		memcpy(*out, AGS_SIG_PREFIX, AGS_SIG_PREFIX_LEN);
+		memcpy(*out + AGS_SIG_PREFIX_LEN, jcs, jlen);
+		*out_len = AGS_SIG_PREFIX_LEN + jlen;
+	}
+	free(jcs);
+	return *out ? AGS_OK
+	            : ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+	                            "out of memory");
+}

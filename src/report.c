@@ -1,0 +1,87 @@
+/* The verification report as JSON: the one shape scripts read, from
+ * `verify --json` and from batch runs alike. Built only from what was
+ * verified or is labelled as the signer's claim. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+static int set(json_t *o, const char *key, json_t *v)
+{
+	return json_object_set_new(o, key, v);
+}
+
+static json_t *opt_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *text_json(const struct ags_report *r,
+                         const struct ags_agreement *a)
+{
+	char hex[2 * AGS_DIGEST_BYTES + 1];
+	json_t *o = json_object();
+
+	ags_hex_encode(hex, a->text_sha512, AGS_DIGEST_BYTES);
+	if (!o || set(o, "canonicalization", json_string(AGS_FORMAT_CANON)) ||
+	    set(o, "sha512", json_string(hex)) ||
+	    set(o, "length", json_integer((json_int_t)a->text_length)) ||
+	    set(o, "matches", json_boolean(r->text_matches))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *sig_json(const struct ags_sig_report *sr,
+                        const struct ags_signature *sig, size_t idx)
+{
+	const struct ags_signer *s = &sig->signer;
+	json_t *o = json_object();
+	char when[21];
+
+	ags_time_format(when, s->time);
+	if (!o || set(o, "index", json_integer((json_int_t)idx + 1)) ||
+	    set(o, "key_id", json_string(sig->key_id)) ||
+	    set(o, "trusted_identity",
+	        opt_string(sr->trusted ? sr->trusted->identity : NULL)) ||
+	    set(o, "claimed_name", json_string(s->name)) ||
+	    set(o, "claimed_email", opt_string(s->email)) ||
+	    set(o, "claimed_orcid", opt_string(s->orcid)) ||
+	    set(o, "role", json_string(ags_role_name(s->role))) ||
+	    set(o, "claimed_time", json_string(when)) ||
+	    set(o, "countersignature", json_boolean(sig->is_countersignature)) ||
+	    set(o, "result", json_string(sr->valid ? "valid" : "invalid")) ||
+	    set(o, "reason", json_string(ags_reason_name(sr->reason))) ||
+	    set(o, "detail", opt_string(sr->valid ? NULL : sr->detail))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *ags_report_json(const struct ags_report *r,
+                        const struct ags_envelope *env)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	if (!o || !arr ||
+	    set(o, "verified", json_boolean(r->verified)) ||
+	    set(o, "result",
+	        json_string(r->verified ? "verified" : "not-verified")) ||
+	    set(o, "reason", opt_string(r->verified ? NULL : r->policy_detail)) ||
+	    set(o, "text", text_json(r, &env->agreement)) ||
+	    set(o, "metadata", ags_metadata_to_json(&env->agreement.md)))
+		goto fail;
+	for (i = 0; i < r->nsigs; i++)
+		if (json_array_append_new(arr,
+		                          sig_json(&r->sigs[i], &env->sigs[i], i)))
+			goto fail;
+	if (set(o, "signatures", arr) == 0)
+		return o;
+	arr = NULL;
+fail:
+	json_decref(arr);
+	json_decref(o);
+	return NULL;
+}

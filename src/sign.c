@@ -1,0 +1,157 @@
+/* Signing: appends one signature to an envelope. Earlier signatures are
+ * never touched, so the bytes they cover stay what they were. */
+#include "internal.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A key whose public half does not derive from its secret half could
+ * make us publish signatures under someone else's name. */
+static enum ags_err check_halves(const struct ags_seckey *sk,
+                                 struct ags_error *err)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char *tmp = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	int same;
+
+	if (!tmp)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "out of memory");
+	crypto_sign_seed_keypair(pk, tmp, sk->sk);
+	same = sodium_memcmp(pk, sk->pub.pk, sizeof(pk)) == 0 &&
+	       sodium_memcmp(tmp, sk->sk, crypto_sign_SECRETKEYBYTES) == 0;
+	sodium_free(tmp);
+	if (!same)
+		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
+		                     "public key does not match the secret key");
+	return AGS_OK;
+}
+
+static enum ags_err check_append(const struct ags_envelope *env,
+                                 const char *key_id, int countersign,
+                                 struct ags_error *err)
+{
+	size_t i;
+
+	if (env->nsigs >= AGS_SIGNATURES_MAX)
+		return ags_error_set(err, AGS_ERR_INVALID, "", 0, 0,
+		                     "envelope already holds %u signatures",
+		                     AGS_SIGNATURES_MAX);
+	for (i = 0; i < env->nsigs; i++) {
+		if (strcmp(env->sigs[i].key_id, key_id) == 0)
+			return ags_error_set(err, AGS_ERR_INVALID, "", 0, 0,
+			                     "key %s has already signed this "
+			                     "envelope",
+			                     key_id);
+		if (!countersign && env->sigs[i].is_countersignature)
+			return ags_error_set(err, AGS_ERR_INVALID, "", 0, 0,
+			                     "envelope is countersigned: a new "
+			                     "signature would break the "
+			                     "countersignature");
+	}
+	return AGS_OK;
+}
+
+/* Lists every plain (not countersigning) signature of env, in order. */
+static enum ags_err fill_covers(struct ags_signature *sig,
+                                const struct ags_envelope *env,
+                                struct ags_error *err)
+{
+	size_t i, n = 0;
+
+	sig->is_countersignature = 1;
+	sig->covers = calloc(env->nsigs ? env->nsigs : 1, sizeof(*sig->covers));
+	if (!sig->covers)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "out of memory");
+	for (i = 0; i < env->nsigs; i++) {
+		const struct ags_signature *s = &env->sigs[i];
+		if (s->is_countersignature)
+			continue;
+		memcpy(sig->covers[n].key_id, s->key_id, sizeof(s->key_id));
+		crypto_hash_sha512(sig->covers[n].signature_sha512, s->signature,
+		                   AGS_SIGNATURE_BYTES);
+		n++;
+	}
+	sig->ncovers = n;
+	return AGS_OK;
+}
+
+static enum ags_err sign_last(struct ags_envelope *env,
+                              const struct ags_seckey *sk,
+                              struct ags_error *err)
+{
+	struct ags_signature *sig = &env->sigs[env->nsigs - 1];
+	uint8_t *msg = NULL;
+	size_t len = 0;
+	enum ags_err rc;
+
+	rc = ags_signed_message(&msg, &len, env, env->nsigs - 1, err);
+	if (rc != AGS_OK)
+		return rc;
+	crypto_sign_detached(sig->signature, NULL, msg, len, sk->sk);
+	free(msg);
+	return AGS_OK;
+}
+
+static enum ags_err check_signer(const struct ags_signer *s,
+                                 struct ags_error *err)
+{
+	const char *why = NULL;
+	char when[21];
+
+	if (!s->name)
+		why = "a signer name is needed";
+	else if (ags_field_check(s->name, strlen(s->name)))
+		why = ags_field_check(s->name, strlen(s->name));
+	else if (s->email && ags_email_check(s->email))
+		why = ags_email_check(s->email);
+	else if (s->orcid && ags_orcid_check(s->orcid))
+		why = ags_orcid_check(s->orcid);
+	else if (!ags_role_name(s->role))
+		why = "role must be author, co-author or publisher";
+	else if (ags_time_format(when, s->time) != 0)
+		why = "signing time must lie between 1970 and 9999";
+	return why ? ags_error_set(err, AGS_ERR_INVALID, "signer", 0, 0, "%s",
+	                           why)
+	           : AGS_OK;
+}
+
+enum ags_err ags_sign_append(struct ags_envelope *env,
+                             const struct ags_seckey *sk,
+                             const struct ags_signer *s, int countersign,
+                             struct ags_error *err)
+{
+	struct ags_signature *grown, *sig;
+	enum ags_err rc;
+
+	rc = check_signer(s, err);
+	if (rc == AGS_OK)
+		rc = check_halves(sk, err);
+	if (rc == AGS_OK)
+		rc = check_append(env, sk->pub.key_id, countersign, err);
+	if (rc != AGS_OK)
+		return rc;
+	grown = realloc(env->sigs, (env->nsigs + 1) * sizeof(*grown));
+	if (!grown)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "out of memory");
+	env->sigs = grown;
+	sig = &grown[env->nsigs];
+	memset(sig, 0, sizeof(*sig));
+	memcpy(sig->key_id, sk->pub.key_id, sizeof(sig->key_id));
+	memcpy(sig->public_key, sk->pub.pk, AGS_PUBLICKEY_BYTES);
+	rc = ags_signer_copy(&sig->signer, s);
+	if (rc == AGS_OK && countersign)
+		rc = fill_covers(sig, env, err);
+	env->nsigs++;
+	if (rc == AGS_OK)
+		rc = sign_last(env, sk, err);
+	if (rc != AGS_OK) {
+		env->nsigs--;
+		ags_signer_release(&sig->signer);
+		free(sig->covers);
+	}
+	return rc;
+}

@@ -1,0 +1,336 @@
+/* The trust file: which public key belongs to whom, for which roles, for
+ * which claimed signing times, and which keys are revoked. One key per
+ * line, in the spirit of OpenSSH's allowed_signers. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_MAX (AGS_FIELD_MAX + 1)
+
+struct cursor {
+	const char *p, *end;
+	const char *source;
+	long line;
+	struct ags_error *err;
+};
+
+void ags_trust_init(struct ags_trust *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void entry_release(struct ags_trust_entry *e)
+{
+	free(e->identity);
+	free(e->revoked_reason);
+}
+
+void ags_trust_release(struct ags_trust *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		entry_release(&t->entries[i]);
+	free(t->entries);
+	ags_trust_init(t);
+}
+
+static enum ags_err fail(struct cursor *c, const char *fmt, ...)
+        AGS_PRINTF(2, 3);
+static enum ags_err fail(struct cursor *c, const char *fmt, ...)
+{
+	char text[sizeof(c->err->text)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return ags_error_set(c->err, AGS_ERR_FORMAT, c->source, c->line, 0,
+	                     "%s", text);
+}
+
+/* Reads one token: bare (no blank, no quote), "quoted" with \" and \\
+ * escapes, or name="quoted". Returns its length in out, or -1 (error
+ * set). */
+static long token(struct cursor *c, char *out, size_t cap)
+{
+	size_t n = 0;
+	int quoted = c->p < c->end && *c->p == '"';
+
+	if (quoted)
+		c->p++;
+	while (c->p < c->end) {
+		char ch = *c->p;
+		if (!quoted && (ch == ' ' || ch == '\t'))
+			break;
+		/* name="quoted value": the quote may open right after '='. */
+		if (!quoted && ch == '"' && n > 0 && out[n - 1] == '=') {
+			quoted = 1;
+			c->p++;
+			continue;
+		}
+		if (!quoted && ch == '"')
+			return fail(c, "unexpected '\"' in %s", "a bare word"), -1;
+		if (quoted && ch == '"')
+			break;
+		if (quoted && ch == '\\') {
+			if (++c->p == c->end || (*c->p != '"' && *c->p != '\\'))
+				return fail(c, "%s", "bad escape in quoted text"), -1;
+			ch = *c->p;
+		}
+		if (n + 1 >= cap)
+			return fail(c, "%s", "word too long"), -1;
+		out[n++] = ch;
+		c->p++;
+	}
+	if (quoted && (c->p == c->end || *c->p != '"'))
+		return fail(c, "%s", "unterminated quoted text"), -1;
+	if (quoted)
+		c->p++;
+	if (c->p < c->end && *c->p != ' ' && *c->p != '\t')
+		return fail(c, "%s", "missing blank after quoted text"), -1;
+	out[n] = '\0';
+	return (long)n;
+}
+
+static void skip_blanks(struct cursor *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+		c->p++;
+}
+
+static enum ags_err parse_roles(struct cursor *c, unsigned *roles,
+                                const char *v)
+{
+	char buf[64];
+	const char *p = v;
+	enum ags_role r;
+
+	*roles = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(buf))
+			return fail(c, "bad roles list \"%s\"", v);
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (ags_role_parse(&r, buf) != 0)
+			return fail(c, "unknown role \"%s\"", buf);
+		*roles |= (unsigned)r;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return fail(c, "bad roles list \"%s\"", v);
+	}
+	return AGS_OK;
+}
+
+static enum ags_err parse_time_opt(struct cursor *c, int64_t *out,
+                                   const char *name, const char *v)
+{
+	if (ags_time_parse(out, v) != 0)
+		return fail(c, "%s must be YYYY-MM-DDTHH:MM:SSZ", name);
+	return AGS_OK;
+}
+
+/* One name=value option. seen is a bit set of options already given. */
+static enum ags_err parse_option(struct cursor *c, struct ags_trust_entry *e,
+                                 char *opt, unsigned *seen)
+{
+	static const char *const names[] = {"roles", "valid-after",
+	                                    "valid-before", "revoked", "reason",
+	                                    NULL};
+	char *eq = strchr(opt, '=');
+	unsigned i;
+
+	if (!eq)
+		return fail(c, "option \"%s\" has no value", opt);
+	*eq = '\0';
+	for (i = 0; names[i] && strcmp(names[i], opt) != 0; i++)
+		;
+	if (!names[i])
+		return fail(c, "unknown option \"%s\"", opt);
+	if (*seen & (1u << i))
+		return fail(c, "option \"%s\" given twice", opt);
+	*seen |= 1u << i;
+	switch (i) {
+	case 0: return parse_roles(c, &e->roles, eq + 1);
+	case 1: return parse_time_opt(c, &e->valid_after, opt, eq + 1);
+	case 2: return parse_time_opt(c, &e->valid_before, opt, eq + 1);
+	case 3: e->revoked = 1; return parse_time_opt(c, &e->revoked_time, opt, eq + 1);
+	default:
+		if (ags_field_check(eq + 1, strlen(eq + 1)))
+			return fail(c, "reason: %s",
+			            ags_field_check(eq + 1, strlen(eq + 1)));
+		e->revoked_reason = strdup(eq + 1);
+		return e->revoked_reason ? AGS_OK : fail(c, "%s", "out of memory");
+	}
+}
+
+static enum ags_err parse_key(struct cursor *c, struct ags_trust_entry *e,
+                              char *buf)
+{
+	if (token(c, buf, TOKEN_MAX) < 0)
+		return c->err ? c->err->code : AGS_ERR_FORMAT;
+	if (ags_b64_decode_exact(e->pk, AGS_PUBLICKEY_BYTES, buf, strlen(buf)))
+		return fail(c, "%s", "public key must be 32 bytes in base64");
+	ags_key_id(e->key_id, e->pk);
+	return AGS_OK;
+}
+
+static enum ags_err parse_entry(struct cursor *c, struct ags_trust_entry *e)
+{
+	char buf[TOKEN_MAX];
+	unsigned seen = 0;
+	enum ags_err rc;
+
+	e->roles = AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR;
+	e->valid_after = INT64_MIN;
+	e->valid_before = INT64_MAX;
+	e->line = c->line;
+	if (token(c, buf, sizeof(buf)) < 0)
+		return AGS_ERR_FORMAT;
+	if (ags_field_check(buf, strlen(buf)))
+		return fail(c, "identity: %s", ags_field_check(buf, strlen(buf)));
+	e->identity = strdup(buf);
+	if (!e->identity)
+		return fail(c, "%s", "out of memory");
+	skip_blanks(c);
+	rc = parse_key(c, e, buf);
+	while (rc == AGS_OK && (skip_blanks(c), c->p < c->end)) {
+		if (token(c, buf, sizeof(buf)) < 0)
+			return AGS_ERR_FORMAT;
+		rc = parse_option(c, e, buf, &seen);
+	}
+	if (rc == AGS_OK && e->revoked_reason && !e->revoked)
+		return fail(c, "%s", "reason= is only allowed with revoked=");
+	if (rc == AGS_OK && e->roles == 0)
+		return fail(c, "%s", "roles= names no role");
+	return rc;
+}
+
+static enum ags_err add_entry(struct ags_trust *t, struct cursor *c)
+{
+	struct ags_trust_entry *grown, *e;
+	const struct ags_trust_entry *dup;
+	enum ags_err rc;
+
+	grown = realloc(t->entries, (t->n + 1) * sizeof(*grown));
+	if (!grown)
+		return fail(c, "%s", "out of memory");
+	t->entries = grown;
+	e = &grown[t->n];
+	memset(e, 0, sizeof(*e));
+	rc = parse_entry(c, e);
+	if (rc == AGS_OK && (dup = ags_trust_find(t, e->pk)) != NULL)
+		rc = fail(c, "key is already listed on line %ld", dup->line);
+	if (rc != AGS_OK) {
+		entry_release(e);
+		return rc;
+	}
+	t->n++;
+	return AGS_OK;
+}
+
+static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
+                                size_t len, struct cursor *c)
+{
+	const char *p = buf, *end = buf + len;
+	enum ags_err rc = AGS_OK;
+
+	while (rc == AGS_OK && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return fail(c, "%s", "last line does not end in a newline");
+		c->line++;
+		c->p = p;
+		c->end = nl;
+		if (c->line == 1) {
+			if ((size_t)(nl - p) != strlen(AGS_FORMAT_TRUST) ||
+			    memcmp(p, AGS_FORMAT_TRUST, (size_t)(nl - p)) != 0)
+				return fail(c, "first line must be \"%s\"",
+				            AGS_FORMAT_TRUST);
+		} else if (memchr(p, '\r', (size_t)(nl - p))) {
+			return fail(c, "%s", "carriage return in line");
+		} else {
+			skip_blanks(c);
+			if (c->p < nl && *c->p != '#')
+				rc = add_entry(t, c);
+		}
+		p = nl + 1;
+	}
+	return rc;
+}
+
+enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
+                             const char *source, struct ags_error *err)
+{
+	struct cursor c = {buf, buf + len, source, 0, err};
+	enum ags_err rc;
+
+	ags_trust_init(t);
+	if (len > AGS_TRUST_MAX)
+		return ags_error_set(err, AGS_ERR_TOO_LARGE, source, 0, 0,
+		                     "trust file is larger than %u bytes",
+		                     AGS_TRUST_MAX);
+	if (memchr(buf, '\0', len))
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "trust file holds a NUL byte");
+	rc = parse_lines(t, buf, len, &c);
+	if (rc == AGS_OK && c.line == 0)
+		rc = fail(&c, "first line must be \"%s\"", AGS_FORMAT_TRUST);
+	if (rc != AGS_OK)
+		ags_trust_release(t);
+	return rc;
+}
+
+enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
+                            struct ags_error *err)
+{
+	char *buf;
+	size_t len;
+	enum ags_err rc;
+
+	ags_trust_init(t);
+	rc = ags_file_read(&buf, &len, path, AGS_TRUST_MAX, err);
+	if (rc != AGS_OK)
+		return rc;
+	rc = ags_trust_parse(t, buf, len, path, err);
+	free(buf);
+	return rc;
+}
+
+enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
+                                   const struct ags_pubkey *pub,
+                                   struct ags_error *err)
+{
+	struct ags_trust_entry *e;
+
+	ags_trust_init(t);
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->identity = strdup(pub->name))) {
+		free(e);
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "out of memory");
+	}
+	memcpy(e->pk, pub->pk, AGS_PUBLICKEY_BYTES);
+	memcpy(e->key_id, pub->key_id, sizeof(e->key_id));
+	e->roles = AGS_ROLE_ALL;
+	e->valid_after = INT64_MIN;
+	e->valid_before = INT64_MAX;
+	t->entries = e;
+	t->n = 1;
+	return AGS_OK;
+}
+
+const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
+                                             const uint8_t *pk)
+{
+	size_t i;
+
+	/* Public keys are not secret: memcmp is fine. */
+	for (i = 0; i < t->n; i++)
+		if (memcmp(t->entries[i].pk, pk, AGS_PUBLICKEY_BYTES) == 0)
+			return &t->entries[i];
+	return NULL;
+}

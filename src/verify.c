@@ -1,0 +1,228 @@
+/* Verification: every signature is checked on its own and reported with
+ * its reason; then the policy turns the reports into one verdict. Only
+ * the trust store decides which keys count: the public key inside an
+ * envelope is a hint for finding the entry, never trusted by itself. */
+#include "internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ags_reason_name(enum ags_reason r)
+{
+	switch (r) {
+	case AGS_REASON_OK: return "ok";
+	case AGS_REASON_TEXT_CHANGED: return "agreement-changed";
+	case AGS_REASON_UNTRUSTED_KEY: return "untrusted-key";
+	case AGS_REASON_BAD_SIGNATURE: return "bad-signature";
+	case AGS_REASON_REVOKED: return "revoked";
+	case AGS_REASON_WRONG_ROLE: return "wrong-role";
+	case AGS_REASON_NOT_YET_VALID: return "not-yet-valid";
+	case AGS_REASON_EXPIRED: return "expired";
+	case AGS_REASON_NAME_MISMATCH: return "name-mismatch";
+	case AGS_REASON_COUNTERSIGN: return "countersignature-mismatch";
+	}
+	return "unknown";
+}
+
+int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
+                       const uint8_t *msg, size_t msg_len,
+                       const uint8_t pk[AGS_PUBLICKEY_BYTES])
+{
+	return crypto_sign_verify_detached(sig, msg, msg_len, pk) == 0 ? 0 : -1;
+}
+
+void ags_report_release(struct ags_report *r)
+{
+	free(r->sigs);
+	memset(r, 0, sizeof(*r));
+}
+
+static void mark(struct ags_sig_report *s, enum ags_reason why,
+                 const char *fmt, ...) AGS_PRINTF(3, 4);
+static void mark(struct ags_sig_report *s, enum ags_reason why,
+                 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->valid)
+		return; /* the first reason found is the one reported */
+	s->valid = 0;
+	s->reason = why;
+	va_start(ap, fmt);
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* Does the countersignature at idx cover exactly the plain signatures
+ * of env, in order? Plain signatures must all precede countersignatures.
+ */
+static const char *covers_mismatch(const struct ags_envelope *env, size_t idx)
+{
+	const struct ags_signature *cs = &env->sigs[idx];
+	uint8_t h[AGS_DIGEST_BYTES];
+	size_t i, k = 0;
+
+	for (i = 0; i < env->nsigs; i++) {
+		const struct ags_signature *s = &env->sigs[i];
+		if (s->is_countersignature)
+			continue;
+		if (i > idx)
+			return "a signature was added after the countersignature";
+		if (k >= cs->ncovers)
+			return "the envelope holds a signature the "
+			       "countersignature does not cover";
+		crypto_hash_sha512(h, s->signature, AGS_SIGNATURE_BYTES);
+		if (strcmp(cs->covers[k].key_id, s->key_id) != 0 ||
+		    memcmp(cs->covers[k].signature_sha512, h, sizeof(h)) != 0)
+			return "a covered signature was removed, replaced or "
+			       "reordered";
+		k++;
+	}
+	if (k != cs->ncovers)
+		return "a covered signature was removed";
+	return NULL;
+}
+
+static void check_trust(struct ags_sig_report *r,
+                        const struct ags_signature *sig,
+                        const struct ags_trust_entry *e)
+{
+	char when[21];
+
+	if (e->revoked)
+		mark(r, AGS_REASON_REVOKED, "key %s is revoked: %s", sig->key_id,
+		     e->revoked_reason ? e->revoked_reason : "no reason given");
+	if (!(e->roles & (unsigned)sig->signer.role))
+		mark(r, AGS_REASON_WRONG_ROLE, "key is not trusted as %s",
+		     ags_role_name(sig->signer.role));
+	if (sig->signer.time < e->valid_after) {
+		ags_time_format(when, e->valid_after);
+		mark(r, AGS_REASON_NOT_YET_VALID,
+		     "claimed signing time is before the key's valid-after %s",
+		     when);
+	}
+	if (sig->signer.time >= e->valid_before) {
+		ags_time_format(when, e->valid_before);
+		mark(r, AGS_REASON_EXPIRED,
+		     "claimed signing time is not before the key's "
+		     "valid-before %s",
+		     when);
+	}
+	if (strcmp(sig->signer.name, e->identity) != 0)
+		mark(r, AGS_REASON_NAME_MISMATCH,
+		     "envelope names the signer \"%s\", the trusted identity is "
+		     "\"%s\"",
+		     sig->signer.name, e->identity);
+}
+
+static enum ags_err check_one(struct ags_report *rep, size_t idx,
+                              const struct ags_envelope *env,
+                              const struct ags_trust *trust,
+                              struct ags_error *err)
+{
+	const struct ags_signature *sig = &env->sigs[idx];
+	struct ags_sig_report *r = &rep->sigs[idx];
+	const char *why;
+	uint8_t *msg = NULL;
+	size_t len = 0;
+	enum ags_err rc;
+
+	r->valid = 1;
+	if (!rep->text_matches)
+		mark(r, AGS_REASON_TEXT_CHANGED,
+		     "the agreement differs from the one that was signed");
+	r->trusted = ags_trust_find(trust, sig->public_key);
+	if (!r->trusted)
+		mark(r, AGS_REASON_UNTRUSTED_KEY, "key %s is not trusted",
+		     sig->key_id);
+	rc = ags_signed_message(&msg, &len, env, idx, err);
+	if (rc != AGS_OK)
+		return rc;
+	if (ags_ed25519_verify(sig->signature, msg, len, sig->public_key) != 0)
+		mark(r, AGS_REASON_BAD_SIGNATURE,
+		     "the signature does not match the statement");
+	free(msg);
+	if (r->trusted)
+		check_trust(r, sig, r->trusted);
+	if (sig->is_countersignature && (why = covers_mismatch(env, idx)))
+		mark(r, AGS_REASON_COUNTERSIGN, "%s", why);
+	return AGS_OK;
+}
+
+/* The policy: all signatures valid, plus the roles and keys required. */
+static void apply_policy(struct ags_report *rep,
+                         const struct ags_envelope *env, unsigned roles,
+                         const struct ags_policy *policy)
+{
+	unsigned have = 0;
+	size_t i, k;
+
+	for (i = 0; i < env->nsigs; i++) {
+		if (!rep->sigs[i].valid) {
+			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
+			         "signature %zu is not valid", i + 1);
+			return;
+		}
+		have |= (unsigned)env->sigs[i].signer.role;
+	}
+	for (k = 0; k < 3; k++) {
+		enum ags_role r = (enum ags_role)(1u << k);
+		if ((roles & (unsigned)r) && !(have & (unsigned)r)) {
+			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
+			         "no valid signature by a trusted %s",
+			         ags_role_name(r));
+			return;
+		}
+	}
+	for (k = 0; policy && k < policy->nrequire_keys; k++) {
+		for (i = 0; i < env->nsigs; i++)
+			if (strcmp(env->sigs[i].key_id, policy->require_keys[k]) == 0)
+				break;
+		if (i == env->nsigs) {
+			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
+			         "no signature by required key %.64s",
+			         policy->require_keys[k]);
+			return;
+		}
+	}
+	rep->verified = 1;
+}
+
+enum ags_err ags_verify(struct ags_report *report,
+                        const struct ags_envelope *env, const char *canon,
+                        size_t canon_len, const struct ags_trust *trust,
+                        const struct ags_policy *policy,
+                        struct ags_error *err)
+{
+	uint8_t digest[AGS_DIGEST_BYTES];
+	unsigned roles = AGS_ROLE_AUTHOR;
+	size_t i;
+	enum ags_err rc = AGS_OK;
+
+	memset(report, 0, sizeof(*report));
+	report->sigs = calloc(env->nsigs ? env->nsigs : 1, sizeof(*report->sigs));
+	if (!report->sigs)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "out of memory");
+	report->nsigs = env->nsigs;
+	crypto_hash_sha512(digest, (const unsigned char *)canon, canon_len);
+	report->text_matches =
+	        canon_len == env->agreement.text_length &&
+	        memcmp(digest, env->agreement.text_sha512, sizeof(digest)) == 0;
+	for (i = 0; rc == AGS_OK && i < env->nsigs; i++)
+		rc = check_one(report, i, env, trust, err);
+	if (rc != AGS_OK) {
+		ags_report_release(report);
+		return rc;
+	}
+	if (policy)
+		roles |= policy->require_roles;
+	if (env->nsigs == 0)
+		snprintf(report->policy_detail, sizeof(report->policy_detail),
+		         "the envelope holds no signature");
+	else
+		apply_policy(report, env, roles, policy);
+	return AGS_OK;
+}

@@ -1,0 +1,505 @@
+/* Signing and verification over the library: every way an envelope can go
+ * wrong is reported with its reason, and the policy decides the verdict. */
+#include <check.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agreesign.h"
+#include "test_util.h"
+
+static const char text[] = "The author grants the licence.\n"
+                           "\n"
+                           "Signed in good faith.\n";
+#define T0 1795000000 /* 2026-11-18T... */
+
+struct party {
+	struct ags_seckey *sk;
+	char b64[64];
+};
+
+static struct party author, coauthor, publisher, stranger;
+
+static void make_party(struct party *p, const char *name)
+{
+	ck_assert_int_eq(ags_seckey_generate(&p->sk, NULL), AGS_OK);
+	ck_assert_int_eq(ags_pubkey_set_identity(&p->sk->pub, name, NULL, NULL,
+	                                         NULL),
+	                 AGS_OK);
+	sodium_bin2base64(p->b64, sizeof(p->b64), p->sk->pub.pk, 32,
+	                  sodium_base64_VARIANT_ORIGINAL);
+}
+
+static void setup(void)
+{
+	make_party(&author, "Ada Lovelace");
+	make_party(&coauthor, "Charles Babbage");
+	make_party(&publisher, "Example Open Press");
+	make_party(&stranger, "Mallory");
+}
+
+static void teardown(void)
+{
+	ags_seckey_free(author.sk);
+	ags_seckey_free(coauthor.sk);
+	ags_seckey_free(publisher.sk);
+	ags_seckey_free(stranger.sk);
+}
+
+static void sign_as(struct ags_envelope *env, struct party *p,
+                    enum ags_role role, int countersign)
+{
+	struct ags_signer s = {p->sk->pub.name, NULL, NULL, role, T0};
+
+	ck_assert_int_eq(ags_sign_append(env, p->sk, &s, countersign, NULL),
+	                 AGS_OK);
+}
+
+static void new_envelope(struct ags_envelope *env)
+{
+	ags_envelope_init(env);
+	ags_agreement_bind(&env->agreement, text, strlen(text));
+	env->agreement.md.title = strdup("On Engines");
+}
+
+/* A trust store: the three parties with their roles; extra options for
+ * the author's line. */
+static void trust_with(struct ags_trust *t, const char *author_opts)
+{
+	char buf[2048];
+	struct ags_error err = {0};
+
+	snprintf(buf, sizeof(buf),
+	         "agreesign trust v1\n"
+	         "# the journal's authors\n"
+	         "\"Ada Lovelace\" %s %s\n"
+	         "\"Charles Babbage\" %s roles=co-author\n"
+	         "\n"
+	         "\"Example Open Press\" %s roles=publisher\n",
+	         author.b64, author_opts, coauthor.b64, publisher.b64);
+	ck_assert_msg(ags_trust_parse(t, buf, strlen(buf), "trust", &err) ==
+	                      AGS_OK,
+	              "trust: %s", err.text);
+}
+
+static void run_verify(struct ags_report *r, const struct ags_envelope *env,
+                       const char *canon, const struct ags_trust *t,
+                       const struct ags_policy *policy)
+{
+	struct ags_error err = {0};
+
+	ck_assert_int_eq(ags_verify(r, env, canon, strlen(canon), t, policy,
+	                            &err),
+	                 AGS_OK);
+}
+
+START_TEST(single_author_verifies)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	ck_assert_int_eq(ags_trust_from_pubkey(&t, &author.sk->pub, NULL),
+	                 AGS_OK);
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 1);
+	ck_assert_int_eq(r.text_matches, 1);
+	ck_assert_int_eq(r.sigs[0].valid, 1);
+	ck_assert_str_eq(r.sigs[0].trusted->identity, "Ada Lovelace");
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(changed_text_is_caught)
+{
+	static const char *const variants[] = {
+	        "The author grants the license.\n\nSigned in good faith.\n",
+	        "The author grants the licence\n\nSigned in good faith.\n",
+	        "The author grants\nthe licence.\n\nSigned in good faith.\n",
+	        "The author grants the licence.\n\nSigned in good faith.\n\n",
+	        "The author grants the licence.\nSigned in good faith.\n"};
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	size_t i;
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	trust_with(&t, "");
+	for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		run_verify(&r, &env, variants[i], &t, NULL);
+		ck_assert_int_eq(r.verified, 0);
+		ck_assert_int_eq(r.text_matches, 0);
+		ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_TEXT_CHANGED);
+		ags_report_release(&r);
+	}
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* Flipping any bit of a signed field or of the signature is caught. */
+START_TEST(signed_fields_are_bound)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	size_t i;
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	trust_with(&t, "");
+	for (i = 0; i < 7; i++) {
+		struct ags_envelope e2;
+		char *copy = NULL;
+		size_t len = 0;
+		ck_assert_int_eq(ags_envelope_format(&copy, &len, &env, NULL),
+		                 AGS_OK);
+		ck_assert_int_eq(ags_envelope_parse(&e2, copy, len, "e", NULL),
+		                 AGS_OK);
+		switch (i) {
+		case 0: e2.agreement.md.title[0] ^= 0x20; break;
+		case 1: e2.sigs[0].signer.time += 1; break;
+		case 2: e2.sigs[0].signer.role = AGS_ROLE_COAUTHOR; break;
+		case 3: e2.sigs[0].signature[63] ^= 1; break;
+		case 4: e2.sigs[0].signature[0] ^= 0x80; break;
+		case 5:
+			free(e2.agreement.md.license);
+			e2.agreement.md.license = strdup("CC0-1.0");
+			break;
+		case 6: e2.sigs[0].signer.email = strdup("a@b.c"); break;
+		}
+		run_verify(&r, &e2, text, &t, NULL);
+		ck_assert_msg(r.sigs[0].reason == AGS_REASON_BAD_SIGNATURE,
+		              "change %zu: reason %s", i,
+		              ags_reason_name(r.sigs[0].reason));
+		ck_assert_int_eq(r.verified, 0);
+		ags_report_release(&r);
+		ags_envelope_release(&e2);
+		free(copy);
+	}
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(envelope_key_is_only_a_hint)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+
+	new_envelope(&env);
+	/* Mallory signs under the author's name with his own key. */
+	{
+		struct ags_signer s = {"Ada Lovelace", NULL, NULL,
+		                       AGS_ROLE_AUTHOR, T0};
+		ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 0, NULL),
+		                 AGS_OK);
+	}
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_UNTRUSTED_KEY);
+	ck_assert_ptr_null(r.sigs[0].trusted);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(name_mismatch_is_reported)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	struct ags_signer s = {"Ada King", NULL, NULL, AGS_ROLE_AUTHOR, T0};
+
+	new_envelope(&env);
+	ck_assert_int_eq(ags_sign_append(&env, author.sk, &s, 0, NULL), AGS_OK);
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_NAME_MISMATCH);
+	ck_assert_ptr_nonnull(strstr(r.sigs[0].detail, "Ada King"));
+	ck_assert_str_eq(r.sigs[0].trusted->identity, "Ada Lovelace");
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* The author's trust line options and the reason each must give. */
+static const struct {
+	const char *opts;
+	enum ags_reason reason;
+	const char *detail;
+} trust_cases[] = {
+        {"revoked=2026-01-01T00:00:00Z reason=\"key lost\"",
+         AGS_REASON_REVOKED, "key lost"},
+        {"roles=publisher", AGS_REASON_WRONG_ROLE, "author"},
+        {"valid-before=2026-11-18T00:00:00Z", AGS_REASON_EXPIRED,
+         "valid-before"},
+        {"valid-after=2027-01-01T00:00:00Z", AGS_REASON_NOT_YET_VALID,
+         "valid-after"},
+        {"valid-after=2020-01-01T00:00:00Z valid-before=2030-01-01T00:00:00Z",
+         AGS_REASON_OK, ""},
+};
+
+START_TEST(trust_options_apply)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	trust_with(&t, trust_cases[_i].opts);
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.sigs[0].reason, trust_cases[_i].reason);
+	ck_assert_int_eq(r.verified, trust_cases[_i].reason == AGS_REASON_OK);
+	ck_assert_msg(strstr(r.sigs[0].detail, trust_cases[_i].detail) != NULL,
+	              "detail '%s'", r.sigs[0].detail);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+static void full_envelope(struct ags_envelope *env)
+{
+	new_envelope(env);
+	sign_as(env, &author, AGS_ROLE_AUTHOR, 0);
+	sign_as(env, &coauthor, AGS_ROLE_COAUTHOR, 0);
+	sign_as(env, &publisher, AGS_ROLE_PUBLISHER, 1);
+}
+
+START_TEST(cosigned_and_countersigned)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	struct ags_policy p = {AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER, NULL, 0};
+
+	full_envelope(&env);
+	ck_assert_uint_eq(env.sigs[2].ncovers, 2);
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_msg(r.verified, "%s", r.policy_detail);
+	ags_report_release(&r);
+	/* The publisher may not sign as author. */
+	p.require_roles = AGS_ROLE_COAUTHOR;
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 1);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* Edits of a countersigned envelope: each must break it. */
+static void edit_signatures(struct ags_envelope *env, int how)
+{
+	struct ags_signature tmp;
+
+	switch (how) {
+	case 0: /* remove the co-author's signature */
+		ags_signer_release(&env->sigs[1].signer);
+		env->sigs[1] = env->sigs[2];
+		env->nsigs = 2;
+		break;
+	case 1: /* reorder the two author signatures */
+		tmp = env->sigs[0];
+		env->sigs[0] = env->sigs[1];
+		env->sigs[1] = tmp;
+		break;
+	case 2: /* move the countersignature to the front */
+		tmp = env->sigs[2];
+		env->sigs[2] = env->sigs[1];
+		env->sigs[1] = env->sigs[0];
+		env->sigs[0] = tmp;
+		break;
+	}
+}
+
+START_TEST(countersignature_catches_edits)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	size_t i, bad = 0;
+
+	full_envelope(&env);
+	edit_signatures(&env, _i);
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	for (i = 0; i < r.nsigs; i++)
+		if (r.sigs[i].reason == AGS_REASON_COUNTERSIGN)
+			bad++;
+	ck_assert_uint_eq(bad, 1);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(signature_added_after_countersignature)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	struct ags_error err = {0};
+	struct ags_signer s = {"Mallory", NULL, NULL, AGS_ROLE_COAUTHOR, T0};
+
+	full_envelope(&env);
+	/* The library refuses it... */
+	ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "countersigned"));
+	/* ...and a forger who appends one by hand is caught. */
+	ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 1, NULL), AGS_OK);
+	env.sigs[3].is_countersignature = 0;
+	free(env.sigs[3].covers);
+	env.sigs[3].covers = NULL;
+	env.sigs[3].ncovers = 0;
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_int_eq(r.sigs[2].reason, AGS_REASON_COUNTERSIGN);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(policy_requirements)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	const char *keys[1];
+	struct ags_policy p = {AGS_ROLE_PUBLISHER, NULL, 0};
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_ptr_nonnull(strstr(r.policy_detail, "publisher"));
+	ags_report_release(&r);
+	keys[0] = coauthor.sk->pub.key_id;
+	p.require_roles = 0;
+	p.require_keys = keys;
+	p.nrequire_keys = 1;
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_ptr_nonnull(strstr(r.policy_detail, keys[0]));
+	ags_report_release(&r);
+	keys[0] = author.sk->pub.key_id;
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 1);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+
+	/* Without an author signature the default policy fails. */
+	new_envelope(&env);
+	sign_as(&env, &coauthor, AGS_ROLE_COAUTHOR, 0);
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.sigs[0].valid, 1);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_ptr_nonnull(strstr(r.policy_detail, "author"));
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(sign_refusals)
+{
+	struct ags_envelope env;
+	struct ags_error err = {0};
+	struct ags_signer s = {"Ada Lovelace", NULL, NULL, AGS_ROLE_AUTHOR, T0};
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	ck_assert_int_eq(ags_sign_append(&env, author.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "already signed"));
+	ck_assert_uint_eq(env.nsigs, 1);
+	/* A key whose public half was swapped is refused. */
+	memset(&err, 0, sizeof(err));
+	coauthor.sk->pub.pk[0] ^= 1;
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
+	                 AGS_ERR_KEY);
+	coauthor.sk->pub.pk[0] ^= 1;
+	/* Bad signer fields are refused. */
+	s.name = "";
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	s.name = "Charles Babbage";
+	s.orcid = "0000-0002-1825-0098";
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, NULL),
+	                 AGS_ERR_INVALID);
+	ck_assert_uint_eq(env.nsigs, 1);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* The message starts with the domain-separation prefix and its NUL; the
+ * same key's signature over the bare JCS statement does not verify. */
+START_TEST(domain_separation)
+{
+	struct ags_envelope env;
+	uint8_t *msg = NULL, sig[64];
+	size_t len = 0;
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	ck_assert_int_eq(ags_signed_message(&msg, &len, &env, 0, NULL), AGS_OK);
+	ck_assert_mem_eq(msg, "agreesign/v1 statement\0{", 24);
+	ck_assert_int_eq(ags_ed25519_verify(env.sigs[0].signature, msg, len,
+	                                    env.sigs[0].public_key),
+	                 0);
+	ck_assert_int_ne(ags_ed25519_verify(env.sigs[0].signature, msg + 23,
+	                                    len - 23, env.sigs[0].public_key),
+	                 0);
+	crypto_sign_detached(sig, NULL, msg + 23, len - 23, author.sk->sk);
+	ck_assert_int_ne(ags_ed25519_verify(sig, msg, len,
+	                                    env.sigs[0].public_key),
+	                 0);
+	free(msg);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+Suite *verify_suite(void)
+{
+	Suite *s = suite_create("verify");
+	TCase *tc = tcase_create("verify");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, single_author_verifies);
+	tcase_add_test(tc, changed_text_is_caught);
+	tcase_add_test(tc, signed_fields_are_bound);
+	tcase_add_test(tc, envelope_key_is_only_a_hint);
+	tcase_add_test(tc, name_mismatch_is_reported);
+	tcase_add_loop_test(tc, trust_options_apply, 0,
+	                    (int)(sizeof(trust_cases) / sizeof(trust_cases[0])));
+	tcase_add_test(tc, cosigned_and_countersigned);
+	tcase_add_loop_test(tc, countersignature_catches_edits, 0, 3);
+	tcase_add_test(tc, signature_added_after_countersignature);
+	tcase_add_test(tc, policy_requirements);
+	tcase_add_test(tc, sign_refusals);
+	tcase_add_test(tc, domain_separation);
+	suite_add_tcase(s, tc);
+	return s;
+}
