@@ -1,0 +1,83 @@
+/* Shared by the command files: messages, exit codes, passphrases. */
+#ifndef AGS_CLI_H
+#define AGS_CLI_H
+
+#include "agreesign.h"
+
+#include <stdio.h>
+
+/* Exit codes, like grep: see spec/agreesign-v1.md and --help. */
+#define EXIT_OK 0
+#define EXIT_NOT_VERIFIED 1
+#define EXIT_TROUBLE 2
+
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* "agreesign: <subject>: <message>" on stderr, one line. */
+void cli_errorf(const char *subject, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* The library's error as one line, with subject, line and column. */
+void cli_error(const struct ags_error *err);
+/* A usage problem: the message, then "try 'agreesign CMD --help'". */
+int cli_usage(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* Writes s with every byte that could steer a terminal or forge a line
+ * (control characters, DEL) shown as \xNN. */
+void cli_put_escaped(FILE *f, const char *s);
+
+/* Prints help text to stdout and returns EXIT_OK. */
+int cli_help(const char *text);
+
+/* Passphrase sources for loading or creating keys. */
+struct cli_pass {
+	const char *file; /* --passphrase-file, or NULL: ask the terminal */
+	int confirm;      /* ask twice (new keys) */
+};
+
+/* Reads a passphrase into buf (sodium_malloc'd by the caller, cap bytes)
+ * from pass->file (its first line) or the terminal without echo. Returns
+ * 0, or -1 after printing why. */
+int cli_read_passphrase(char *buf, size_t cap, size_t *len,
+                        const struct cli_pass *pass);
+
+/* An ags_passphrase_fn reading with cli_read_passphrase (ctx is a
+ * struct cli_pass *). */
+int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx);
+
+/* Reads and canonicalizes an agreement file. *canon is malloc'd. */
+enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
+                            struct ags_error *err);
+
+/* The signing time: the --time value (RFC 3339, or NULL), else
+ * SOURCE_DATE_EPOCH, else now. Returns 0, or -1 after printing why. */
+int cli_signing_time(int64_t *out, const char *opt);
+
+/* "<path>.sig.json" as a malloc'd string, or NULL. */
+char *cli_default_envelope(const char *agreement);
+
+/* What sign and countersign were told. */
+struct sign_opts {
+	const char *key, *out, *time, *agreement;
+	const char *name, *email, *orcid;
+	const char *md[6]; /* title, author, proceedings, publisher, license,
+	                      date overrides */
+	enum ags_role role;
+	int append, force;
+	struct cli_pass pass;
+};
+
+/* Loads o->key, signs env as o says (countersign: covering every
+ * signature in env), writes env to out (replacing it when o->append or
+ * o->force). Returns an exit status. */
+int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
+                  const char *out, int countersign);
+
+int cmd_keygen(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_countersign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_canon(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+
+#endif

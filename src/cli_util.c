@@ -1,0 +1,229 @@
+/* Helpers the command files share: one message format, passphrases from
+ * the terminal or a file, the signing time. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+void cli_errorf(const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agreesign: ", stderr);
+	if (subject && *subject) {
+		cli_put_escaped(stderr, subject);
+		fputs(": ", stderr);
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const struct ags_error *err)
+{
+	const char *text = err->text[0] ? err->text : ags_strerror(err->code);
+
+	if (err->line > 0 && err->column > 0)
+		cli_errorf(err->source, "line %ld, column %ld: %s", err->line,
+		           err->column, text);
+	else if (err->line > 0)
+		cli_errorf(err->source, "line %ld: %s", err->line, text);
+	else
+		cli_errorf(err->source, "%s", text);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agreesign: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'agreesign %s --help'.\n", cmd);
+	return EXIT_TROUBLE;
+}
+
+void cli_put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7F)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+int cli_help(const char *text)
+{
+	fputs(text, stdout);
+	return EXIT_OK;
+}
+
+static int read_pass_file(char *buf, size_t cap, size_t *len,
+                          const char *path)
+{
+	ssize_t n;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0) {
+		cli_errorf(path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	while (got < cap && (n = read(fd, buf + got, cap - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	/* The passphrase is the first line; the newline is not part of it. */
+	*len = 0;
+	while (*len < got && buf[*len] != '\n' && buf[*len] != '\r')
+		(*len)++;
+	if (*len == got && got == cap) {
+		cli_errorf(path, "passphrase is longer than %zu bytes", cap - 1);
+		return -1;
+	}
+	if (*len == 0 || memchr(buf, '\0', *len)) {
+		cli_errorf(path, "passphrase is empty or holds a NUL byte");
+		return -1;
+	}
+	return 0;
+}
+
+/* One prompt on the terminal with echo off. */
+static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	size_t n = 0;
+	char c;
+	int ok = -1;
+
+	if (fd < 0)
+		return -2;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return -2;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	(void)!write(fd, prompt, strlen(prompt));
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	while (read(fd, &c, 1) == 1) {
+		if (c == '\n' || c == '\r') {
+			ok = 0;
+			break;
+		}
+		if (n + 1 < cap)
+			buf[n++] = c;
+	}
+	tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!write(fd, "\n", 1);
+	close(fd);
+	c = 0;
+	*len = n;
+	return ok;
+}
+
+static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
+{
+	char *again = sodium_malloc(cap);
+	size_t len2 = 0;
+	int rc;
+
+	if (!again)
+		return -1;
+	rc = read_tty(buf, cap, len, "Passphrase: ");
+	if (rc == -2)
+		cli_errorf(NULL, "no terminal to ask for a passphrase: use "
+		                 "--passphrase-file FILE");
+	else if (rc == 0 && *len == 0)
+		cli_errorf(NULL, "the passphrase is empty"), rc = -1;
+	else if (rc == 0 && confirm) {
+		rc = read_tty(again, cap, &len2, "Passphrase again: ");
+		if (rc == 0 && (len2 != *len || sodium_memcmp(again, buf, *len)))
+			cli_errorf(NULL, "the passphrases differ"), rc = -1;
+	}
+	sodium_free(again);
+	return rc == 0 ? 0 : -1;
+}
+
+int cli_read_passphrase(char *buf, size_t cap, size_t *len,
+                        const struct cli_pass *pass)
+{
+	if (pass->file)
+		return read_pass_file(buf, cap, len, pass->file);
+	return ask_tty(buf, cap, len, pass->confirm);
+}
+
+int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)
+{
+	return cli_read_passphrase(buf, cap, len, ctx);
+}
+
+enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
+                            struct ags_error *err)
+{
+	char *raw = NULL;
+	size_t rlen = 0;
+	enum ags_err rc;
+
+	*canon = NULL;
+	rc = ags_file_read(&raw, &rlen, path, AGS_TEXT_MAX, err);
+	if (rc != AGS_OK)
+		return rc;
+	rc = ags_canon_text(canon, len, (const uint8_t *)raw, rlen, path, err);
+	free(raw);
+	return rc;
+}
+
+int cli_signing_time(int64_t *out, const char *opt)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (opt) {
+		if (ags_time_parse(out, opt) != 0) {
+			cli_errorf("--time", "\"%s\" is not YYYY-MM-DDTHH:MM:SSZ",
+			           opt);
+			return -1;
+		}
+		return 0;
+	}
+	if (sde && *sde) {
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno || *end || v < 0 || v > 253402300799LL) {
+			cli_errorf("SOURCE_DATE_EPOCH",
+			           "\"%s\" is not a number of seconds", sde);
+			return -1;
+		}
+		*out = v;
+		return 0;
+	}
+	*out = (int64_t)time(NULL);
+	return 0;
+}
+
+char *cli_default_envelope(const char *agreement)
+{
+	size_t n = strlen(agreement);
+	char *p = malloc(n + sizeof(".sig.json"));
+
+	if (p) {
+		memcpy(p, agreement, n);
+		memcpy(p + n, ".sig.json", sizeof(".sig.json"));
+	}
+	return p;
+}

@@ -1,0 +1,205 @@
+/* agreesign sign: sign an agreement's canonical text and metadata into a
+ * detached envelope, or add a signature to an existing one. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char help[] =
+        "usage: agreesign sign -k KEY [-o ENVELOPE] [--role ROLE] [--append]\n"
+        "                      [--force] [--time T] [metadata and signer "
+        "options]\n"
+        "                      AGREEMENT\n\n"
+        "Sign AGREEMENT's canonical text (see 'agreesign canon') together "
+        "with\nits metadata (see 'agreesign extract') and the signer's "
+        "identity, role\nand signing time. The envelope is written "
+        "atomically to\nAGREEMENT.sig.json (or ENVELOPE). What is about to "
+        "be signed is shown\non standard error first.\n\n"
+        "Options:\n"
+        "  -k, --key KEY             the secret key file (BASE.key)\n"
+        "  -o, --output ENVELOPE     write here instead of "
+        "AGREEMENT.sig.json\n"
+        "  -r, --role ROLE           author (default), co-author or "
+        "publisher\n"
+        "  -a, --append              add this signature to an existing "
+        "envelope of\n"
+        "                            the same agreement\n"
+        "  -f, --force               replace an existing envelope\n"
+        "      --time T              claimed signing time, "
+        "YYYY-MM-DDTHH:MM:SSZ\n"
+        "                            (default: SOURCE_DATE_EPOCH if set, "
+        "else now)\n"
+        "      --passphrase-file F   read the key's passphrase from the first "
+        "line of F\n"
+        "      --name N, --email E, --orcid O\n"
+        "                            signer identity (default: from the "
+        "key file)\n"
+        "      --title T, --author A, --proceedings P, --publisher P,\n"
+        "      --license L, --date D\n"
+        "                            set a metadata field instead of the "
+        "extracted one\n"
+        "  -h, --help                show this help\n\n"
+        "Exit status: 0 signed, 2 usage, input or I/O error (nothing "
+        "written).\n";
+
+
+static int parse(struct sign_opts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"key", required_argument, NULL, 'k'},
+	        {"output", required_argument, NULL, 'o'},
+	        {"role", required_argument, NULL, 'r'},
+	        {"append", no_argument, NULL, 'a'},
+	        {"force", no_argument, NULL, 'f'},
+	        {"time", required_argument, NULL, 'T'},
+	        {"passphrase-file", required_argument, NULL, 'P'},
+	        {"name", required_argument, NULL, 'N'},
+	        {"email", required_argument, NULL, 'E'},
+	        {"orcid", required_argument, NULL, 'O'},
+	        {"title", required_argument, NULL, '0'},
+	        {"author", required_argument, NULL, '1'},
+	        {"proceedings", required_argument, NULL, '2'},
+	        {"publisher", required_argument, NULL, '3'},
+	        {"license", required_argument, NULL, '4'},
+	        {"date", required_argument, NULL, '5'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0}};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "k:o:r:afh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->key = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'a': o->append = 1; break;
+		case 'f': o->force = 1; break;
+		case 'T': o->time = optarg; break;
+		case 'P': o->pass.file = optarg; break;
+		case 'N': o->name = optarg; break;
+		case 'E': o->email = optarg; break;
+		case 'O': o->orcid = optarg; break;
+		case 'r':
+			if (ags_role_parse(&o->role, optarg) != 0)
+				return cli_usage("sign", "unknown role '%s'",
+				                 optarg);
+			break;
+		case 'h': cli_help(help); return -1; /* done: exit 0 */
+		default:
+			if (c >= '0' && c <= '5') {
+				o->md[c - '0'] = optarg;
+				break;
+			}
+			return cli_usage("sign", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage("sign", "expected one AGREEMENT file");
+	o->agreement = argv[optind];
+	if (!o->key)
+		return cli_usage("sign", "-k KEY is required");
+	if (o->append && o->force)
+		return cli_usage("sign", "--append and --force exclude each other");
+	return EXIT_OK;
+}
+
+/* Replaces the extracted value of each metadata field given by a flag. */
+static int apply_overrides(struct ags_metadata *md, const char *const v[6])
+{
+	char **slots[6] = {&md->title,     &md->corresponding_author,
+	                   &md->proceedings, &md->publisher,
+	                   &md->license,   &md->agreement_date};
+	static const char *const flags[6] = {"--title",     "--author",
+	                                     "--proceedings", "--publisher",
+	                                     "--license",   "--date"};
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		if (!v[i])
+			continue;
+		free(*slots[i]);
+		*slots[i] = strdup(v[i]);
+		if (!*slots[i]) {
+			cli_errorf(flags[i], "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The envelope to extend: a new one for this text, or (--append) the
+ * existing one, which must be about the same canonical text. */
+static int prepare(struct ags_envelope *env, const struct sign_opts *o,
+                   const char *out, const char *canon, size_t len)
+{
+	struct ags_error err = {0};
+	struct ags_agreement here;
+
+	if (!o->append) {
+		ags_agreement_bind(&env->agreement, canon, len);
+		if (ags_extract(&env->agreement.md, canon, len, &err) != AGS_OK) {
+			cli_error(&err);
+			return -1;
+		}
+		return apply_overrides(&env->agreement.md, o->md);
+	}
+	for (size_t i = 0; i < 6; i++)
+		if (o->md[i]) {
+			cli_errorf(out, "the metadata of an existing envelope "
+			                "cannot change: drop the metadata options");
+			return -1;
+		}
+	if (ags_envelope_load(env, out, &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	ags_agreement_bind(&here, canon, len);
+	if (here.text_length != env->agreement.text_length ||
+	    memcmp(here.text_sha512, env->agreement.text_sha512,
+	           AGS_DIGEST_BYTES) != 0) {
+		cli_errorf(out, "the envelope is about a different agreement "
+		                "text than %s",
+		           o->agreement);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+	struct sign_opts o = {0};
+	struct ags_envelope env;
+	struct ags_error err = {0};
+	char *canon = NULL, *def = NULL;
+	const char *out;
+	size_t len = 0;
+	int rc;
+
+	o.role = AGS_ROLE_AUTHOR;
+	rc = parse(&o, argc, argv);
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	out = o.out ? o.out : (def = cli_default_envelope(o.agreement));
+	ags_envelope_init(&env);
+	rc = EXIT_TROUBLE;
+	if (!out)
+		goto done;
+	if (!o.append && !o.force && access(out, F_OK) == 0) {
+		cli_errorf(out, "envelope exists: use --append to add a "
+		                "signature or --force to replace it");
+		goto done;
+	}
+	if (cli_load_canon(&canon, &len, o.agreement, &err) != AGS_OK) {
+		cli_error(&err);
+		goto done;
+	}
+	if (prepare(&env, &o, out, canon, len) == 0)
+		rc = cli_sign_into(&env, &o, out, 0);
+done:
+	ags_envelope_release(&env);
+	free(canon);
+	free(def);
+	return rc;
+}

@@ -1,0 +1,257 @@
+/* agreesign verify: check an agreement against its envelope and a key the
+ * user trusts; report every signature; exit 0 only when the policy holds. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+        "usage: agreesign verify (-p KEY.pub | -t TRUSTFILE) [-e ENVELOPE]\n"
+        "                        [--json] [-q] [--require-role ROLES]\n"
+        "                        [--require-signer KEYID]... AGREEMENT\n\n"
+        "Recompute AGREEMENT's canonical text and digest, rebuild what each\n"
+        "signature of the envelope (default AGREEMENT.sig.json) signed, and "
+        "check\nit with the key the user trusts: KEY.pub, or the trust file's "
+        "entry for\nthe signature's public key. The key inside the envelope "
+        "is only a hint.\nEach signature is reported with its result and "
+        "reason. The agreement\nverifies when every signature is valid and at "
+        "least one is by a trusted\nauthor, and the --require options "
+        "hold.\n\n"
+        "Options:\n"
+        "  -p, --public-key KEY.pub  trust this key (for every role)\n"
+        "  -t, --trust TRUSTFILE     trust the keys of this trust file\n"
+        "  -e, --envelope ENVELOPE   the envelope (default "
+        "AGREEMENT.sig.json)\n"
+        "  -j, --json                print one JSON object (see spec)\n"
+        "  -q, --quiet               print nothing; the exit status tells\n"
+        "      --require-role ROLES  also require a valid signature for each "
+        "role\n"
+        "                            of the comma-separated list (author,\n"
+        "                            co-author, publisher)\n"
+        "      --require-signer KEYID\n"
+        "                            also require a valid signature by this "
+        "key\n"
+        "                            (repeatable)\n"
+        "  -h, --help                show this help\n\n"
+        "Exit status: 0 verified, 1 not verified, 2 usage, input or I/O "
+        "error.\n";
+
+#define MAX_REQUIRED 16
+
+struct verify_opts {
+	const char *pub, *trust, *envelope, *agreement;
+	int json, quiet;
+	struct ags_policy policy;
+	const char *keys[MAX_REQUIRED];
+};
+
+static int parse_roles(unsigned *roles, const char *list)
+{
+	char buf[64];
+	enum ags_role r;
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		if (n == 0 || n >= sizeof(buf))
+			return -1;
+		memcpy(buf, list, n);
+		buf[n] = '\0';
+		if (ags_role_parse(&r, buf) != 0)
+			return -1;
+		*roles |= (unsigned)r;
+		list += n + (list[n] == ',');
+	}
+	return 0;
+}
+
+static int parse(struct verify_opts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        {"public-key", required_argument, NULL, 'p'},
+	        {"trust", required_argument, NULL, 't'},
+	        {"envelope", required_argument, NULL, 'e'},
+	        {"json", no_argument, NULL, 'j'},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"require-role", required_argument, NULL, 'R'},
+	        {"require-signer", required_argument, NULL, 'S'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0}};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "p:t:e:jqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->pub = optarg; break;
+		case 't': o->trust = optarg; break;
+		case 'e': o->envelope = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'R':
+			if (parse_roles(&o->policy.require_roles, optarg) != 0)
+				return cli_usage("verify", "bad role list '%s'",
+				                 optarg);
+			break;
+		case 'S':
+			if (o->policy.nrequire_keys == MAX_REQUIRED)
+				return cli_usage("verify", "too many "
+				                           "--require-signer");
+			o->keys[o->policy.nrequire_keys++] = optarg;
+			break;
+		case 'h': cli_help(help); return -1; /* done: exit 0 */
+		default: return cli_usage("verify", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage("verify", "expected one AGREEMENT file");
+	o->agreement = argv[optind];
+	if (!o->pub == !o->trust)
+		return cli_usage("verify", "give exactly one of -p KEY.pub and "
+		                           "-t TRUSTFILE");
+	o->policy.require_keys = o->keys;
+	return EXIT_OK;
+}
+
+static enum ags_err load_trust(struct ags_trust *t,
+                               const struct verify_opts *o,
+                               struct ags_error *err)
+{
+	struct ags_pubkey pub;
+	enum ags_err rc;
+
+	if (o->trust)
+		return ags_trust_load(t, o->trust, err);
+	ags_pubkey_init(&pub);
+	rc = ags_pubkey_load(&pub, o->pub, err);
+	if (rc == AGS_OK)
+		rc = ags_trust_from_pubkey(t, &pub, err);
+	ags_pubkey_release(&pub);
+	return rc;
+}
+
+static void print_sig(const struct ags_sig_report *r,
+                      const struct ags_signature *sig, size_t i)
+{
+	char when[21];
+
+	ags_time_format(when, sig->signer.time);
+	printf("signature %zu: %s: ", i + 1, r->valid ? "valid" : "INVALID");
+	cli_put_escaped(stdout, r->trusted ? r->trusted->identity
+	                                   : sig->signer.name);
+	printf(" (%s%s), key %s, claimed time %s", ags_role_name(sig->signer.role),
+	       sig->is_countersignature ? ", countersignature" : "",
+	       sig->key_id, when);
+	if (!r->trusted)
+		fputs(", untrusted", stdout);
+	if (!r->valid) {
+		printf("\n  reason: %s: ", ags_reason_name(r->reason));
+		cli_put_escaped(stdout, r->detail);
+	}
+	putchar('\n');
+}
+
+static void print_text(const struct ags_report *r,
+                       const struct ags_envelope *env, const char *agreement)
+{
+	const char *title = env->agreement.md.title;
+	size_t i;
+
+	fputs("agreement: ", stdout);
+	cli_put_escaped(stdout, agreement);
+	fputs("\ntitle: ", stdout);
+	cli_put_escaped(stdout, title ? title : "(none)");
+	printf("\ntext: %s\n", r->text_matches
+	                               ? "matches the signed digest"
+	                               : "CHANGED since it was signed");
+	for (i = 0; i < r->nsigs; i++)
+		print_sig(&r->sigs[i], &env->sigs[i], i);
+	if (r->verified)
+		puts("verified");
+	else
+		printf("NOT VERIFIED: %s\n", r->policy_detail);
+}
+
+static void print_json(json_t *j, const char *agreement, const char *envelope)
+{
+	char *text;
+
+	json_object_set_new(j, "agreement", json_string(agreement));
+	json_object_set_new(j, "envelope", json_string(envelope));
+	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text)
+		puts(text);
+	free(text);
+}
+
+/* An input that could not be checked: one line on stderr and, for
+ * scripts, a JSON object saying so on stdout. */
+static int trouble(const struct verify_opts *o, const char *envelope,
+                   const struct ags_error *err)
+{
+	json_t *j;
+
+	cli_error(err);
+	if (o->json && !o->quiet && (j = json_object())) {
+		json_object_set_new(j, "verified", json_false());
+		json_object_set_new(j, "result", json_string("error"));
+		json_object_set_new(j, "reason", json_string(err->text));
+		print_json(j, o->agreement, envelope);
+		json_decref(j);
+	}
+	return EXIT_TROUBLE;
+}
+
+static int run(const struct verify_opts *o, const char *envelope)
+{
+	struct ags_error err = {0};
+	struct ags_envelope env;
+	struct ags_trust trust;
+	struct ags_report rep = {0};
+	char *canon = NULL;
+	size_t len = 0;
+	int rc = EXIT_TROUBLE;
+	json_t *j;
+
+	ags_envelope_init(&env);
+	ags_trust_init(&trust);
+	if (load_trust(&trust, o, &err) != AGS_OK ||
+	    cli_load_canon(&canon, &len, o->agreement, &err) != AGS_OK ||
+	    ags_envelope_load(&env, envelope, &err) != AGS_OK ||
+	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) != AGS_OK) {
+		rc = trouble(o, envelope, &err);
+		goto out;
+	}
+	rc = rep.verified ? EXIT_OK : EXIT_NOT_VERIFIED;
+	if (o->quiet)
+		goto out;
+	if (!o->json)
+		print_text(&rep, &env, o->agreement);
+	else if ((j = ags_report_json(&rep, &env))) {
+		print_json(j, o->agreement, envelope);
+		json_decref(j);
+	} else {
+		cli_errorf(o->agreement, "out of memory");
+		rc = EXIT_TROUBLE;
+	}
+out:
+	ags_report_release(&rep);
+	ags_envelope_release(&env);
+	ags_trust_release(&trust);
+	free(canon);
+	return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_opts o = {0};
+	char *def = NULL;
+	int rc = parse(&o, argc, argv);
+
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!o.envelope && !(def = cli_default_envelope(o.agreement)))
+		return EXIT_TROUBLE;
+	rc = run(&o, o.envelope ? o.envelope : def);
+	free(def);
+	return rc;
+}

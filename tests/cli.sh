@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# End-to-end tests of the agreesign command line: exit codes, messages,
+# files left as they were, and the committed spec vectors.
+# Usage: tests/cli.sh path/to/agreesign
+set -uo pipefail
+A=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${AGS_SHARED:-$ROOT/../shared}
+K=$ROOT/keys
+V=$ROOT/spec/vectors
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect STATUS CMD...: runs CMD, output in $T/out and $T/err.
+expect() {
+	local want=$1
+	shift
+	"$@" >"$T/out" 2>"$T/err"
+	local got=$?
+	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
+}
+# has FILE TEXT: FILE contains TEXT.
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$1")"; fi; }
+same() { if cmp -s "$1" "$2"; then ok; else bad "$1 and $2 differ"; fi; }
+one_line() { if [ "$(wc -l <"$1")" = 1 ]; then ok; else bad "$1 is not one line: $(cat "$1")"; fi; }
+
+S=$V/agreements/sample-agreement.txt
+cp "$S" agr.txt
+
+# --- the committed vectors are what the code makes, byte for byte
+bash "$ROOT/tests/vectors/make-vectors.sh" "$A" "$T/vec"
+if diff -r -x README.md "$V" "$T/vec" >"$T/diff"; then ok; else bad "spec/vectors differ from regenerated: $(head -20 "$T/diff")"; fi
+
+# --- every vector case gives its exit status and reasons
+while IFS=$'\t' read -r name agreement envelope trust opts status reasons; do
+	case $name in '#'* | '') continue ;; esac
+	args=(verify --json -t "$V/trust/$trust" -e "$V/envelopes/$envelope")
+	[ "$opts" != - ] && args+=("$opts")
+	expect "$status" "$A" "${args[@]}" "$V/agreements/$agreement"
+	if [ "$reasons" != - ]; then
+		got=$(/usr/bin/python3 -c 'import json,sys; print(",".join(s["reason"] for s in json.load(sys.stdin)["signatures"]))' <"$T/out")
+		[ "$got" = "$reasons" ] && ok || bad "case $name: reasons $got, wanted $reasons"
+	else
+		one_line "$T/err"
+	fi
+done <"$V/cases.tsv"
+
+# --- keygen
+expect 0 "$A" keygen -o me --name "Test Person" --no-passphrase
+[ "$(stat -c %a me.key)" = 600 ] && ok || bad "me.key mode $(stat -c %a me.key)"
+cp me.key me.key.orig
+expect 2 "$A" keygen -o me --name "Other" --no-passphrase
+has "$T/err" "exists"
+same me.key me.key.orig
+expect 0 "$A" keygen -o me --name "Other" --no-passphrase --force
+cmp -s me.key me.key.orig && bad "--force did not replace me.key" || ok
+expect 2 "$A" keygen -o x --no-passphrase
+has "$T/err" "--name"
+[ ! -e x.key ] && ok || bad "x.key written without --name"
+expect 2 "$A" keygen -o x --name "X" --orcid 0000-0002-1825-0098 --no-passphrase
+has "$T/err" "check digit"
+expect 2 "$A" keygen -o x --name "X" </dev/null
+has "$T/err" "passphrase"
+[ ! -e x.key ] && [ ! -e x.pub ] && ok || bad "x.key written without a passphrase"
+ln -s "$T/elsewhere" link.key
+expect 2 "$A" keygen -o link --name "L" --no-passphrase
+[ ! -e "$T/elsewhere" ] && ok || bad "keygen followed a symlink"
+
+# --- sealed keys: passphrase from a file, wrong passphrase
+printf 'correct horse\n' >pass
+printf 'wrong horse\n' >wrong
+expect 0 "$A" keygen -o sealed --name "Sealed Signer" --passphrase-file pass --kdf-cost min
+has sealed.key "kdf: argon2id13"
+expect 0 "$A" sign -k sealed.key --passphrase-file pass -o sealed.sig.json agr.txt
+expect 2 "$A" sign -k sealed.key --passphrase-file wrong -o wrong.sig.json agr.txt
+has "$T/err" "wrong passphrase"
+one_line "$T/err"
+[ ! -e wrong.sig.json ] && ok || bad "envelope written with a wrong passphrase"
+expect 0 "$A" verify -p sealed.pub -e sealed.sig.json agr.txt
+
+# --- sign and verify
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z agr.txt
+has "$T/err" "Deterministic Signatures"
+has "$T/err" "sha512"
+[ -f agr.txt.sig.json ] && ok || bad "no agr.txt.sig.json"
+cp agr.txt.sig.json env.orig
+expect 2 "$A" sign -k "$K/demo-author.key" agr.txt
+has "$T/err" "envelope exists"
+same agr.txt.sig.json env.orig
+expect 0 "$A" verify -p "$K/demo-author.pub" agr.txt
+has "$T/out" "verified"
+expect 0 "$A" verify -t "$K/demo.trust" -q agr.txt
+[ ! -s "$T/out" ] && [ ! -s "$T/err" ] && ok || bad "-q printed something"
+expect 1 "$A" verify -p "$K/demo-publisher.pub" agr.txt
+has "$T/out" "untrusted-key"
+expect 0 "$A" verify --json -t "$K/demo.trust" agr.txt
+/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["verified"] is True and d["signatures"][0]["trusted_identity"]=="Inès Marović-Saldaña" and d["text"]["matches"]' <"$T/out" && ok || bad "verify --json content"
+one_line "$T/out"
+
+# A one-word change is caught; the envelope stays as it was.
+sed '0,/license/s/license/licence/' agr.txt >changed.txt
+cp agr.txt.sig.json changed.txt.sig.json
+expect 1 "$A" verify -t "$K/demo.trust" changed.txt
+has "$T/out" "agreement-changed"
+# Harmless re-encoding is not a change.
+{ printf '\xef\xbb\xbf'; sed 's/$/ \r/' agr.txt; } >crlf.txt
+cp agr.txt.sig.json crlf.txt.sig.json
+expect 0 "$A" verify -t "$K/demo.trust" crlf.txt
+
+# --- co-signing and countersigning
+expect 2 "$A" sign -k "$K/demo-coauthor.key" --role co-author agr.txt
+expect 0 "$A" sign --append -k "$K/demo-coauthor.key" --role co-author agr.txt
+expect 2 "$A" sign --append -k "$K/demo-coauthor.key" --role co-author agr.txt
+has "$T/err" "already signed"
+expect 2 "$A" sign --append -k "$K/demo-publisher.key" --role co-author changed.txt
+has "$T/err" "different agreement"
+expect 2 "$A" sign --append --title "Other" -k "$K/demo-publisher.key" agr.txt
+expect 1 "$A" verify -t "$K/demo.trust" --require-role author,publisher agr.txt
+has "$T/out" "publisher"
+cp agr.txt.sig.json before-cs
+expect 1 "$A" countersign -k "$K/demo-publisher.key" -t "$V/trust/revoked.trust" agr.txt
+has "$T/err" "revoked"
+same agr.txt.sig.json before-cs
+expect 0 "$A" countersign -k "$K/demo-publisher.key" -t "$K/demo.trust" agr.txt
+expect 0 "$A" verify -t "$K/demo.trust" --require-role author,publisher agr.txt
+expect 2 "$A" sign --append -k me.key agr.txt
+has "$T/err" "countersigned"
+kid=$(sed -n 's/^key-id: //p' "$K/demo-coauthor.pub")
+expect 0 "$A" verify -t "$K/demo.trust" --require-signer "$kid" agr.txt
+expect 1 "$A" verify -t "$K/demo.trust" --require-signer 00000000000000000000000000000000 agr.txt
+
+# --- inspect never claims anything is verified
+expect 0 "$A" inspect agr.txt.sig.json
+has "$T/out" "NOT VERIFIED"
+has "$T/out" "Tomás Okonkwo"
+
+# --- bad input: clear one-line errors, exit 2, nothing changed
+printf 'Line one\nbad \xc3\x28 byte\n' >badutf8.txt
+expect 2 "$A" sign -k "$K/demo-author.key" badutf8.txt
+has "$T/err" "badutf8.txt: line 2, column 5"
+one_line "$T/err"
+[ ! -e badutf8.txt.sig.json ] && ok || bad "envelope written for invalid UTF-8"
+expect 2 "$A" canon badutf8.txt
+expect 2 "$A" verify -t "$K/demo.trust" nonexistent.txt
+has "$T/err" "nonexistent.txt"
+head -c 200 agr.txt.sig.json >trunc.sig.json
+expect 2 "$A" verify -t "$K/demo.trust" -e trunc.sig.json agr.txt
+has "$T/err" "trunc.sig.json"
+one_line "$T/err"
+expect 2 "$A" verify --json -t "$K/demo.trust" -e trunc.sig.json agr.txt
+has "$T/out" '"result":"error"'
+head -c 2000000 /dev/zero | tr '\0' ' ' >big.sig.json
+expect 2 "$A" verify -t "$K/demo.trust" -e big.sig.json agr.txt
+has "$T/err" "larger than"
+mkfifo fifo.sig.json
+expect 2 timeout 5 "$A" verify -t "$K/demo.trust" -e fifo.sig.json agr.txt
+has "$T/err" "not a regular file"
+expect 2 "$A" verify agr.txt
+expect 2 "$A" verify -p a -t b agr.txt
+expect 2 "$A" sign agr.txt
+expect 2 "$A" frobnicate
+expect 2 "$A" verify -t "$K/demo-author.pub" agr.txt
+has "$T/err" "agreesign trust v1"
+
+# --- help is the same both ways, and true to the table
+for c in keygen sign countersign verify canon extract inspect; do
+	"$A" help "$c" >h1
+	"$A" "$c" --help >h2
+	cmp -s h1 h2 && has h1 "usage: agreesign $c" || bad "help $c differs"
+done
+expect 0 "$A" --version
+has "$T/out" "agreesign-envelope/v1"
+
+# --- the real agreements, when the shared folder is there
+if [ -d "$SHARED/agreements" ]; then
+	for f in "$SHARED"/agreements/*.txt; do
+		expect 0 "$A" canon "$f"
+		expect 0 "$A" extract "$f"
+		has "$T/out" '"license": "CC-BY-4.0"'
+		cp "$f" real.txt
+		rm -f real.txt.sig.json
+		expect 0 "$A" sign -k "$K/demo-author.key" --name "Someone Else" real.txt
+		expect 1 "$A" verify -t "$K/demo.trust" real.txt
+		has "$T/out" "name-mismatch"
+		expect 0 "$A" sign -k "$K/demo-author.key" --force real.txt
+		expect 0 "$A" verify -p "$K/demo-author.pub" real.txt
+		sed -i '0,/article/s/article/articles/' real.txt
+		expect 1 "$A" verify -p "$K/demo-author.pub" real.txt
+	done
+	"$A" extract "$SHARED/agreements/000_772113baa6c4798f.txt" >x.json
+	has x.json '"corresponding_author": "Zhuohan Li"'
+	has x.json '"agreement_date": "06/09/2021"'
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
