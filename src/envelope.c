@@ -22,6 +22,9 @@ void ags_envelope_release(struct ags_envelope *env)
 		free(env->sigs[i].covers);
 	}
 	free(env->sigs);
+	for (i = 0; i < env->agreement.nattachments; i++)
+		free(env->agreement.attachments[i].name);
+	free(env->agreement.attachments);
 	ags_metadata_release(&env->agreement.md);
 	ags_envelope_init(env);
 }
@@ -49,6 +52,11 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 	                         json_string_length(pk)) != 0)
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.public_key must be 32 bytes in base64",
+		                     path);
+	if (!ags_public_key_valid(sig->public_key))
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.public_key is not a valid Ed25519 "
+		                     "public key",
 		                     path);
 	if (!json_is_string(sg) ||
 	    ags_b64_decode_exact(sig->signature, AGS_SIGNATURE_BYTES,

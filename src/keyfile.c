@@ -286,6 +286,9 @@ static enum ags_err parse_identity(struct ags_pubkey *pub,
 	if (ags_b64_decode_exact(pub->pk, sizeof(pub->pk), pk->s, pk->len) != 0)
 		return fail(p, pk->line, "public-key is not %u bytes of base64",
 		            AGS_PUBLICKEY_BYTES);
+	if (!ags_public_key_valid(pub->pk))
+		return fail(p, pk->line,
+		            "public-key is not a valid Ed25519 public key");
 	ags_key_id(want, pub->pk);
 	if (memcmp(want, id->s, AGS_KEYID_HEX) != 0)
 		return fail(p, id->line, "key-id does not match public-key");

@@ -174,6 +174,8 @@ static enum ags_err parse_key(struct cursor *c, struct ags_trust_entry *e,
 		return c->err ? c->err->code : AGS_ERR_FORMAT;
 	if (ags_b64_decode_exact(e->pk, AGS_PUBLICKEY_BYTES, buf, strlen(buf)))
 		return fail(c, "%s", "public key must be 32 bytes in base64");
+	if (!ags_public_key_valid(e->pk))
+		return fail(c, "%s", "not a valid Ed25519 public key");
 	ags_key_id(e->key_id, e->pk);
 	return AGS_OK;
 }

@@ -26,16 +26,27 @@ const char *ags_reason_name(enum ags_reason r)
 	return "unknown";
 }
 
+int ags_public_key_valid(const uint8_t pk[AGS_PUBLICKEY_BYTES])
+{
+	return crypto_core_ed25519_is_valid_point(pk) == 1;
+}
+
 int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
                        const uint8_t *msg, size_t msg_len,
                        const uint8_t pk[AGS_PUBLICKEY_BYTES])
 {
+	/* libsodium 1.0.18 refuses small-order keys but accepts A + T (a
+	 * torsion component added): one secret would then sign under eight
+	 * public keys and key ids. Keys must lie in the prime-order group. */
+	if (!ags_public_key_valid(pk))
+		return -1;
 	return crypto_sign_verify_detached(sig, msg, msg_len, pk) == 0 ? 0 : -1;
 }
 
 void ags_report_release(struct ags_report *r)
 {
 	free(r->sigs);
+	free(r->attachments);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -197,7 +208,8 @@ enum ags_err ags_verify(struct ags_report *report,
                         struct ags_error *err)
 {
 	uint8_t digest[AGS_DIGEST_BYTES];
-	unsigned roles = AGS_ROLE_AUTHOR;
+	unsigned roles = policy && policy->no_default_author ? 0u
+	                                                     : AGS_ROLE_AUTHOR;
 	size_t i;
 	enum ags_err rc = AGS_OK;
 
