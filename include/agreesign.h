@@ -211,8 +211,8 @@ struct ags_kdf_params {
 #define AGS_KDF_OPSLIMIT 3ULL
 #define AGS_KDF_MEMLIMIT (256u * 1024u * 1024u)
 /* Bounds a reader accepts, so a hostile key file cannot ask for more. */
-#define AGS_KDF_OPSLIMIT_MAX 64ULL
-#define AGS_KDF_MEMLIMIT_MAX (4ull * 1024u * 1024u * 1024u)
+#define AGS_KDF_OPSLIMIT_MAX 16ULL
+#define AGS_KDF_MEMLIMIT_MAX (1024ull * 1024u * 1024u)
 
 /* Asks for a passphrase: writes at most cap bytes into buf (sodium_malloc'd
  * by the library, wiped by it) and their count into *len. Returns 0, or
@@ -306,11 +306,28 @@ int ags_role_parse(enum ags_role *out, const char *name);
 
 /* The part of the statement that every signature of an envelope shares:
  * what was signed. */
+/* A file bound to the agreement (the paper's PDF, its supplement): its
+ * name (no directory part), byte length and SHA-512. */
+struct ags_attachment {
+	char *name; /* malloc'd */
+	uint64_t length;
+	uint8_t sha512[AGS_DIGEST_BYTES];
+};
+
 struct ags_agreement {
 	uint8_t text_sha512[AGS_DIGEST_BYTES]; /* of the canonical text */
 	uint64_t text_length;                  /* bytes of canonical text */
 	struct ags_metadata md;
+	struct ags_attachment *attachments; /* malloc'd array, or NULL */
+	size_t nattachments;
 };
+
+/* Hashes the file at path in fixed-size chunks (memory does not grow with
+ * its size) and appends it to a->attachments under its base name. Refuses
+ * a second attachment of the same name, a name that is not a valid text
+ * field, and a file that changes while it is read. */
+enum ags_err ags_attachment_add(struct ags_agreement *a, const char *path,
+                                struct ags_error *err);
 
 /* Who signed, in which role, when (as claimed by the signer). */
 struct ags_signer {
@@ -458,7 +475,21 @@ struct ags_policy {
 	unsigned require_roles;   /* each role here needs a valid signature */
 	const char **require_keys; /* key ids that need a valid signature */
 	size_t nrequire_keys;
+	int no_default_author; /* 1: drop the default "at least one valid
+	                          author signature" rule (a template is
+	                          signed by its publisher alone); 0 default */
 };
+
+enum ags_attach_status {
+	AGS_ATTACH_UNCHECKED = 0, /* ags_verify_attachments was not called */
+	AGS_ATTACH_VERIFIED,      /* present, same length and digest */
+	AGS_ATTACH_CHANGED,       /* present, but differs (or changed while
+	                             it was read) */
+	AGS_ATTACH_MISSING,       /* not present */
+};
+
+/* "unchecked", "verified", "changed", "missing". */
+const char *ags_attach_status_name(enum ags_attach_status st);
 
 struct ags_report {
 	int verified;       /* the policy's verdict */
@@ -466,6 +497,9 @@ struct ags_report {
 	char policy_detail[256]; /* why the policy failed; "" when verified */
 	struct ags_sig_report *sigs; /* malloc'd, one per envelope signature */
 	size_t nsigs;
+	enum ags_attach_status *attachments; /* malloc'd, one per attachment of
+	                                        the statement, or NULL */
+	size_t nattachments;
 };
 
 void ags_report_release(struct ags_report *r);
@@ -481,10 +515,23 @@ enum ags_err ags_verify(struct ags_report *report,
                         const struct ags_policy *policy,
                         struct ags_error *err);
 
+/* Checks each attachment of env's statement against the file of that
+ * name in dir, fills report->attachments, and withdraws the verdict when
+ * any attachment is present but changed (a missing one is reported, not
+ * fatal). Call after ags_verify. Returns AGS_OK unless out of memory. */
+enum ags_err ags_verify_attachments(struct ags_report *report,
+                                    const struct ags_envelope *env,
+                                    const char *dir, struct ags_error *err);
+
 /* The report as JSON for scripts (see spec, "Verification output"): a new
  * reference the caller json_decref()s, or NULL when out of memory. */
 json_t *ags_report_json(const struct ags_report *r,
                         const struct ags_envelope *env);
+
+/* 1 when pk encodes a point of the prime-order subgroup (canonical, on
+ * the curve, not of small order, no torsion component), else 0. Every
+ * parser of public keys refuses the others. */
+int ags_public_key_valid(const uint8_t pk[AGS_PUBLICKEY_BYTES]);
 
 /* Verifies one raw Ed25519 signature (libsodium's rules: see spec).
  * Returns 0 when valid, -1 otherwise. */
@@ -492,6 +539,66 @@ int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
                        const uint8_t *msg, size_t msg_len,
                        const uint8_t pk[AGS_PUBLICKEY_BYTES])
         __attribute__((warn_unused_result));
+
+/* ---------------------------------------------------------------------
+ * Batch verification (src/batch.c)
+ */
+
+/* One entry of a batch: what to verify. */
+struct ags_batch_item {
+	size_t line;     /* 1-based manifest line (or entry number) */
+	char *agreement; /* malloc'd path, resolved against the manifest's
+	                    folder; NULL when the line was bad */
+	char *envelope;  /* malloc'd path */
+	char *id;        /* malloc'd copy of the line's "id", or NULL */
+	char *error;     /* malloc'd: why the manifest line is bad, or NULL */
+};
+
+void ags_batch_item_release(struct ags_batch_item *it);
+
+/* Parses one manifest line (JSON object: "agreement" required,
+ * "envelope" and "id" optional, nothing else). Relative paths resolve
+ * against base_dir. A bad line is not an error of the run: it is
+ * recorded in it->error and the function returns AGS_OK. */
+enum ags_err ags_manifest_parse_line(struct ags_batch_item *it,
+                                     const char *line, size_t len,
+                                     const char *base_dir);
+
+/* Verifies the files an item names (attached files are looked for in
+ * attach_dir, or beside the agreement when NULL) and returns the result
+ * as a JSON object: the fields of ags_report_json plus "line",
+ * "agreement", "envelope" and "id"; or, when the entry could not be
+ * checked, "result": "error" with the reason. *verdict is 0 verified,
+ * 1 not verified, 2 error. A new reference, or NULL when out of memory.
+ */
+json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
+                        const struct ags_trust *trust,
+                        const struct ags_policy *policy,
+                        const char *attach_dir);
+
+/* Supplies the next item (return 1), or says the input is done (return 0)
+ * or failed (return -1). Called from the thread of ags_batch_run only. */
+typedef int (*ags_batch_next_fn)(struct ags_batch_item *it, void *ctx);
+/* Receives each result in input order, from the thread of ags_batch_run;
+ * result is borrowed. */
+typedef void (*ags_batch_emit_fn)(const struct ags_batch_item *it,
+                                  json_t *result, int verdict, void *ctx);
+
+struct ags_batch_config {
+	unsigned jobs;    /* worker threads, >= 1 */
+	size_t window;    /* entries in flight at most (0: 64 per job) */
+	const struct ags_trust *trust;
+	const struct ags_policy *policy;
+	const char *attach_dir;
+};
+
+/* Verifies every item next() supplies on cfg->jobs threads and hands the
+ * results to emit() in input order. Memory is bounded by the window, not
+ * by the number of items. Returns AGS_ERR_IO when next() failed, else
+ * AGS_OK (whatever the verdicts). */
+enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
+                           ags_batch_next_fn next, ags_batch_emit_fn emit,
+                           void *ctx, struct ags_error *err);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,8 @@ struct sign_opts {
 	const char *name, *email, *orcid;
 	const char *md[6]; /* title, author, proceedings, publisher, license,
 	                      date overrides */
+	const char *attach[AGS_SIGNATURES_MAX]; /* --attach FILE, in order */
+	size_t nattach;
 	enum ags_role role;
 	int append, force;
 	struct cli_pass pass;
@@ -70,6 +72,17 @@ struct sign_opts {
  * o->force). Returns an exit status. */
 int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
                   const char *out, int countersign);
+
+/* verify --batch (src/cli_batch.c). */
+struct cli_batch_opts {
+	const char *manifest; /* JSON Lines file, "-" for stdin, or a folder */
+	unsigned jobs;
+	int quiet, no_progress;
+	const struct ags_trust *trust;
+	const struct ags_policy *policy;
+	const char *attach_dir;
+};
+int cli_verify_batch(const struct cli_batch_opts *o);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);

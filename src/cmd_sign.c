@@ -34,6 +34,10 @@ static const char help[] =
         "else now)\n"
         "      --passphrase-file F   read the key's passphrase from the first "
         "line of F\n"
+        "      --attach FILE         bind FILE (the paper, a supplement: any "
+        "size)\n"
+        "                            by name, length and SHA-512; "
+        "repeatable\n"
         "      --name N, --email E, --orcid O\n"
         "                            signer identity (default: from the "
         "key file)\n"
@@ -65,6 +69,7 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 	        {"publisher", required_argument, NULL, '3'},
 	        {"license", required_argument, NULL, '4'},
 	        {"date", required_argument, NULL, '5'},
+	        {"attach", required_argument, NULL, 'A'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
@@ -77,6 +82,11 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 		case 'a': o->append = 1; break;
 		case 'f': o->force = 1; break;
 		case 'T': o->time = optarg; break;
+		case 'A':
+			if (o->nattach == AGS_SIGNATURES_MAX)
+				return cli_usage("sign", "too many --attach");
+			o->attach[o->nattach++] = optarg;
+			break;
 		case 'P': o->pass.file = optarg; break;
 		case 'N': o->name = optarg; break;
 		case 'E': o->email = optarg; break;
@@ -143,7 +153,18 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 			cli_error(&err);
 			return -1;
 		}
+		for (size_t i = 0; i < o->nattach; i++)
+			if (ags_attachment_add(&env->agreement, o->attach[i],
+			                       &err) != AGS_OK) {
+				cli_error(&err);
+				return -1;
+			}
 		return apply_overrides(&env->agreement.md, o->md);
+	}
+	if (o->nattach) {
+		cli_errorf(out, "the attachments of an existing envelope cannot "
+		                "change: drop --attach");
+		return -1;
 	}
 	for (size_t i = 0; i < 6; i++)
 		if (o->md[i]) {

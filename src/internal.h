@@ -77,6 +77,16 @@ enum ags_err ags_json_fields(json_t *obj, const char *const *allowed,
                              size_t nrequired, const char *source,
                              const char *path, struct ags_error *err);
 
+/* NULL when name is a plain file name fit to be an attachment's name,
+ * else a static message saying why. */
+const char *ags_attachment_name_check(const char *name);
+
+/* JSON of a statement's attachments, and their strict parser. */
+json_t *ags_attachments_json(const struct ags_agreement *a);
+enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
+                                       const char *source,
+                                       struct ags_error *err);
+
 /* Copies a signer (strings duplicated) into dst. */
 enum ags_err ags_signer_copy(struct ags_signer *dst,
                              const struct ags_signer *src);

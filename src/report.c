@@ -59,6 +59,33 @@ static json_t *sig_json(const struct ags_sig_report *sr,
 	return o;
 }
 
+static json_t *attachments_json(const struct ags_report *r,
+                                const struct ags_agreement *a)
+{
+	char hex[2 * AGS_DIGEST_BYTES + 1];
+	json_t *arr = json_array(), *o;
+	size_t i;
+
+	for (i = 0; arr && i < a->nattachments; i++) {
+		enum ags_attach_status st = i < r->nattachments
+		                                    ? r->attachments[i]
+		                                    : AGS_ATTACH_UNCHECKED;
+		ags_hex_encode(hex, a->attachments[i].sha512, AGS_DIGEST_BYTES);
+		o = json_object();
+		if (!o || set(o, "name", json_string(a->attachments[i].name)) ||
+		    set(o, "length",
+		        json_integer((json_int_t)a->attachments[i].length)) ||
+		    set(o, "sha512", json_string(hex)) ||
+		    set(o, "status", json_string(ags_attach_status_name(st))) ||
+		    json_array_append_new(arr, o)) {
+			json_decref(o);
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 json_t *ags_report_json(const struct ags_report *r,
                         const struct ags_envelope *env)
 {
@@ -71,7 +98,8 @@ json_t *ags_report_json(const struct ags_report *r,
 	        json_string(r->verified ? "verified" : "not-verified")) ||
 	    set(o, "reason", opt_string(r->verified ? NULL : r->policy_detail)) ||
 	    set(o, "text", text_json(r, &env->agreement)) ||
-	    set(o, "metadata", ags_metadata_to_json(&env->agreement.md)))
+	    set(o, "metadata", ags_metadata_to_json(&env->agreement.md)) ||
+	    set(o, "attachments", attachments_json(r, &env->agreement)))
 		goto fail;
 	for (i = 0; i < r->nsigs; i++)
 		if (json_array_append_new(arr,

@@ -85,11 +85,35 @@ json_t *ags_statement_json(const struct ags_agreement *a)
 	    set_str(o, "text_sha512", hex) ||
 	    json_object_set_new(o, "text_length",
 	                        json_integer((json_int_t)a->text_length)) ||
-	    json_object_set_new(o, "metadata", ags_metadata_to_json(&a->md))) {
+	    json_object_set_new(o, "metadata", ags_metadata_to_json(&a->md)) ||
+	    (a->nattachments &&
+	     json_object_set_new(o, "attachments", ags_attachments_json(a)))) {
 		json_decref(o);
 		return NULL;
 	}
 	return o;
+}
+
+json_t *ags_attachments_json(const struct ags_agreement *a)
+{
+	char hex[2 * AGS_DIGEST_BYTES + 1];
+	json_t *arr = json_array(), *o;
+	size_t i;
+
+	for (i = 0; arr && i < a->nattachments; i++) {
+		const struct ags_attachment *at = &a->attachments[i];
+		ags_hex_encode(hex, at->sha512, AGS_DIGEST_BYTES);
+		o = json_object();
+		if (!o || set_str(o, "name", at->name) ||
+		    json_object_set_new(o, "length",
+		                        json_integer((json_int_t)at->length)) ||
+		    set_str(o, "sha512", hex) || json_array_append_new(arr, o)) {
+			json_decref(o);
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
 }
 
 json_t *ags_signer_json(const struct ags_signer *s)
@@ -241,7 +265,7 @@ enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
 {
 	static const char *const fields[] = {"canonicalization", "metadata",
 	                                     "text_length", "text_sha512",
-	                                     NULL};
+	                                     "attachments", NULL};
 	json_t *canon, *len;
 	enum ags_err rc;
 
@@ -266,6 +290,71 @@ enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
 	if (rc == AGS_OK)
 		rc = metadata_from_json(&a->md, json_object_get(j, "metadata"),
 		                        source, err);
+	if (rc == AGS_OK && json_object_get(j, "attachments"))
+		rc = ags_attachments_from_json(
+		        a, json_object_get(j, "attachments"), source, err);
+	return rc;
+}
+
+static enum ags_err attachment_from_json(struct ags_attachment *at,
+                                         json_t *j, const char *source,
+                                         const char *path,
+                                         struct ags_error *err)
+{
+	static const char *const fields[] = {"name", "length", "sha512", NULL};
+	json_t *len;
+	const char *why;
+	enum ags_err rc;
+
+	rc = ags_json_fields(j, fields, 3, source, path, err);
+	if (rc == AGS_OK)
+		rc = copy_text(&at->name, j, "name", source, path, err);
+	if (rc != AGS_OK)
+		return rc;
+	if ((why = ags_attachment_name_check(at->name)))
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.name: %s", path, why);
+	len = json_object_get(j, "length");
+	if (!json_is_integer(len) || json_integer_value(len) < 0 ||
+	    json_integer_value(len) > 9007199254740991LL)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.length must be an integer from 0 to "
+		                     "2^53-1",
+		                     path);
+	at->length = (uint64_t)json_integer_value(len);
+	return get_digest(at->sha512, j, "sha512", source, path, err);
+}
+
+enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
+                                       const char *source,
+                                       struct ags_error *err)
+{
+	char path[64];
+	size_t i, k, n = json_array_size(j);
+	enum ags_err rc = AGS_OK;
+
+	if (!json_is_array(j) || n == 0 || n > AGS_SIGNATURES_MAX)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "statement.attachments must be an array of "
+		                     "1 to %u entries",
+		                     AGS_SIGNATURES_MAX);
+	a->attachments = calloc(n, sizeof(*a->attachments));
+	if (!a->attachments)
+		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+		                     "out of memory");
+	for (i = 0; rc == AGS_OK && i < n; i++) {
+		snprintf(path, sizeof(path), "statement.attachments[%zu]", i);
+		a->nattachments = i + 1;
+		rc = attachment_from_json(&a->attachments[i],
+		                          json_array_get(j, i), source, path, err);
+		for (k = 0; rc == AGS_OK && k < i; k++)
+			if (strcmp(a->attachments[k].name,
+			           a->attachments[i].name) == 0)
+				rc = ags_error_set(err, AGS_ERR_FORMAT, source,
+				                   0, 0, "%s: a second file named "
+				                         "\"%s\"",
+				                   path, a->attachments[i].name);
+	}
 	return rc;
 }
 
