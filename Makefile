@@ -13,9 +13,10 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
        -Wmissing-prototypes -Wformat=2 -Werror
 OPT ?= -O2 -g
 CFLAGS ?=
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
+ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
              $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?=
+ALL_LDFLAGS = -pthread $(LDFLAGS)
 
 CLI_SRC = src/main.c $(wildcard src/cmd_*.c) $(wildcard src/cli_*.c)
 LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard src/*.c))
@@ -31,7 +32,7 @@ BIN = $(BUILD)/agreesign
 TESTBIN = $(BUILD)/check_agreesign
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps check unit cli-test interop demo clean asan format format-check
+.PHONY: all deps check unit cli-test interop demo clean asan tsan format format-check
 
 all: $(BIN)
 
@@ -42,17 +43,23 @@ $(DEPS_STAMP): .ci/install-deps
 	@sh .ci/install-deps
 	@touch $@
 
+# V=1 shows the compiler's command lines.
+Q = $(if $(V),,@)
+
 $(BUILD)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/cli/%.o: src/%.c include/agreesign.h $(wildcard src/cli*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c include/agreesign.h src/internal.h $(wildcard tests/*.h) $(BUILD)/suites.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -I$(BUILD) $(shell pkg-config --cflags check) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -I$(BUILD) $(shell pkg-config --cflags check) -c $< -o $@
 
 # The runner's list of suites: one per tests/check_<module>.c, each
 # defining Suite *<module>_suite(void). Rewritten only when it changes.
@@ -63,20 +70,25 @@ $(BUILD)/suites.h: FORCE
 FORCE:
 
 $(LIB): $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
 
 $(TESTBIN): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(PKG_LIBS)
 
 unit: $(TESTBIN)
 	cd tests && AGS_SHARED=$${AGS_SHARED:-../../shared} ../$(TESTBIN)
 
+# End-to-end tests: tests/cli.sh and every tests/e2e_<topic>.sh, each
+# called with the binary's path and ending with "N passed, N failed".
 cli-test: $(BIN)
-	bash tests/cli.sh $(BIN)
+	@set -e; for t in tests/cli.sh $(wildcard tests/e2e_*.sh); do \
+		echo "== $$t"; bash $$t $(BIN); done
 
 interop: $(BIN)
 	/usr/bin/python3 tests/interop/verify_test.py $(BIN)
@@ -91,11 +103,111 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	        LDFLAGS="-fsanitize=address,undefined" check
 
+# The batch tests under ThreadSanitizer: the worker pool must be race-free.
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
+	        LDFLAGS="-fsanitize=thread" build-tsan/agreesign
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" bash tests/e2e_batch.sh build-tsan/agreesign
+
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c
 
 format-check:
 	clang-format --dry-run -Werror src/*.c src/*.h include/*.h tests/*.c
 
+# libFuzzer harnesses: make fuzz, make fuzz-smoke (tests/fuzz/README.md).
+include tests/fuzz/fuzz.mk
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+# --- Installing, after the GNU conventions: `make install` (as root) puts
+# everything under PREFIX; `make install DESTDIR=/tmp/stage PREFIX=/usr`
+# stages a package. Each directory below can be set on its own too.
+# `make uninstall` removes the installed files and symbolic links, never a
+# directory: bindir, mandir/man1 and the others are shared with other
+# software (and Debian's base-files owns /usr/local/*).
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+libdir ?= $(exec_prefix)/lib
+includedir ?= $(prefix)/include
+datarootdir ?= $(prefix)/share
+datadir ?= $(datarootdir)
+mandir ?= $(datarootdir)/man
+man1dir ?= $(mandir)/man1
+man5dir ?= $(mandir)/man5
+pkgconfigdir ?= $(libdir)/pkgconfig
+bashcompdir ?= $(datadir)/bash-completion/completions
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL) -m 0755
+INSTALL_DATA ?= $(INSTALL) -m 0644
+
+VERSION = $(shell sed -n 's/^\#define AGS_VERSION "\(.*\)"/\1/p' include/agreesign.h)
+# The shared library's ABI version: the major number is in the soname.
+SO_MAJOR = 1
+SO_VERSION = $(SO_MAJOR).0.0
+SO_NAME = libagreesign.so.$(SO_MAJOR)
+SO = $(BUILD)/libagreesign.so.$(SO_VERSION)
+# The same library sources compiled as position-independent code, apart
+# from the static build's objects.
+PIC_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+# Exports exactly the functions include/agreesign.h declares.
+EXPORTS = $(BUILD)/agreesign.map
+PC = $(BUILD)/agreesign.pc
+
+.PHONY: shared install uninstall
+all: shared
+shared: $(SO)
+
+$(BUILD)/pic/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC      $< (PIC)")
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(EXPORTS): include/agreesign.h src/exports.awk
+	@mkdir -p $(dir $@)
+	$(Q)awk -f src/exports.awk include/agreesign.h > $@.tmp && mv $@.tmp $@
+
+$(SO): $(PIC_OBJ) $(EXPORTS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(SO_NAME) \
+		-Wl,--version-script=$(EXPORTS) -Wl,-z,defs \
+		-o $@ $(PIC_OBJ) $(PKG_LIBS)
+
+# Rewritten when PREFIX or a directory changes, else left alone.
+$(PC): src/agreesign.pc.in include/agreesign.h FORCE
+	@mkdir -p $(dir $@)
+	@sed -e 's|@prefix@|$(prefix)|g' -e 's|@libdir@|$(libdir)|g' \
+	     -e 's|@includedir@|$(includedir)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	     src/agreesign.pc.in > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+install: $(BIN) $(LIB) $(SO) $(PC)
+	$(INSTALL) -d "$(DESTDIR)$(bindir)" "$(DESTDIR)$(libdir)" \
+		"$(DESTDIR)$(includedir)" "$(DESTDIR)$(pkgconfigdir)" \
+		"$(DESTDIR)$(man1dir)" "$(DESTDIR)$(man5dir)" \
+		"$(DESTDIR)$(bashcompdir)"
+	$(INSTALL_PROGRAM) $(BIN) "$(DESTDIR)$(bindir)/agreesign"
+	$(INSTALL_DATA) $(LIB) "$(DESTDIR)$(libdir)/libagreesign.a"
+	$(INSTALL_DATA) $(SO) "$(DESTDIR)$(libdir)/libagreesign.so.$(SO_VERSION)"
+	ln -sf libagreesign.so.$(SO_VERSION) "$(DESTDIR)$(libdir)/$(SO_NAME)"
+	ln -sf $(SO_NAME) "$(DESTDIR)$(libdir)/libagreesign.so"
+	$(INSTALL_DATA) include/agreesign.h "$(DESTDIR)$(includedir)/agreesign.h"
+	$(INSTALL_DATA) $(PC) "$(DESTDIR)$(pkgconfigdir)/agreesign.pc"
+	$(INSTALL_DATA) src/man/agreesign.1 "$(DESTDIR)$(man1dir)/agreesign.1"
+	$(INSTALL_DATA) src/man/agreesign.5 "$(DESTDIR)$(man5dir)/agreesign.5"
+	$(INSTALL_DATA) src/completion/agreesign.bash "$(DESTDIR)$(bashcompdir)/agreesign"
+
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/agreesign" \
+		"$(DESTDIR)$(libdir)/libagreesign.a" \
+		"$(DESTDIR)$(libdir)/libagreesign.so.$(SO_VERSION)" \
+		"$(DESTDIR)$(libdir)/$(SO_NAME)" \
+		"$(DESTDIR)$(libdir)/libagreesign.so" \
+		"$(DESTDIR)$(includedir)/agreesign.h" \
+		"$(DESTDIR)$(pkgconfigdir)/agreesign.pc" \
+		"$(DESTDIR)$(man1dir)/agreesign.1" \
+		"$(DESTDIR)$(man5dir)/agreesign.5" \
+		"$(DESTDIR)$(bashcompdir)/agreesign"

@@ -3,13 +3,18 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help[] =
         "usage: agreesign verify (-p KEY.pub | -t TRUSTFILE) [-e ENVELOPE]\n"
         "                        [--json] [-q] [--require-role ROLES]\n"
-        "                        [--require-signer KEYID]... AGREEMENT\n\n"
+        "                        [--require-signer KEYID]... AGREEMENT\n"
+        "       agreesign verify (-p KEY.pub | -t TRUSTFILE) --batch MANIFEST\n"
+        "                        [--jobs N] [--no-progress] [-q] "
+        "[--require-...]\n\n"
         "Recompute AGREEMENT's canonical text and digest, rebuild what each\n"
         "signature of the envelope (default AGREEMENT.sig.json) signed, and "
         "check\nit with the key the user trusts: KEY.pub, or the trust file's "
@@ -33,6 +38,22 @@ static const char help[] =
         "                            also require a valid signature by this "
         "key\n"
         "                            (repeatable)\n"
+        "      --batch MANIFEST      verify every entry of MANIFEST: JSON "
+        "Lines\n"
+        "                            ({\"agreement\": PATH, \"envelope\": "
+        "PATH,\n"
+        "                            \"id\": TEXT}, relative to its folder), "
+        "'-' for\n"
+        "                            standard input, or a folder walked for\n"
+        "                            *.sig.json; one JSON line per entry, in "
+        "order\n"
+        "      --jobs N              threads for --batch (default: all "
+        "cores)\n"
+        "      --no-progress         no progress bar on a terminal\n"
+        "      --attach-dir DIR      look for attached files in DIR (default: "
+        "the\n"
+        "                            agreement's folder); a changed one fails,\n"
+        "                            a missing one is reported\n"
         "  -h, --help                show this help\n\n"
         "Exit status: 0 verified, 1 not verified, 2 usage, input or I/O "
         "error.\n";
@@ -40,8 +61,9 @@ static const char help[] =
 #define MAX_REQUIRED 16
 
 struct verify_opts {
-	const char *pub, *trust, *envelope, *agreement;
+	const char *pub, *trust, *envelope, *agreement, *attach_dir;
 	int json, quiet;
+	struct cli_batch_opts batch; /* batch.manifest set: --batch */
 	struct ags_policy policy;
 	const char *keys[MAX_REQUIRED];
 };
@@ -65,6 +87,17 @@ static int parse_roles(unsigned *roles, const char *list)
 	return 0;
 }
 
+static int parse_jobs(unsigned *jobs, const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end || v < 1 || v > 1024)
+		return -1;
+	*jobs = (unsigned)v;
+	return 0;
+}
+
 static int parse(struct verify_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,6 +108,10 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"require-role", required_argument, NULL, 'R'},
 	        {"require-signer", required_argument, NULL, 'S'},
+	        {"attach-dir", required_argument, NULL, 'D'},
+	        {"batch", required_argument, NULL, 'B'},
+	        {"jobs", required_argument, NULL, 'J'},
+	        {"no-progress", no_argument, NULL, 'G'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
@@ -87,6 +124,14 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 		case 'e': o->envelope = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'D': o->attach_dir = optarg; break;
+		case 'B': o->batch.manifest = optarg; break;
+		case 'G': o->batch.no_progress = 1; break;
+		case 'J':
+			if (parse_jobs(&o->batch.jobs, optarg) != 0)
+				return cli_usage("verify", "--jobs takes a number "
+				                           "from 1 to 1024");
+			break;
 		case 'R':
 			if (parse_roles(&o->policy.require_roles, optarg) != 0)
 				return cli_usage("verify", "bad role list '%s'",
@@ -102,7 +147,11 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 		default: return cli_usage("verify", "bad option");
 		}
 	}
-	if (argc - optind != 1)
+	if (o->batch.manifest && argc != optind)
+		return cli_usage("verify", "--batch takes no AGREEMENT argument");
+	if (o->batch.manifest && o->envelope)
+		return cli_usage("verify", "--batch and -e exclude each other");
+	if (!o->batch.manifest && argc - optind != 1)
 		return cli_usage("verify", "expected one AGREEMENT file");
 	o->agreement = argv[optind];
 	if (!o->pub == !o->trust)
@@ -165,6 +214,11 @@ static void print_text(const struct ags_report *r,
 	                               : "CHANGED since it was signed");
 	for (i = 0; i < r->nsigs; i++)
 		print_sig(&r->sigs[i], &env->sigs[i], i);
+	for (i = 0; i < r->nattachments; i++) {
+		fputs("attachment ", stdout);
+		cli_put_escaped(stdout, env->agreement.attachments[i].name);
+		printf(": %s\n", ags_attach_status_name(r->attachments[i]));
+	}
 	if (r->verified)
 		puts("verified");
 	else
@@ -189,16 +243,44 @@ static int trouble(const struct verify_opts *o, const char *envelope,
                    const struct ags_error *err)
 {
 	json_t *j;
+	char why[1200];
 
+	/* The same words as a batch entry's reason. */
+	if (err->line > 0)
+		snprintf(why, sizeof(why), "%s: line %ld: %s", err->source,
+		         err->line, err->text);
+	else
+		snprintf(why, sizeof(why), "%s: %s", err->source, err->text);
 	cli_error(err);
 	if (o->json && !o->quiet && (j = json_object())) {
 		json_object_set_new(j, "verified", json_false());
 		json_object_set_new(j, "result", json_string("error"));
-		json_object_set_new(j, "reason", json_string(err->text));
+		json_object_set_new(j, "reason", json_string(why));
 		print_json(j, o->agreement, envelope);
 		json_decref(j);
 	}
 	return EXIT_TROUBLE;
+}
+
+/* Attached files are looked for beside the agreement unless told. */
+static enum ags_err check_attachments(struct ags_report *rep,
+                                      const struct ags_envelope *env,
+                                      const struct verify_opts *o,
+                                      struct ags_error *err)
+{
+	char *copy;
+	enum ags_err rc;
+
+	if (env->agreement.nattachments == 0)
+		return AGS_OK;
+	if (o->attach_dir)
+		return ags_verify_attachments(rep, env, o->attach_dir, err);
+	copy = strdup(o->agreement);
+	if (!copy)
+		return AGS_ERR_NOMEM;
+	rc = ags_verify_attachments(rep, env, dirname(copy), err);
+	free(copy);
+	return rc;
 }
 
 static int run(const struct verify_opts *o, const char *envelope)
@@ -217,7 +299,8 @@ static int run(const struct verify_opts *o, const char *envelope)
 	if (load_trust(&trust, o, &err) != AGS_OK ||
 	    cli_load_canon(&canon, &len, o->agreement, &err) != AGS_OK ||
 	    ags_envelope_load(&env, envelope, &err) != AGS_OK ||
-	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) != AGS_OK) {
+	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) != AGS_OK ||
+	    check_attachments(&rep, &env, o, &err) != AGS_OK) {
 		rc = trouble(o, envelope, &err);
 		goto out;
 	}
@@ -241,6 +324,29 @@ out:
 	return rc;
 }
 
+static int batch(struct verify_opts *o)
+{
+	struct ags_error err = {0};
+	struct ags_trust trust;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
+
+	ags_trust_init(&trust);
+	if (load_trust(&trust, o, &err) != AGS_OK) {
+		cli_error(&err);
+		return EXIT_TROUBLE;
+	}
+	if (!o->batch.jobs)
+		o->batch.jobs = cores > 0 && cores < 1024 ? (unsigned)cores : 1;
+	o->batch.quiet = o->quiet;
+	o->batch.trust = &trust;
+	o->batch.policy = &o->policy;
+	o->batch.attach_dir = o->attach_dir;
+	rc = cli_verify_batch(&o->batch);
+	ags_trust_release(&trust);
+	return rc;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	struct verify_opts o = {0};
@@ -249,6 +355,8 @@ int cmd_verify(int argc, char **argv)
 
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
+	if (o.batch.manifest)
+		return batch(&o);
 	if (!o.envelope && !(def = cli_default_envelope(o.agreement)))
 		return EXIT_TROUBLE;
 	rc = run(&o, o.envelope ? o.envelope : def);

@@ -1,0 +1,166 @@
+/* The batch runner: a window of entries in flight, worker threads that
+ * verify them in any order, and the calling thread that reads the input
+ * and hands results on strictly in input order. Memory is bounded by the
+ * window, whatever the number of entries. */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum slot_state { SLOT_EMPTY, SLOT_READY, SLOT_DONE };
+
+struct slot {
+	struct ags_batch_item item;
+	json_t *result;
+	int verdict;
+	enum slot_state state;
+};
+
+struct runner {
+	const struct ags_batch_config *cfg;
+	struct slot *slots;
+	size_t window;
+	size_t filled;  /* entries read so far */
+	size_t claimed; /* entries a worker has taken */
+	size_t emitted; /* entries handed to emit() */
+	int stop;       /* workers may exit */
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* an entry is ready, or stop */
+	pthread_cond_t done; /* an entry is done */
+};
+
+static void *worker(void *arg)
+{
+	struct runner *r = arg;
+	struct slot *s;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (r->claimed == r->filled && !r->stop)
+			pthread_cond_wait(&r->work, &r->mu);
+		if (r->claimed == r->filled)
+			break;
+		s = &r->slots[r->claimed++ % r->window];
+		pthread_mutex_unlock(&r->mu);
+		s->result = ags_verify_item(&s->verdict, &s->item, r->cfg->trust,
+		                            r->cfg->policy, r->cfg->attach_dir);
+		pthread_mutex_lock(&r->mu);
+		s->state = SLOT_DONE;
+		pthread_cond_broadcast(&r->done);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Hands on every finished entry at the head of the window, in order.
+ * Called with the lock held; emit() runs without it. */
+static void emit_ready(struct runner *r, ags_batch_emit_fn emit, void *ctx)
+{
+	struct slot *s;
+
+	while (r->emitted < r->filled &&
+	       (s = &r->slots[r->emitted % r->window])->state == SLOT_DONE) {
+		pthread_mutex_unlock(&r->mu);
+		emit(&s->item, s->result, s->verdict, ctx);
+		json_decref(s->result);
+		ags_batch_item_release(&s->item);
+		pthread_mutex_lock(&r->mu);
+		s->result = NULL;
+		s->state = SLOT_EMPTY;
+		r->emitted++;
+	}
+}
+
+/* Reads entries into free slots while the window has room. Returns 1 at
+ * the end of input, -1 when next() failed, 0 otherwise. Lock held. */
+static int fill(struct runner *r, ags_batch_next_fn next, void *ctx)
+{
+	while (r->filled - r->emitted < r->window) {
+		struct slot *s = &r->slots[r->filled % r->window];
+		int got;
+		pthread_mutex_unlock(&r->mu);
+		memset(&s->item, 0, sizeof(s->item));
+		got = next(&s->item, ctx);
+		pthread_mutex_lock(&r->mu);
+		if (got <= 0)
+			return got < 0 ? -1 : 1;
+		s->state = SLOT_READY;
+		r->filled++;
+		pthread_cond_signal(&r->work);
+	}
+	return 0;
+}
+
+static int drive(struct runner *r, ags_batch_next_fn next,
+                 ags_batch_emit_fn emit, void *ctx)
+{
+	int end = 0;
+
+	pthread_mutex_lock(&r->mu);
+	while (!end || r->emitted < r->filled) {
+		if (!end)
+			end = fill(r, next, ctx);
+		emit_ready(r, emit, ctx);
+		if (r->emitted < r->filled &&
+		    (end || r->filled - r->emitted == r->window) &&
+		    r->slots[r->emitted % r->window].state != SLOT_DONE)
+			pthread_cond_wait(&r->done, &r->mu);
+	}
+	r->stop = 1;
+	pthread_cond_broadcast(&r->work);
+	pthread_mutex_unlock(&r->mu);
+	return end;
+}
+
+static enum ags_err start(struct runner *r, pthread_t *threads,
+                          unsigned *started, struct ags_error *err)
+{
+	for (*started = 0; *started < r->cfg->jobs; (*started)++)
+		if (pthread_create(&threads[*started], NULL, worker, r) != 0)
+			break;
+	if (*started == 0)
+		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
+		                     "cannot start a worker thread");
+	return AGS_OK;
+}
+
+enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
+                           ags_batch_next_fn next, ags_batch_emit_fn emit,
+                           void *ctx, struct ags_error *err)
+{
+	struct runner r;
+	pthread_t *threads;
+	unsigned started = 0, i;
+	enum ags_err rc;
+	int end = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.window = cfg->window ? cfg->window : 64u * (cfg->jobs ? cfg->jobs : 1);
+	r.slots = calloc(r.window, sizeof(*r.slots));
+	threads = calloc(cfg->jobs ? cfg->jobs : 1, sizeof(*threads));
+	if (!r.slots || !threads || cfg->jobs == 0) {
+		free(r.slots);
+		free(threads);
+		return ags_error_set(err, AGS_ERR_INVALID, "", 0, 0,
+		                     "cannot set up %u jobs", cfg->jobs);
+	}
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.work, NULL);
+	pthread_cond_init(&r.done, NULL);
+	rc = start(&r, threads, &started, err);
+	if (rc == AGS_OK)
+		end = drive(&r, next, emit, ctx);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_cond_destroy(&r.done);
+	pthread_cond_destroy(&r.work);
+	pthread_mutex_destroy(&r.mu);
+	free(r.slots);
+	free(threads);
+	if (rc == AGS_OK && end < 0)
+		rc = ags_error_set(err, AGS_ERR_IO, "", 0, 0,
+		                   "reading the manifest failed");
+	return rc;
+}

@@ -1,0 +1,221 @@
+/* A batch manifest line names one agreement and its envelope; verifying
+ * an item turns it into one JSON result, whatever goes wrong with it. */
+#include "internal.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MANIFEST_LINE_MAX (64u * 1024u)
+
+void ags_batch_item_release(struct ags_batch_item *it)
+{
+	free(it->agreement);
+	free(it->envelope);
+	free(it->id);
+	free(it->error);
+	it->agreement = it->envelope = it->id = it->error = NULL;
+}
+
+static char *join(const char *dir, const char *path)
+{
+	size_t n;
+	char *p;
+
+	if (path[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+		return strdup(path);
+	n = strlen(dir) + strlen(path) + 2;
+	p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, path);
+	return p;
+}
+
+static void bad_line(struct ags_batch_item *it, const char *why)
+{
+	free(it->error);
+	it->error = strdup(why);
+}
+
+/* A path value: a non-empty string without NUL or control characters. */
+static const char *path_value(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	const char *s;
+	size_t i, n;
+
+	if (!json_is_string(v))
+		return NULL;
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n == 0 || n > 4096)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			return NULL;
+	return s;
+}
+
+static void from_object(struct ags_batch_item *it, json_t *o,
+                        const char *base_dir)
+{
+	static const char *const fields[] = {"agreement", "envelope", "id",
+	                                     NULL};
+	struct ags_error err = {0};
+	const char *agr, *env = NULL;
+	json_t *id = json_object_get(o, "id");
+
+	if (ags_json_fields(o, fields, 1, "", "manifest line", &err) !=
+	    AGS_OK) {
+		bad_line(it, err.text);
+		return;
+	}
+	if (!(agr = path_value(o, "agreement"))) {
+		bad_line(it, "\"agreement\" must be a non-empty path");
+		return;
+	}
+	if (json_object_get(o, "envelope") &&
+	    !(env = path_value(o, "envelope"))) {
+		bad_line(it, "\"envelope\" must be a non-empty path");
+		return;
+	}
+	if (id &&
+	    (!json_is_string(id) ||
+	     ags_field_check(json_string_value(id), json_string_length(id)))) {
+		bad_line(it, "\"id\" must be a one-line text");
+		return;
+	}
+	it->agreement = join(base_dir, agr);
+	it->envelope = env ? join(base_dir, env) : NULL;
+	if (!env && it->agreement) {
+		size_t n = strlen(it->agreement) + sizeof(".sig.json");
+		if ((it->envelope = malloc(n)))
+			snprintf(it->envelope, n, "%s.sig.json", it->agreement);
+	}
+	if (id)
+		it->id = strdup(json_string_value(id));
+	if (!it->agreement || !it->envelope || (id && !it->id))
+		bad_line(it, "out of memory");
+}
+
+enum ags_err ags_manifest_parse_line(struct ags_batch_item *it,
+                                     const char *line, size_t len,
+                                     const char *base_dir)
+{
+	json_error_t jerr;
+	json_t *o;
+
+	it->agreement = it->envelope = it->id = it->error = NULL;
+	if (len > MANIFEST_LINE_MAX) {
+		bad_line(it, "manifest line is longer than 65536 bytes");
+		return it->error ? AGS_OK : AGS_ERR_NOMEM;
+	}
+	if (memchr(line, '\0', len)) {
+		bad_line(it, "manifest line holds a NUL byte");
+		return it->error ? AGS_OK : AGS_ERR_NOMEM;
+	}
+	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o) {
+		char why[200];
+		snprintf(why, sizeof(why), "malformed manifest line: %s",
+		         jerr.text);
+		bad_line(it, why);
+	} else if (!json_is_object(o)) {
+		bad_line(it, "manifest line must be a JSON object");
+	} else {
+		from_object(it, o, base_dir);
+	}
+	json_decref(o);
+	return it->error || it->agreement ? AGS_OK : AGS_ERR_NOMEM;
+}
+
+static json_t *error_json(const char *why)
+{
+	json_t *o = json_object();
+
+	if (o) {
+		json_object_set_new(o, "verified", json_false());
+		json_object_set_new(o, "result", json_string("error"));
+		json_object_set_new(o, "reason", json_string(why));
+	}
+	return o;
+}
+
+/* Verifies the files; *result is the report JSON or an error object. */
+static json_t *check_files(int *verdict, const struct ags_batch_item *it,
+                           const struct ags_trust *trust,
+                           const struct ags_policy *policy,
+                           const char *attach_dir)
+{
+	struct ags_error err = {0};
+	struct ags_envelope env;
+	struct ags_report rep = {0};
+	char *canon = NULL, *raw = NULL, *dir = NULL, why[1200];
+	size_t len = 0, rlen = 0;
+	json_t *j = NULL;
+	enum ags_err rc;
+
+	ags_envelope_init(&env);
+	rc = ags_file_read(&raw, &rlen, it->agreement, AGS_TEXT_MAX, &err);
+	if (rc == AGS_OK)
+		rc = ags_canon_text(&canon, &len, (const uint8_t *)raw, rlen,
+		                    it->agreement, &err);
+	free(raw);
+	if (rc == AGS_OK)
+		rc = ags_envelope_load(&env, it->envelope, &err);
+	if (rc == AGS_OK)
+		rc = ags_verify(&rep, &env, canon, len, trust, policy, &err);
+	if (rc == AGS_OK && env.agreement.nattachments) {
+		dir = attach_dir ? NULL : strdup(it->agreement);
+		rc = attach_dir || dir
+		             ? ags_verify_attachments(&rep, &env,
+		                                      attach_dir ? attach_dir
+		                                                 : dirname(dir),
+		                                      &err)
+		             : AGS_ERR_NOMEM;
+	}
+	if (rc == AGS_OK) {
+		j = ags_report_json(&rep, &env);
+		*verdict = rep.verified ? 0 : 1;
+	} else {
+		if (err.line > 0)
+			snprintf(why, sizeof(why), "%s: line %ld: %s",
+			         err.source, err.line, err.text);
+		else
+			snprintf(why, sizeof(why), "%s: %s", err.source,
+			         err.text[0] ? err.text : ags_strerror(rc));
+		j = error_json(why);
+		*verdict = 2;
+	}
+	free(dir);
+	free(canon);
+	ags_report_release(&rep);
+	ags_envelope_release(&env);
+	return j;
+}
+
+json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
+                        const struct ags_trust *trust,
+                        const struct ags_policy *policy, const char *attach_dir)
+{
+	json_t *j;
+
+	*verdict = 2;
+	if (it->error)
+		j = error_json(it->error);
+	else
+		j = check_files(verdict, it, trust, policy, attach_dir);
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "line", json_integer((json_int_t)it->line));
+	json_object_set_new(j, "agreement",
+	                    it->agreement ? json_string(it->agreement)
+	                                  : json_null());
+	json_object_set_new(j, "envelope",
+	                    it->envelope ? json_string(it->envelope)
+	                                 : json_null());
+	if (it->id)
+		json_object_set_new(j, "id", json_string(it->id));
+	return j;
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# verify --batch: a few hundred entries mixing every kind of failure give
+# one result each, in input order, the same for every --jobs, equal to
+# what a single verify says; a manifest sharded with GNU parallel gives
+# the same results as one batch.
+set -uo pipefail
+A=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+K=$ROOT/keys
+S=$ROOT/spec/vectors/agreements/sample-agreement.txt
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+PY=/usr/bin/python3
+
+# 300 entries: kind = i % 6.
+mkdir -p a
+: >manifest.jsonl
+: >expected
+for i in $(seq 1 300); do
+	f=a/agreement-$i.txt
+	if [ $((i % 50)) = 7 ]; then
+		echo '{"agreement": 5}' >>manifest.jsonl
+		echo "x error" >>expected
+	fi
+	sed "s/Deterministic Signatures/Deterministic Signatures $i/" "$S" >"$f"
+	k=$((i % 6))
+	case $k in
+	0 | 1) key=demo-author ;;
+	2) key=demo-author ;;
+	3) key=demo-publisher ;;
+	*) key=demo-author ;;
+	esac
+	SOURCE_DATE_EPOCH=$((1795000000 + i)) "$A" sign -k "$K/$key.key" "$f" 2>/dev/null
+	case $k in
+	0 | 1) echo "$i verified" >>expected ;;
+	2) sed -i 's/twelve months/eleven months/' "$f"; echo "$i not-verified" >>expected ;;
+	3) echo "$i not-verified" >>expected ;; # publisher key signs as author: wrong role
+	4) rm "$f"; echo "$i error" >>expected ;;
+	5) head -c 100 "$f.sig.json" >"$f.sig.json.tmp" && mv "$f.sig.json.tmp" "$f.sig.json"; echo "$i error" >>expected ;;
+	esac
+	printf '{"agreement": "%s", "id": "entry %d"}\n' "$f" "$i" >>manifest.jsonl
+done
+echo 'not json at all' >>manifest.jsonl
+echo "x error" >>expected
+printf '\n\n' >>manifest.jsonl # blank lines are not entries
+
+"$A" verify --batch manifest.jsonl -t "$K/demo.trust" --jobs 1 >out1 2>err1
+rc=$?
+[ "$rc" = 1 ] && ok || bad "batch exit $rc, wanted 1"
+"$A" verify --batch manifest.jsonl -t "$K/demo.trust" --jobs 4 >out4 2>err4
+cmp -s out1 out4 && ok || bad "--jobs 1 and --jobs 4 differ"
+"$A" verify --batch - -t "$K/demo.trust" --jobs 2 <manifest.jsonl >outstdin 2>/dev/null
+cmp -s out1 outstdin && ok || bad "stdin manifest differs"
+grep -q 'agreesign: batch: 307 entries: 100 verified, 100 not verified, 107 errors' err1 && ok || bad "summary: $(cat err1)"
+
+# Each line: in order, the expected result, and (for entries that could be
+# checked) exactly what a single verify --json says, plus line and id.
+$PY - "$A" "$K/demo.trust" <<'PY' && ok || bad "batch lines do not match"
+import json, subprocess, sys
+agreesign, trust = sys.argv[1], sys.argv[2]
+out = [json.loads(l) for l in open("out1", encoding="utf-8")]
+exp = [l.split() for l in open("expected")]
+assert len(out) == len(exp), (len(out), len(exp))
+lines = [l for l in open("manifest.jsonl")]
+for o, (tag, want) in zip(out, exp):
+    assert o["result"] == want, (o, want)
+    src = lines[o["line"] - 1]
+    if tag == "x":
+        assert o["agreement"] is None and o["reason"], o
+        continue
+    assert o["id"] == "entry " + tag, o
+    assert o["agreement"] == "a/agreement-%s.txt" % tag, o
+    single = subprocess.run([agreesign, "verify", "--json", "-t", trust, o["agreement"]],
+                            capture_output=True, text=True)
+    s = json.loads(single.stdout)
+    s.update(line=o["line"], id=o["id"])
+    assert s == o, (s, o)
+    assert single.returncode == {"verified": 0, "not-verified": 1, "error": 2}[want]
+print("checked", len(out))
+PY
+
+# A folder is walked for *.sig.json, in sorted order.
+"$A" verify --batch a -t "$K/demo.trust" --jobs 3 >outdir 2>/dev/null
+[ "$(wc -l <outdir)" = 300 ] && ok || bad "folder batch gave $(wc -l <outdir) lines"
+$PY -c '
+import json,sys
+rows=[json.loads(l) for l in open("outdir")]
+env=[r["envelope"] for r in rows]
+assert env==sorted(env), "not sorted"
+assert all(r["line"]==i+1 for i,r in enumerate(rows))
+' && ok || bad "folder batch order"
+
+# All good: exit 0. Run-level trouble: exit 2.
+grep '"entry 1"' manifest.jsonl >good.jsonl
+"$A" verify --batch good.jsonl -t "$K/demo.trust" -q
+[ $? = 0 ] && ok || bad "all-good batch not 0"
+"$A" verify --batch nonexistent.jsonl -t "$K/demo.trust" 2>err
+[ $? = 2 ] && grep -q 'nonexistent.jsonl' err && ok || bad "missing manifest"
+"$A" verify --batch manifest.jsonl -t nonexistent.trust 2>err
+[ $? = 2 ] && ok || bad "missing trust file"
+"$A" verify --batch manifest.jsonl -t "$K/demo.trust" --jobs 0 2>err
+[ $? = 2 ] && ok || bad "--jobs 0"
+"$A" verify --batch manifest.jsonl -t "$K/demo.trust" extra.txt 2>err
+[ $? = 2 ] && ok || bad "--batch with AGREEMENT"
+
+# Sharding with GNU parallel (as on several machines, here on one) gives
+# the same results as one batch, matched by id.
+if command -v parallel >/dev/null; then
+	grep '"agreement": "a/' manifest.jsonl >shardable.jsonl
+	parallel --will-cite --pipe -N 40 -j 4 "$A" verify --batch - -t "$K/demo.trust" --no-progress -q --jobs 1 2>/dev/null \
+		<shardable.jsonl >/dev/null
+	parallel --will-cite --pipe -N 40 -j 4 "$A" verify --batch - -t "$K/demo.trust" --no-progress --jobs 1 \
+		<shardable.jsonl >sharded 2>/dev/null
+	"$A" verify --batch shardable.jsonl -t "$K/demo.trust" >whole 2>/dev/null
+	$PY -c '
+import json
+def load(p):
+    d={}
+    for l in open(p):
+        o=json.loads(l); o.pop("line"); d[o["id"]]=o
+    return d
+a,b=load("sharded"),load("whole")
+assert len(a)==300 and a==b, (len(a),len(b))
+' && ok || bad "sharded results differ"
+else
+	bad "GNU parallel is not installed (it should come from .ci/install-deps)"
+fi
+
+echo "batch: $pass passed, $fail failed"
+[ "$fail" = 0 ]
