@@ -15,6 +15,7 @@
 
 void cli_errorf(const char *subject, const char *fmt, ...)
 {
+	char msg[8192];
 	va_list ap;
 
 	fputs("agreesign: ", stderr);
@@ -22,9 +23,12 @@ void cli_errorf(const char *subject, const char *fmt, ...)
 		cli_put_escaped(stderr, subject);
 		fputs(": ", stderr);
 	}
+	/* The message may quote input (a JSON key, a trust file option):
+	 * escaped, so that it stays one line and cannot steer a terminal. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	cli_put_escaped(stderr, msg);
 	fputc('\n', stderr);
 }
 

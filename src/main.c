@@ -35,6 +35,8 @@ static int usage(FILE *f)
 		        commands[i].summary);
 	fputs("\n'agreesign COMMAND --help' or 'agreesign help COMMAND' "
 	      "describes a command.\n"
+	      "'agreesign --version' prints the version and the formats it "
+	      "reads and writes.\n"
 	      "Exit status: 0 success or verified, 1 not verified, 2 usage, "
 	      "input or I/O error.\n"
 	      "Specification: spec/agreesign-v1.md\n",
