@@ -1,0 +1,66 @@
+/* fuzz_trust: the trust file reader (src/trust.c). Properties: a refused
+ * file gets an error naming a line of it and leaves an empty store; in an
+ * accepted one every entry has a checked identity, a derived key id, at
+ * least one role, a reason only when revoked, a line of the file, and is
+ * the entry ags_trust_find returns for its key (no key twice). */
+#include "fuzz_util.h"
+
+#include <string.h>
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return ags_init() == AGS_OK ? 0 : -1;
+}
+
+static void check_entry(const struct ags_trust *t, size_t i, long lines)
+{
+	const struct ags_trust_entry *e = &t->entries[i];
+	char id[AGS_KEYID_HEX + 1];
+
+	FUZZ_CHECK(e->identity &&
+	                   ags_field_check(e->identity, strlen(e->identity)) ==
+	                           NULL,
+	           "entry %zu: bad identity", i);
+	ags_key_id(id, e->pk);
+	FUZZ_CHECK(strcmp(id, e->key_id) == 0, "entry %zu: key id", i);
+	FUZZ_CHECK(e->roles != 0 && (e->roles & ~(unsigned)AGS_ROLE_ALL) == 0,
+	           "entry %zu: roles %x", i, e->roles);
+	FUZZ_CHECK(!e->revoked_reason || e->revoked,
+	           "entry %zu: reason without revocation", i);
+	FUZZ_CHECK(!e->revoked_reason ||
+	                   ags_field_check(e->revoked_reason,
+	                                   strlen(e->revoked_reason)) == NULL,
+	           "entry %zu: bad reason", i);
+	FUZZ_CHECK(e->line >= 2 && e->line <= lines, "entry %zu: line %ld", i,
+	           e->line);
+	FUZZ_CHECK(ags_trust_find(t, e->pk) == e, "entry %zu: key twice", i);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *in = fuzz_copy(data, size);
+	struct ags_trust t;
+	struct ags_error err;
+	enum ags_err rc;
+	long lines = 0;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		lines += in[i] == '\n';
+	ags_error_clear(&err);
+	rc = ags_trust_parse(&t, in, size, "fuzz", &err);
+	if (rc != AGS_OK) {
+		fuzz_check_error(rc, &err, in, size);
+		FUZZ_CHECK(t.n == 0 && t.entries == NULL,
+		           "refused trust file leaves entries");
+	} else {
+		FUZZ_CHECK(lines >= 1, "accepted without a header line");
+		for (i = 0; i < t.n; i++)
+			check_entry(&t, i, lines);
+		ags_trust_release(&t);
+	}
+	free(in);
+	return 0;
+}
