@@ -444,6 +444,41 @@ enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
                                              const uint8_t *pk);
 
+/* Trust file edits (src/trust_edit.c). Each takes the trust file's text
+ * (buf, len; len 0 for a new file) and gives the new text in *out
+ * (malloc'd; the caller free()s it): comments, blank lines and the order
+ * of entries are kept, and the result is parsed before it is returned. */
+
+/* Appends an entry for pub (identity: pub->name) trusted for roles, valid
+ * from valid_after (INT64_MIN: unset) until valid_before (INT64_MAX:
+ * unset). Refuses a key that is already listed. */
+enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
+                           size_t len, const struct ags_pubkey *pub,
+                           unsigned roles, int64_t valid_after,
+                           int64_t valid_before, const char *source,
+                           struct ags_error *err);
+
+/* Marks the entry whose key id is key_id as revoked at time `when`, for
+ * reason. Refuses an unknown or already revoked key. */
+enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
+                              size_t len, const char *key_id, int64_t when,
+                              const char *reason, const char *source,
+                              struct ags_error *err);
+
+/* An edit of a file's text: gets the current text (len 0 when the file
+ * does not exist), gives the new text in *out (malloc'd). */
+typedef enum ags_err (*ags_edit_fn)(char **out, size_t *out_len,
+                                    const char *buf, size_t len, void *ctx,
+                                    struct ags_error *err);
+
+/* Applies edit to the file at path under an exclusive lock on
+ * "<path>.lock" held around read, change and atomic replace, so that two
+ * processes editing one file never lose an edit. The file is created when
+ * missing. */
+enum ags_err ags_file_edit_locked(const char *path, size_t max,
+                                  ags_edit_fn edit, void *ctx,
+                                  struct ags_error *err);
+
 /* ---------------------------------------------------------------------
  * Verification (src/verify.c)
  */
@@ -491,6 +526,8 @@ enum ags_attach_status {
 /* "unchecked", "verified", "changed", "missing". */
 const char *ags_attach_status_name(enum ags_attach_status st);
 
+struct ags_template_check; /* see "Templates" below */
+
 struct ags_report {
 	int verified;       /* the policy's verdict */
 	int text_matches;   /* the agreement's digest and length match */
@@ -500,6 +537,9 @@ struct ags_report {
 	enum ags_attach_status *attachments; /* malloc'd, one per attachment of
 	                                        the statement, or NULL */
 	size_t nattachments;
+	struct ags_template_check *tmpl; /* NULL, or the template check
+	                                    (ags_report_set_template): owned,
+	                                    freed by ags_report_release */
 };
 
 void ags_report_release(struct ags_report *r);
@@ -599,6 +639,169 @@ struct ags_batch_config {
 enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
                            ags_batch_next_fn next, ags_batch_emit_fn emit,
                            void *ctx, struct ags_error *err);
+
+/* ---------------------------------------------------------------------
+ * Templates (src/template.c: syntax; src/template_match.c: matching;
+ * src/template_diff.c: differences; src/template_check.c: signed
+ * templates). The rules are in spec/templates.md.
+ *
+ * A template is an agreement text with named fields, {{name}}, and
+ * decoration that may vary, {{?text}} (may be absent) and {{a|b}} (one of
+ * several spellings). Its identity is the SHA-512 of its text/v1
+ * canonical text. Matching compares the words of the two canonical texts:
+ * white space, line breaks and indentation never matter.
+ */
+
+struct ags_template; /* opaque: a parsed template */
+
+/* Parses a template from its canonical text (canon_len bytes, as made by
+ * ags_canon_text; copied). *out is the library's: ags_template_free() it.
+ * A syntax error gives AGS_ERR_FORMAT with source, line and column. */
+enum ags_err ags_template_parse(struct ags_template **out, const char *canon,
+                                size_t canon_len, const char *source,
+                                struct ags_error *err);
+/* Frees t (NULL is fine). */
+void ags_template_free(struct ags_template *t);
+
+/* The template's identity: SHA-512 of its canonical text, and the length
+ * of that text (length may be NULL). */
+void ags_template_digest(uint8_t out[AGS_DIGEST_BYTES], uint64_t *length,
+                         const struct ags_template *t);
+
+/* The number of distinct fields, and the name of field i (borrowed from
+ * t; NULL when i is out of range), in order of first use. */
+size_t ags_template_nfields(const struct ags_template *t);
+const char *ags_template_field_name(const struct ags_template *t, size_t i);
+
+struct ags_template_field {
+	char *name;  /* malloc'd */
+	char *value; /* malloc'd: the words the field took, joined by one
+	                space, without Markdown emphasis around the whole */
+};
+
+enum ags_template_diff_kind {
+	AGS_TEMPLATE_CHANGED = 1, /* a template paragraph, words removed or
+	                             added */
+	AGS_TEMPLATE_REMOVED,     /* a template paragraph the agreement lacks */
+	AGS_TEMPLATE_ADDED,       /* an agreement paragraph the template lacks */
+};
+
+enum ags_template_seg_op {
+	AGS_TEMPLATE_SAME = 0, /* words of both */
+	AGS_TEMPLATE_FIELD,    /* agreement words a field took */
+	AGS_TEMPLATE_DELETED,  /* template words the agreement lacks */
+	AGS_TEMPLATE_INSERTED, /* agreement words the template lacks */
+};
+
+/* A run of words of one kind. */
+struct ags_template_seg {
+	enum ags_template_seg_op op;
+	char *text; /* malloc'd: the words, joined by one space */
+};
+
+/* One paragraph that differs. Paragraphs are counted from 1 in each
+ * text (spec/templates.md, "Paragraphs"); lines are those of the
+ * canonical texts. */
+struct ags_template_diff {
+	enum ags_template_diff_kind kind;
+	size_t template_paragraph;  /* 0 when AGS_TEMPLATE_ADDED */
+	long template_line;         /* its first line; 0 when none */
+	size_t agreement_paragraph; /* 0 when AGS_TEMPLATE_REMOVED */
+	long agreement_line;        /* its first line; 0 when none */
+	char *first_words; /* malloc'd: the agreement paragraph's first words
+	                      (the template's when removed) */
+	struct ags_template_seg *segs; /* malloc'd: the paragraph, in order */
+	size_t nsegs;
+};
+
+struct ags_template_match {
+	int matches;
+	struct ags_template_field *fields; /* malloc'd; when matches, one per
+	                                      distinct field */
+	size_t nfields;
+	struct ags_template_diff *diffs; /* malloc'd; when not */
+	size_t ndiffs;
+	char problem[256]; /* a reason besides the words (a field too long, a
+	                      field given two values, texts too long to
+	                      compare word by word); "" when none */
+};
+
+/* Frees what m holds; the struct is the caller's. */
+void ags_template_match_release(struct ags_template_match *m);
+
+/* Matches an agreement's canonical text against t and fills m (release
+ * it with ags_template_match_release). Returns AGS_OK whenever the match
+ * ran, whatever its result. */
+enum ags_err ags_template_match(struct ags_template_match *m,
+                                const struct ags_template *t,
+                                const char *canon, size_t canon_len,
+                                struct ags_error *err);
+
+/* "changed", "removed", "added"; and "same", "field", "removed",
+ * "added". */
+const char *ags_template_diff_kind_name(enum ags_template_diff_kind k);
+const char *ags_template_seg_op_name(enum ags_template_seg_op op);
+
+/* The match as JSON (spec/templates.md): a new reference the caller
+ * json_decref()s, or NULL when out of memory. */
+json_t *ags_template_match_json(const struct ags_template_match *m);
+
+/* An agreement checked against a template that a publisher signed. */
+struct ags_template_check {
+	int verified;     /* all of: the template's envelope verifies with at
+	                     least one trusted publisher signature (and no
+	                     invalid one), it signs this template text, and
+	                     the agreement matches the template */
+	char detail[256]; /* why not; "" when verified */
+	uint8_t sha512[AGS_DIGEST_BYTES]; /* of the template's canonical
+	                                     text, as computed here */
+	uint64_t length;
+	char *text_path;     /* malloc'd: the template file */
+	char *envelope_path; /* malloc'd: its envelope */
+	struct ags_envelope env;  /* the template's envelope */
+	struct ags_report report; /* its verification */
+	struct ags_template_match match; /* the agreement against it */
+};
+
+/* Checks an agreement's canonical text against the template signed in
+ * envelope_path, whose text is the file text_path (NULL: envelope_path
+ * less its ".sig.json"), with the keys of trust. *out is malloc'd:
+ * ags_template_check_free() it. Returns AGS_OK whenever the check ran,
+ * whatever the verdict; an error when a file cannot be read or is not a
+ * template or an envelope. */
+enum ags_err ags_template_verify(struct ags_template_check **out,
+                                 const char *envelope_path,
+                                 const char *text_path, const char *canon,
+                                 size_t canon_len,
+                                 const struct ags_trust *trust,
+                                 struct ags_error *err);
+/* Frees tc and what it holds (NULL is fine). */
+void ags_template_check_free(struct ags_template_check *tc);
+
+/* The check as JSON (the "template" object of verify --json): a new
+ * reference, or NULL when out of memory. */
+json_t *ags_template_check_json(const struct ags_template_check *tc);
+
+/* Hands tc to r (r owns it from now on; ags_report_release frees it) and
+ * withdraws r's verdict, with the reason, when tc did not verify. */
+void ags_report_set_template(struct ags_report *r,
+                             struct ags_template_check *tc);
+
+/* ---------------------------------------------------------------------
+ * The verification report as a web page (src/report_html.c)
+ */
+
+/* One self-contained HTML page for people to read and archive: inline
+ * CSS, no script, nothing loaded from elsewhere. At the top the verdict
+ * in words and colour; then, only from what verified: the title, each
+ * signer (trusted identity, key id, role, claimed time), the template
+ * match (r->tmpl), and the signed canonical text (canon). A page for a
+ * failed verification says so at the top and shows only the checks.
+ * name (may be NULL) names the agreement file. Every string from the
+ * inputs is escaped. malloc'd, NUL-terminated; NULL when out of memory. */
+char *ags_report_html(const struct ags_report *r,
+                      const struct ags_envelope *env, const char *canon,
+                      size_t canon_len, const char *name);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@ static const struct command commands[] = {
         {"countersign", cmd_countersign,
          "accept the signatures of an envelope as publisher"},
         {"verify", cmd_verify, "verify an agreement against its envelope"},
+        {"trust", cmd_trust, "add, list and revoke keys of a trust file"},
         {"canon", cmd_canon, "print the canonical text that is signed"},
         {"extract", cmd_extract, "print the metadata found in an agreement"},
         {"inspect", cmd_inspect, "show an envelope's content, unverified"},

@@ -242,8 +242,10 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 
 	while (rc == AGS_OK && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
+		if (!nl) {
+			c->line++;
 			return fail(c, "%s", "last line does not end in a newline");
+		}
 		c->line++;
 		c->p = p;
 		c->end = nl;

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# agreesign trust add|list|revoke: edits keep comments and order, refuse
+# bad input without touching the file, and concurrent edits are not lost.
+set -uo pipefail
+A=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+K=$ROOT/keys
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect() {
+	local want=$1
+	shift
+	"$@" >out 2>err
+	local got=$?
+	[ "$got" = "$want" ] && ok || bad "exit $got, wanted $want: $* :: $(head -c 300 err)"
+}
+has() { grep -qF -- "$2" "$1" && ok || bad "$1 lacks '$2': $(head -c 300 "$1")"; }
+
+# A hand-written file with comments: edits keep every byte of it.
+cat >pub.trust <<EOT
+agreesign trust v1
+# Authors of volume 7.
+
+# (more to come)
+EOT
+cp pub.trust before
+expect 0 "$A" trust add -t pub.trust "$K/demo-author.pub"
+expect 0 "$A" trust add -t pub.trust --role publisher --valid-before 2030-01-01 "$K/demo-publisher.pub"
+head -c "$(wc -c <before)" pub.trust | cmp -s - before && ok || bad "comments not kept"
+has pub.trust 'roles=publisher valid-before=2030-01-01T00:00:00Z'
+cp pub.trust before
+expect 2 "$A" trust add -t pub.trust "$K/demo-author.pub"
+has err "already listed"
+cmp -s pub.trust before && ok || bad "refused add changed the file"
+expect 2 "$A" trust add -t pub.trust --valid-after tomorrow "$K/demo-coauthor.pub"
+expect 2 "$A" trust add -t pub.trust --role editor "$K/demo-coauthor.pub"
+expect 2 "$A" trust add -t pub.trust "$K/demo-author.key"
+expect 2 "$A" trust add -t pub.trust nonexistent.pub
+cmp -s pub.trust before && ok || bad "refused adds changed the file"
+
+# list, as text and JSON
+expect 0 "$A" trust list -t pub.trust
+has out "Inès Marović-Saldaña"
+has out "roles=author,co-author"
+expect 0 "$A" trust list -t pub.trust --json
+[ "$(wc -l <out)" = 2 ] && ok || bad "list --json lines"
+
+# revoke: the signature by that key then fails, naming the reason.
+cp "$ROOT/spec/vectors/agreements/sample-agreement.txt" agr.txt
+"$A" sign -k "$K/demo-author.key" agr.txt 2>/dev/null
+expect 0 "$A" verify -t pub.trust agr.txt
+kid=$(sed -n 's/^key-id: //p' "$K/demo-author.pub")
+expect 2 "$A" trust revoke -t pub.trust "$kid"
+expect 0 "$A" trust revoke -t pub.trust --reason "secret key stolen" "$kid"
+expect 2 "$A" trust revoke -t pub.trust --reason "again" "$kid"
+has err "already revoked"
+expect 2 "$A" trust revoke -t pub.trust --reason "x" 00000000000000000000000000000000
+expect 1 "$A" verify -t pub.trust agr.txt
+has out "revoked"
+has out "secret key stolen"
+head -c "$(wc -c <before | tr -d ' ')" pub.trust >/dev/null
+grep -c '^#' pub.trust | grep -qx 2 && ok || bad "comments lost by revoke"
+
+# A broken trust file is refused, not edited.
+printf 'agreesign trust v1\n"X" notbase64\n' >broken.trust
+cp broken.trust b0
+expect 2 "$A" trust add -t broken.trust "$K/demo-author.pub"
+has err "broken.trust: line 2"
+cmp -s broken.trust b0 && ok || bad "broken file changed"
+
+# 20 concurrent adds of different keys all land.
+for i in $(seq 1 20); do
+	"$A" keygen -o k$i --name "Author $i" --no-passphrase 2>/dev/null
+done
+for i in $(seq 1 20); do
+	"$A" trust add -t many.trust k$i.pub 2>/dev/null &
+done
+wait
+n=$("$A" trust list -t many.trust | wc -l)
+[ "$n" = 20 ] && ok || bad "concurrent adds: $n of 20 entries"
+
+echo "trust: $pass passed, $fail failed"
+[ "$fail" = 0 ]
