@@ -1,4 +1,4 @@
-/* The canonical agreement text, text/v1 (spec/canon-notes.md).
+/* The canonical agreement text, text/v1 (spec/agreesign-v1.md, section 2).
  *
  * What gets signed is the canonical form, so two files that a reader sees
  * as the same agreement (other line ends, a BOM, NFD accents, trailing

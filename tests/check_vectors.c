@@ -4,7 +4,7 @@
  * encodings) and JSONTestSuite's must-accept and must-reject files.
  * The vectors live in ../shared/vectors (see its README); every test that
  * needs them skips, saying so, when that folder is absent. What these
- * tests measure is written up in spec/ed25519-notes.md. */
+ * tests measure is written up in spec/agreesign-v1.md, section 5.3. */
 #include <check.h>
 #include <dirent.h>
 #include <sodium.h>
