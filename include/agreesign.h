@@ -121,6 +121,12 @@ enum ags_err ags_file_write_atomic(const char *path, const void *data,
  * not exactly that or names no real date. */
 int ags_time_parse(int64_t *out, const char *s);
 
+/* The Unicode NFC form of the NUL-terminated UTF-8 text s, malloc'd (the
+ * caller free()s it), or NULL when s is not valid UTF-8. Every text field
+ * of keys, envelopes and trust files must be in NFC: callers normalize
+ * what a person typed with this before handing it to the library. */
+char *ags_text_nfc(const char *s);
+
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes). Returns 0, or
  * -1 when t is outside years 1970..9999. */
 int ags_time_format(char out[21], int64_t t);
@@ -374,8 +380,9 @@ enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
                                 struct ags_error *err);
 enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
                                struct ags_error *err);
-/* The envelope file text: JSON indented by two spaces, keys sorted, one
- * final LF. malloc'd; the caller free()s *out. */
+/* The envelope file text: JSON indented by two spaces, members in the
+ * order the spec shows (readers must not depend on it), one final LF.
+ * malloc'd; the caller free()s *out. */
 enum ags_err ags_envelope_format(char **out, size_t *out_len,
                                  const struct ags_envelope *env,
                                  struct ags_error *err);
@@ -683,7 +690,7 @@ enum ags_template_diff_kind {
 	AGS_TEMPLATE_CHANGED = 1, /* a template paragraph, words removed or
 	                             added */
 	AGS_TEMPLATE_REMOVED,     /* a template paragraph the agreement lacks */
-	AGS_TEMPLATE_ADDED,       /* an agreement paragraph the template lacks */
+	AGS_TEMPLATE_ADDED, /* an agreement paragraph the template lacks */
 };
 
 enum ags_template_seg_op {
@@ -733,9 +740,8 @@ void ags_template_match_release(struct ags_template_match *m);
  * it with ags_template_match_release). Returns AGS_OK whenever the match
  * ran, whatever its result. */
 enum ags_err ags_template_match(struct ags_template_match *m,
-                                const struct ags_template *t,
-                                const char *canon, size_t canon_len,
-                                struct ags_error *err);
+                                const struct ags_template *t, const char *canon,
+                                size_t canon_len, struct ags_error *err);
 
 /* "changed", "removed", "added"; and "same", "field", "removed",
  * "added". */
@@ -756,10 +762,10 @@ struct ags_template_check {
 	uint8_t sha512[AGS_DIGEST_BYTES]; /* of the template's canonical
 	                                     text, as computed here */
 	uint64_t length;
-	char *text_path;     /* malloc'd: the template file */
-	char *envelope_path; /* malloc'd: its envelope */
-	struct ags_envelope env;  /* the template's envelope */
-	struct ags_report report; /* its verification */
+	char *text_path;                 /* malloc'd: the template file */
+	char *envelope_path;             /* malloc'd: its envelope */
+	struct ags_envelope env;         /* the template's envelope */
+	struct ags_report report;        /* its verification */
 	struct ags_template_match match; /* the agreement against it */
 };
 
@@ -769,12 +775,10 @@ struct ags_template_check {
  * ags_template_check_free() it. Returns AGS_OK whenever the check ran,
  * whatever the verdict; an error when a file cannot be read or is not a
  * template or an envelope. */
-enum ags_err ags_template_verify(struct ags_template_check **out,
-                                 const char *envelope_path,
-                                 const char *text_path, const char *canon,
-                                 size_t canon_len,
-                                 const struct ags_trust *trust,
-                                 struct ags_error *err);
+enum ags_err
+ags_template_verify(struct ags_template_check **out, const char *envelope_path,
+                    const char *text_path, const char *canon, size_t canon_len,
+                    const struct ags_trust *trust, struct ags_error *err);
 /* Frees tc and what it holds (NULL is fine). */
 void ags_template_check_free(struct ags_template_check *tc);
 

@@ -31,6 +31,8 @@ int cli_help(const char *text);
 struct cli_pass {
 	const char *file; /* --passphrase-file, or NULL: ask the terminal */
 	int confirm;      /* ask twice (new keys) */
+	int failed;       /* set by cli_ask_passphrase when it failed and
+	                     said why: the caller need not say it again */
 };
 
 /* Reads a passphrase into buf (sodium_malloc'd by the caller, cap bytes)
@@ -84,6 +86,30 @@ struct cli_batch_opts {
 };
 int cli_verify_batch(const struct cli_batch_opts *o);
 
+/* verify --template, --template-text, --report (src/cli_template.c). */
+struct verify_extra {
+	const char *tmpl;      /* the template's envelope, or NULL */
+	const char *tmpl_text; /* the template file, or NULL: tmpl less
+	                          ".sig.json" */
+	const char *report;    /* the HTML page to write, or NULL */
+};
+/* Called once ags_verify has filled rep: checks the template (its verdict
+ * joins rep's; its lines are printed when print is set) and writes the
+ * HTML page. Returns AGS_OK or the error, described in err. */
+enum ags_err cli_verify_extra(const struct verify_extra *x,
+                              struct ags_report *rep,
+                              const struct ags_envelope *env, const char *canon,
+                              size_t len, const struct ags_trust *trust,
+                              const char *agreement, int print,
+                              struct ags_error *err);
+/* A template match in words (template check, verify --template). */
+void cli_print_template_match(const struct ags_template_match *m);
+
+/* verify's option codes for the options above, clear of any letter. */
+#define OPT_TEMPLATE      0x7401
+#define OPT_TEMPLATE_TEXT 0x7402
+#define OPT_REPORT        0x7403
+
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_countersign(int argc, char **argv);
@@ -92,5 +118,6 @@ int cmd_canon(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 
 #endif

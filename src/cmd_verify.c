@@ -54,6 +54,15 @@ static const char help[] =
         "the\n"
         "                            agreement's folder); a changed one fails,\n"
         "                            a missing one is reported\n"
+        "      --template ENVELOPE   also require that AGREEMENT is the "
+        "template\n"
+        "                            signed in ENVELOPE (TEMPLATE.sig.json) by "
+        "a\n"
+        "                            trusted publisher, its fields filled in\n"
+        "      --template-text FILE  the template's text (default: ENVELOPE "
+        "less\n"
+        "                            .sig.json)\n"
+        "      --report FILE.html    also write the result as a web page\n"
         "  -h, --help                show this help\n\n"
         "Exit status: 0 verified, 1 not verified, 2 usage, input or I/O "
         "error.\n";
@@ -64,6 +73,7 @@ struct verify_opts {
 	const char *pub, *trust, *envelope, *agreement, *attach_dir;
 	int json, quiet;
 	struct cli_batch_opts batch; /* batch.manifest set: --batch */
+	struct verify_extra x;       /* --template, --report */
 	struct ags_policy policy;
 	const char *keys[MAX_REQUIRED];
 };
@@ -112,6 +122,9 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 	        {"batch", required_argument, NULL, 'B'},
 	        {"jobs", required_argument, NULL, 'J'},
 	        {"no-progress", no_argument, NULL, 'G'},
+	        {"template", required_argument, NULL, OPT_TEMPLATE},
+	        {"template-text", required_argument, NULL, OPT_TEMPLATE_TEXT},
+	        {"report", required_argument, NULL, OPT_REPORT},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
@@ -141,8 +154,16 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 			if (o->policy.nrequire_keys == MAX_REQUIRED)
 				return cli_usage("verify", "too many "
 				                           "--require-signer");
+			if (strlen(optarg) != AGS_KEYID_HEX ||
+			    strspn(optarg, "0123456789abcdef") != AGS_KEYID_HEX)
+				return cli_usage("verify", "--require-signer takes "
+				                           "a key id: 32 lowercase "
+				                           "hex digits");
 			o->keys[o->policy.nrequire_keys++] = optarg;
 			break;
+		case OPT_TEMPLATE: o->x.tmpl = optarg; break;
+		case OPT_TEMPLATE_TEXT: o->x.tmpl_text = optarg; break;
+		case OPT_REPORT: o->x.report = optarg; break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */
 		default: return cli_usage("verify", "bad option");
 		}
@@ -151,6 +172,10 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 		return cli_usage("verify", "--batch takes no AGREEMENT argument");
 	if (o->batch.manifest && o->envelope)
 		return cli_usage("verify", "--batch and -e exclude each other");
+	if (o->batch.manifest && (o->x.tmpl || o->x.tmpl_text || o->x.report))
+		return cli_usage("verify",
+		                 "--template and --report work on one "
+		                 "AGREEMENT, not with --batch");
 	if (!o->batch.manifest && argc - optind != 1)
 		return cli_usage("verify", "expected one AGREEMENT file");
 	o->agreement = argv[optind];
@@ -299,8 +324,12 @@ static int run(const struct verify_opts *o, const char *envelope)
 	if (load_trust(&trust, o, &err) != AGS_OK ||
 	    cli_load_canon(&canon, &len, o->agreement, &err) != AGS_OK ||
 	    ags_envelope_load(&env, envelope, &err) != AGS_OK ||
-	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) != AGS_OK ||
-	    check_attachments(&rep, &env, o, &err) != AGS_OK) {
+	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) !=
+	            AGS_OK ||
+	    check_attachments(&rep, &env, o, &err) != AGS_OK ||
+	    cli_verify_extra(&o->x, &rep, &env, canon, len, &trust,
+	                     o->agreement, !o->json && !o->quiet,
+	                     &err) != AGS_OK) {
 		rc = trouble(o, envelope, &err);
 		goto out;
 	}

@@ -3,7 +3,7 @@
  * between two anchor phrases of the agreement form; a field whose anchors
  * are missing, or whose value is empty, too long or ambiguous, stays NULL,
  * because a wrong value in a signed statement is worse than none.
- * The rules are written down in spec/extract-notes.md. */
+ * The rules are written down in spec/extraction.md. */
 #include "internal.h"
 
 #include <stdbool.h>
@@ -356,11 +356,15 @@ static char *join_lines(size_t *len, const char *t, size_t from, size_t to)
  * value, else to NULL. Only running out of memory is an error. */
 static enum ags_err accept_value(char **out, const char *s, size_t n)
 {
+	struct hit h;
 	utf8proc_uint8_t *nfc = NULL;
 	utf8proc_ssize_t r;
 
 	*out = NULL;
-	if (n == 0 || ags_field_check(s, n) != NULL)
+	/* A template's field, {{name}}, is a blank to fill, not a value
+	 * (spec/templates.md): a template's statement names no title. */
+	if (n == 0 || (find_first(&h, s, n, 0, n, "{{") &&
+	               find_first(&h, s, n, 0, n, "}}")))
 		return AGS_OK;
 	r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc,
 	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE);

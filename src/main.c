@@ -2,6 +2,7 @@
  * returns its exit status; only main() exits. */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
 
 struct command {
@@ -20,6 +21,8 @@ static const struct command commands[] = {
         {"canon", cmd_canon, "print the canonical text that is signed"},
         {"extract", cmd_extract, "print the metadata found in an agreement"},
         {"inspect", cmd_inspect, "show an envelope's content, unverified"},
+        {"template", cmd_template,
+         "check an agreement against a template (check, show)"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -65,6 +68,20 @@ static const struct command *find(const char *name)
 	return NULL;
 }
 
+/* Output that did not reach its file (a full disk, /dev/full) is an
+ * error even when the command itself went well: stdio only finds out when
+ * it flushes. */
+static int finish(int status)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_errorf("standard output", "cannot write: %s",
+		           errno ? strerror(errno) : "write error");
+		return EXIT_TROUBLE;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
@@ -78,9 +95,9 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    (!strcmp(argv[1], "help") && argc == 2))
-		return usage(stdout);
+		return finish(usage(stdout));
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
-		return version();
+		return finish(version());
 	if (!strcmp(argv[1], "help")) {
 		cmd = find(argv[2]);
 		if (!cmd)
@@ -89,12 +106,12 @@ int main(int argc, char **argv)
 		help_argv[0] = argv[2];
 		help_argv[1] = "--help";
 		help_argv[2] = NULL;
-		return cmd->fn(2, help_argv);
+		return finish(cmd->fn(2, help_argv));
 	}
 	cmd = find(argv[1]);
 	if (!cmd) {
 		cli_errorf(NULL, "unknown command '%s'", argv[1]);
 		return usage(stderr);
 	}
-	return cmd->fn(argc - 1, argv + 1);
+	return finish(cmd->fn(argc - 1, argv + 1));
 }

@@ -99,7 +99,8 @@ json_t *ags_report_json(const struct ags_report *r,
 	    set(o, "reason", opt_string(r->verified ? NULL : r->policy_detail)) ||
 	    set(o, "text", text_json(r, &env->agreement)) ||
 	    set(o, "metadata", ags_metadata_to_json(&env->agreement.md)) ||
-	    set(o, "attachments", attachments_json(r, &env->agreement)))
+	    set(o, "attachments", attachments_json(r, &env->agreement)) ||
+	    (r->tmpl && set(o, "template", ags_template_check_json(r->tmpl))))
 		goto fail;
 	for (i = 0; i < r->nsigs; i++)
 		if (json_array_append_new(arr,

@@ -47,6 +47,7 @@ void ags_report_release(struct ags_report *r)
 {
 	free(r->sigs);
 	free(r->attachments);
+	ags_template_check_free(r->tmpl);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -1,0 +1,113 @@
+/* A growing string for the text the library builds (template differences,
+ * the HTML report). Appending never fails loudly: a failure marks the
+ * buffer, and the caller sees it once, when it takes the string. */
+#include "template_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(struct ags_buf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (more < b->cap - b->len)
+		return 0;
+	if (more > ((size_t)-1) / 4 - b->len) {
+		b->failed = 1;
+		return -1;
+	}
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= more)
+		cap *= 2;
+	p = realloc(b->s, cap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	b->s = p;
+	b->cap = cap;
+	return 0;
+}
+
+void ags_buf_put(struct ags_buf *b, const char *s, size_t n)
+{
+	if (reserve(b, n) != 0)
+		return;
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void ags_buf_puts(struct ags_buf *b, const char *s)
+{
+	ags_buf_put(b, s, strlen(s));
+}
+
+void ags_buf_printf(struct ags_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	if (reserve(b, (size_t)n) != 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void ags_buf_put_html(struct ags_buf *b, const char *s, size_t n)
+{
+	size_t i, from = 0;
+	const char *ref;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': ref = "&amp;"; break;
+		case '<': ref = "&lt;"; break;
+		case '>': ref = "&gt;"; break;
+		case '"': ref = "&quot;"; break;
+		case '\'': ref = "&#39;"; break;
+		default: continue;
+		}
+		ags_buf_put(b, s + from, i - from);
+		ags_buf_puts(b, ref);
+		from = i + 1;
+	}
+	ags_buf_put(b, s + from, n - from);
+}
+
+char *ags_buf_take(struct ags_buf *b, size_t *len)
+{
+	char *s;
+
+	if (!b->failed && !b->s)
+		ags_buf_put(b, "", 0);
+	if (b->failed) {
+		ags_buf_release(b);
+		return NULL;
+	}
+	s = b->s;
+	if (len)
+		*len = b->len;
+	memset(b, 0, sizeof(*b));
+	return s;
+}
+
+void ags_buf_release(struct ags_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,296 @@
+/* Signed templates: an agreement is checked against a template only when
+ * the template's text is the one a trusted publisher signed
+ * (spec/templates.md, "Signed templates"); and the JSON of matches and
+ * checks. */
+#include "template_internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SIG_SUFFIX ".sig.json"
+
+void ags_template_check_free(struct ags_template_check *tc)
+{
+	if (!tc)
+		return;
+	free(tc->text_path);
+	free(tc->envelope_path);
+	ags_envelope_release(&tc->env);
+	ags_report_release(&tc->report);
+	ags_template_match_release(&tc->match);
+	free(tc);
+}
+
+/* The template file: text when given, else envelope path e less
+ * ".sig.json". *out is malloc'd. */
+static enum ags_err text_path(char **out, const char *text, const char *e,
+                              struct ags_error *err)
+{
+	size_t n = strlen(e), k = strlen(SIG_SUFFIX);
+
+	if (!text && (n <= k || strcmp(e + n - k, SIG_SUFFIX) != 0))
+		return ags_error_set(err, AGS_ERR_INVALID, e, 0, 0,
+		                     "the template's envelope is not named "
+		                     "TEMPLATE" SIG_SUFFIX
+		                     ": name the template text");
+	*out = text ? ags_strndup(text, strlen(text)) : ags_strndup(e, n - k);
+	if (!*out)
+		return ags_error_set(err, AGS_ERR_NOMEM, e, 0, 0,
+		                     "out of memory");
+	return AGS_OK;
+}
+
+/* Reads and canonicalizes the template file. */
+static enum ags_err load_text(char **canon, size_t *len, const char *path,
+                              struct ags_error *err)
+{
+	char *raw = NULL;
+	size_t rlen = 0;
+	enum ags_err rc;
+
+	rc = ags_file_read(&raw, &rlen, path, AGS_TEXT_MAX, err);
+	if (rc == AGS_OK)
+		rc = ags_canon_text(canon, len, (const uint8_t *)raw, rlen,
+		                    path, err);
+	free(raw);
+	return rc;
+}
+
+/* The verdict, and why not. */
+static void judge(struct ags_template_check *tc)
+{
+	const struct ags_report *r = &tc->report;
+	size_t i;
+
+	for (i = 0; i < r->nsigs; i++)
+		if (!r->sigs[i].valid)
+			break;
+	if (!r->text_matches)
+		snprintf(tc->detail, sizeof(tc->detail),
+		         "the template file is not the template that was "
+		         "signed");
+	else if (i < r->nsigs)
+		snprintf(tc->detail, sizeof(tc->detail),
+		         "the template's signature %zu is not valid: %.180s",
+		         i + 1, r->sigs[i].detail);
+	else if (!r->verified)
+		snprintf(tc->detail, sizeof(tc->detail),
+		         "the template's envelope does not verify: %.200s",
+		         r->policy_detail);
+	else if (!tc->match.matches && tc->match.ndiffs)
+		snprintf(tc->detail, sizeof(tc->detail),
+		         "the agreement differs from the template in %zu "
+		         "paragraph%s",
+		         tc->match.ndiffs, tc->match.ndiffs == 1 ? "" : "s");
+	else if (!tc->match.matches)
+		snprintf(tc->detail, sizeof(tc->detail),
+		         "the agreement does not match the template: %.180s",
+		         tc->match.problem);
+	else
+		tc->verified = 1;
+}
+
+static enum ags_err check(struct ags_template_check *tc, const char *canon,
+                          size_t canon_len, const struct ags_trust *trust,
+                          struct ags_error *err)
+{
+	struct ags_policy policy = {0};
+	struct ags_template *t = NULL;
+	char *tcanon = NULL;
+	size_t tlen = 0;
+	enum ags_err rc;
+
+	policy.require_roles = AGS_ROLE_PUBLISHER;
+	policy.no_default_author = 1;
+	rc = ags_envelope_load(&tc->env, tc->envelope_path, err);
+	if (rc == AGS_OK)
+		rc = load_text(&tcanon, &tlen, tc->text_path, err);
+	if (rc == AGS_OK)
+		rc = ags_template_parse(&t, tcanon, tlen, tc->text_path, err);
+	if (rc == AGS_OK) {
+		crypto_hash_sha512(tc->sha512, (const unsigned char *)tcanon,
+		                   tlen);
+		tc->length = tlen;
+		rc = ags_verify(&tc->report, &tc->env, tcanon, tlen, trust,
+		                &policy, err);
+	}
+	if (rc == AGS_OK)
+		rc = ags_template_match(&tc->match, t, canon, canon_len, err);
+	if (rc == AGS_OK)
+		judge(tc);
+	ags_template_free(t);
+	free(tcanon);
+	return rc;
+}
+
+enum ags_err ags_template_verify(struct ags_template_check **out,
+                                 const char *envelope_path, const char *tpath,
+                                 const char *canon, size_t canon_len,
+                                 const struct ags_trust *trust,
+                                 struct ags_error *err)
+{
+	struct ags_template_check *tc;
+	enum ags_err rc;
+
+	*out = NULL;
+	if (!envelope_path || !trust || (!canon && canon_len))
+		return ags_error_set(err, AGS_ERR_INVALID, "template", 0, 0,
+		                     "no template envelope, trust store or "
+		                     "agreement text");
+	if (!(tc = calloc(1, sizeof(*tc))))
+		return ags_error_set(err, AGS_ERR_NOMEM, envelope_path, 0, 0,
+		                     "out of memory");
+	ags_envelope_init(&tc->env);
+	tc->envelope_path = ags_strndup(envelope_path, strlen(envelope_path));
+	rc = text_path(&tc->text_path, tpath, envelope_path, err);
+	if (rc == AGS_OK && !tc->envelope_path)
+		rc = ags_error_set(err, AGS_ERR_NOMEM, envelope_path, 0, 0,
+		                   "out of memory");
+	if (rc == AGS_OK)
+		rc = check(tc, canon, canon_len, trust, err);
+	if (rc != AGS_OK) {
+		ags_template_check_free(tc);
+		return rc;
+	}
+	*out = tc;
+	return AGS_OK;
+}
+
+void ags_report_set_template(struct ags_report *r,
+                             struct ags_template_check *tc)
+{
+	if (r->tmpl != tc)
+		ags_template_check_free(r->tmpl);
+	r->tmpl = tc;
+	if (tc && !tc->verified && r->verified) {
+		r->verified = 0;
+		snprintf(r->policy_detail, sizeof(r->policy_detail),
+		         "template: %.240s", tc->detail);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * JSON.
+ */
+
+static int set(json_t *o, const char *key, json_t *v)
+{
+	return json_object_set_new(o, key, v);
+}
+
+/* A paragraph number or line, null when 0. */
+static json_t *count(size_t n)
+{
+	return n ? json_integer((json_int_t)n) : json_null();
+}
+
+/* The texts of the segments of kind op, as an array. */
+static json_t *runs(const struct ags_template_diff *d,
+                    enum ags_template_seg_op op)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < d->nsegs; i++)
+		if (d->segs[i].op == op &&
+		    json_array_append_new(a, json_string(d->segs[i].text))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *segs_json(const struct ags_template_diff *d)
+{
+	json_t *a = json_array(), *s;
+	size_t i;
+
+	for (i = 0; a && i < d->nsegs; i++) {
+		s = json_object();
+		if (!s ||
+		    set(s, "op",
+		        json_string(ags_template_seg_op_name(d->segs[i].op))) ||
+		    set(s, "text", json_string(d->segs[i].text)) ||
+		    json_array_append_new(a, s)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *diff_json(const struct ags_template_diff *d)
+{
+	json_t *o = json_object();
+
+	if (!o ||
+	    set(o, "kind", json_string(ags_template_diff_kind_name(d->kind))) ||
+	    set(o, "template_paragraph", count(d->template_paragraph)) ||
+	    set(o, "template_line", count((size_t)d->template_line)) ||
+	    set(o, "agreement_paragraph", count(d->agreement_paragraph)) ||
+	    set(o, "agreement_line", count((size_t)d->agreement_line)) ||
+	    set(o, "first_words", json_string(d->first_words)) ||
+	    set(o, "removed", runs(d, AGS_TEMPLATE_DELETED)) ||
+	    set(o, "added", runs(d, AGS_TEMPLATE_INSERTED)) ||
+	    set(o, "words", segs_json(d))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *ags_template_match_json(const struct ags_template_match *m)
+{
+	json_t *o = json_object(), *f = json_object(), *d = json_array();
+	size_t i;
+
+	if (!o || !f || !d)
+		goto fail;
+	for (i = 0; i < m->nfields; i++)
+		if (set(f, m->fields[i].name, json_string(m->fields[i].value)))
+			goto fail;
+	for (i = 0; i < m->ndiffs; i++)
+		if (json_array_append_new(d, diff_json(&m->diffs[i])))
+			goto fail;
+	if (set(o, "matches", json_boolean(m->matches)) ||
+	    set(o, "problem",
+	        m->problem[0] ? json_string(m->problem) : json_null()))
+		goto fail;
+	if (set(o, "fields", f)) {
+		f = NULL;
+		goto fail;
+	}
+	f = NULL;
+	if (set(o, "differences", d) == 0)
+		return o;
+	d = NULL;
+fail:
+	json_decref(f);
+	json_decref(d);
+	json_decref(o);
+	return NULL;
+}
+
+json_t *ags_template_check_json(const struct ags_template_check *tc)
+{
+	char hex[2 * AGS_DIGEST_BYTES + 1];
+	json_t *o = json_object();
+
+	ags_hex_encode(hex, tc->sha512, AGS_DIGEST_BYTES);
+	if (!o || set(o, "verified", json_boolean(tc->verified)) ||
+	    set(o, "reason",
+	        tc->verified ? json_null() : json_string(tc->detail)) ||
+	    set(o, "file", json_string(tc->text_path)) ||
+	    set(o, "envelope", json_string(tc->envelope_path)) ||
+	    set(o, "canonicalization", json_string(AGS_FORMAT_CANON)) ||
+	    set(o, "sha512", json_string(hex)) ||
+	    set(o, "length", json_integer((json_int_t)tc->length)) ||
+	    set(o, "signed", ags_report_json(&tc->report, &tc->env)) ||
+	    set(o, "match", ags_template_match_json(&tc->match))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}

@@ -1,0 +1,269 @@
+/* The HTML report (src/report_html.c): the verdict first, only verified
+ * content, every input string escaped, nothing loaded from elsewhere. The
+ * page as a browser renders it is tested by tests/e2e_report.sh. */
+#include <check.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agreesign.h"
+
+#define T0 1795000000 /* 2026-11-18T10:13:20Z */
+
+static const char evil[] = "<script>alert('x')</script> & \"q\"";
+static const char evil_esc[] = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script"
+                               "&gt; &amp; &quot;q&quot;";
+static const char text[] = "The author grants the licence <b>now</b>.\n\n"
+                           "Signed in good faith & in full.\n";
+
+static struct ags_seckey *author;
+static struct ags_trust trust;
+
+static void setup(void)
+{
+	char b64[64], buf[512];
+
+	ck_assert_int_eq(ags_seckey_generate(&author, NULL), AGS_OK);
+	ck_assert_int_eq(ags_pubkey_set_identity(&author->pub, "Ada O'Hara",
+	                                         NULL, NULL, NULL),
+	                 AGS_OK);
+	sodium_bin2base64(b64, sizeof(b64), author->pub.pk, 32,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	snprintf(buf, sizeof(buf),
+	         "agreesign trust v1\n\"Ada O'Hara\" %s roles=author\n", b64);
+	ags_trust_init(&trust);
+	ck_assert_int_eq(ags_trust_parse(&trust, buf, strlen(buf), "t", NULL),
+	                 AGS_OK);
+}
+
+static void teardown(void)
+{
+	ags_seckey_free(author);
+	ags_trust_release(&trust);
+}
+
+static void signed_envelope(struct ags_envelope *env, const char *title)
+{
+	struct ags_signer s = {author->pub.name, NULL, NULL, AGS_ROLE_AUTHOR,
+	                       T0};
+
+	ags_envelope_init(env);
+	ags_agreement_bind(&env->agreement, text, strlen(text));
+	env->agreement.md.title = strdup(title);
+	ck_assert_int_eq(ags_sign_append(env, author, &s, 0, NULL), AGS_OK);
+}
+
+/* The page for env over canon with policy p. */
+static char *page(struct ags_report *r, const struct ags_envelope *env,
+                  const char *canon, const struct ags_policy *p)
+{
+	char *html;
+
+	ck_assert_int_eq(
+	        ags_verify(r, env, canon, strlen(canon), &trust, p, NULL),
+	        AGS_OK);
+	html = ags_report_html(r, env, canon, strlen(canon), "a<b>.txt");
+	ck_assert_ptr_nonnull(html);
+	return html;
+}
+
+static void self_contained(const char *html)
+{
+	static const char *const never[] = {
+	        "<script", "src=", "href=",   "url(",   "@import",
+	        "<link",   "<img", "<iframe", "<object"};
+	size_t i;
+
+	ck_assert_msg(strncmp(html, "<!DOCTYPE html>", 15) == 0, "%.40s", html);
+	ck_assert_ptr_nonnull(strstr(html, "Content-Security-Policy"));
+	ck_assert_ptr_nonnull(strstr(html, "default-src 'none'"));
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		ck_assert_msg(!strstr(html, never[i]), "page holds %s",
+		              never[i]);
+}
+
+START_TEST(verified_page)
+{
+	struct ags_envelope env;
+	struct ags_report r;
+	char when[21], *html;
+
+	signed_envelope(&env, "On Engines");
+	html = page(&r, &env, text, NULL);
+	ck_assert_int_eq(r.verified, 1);
+	self_contained(html);
+	ck_assert_ptr_nonnull(strstr(html, "<section class=\"verdict ok\" "
+	                                   "id=\"verdict\"><h1>Verified</h1>"));
+	ck_assert_ptr_null(strstr(html, "NOT VERIFIED"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>On Engines</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "Ada O&#39;Hara"));
+	ck_assert_ptr_nonnull(strstr(html, author->pub.key_id));
+	ck_assert_int_eq(ags_time_format(when, T0), 0);
+	ck_assert_ptr_nonnull(strstr(html, when));
+	ck_assert_ptr_nonnull(strstr(html, ">author<"));
+	/* the signed text, escaped, and the file name */
+	ck_assert_ptr_nonnull(strstr(html, "licence &lt;b&gt;now&lt;/b&gt;."));
+	ck_assert_ptr_nonnull(strstr(html, "good faith &amp; in full."));
+	ck_assert_ptr_nonnull(strstr(html, "a&lt;b&gt;.txt"));
+	/* the verdict comes first */
+	ck_assert(strstr(html, "id=\"verdict\"") < strstr(html, "<h2>"));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(untrusted_strings_are_escaped)
+{
+	struct ags_envelope env;
+	struct ags_report r;
+	char *html;
+
+	signed_envelope(&env, evil);
+	html = page(&r, &env, text, NULL);
+	self_contained(html);
+	ck_assert_ptr_nonnull(strstr(html, evil_esc));
+	ck_assert_ptr_null(strstr(html, "<script>"));
+	ck_assert_ptr_null(strstr(html, "alert('x')"));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* A text that is not the signed one: red, the reason, and neither the
+ * title nor the text, which are now unverified claims. */
+START_TEST(failed_page_says_so_first)
+{
+	static const char changed[] = "The author grants no licence.\n";
+	struct ags_envelope env;
+	struct ags_report r;
+	char *html;
+
+	signed_envelope(&env, "On Engines");
+	html = page(&r, &env, changed, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	self_contained(html);
+	ck_assert_ptr_nonnull(strstr(html, "<section class=\"verdict bad\" "
+	                                   "id=\"verdict\"><h1>NOT "
+	                                   "VERIFIED</h1>"));
+	ck_assert_ptr_nonnull(strstr(html, r.policy_detail));
+	ck_assert(strstr(html, "NOT VERIFIED</h1>") < strstr(html, "<h2>"));
+	ck_assert_ptr_null(strstr(html, "On Engines"));
+	ck_assert_ptr_null(strstr(html, "no licence"));
+	ck_assert_ptr_nonnull(strstr(html, "agreement-changed"));
+	ck_assert_ptr_nonnull(strstr(html, "<title>NOT VERIFIED"));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* Authentic signatures, but a policy that fails: red, with the content. */
+START_TEST(policy_failure_shows_content)
+{
+	struct ags_policy p = {0};
+	struct ags_envelope env;
+	struct ags_report r;
+	char *html;
+
+	p.require_roles = AGS_ROLE_PUBLISHER;
+	signed_envelope(&env, "On Engines");
+	html = page(&r, &env, text, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_ptr_nonnull(strstr(html, "<h1>NOT VERIFIED</h1>"));
+	ck_assert_ptr_nonnull(strstr(html, "publisher"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>On Engines</td>"));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+static struct ags_template_check *fake_check(int matches)
+{
+	struct ags_template_check *tc = calloc(1, sizeof(*tc));
+	struct ags_template_diff *d;
+
+	ags_envelope_init(&tc->env);
+	tc->text_path = strdup("form<1>.tmpl");
+	tc->envelope_path = strdup("form<1>.tmpl.sig.json");
+	tc->report.verified = 1;
+	tc->report.text_matches = 1;
+	tc->verified = matches;
+	tc->match.matches = matches;
+	if (matches) {
+		tc->match.fields = calloc(1, sizeof(*tc->match.fields));
+		tc->match.nfields = 1;
+		tc->match.fields[0].name = strdup("title");
+		tc->match.fields[0].value = strdup(evil);
+		return tc;
+	}
+	snprintf(tc->detail, sizeof(tc->detail), "differs in 1 paragraph");
+	d = tc->match.diffs = calloc(1, sizeof(*d));
+	tc->match.ndiffs = 1;
+	d->kind = AGS_TEMPLATE_CHANGED;
+	d->template_paragraph = d->agreement_paragraph = 2;
+	d->template_line = d->agreement_line = 3;
+	d->first_words = strdup("The author");
+	d->segs = calloc(3, sizeof(*d->segs));
+	d->nsegs = 3;
+	d->segs[0] = (struct ags_template_seg){AGS_TEMPLATE_SAME,
+	                                       strdup("The author")};
+	d->segs[1] = (struct ags_template_seg){AGS_TEMPLATE_DELETED,
+	                                       strdup("grants")};
+	d->segs[2] = (struct ags_template_seg){AGS_TEMPLATE_INSERTED,
+	                                       strdup("<i>sells</i>")};
+	return tc;
+}
+
+START_TEST(template_section)
+{
+	struct ags_envelope env;
+	struct ags_report r;
+	char *html;
+
+	signed_envelope(&env, "On Engines");
+	ck_assert_int_eq(
+	        ags_verify(&r, &env, text, strlen(text), &trust, NULL, NULL),
+	        AGS_OK);
+	ags_report_set_template(&r, fake_check(1));
+	ck_assert_int_eq(r.verified, 1);
+	html = ags_report_html(&r, &env, text, strlen(text), NULL);
+	self_contained(html);
+	ck_assert_ptr_nonnull(strstr(html, "Template verified."));
+	ck_assert_ptr_nonnull(strstr(html, "form&lt;1&gt;.tmpl"));
+	ck_assert_ptr_nonnull(strstr(html, "<th>title</th><td>"));
+	ck_assert_ptr_nonnull(strstr(html, evil_esc));
+	free(html);
+	ags_report_set_template(&r, fake_check(0));
+	ck_assert_int_eq(r.verified, 0);
+	html = ags_report_html(&r, &env, text, strlen(text), NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<h1>NOT VERIFIED</h1><p "
+	                                   "id=\"reason\">Reason: template: "
+	                                   "differs in 1 paragraph"));
+	ck_assert_ptr_nonnull(strstr(html,
+	                             "<del>grants</del> "
+	                             "<ins>&lt;i&gt;sells&lt;/i&gt;</ins>"));
+	ck_assert_ptr_nonnull(strstr(html, "template paragraph 2 (line 3)"));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+Suite *report_html_suite(void)
+{
+	Suite *s = suite_create("report_html");
+	TCase *tc = tcase_create("report_html");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, verified_page);
+	tcase_add_test(tc, untrusted_strings_are_escaped);
+	tcase_add_test(tc, failed_page_says_so_first);
+	tcase_add_test(tc, policy_failure_shows_content);
+	tcase_add_test(tc, template_section);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The HTML report of `agreesign verify --report` in a real browser: headless
+# Chromium renders a verified and a failed page; the verdict must be in the
+# rendered DOM, in words, and on screen, in colour (a pixel of the verdict
+# box in the screenshot). Chromium is Debian's package `chromium`: when it
+# is missing the test installs it (as root, or with sudo, through
+# .ci/install-deps); where that cannot be done it skips with a message,
+# except in CI (CI=true) or with AGS_REQUIRE_BROWSER=1, where it fails.
+# AGS_NO_BROWSER=1 skips it on purpose. Screenshots are left in
+# $AGS_REPORT_SHOTS when that names a folder.
+# Usage: tests/e2e_report.sh path/to/agreesign
+set -uo pipefail
+A=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+K=$ROOT/keys
+S=$ROOT/spec/vectors/agreements/sample-agreement.txt
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect() {
+	local want=$1
+	shift
+	"$@" >"$T/out" 2>"$T/err"
+	local got=$?
+	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
+}
+
+browser() { command -v chromium || command -v chromium-browser; }
+
+skip() {
+	if [ -n "${AGS_REQUIRE_BROWSER:-}" ] || [ "${CI:-}" = true ]; then
+		echo "e2e_report: $1; CI needs the browser test" >&2
+		echo "report: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "e2e_report: SKIPPED: $1; the HTML report was not checked in a browser"
+	echo "report: 0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+
+[ -n "${AGS_NO_BROWSER:-}" ] && skip "AGS_NO_BROWSER is set"
+B=$(browser)
+if [ -z "$B" ]; then
+	if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then
+		echo "e2e_report: installing Debian's chromium for this test (AGS_NO_BROWSER=1 skips it)"
+		AGS_EXTRA_DEPS=chromium sh "$ROOT/.ci/install-deps" >"$T/install.log" 2>&1 ||
+			skip "chromium could not be installed: $(tail -n 1 "$T/install.log")"
+		B=$(browser)
+	fi
+	[ -n "$B" ] || skip "no chromium (install Debian's package chromium)"
+fi
+
+# render MODE FILE.html OUT: --dump-dom into OUT, or a screenshot OUT.
+render() {
+	local profile
+	profile=$(mktemp -d -p "$T")
+	local flags=(--headless --no-sandbox --disable-gpu --no-first-run
+		--disable-background-networking --disable-component-update
+		--disable-sync --user-data-dir="$profile" --window-size=1200,1400)
+	if [ "$1" = dom ]; then
+		timeout 120 "$B" "${flags[@]}" --dump-dom "file://$T/$2" >"$T/$3" 2>>"$T/chromium.log"
+	else
+		timeout 120 "$B" "${flags[@]}" --screenshot="$T/$3" "file://$T/$2" >>"$T/chromium.log" 2>&1
+	fi
+}
+
+# dom FILE WANT_H1 [TEXT...]: the rendered page's verdict heading (the h1
+# of #verdict) is WANT_H1, and the page's text holds each TEXT.
+dom() {
+	local f=$1 h1=$2
+	shift 2
+	if /usr/bin/python3 - "$T/$f" "$h1" "$@" <<'EOF'; then ok; else bad "$f: verdict or text missing in the rendered DOM"; fi
+import sys
+from html.parser import HTMLParser
+
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.h1, self.text, self.scripts = [], None, [], 0
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.stack.append((tag, a.get("id")))
+        self.scripts += tag == "script"
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+    def handle_data(self, data):
+        self.text.append(data)
+        ids = [i for _, i in self.stack]
+        if "verdict" in ids and self.stack[-1][0] == "h1":
+            self.h1 = (self.h1 or "") + data
+
+path, want, texts = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = P()
+p.feed(open(path, encoding="utf-8").read())
+page = " ".join(" ".join(p.text).split())
+problems = []
+if p.h1 != want:
+    problems.append("verdict heading %r, wanted %r" % (p.h1, want))
+if p.scripts:
+    problems.append("the page holds a script")
+for t in texts:
+    if t not in page:
+        problems.append("no %r in the page" % t)
+for x in problems:
+    print("  " + path + ": " + x, file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+}
+
+# colour FILE.png R G B: the pixel at (300, 40), inside the verdict box,
+# has this colour (within a small tolerance).
+colour() {
+	if /usr/bin/python3 - "$T/$1" "$2" "$3" "$4" <<'EOF'; then ok; else bad "$1: the verdict box has not the verdict's colour"; fi
+import struct, sys, zlib
+
+def pixel(path, x, y):
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, "PNG kind"
+    bpp = 4 if ctype == 6 else 3
+    raw, stride, prev = zlib.decompress(idat), w * bpp, bytearray(w * bpp)
+    for row in range(y + 1):
+        f = raw[row * (stride + 1)]
+        line = bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + b) & 255
+            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev = line
+    return tuple(prev[x * bpp:x * bpp + 3])
+
+got = pixel(sys.argv[1], 300, 40)
+want = tuple(int(v) for v in sys.argv[2:5])
+if max(abs(g - w) for g, w in zip(got, want)) > 12:
+    print("  %s: pixel %s, wanted %s" % (sys.argv[1], got, want), file=sys.stderr)
+    sys.exit(1)
+EOF
+}
+
+# --- a verified page, with a template
+cp "$S" agr.txt
+sed '/^Deterministic Signatures/,/^A Field Study/c\{{title}}' "$S" >form.tmpl
+expect 0 "$A" sign --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z agr.txt
+expect 0 "$A" verify -q -t "$K/demo.trust" --template form.tmpl.sig.json --report ok.html agr.txt
+render dom ok.html ok.dom
+dom ok.dom "Verified" "Deterministic Signatures for Scholarly Agreements" \
+	"Inès Marović-Saldaña" "Example Open Press" "Template verified." \
+	"The agreement is the template with its fields filled in." \
+	"2026-11-20T10:00:00Z" "(“the article”) to be published in"
+render png ok.html ok.png
+colour ok.png 26 127 55
+
+# --- a failed page: the agreement changed after it was signed
+sed 's/twelve months/twenty-four months/' agr.txt >changed.txt
+cp agr.txt.sig.json changed.txt.sig.json
+expect 1 "$A" verify -q -t "$K/demo.trust" --report bad.html changed.txt
+render dom bad.html bad.dom
+dom bad.dom "NOT VERIFIED" "Reason: signature 1 is not valid" "agreement-changed"
+if grep -q "twenty-four\|Deterministic Signatures" "$T/bad.dom"; then
+	bad "the failed page shows unverified content"
+else
+	ok
+fi
+render png bad.html bad.png
+colour bad.png 180 35 24
+
+# --- a failed page: signed, but not the signed template
+cp changed.txt other.txt
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z other.txt
+expect 1 "$A" verify -q -t "$K/demo.trust" --template form.tmpl.sig.json --report tmpl.html other.txt
+render dom tmpl.html tmpl.dom
+dom tmpl.dom "NOT VERIFIED" "Reason: template: the agreement differs from the template in 1 paragraph" \
+	"twelve" "twenty-four"
+
+# --- the report is written atomically, replacing the old one
+expect 0 "$A" verify -q -t "$K/demo.trust" --report bad.html agr.txt
+grep -q '<h1>Verified</h1>' bad.html && ok || bad "--report did not replace the old page"
+
+if [ -n "${AGS_REPORT_SHOTS:-}" ] && [ -d "$AGS_REPORT_SHOTS" ]; then
+	cp ok.png bad.png ok.html bad.html "$AGS_REPORT_SHOTS"/
+fi
+echo "report: $pass passed, $fail failed"
+[ "$fail" = 0 ]

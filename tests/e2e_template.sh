@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End-to-end tests of templates (spec/templates.md): `template check` and
+# `template show`, a publisher signing a template, and `verify --template`
+# with trusted, untrusted and altered templates.
+# Usage: tests/e2e_template.sh path/to/agreesign
+set -uo pipefail
+A=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${AGS_SHARED:-$ROOT/../shared}
+K=$ROOT/keys
+PMLR=$ROOT/spec/templates/pmlr-open-access.tmpl
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect() {
+	local want=$1
+	shift
+	"$@" >"$T/out" 2>"$T/err"
+	local got=$?
+	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
+}
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 400 "$1")"; fi; }
+lacks() { if grep -qF -- "$2" "$1"; then bad "$1 holds '$2'"; else ok; fi; }
+# json EXPR: evaluates a Python expression over the JSON in $T/out as d.
+json() {
+	if /usr/bin/python3 -c "import json,sys; d=json.load(open('$T/out')); sys.exit(0 if ($1) else 1)"; then ok; else bad "json: $1 :: $(head -c 400 "$T/out")"; fi
+}
+
+# --- syntax and show
+expect 0 "$A" template show "$PMLR"
+has out "fields: title corresponding_author agreement_date"
+expect 0 "$A" template show --json "$PMLR"
+json 'd["fields"] == ["title", "corresponding_author", "agreement_date"] and len(d["sha512"]) == 128'
+printf 'Dear {{Name}},\n' >bad.tmpl
+expect 2 "$A" template show bad.tmpl
+has err "bad.tmpl: line 1, column 6"
+expect 2 "$A" template check "$PMLR"
+expect 2 "$A" template frobnicate
+expect 0 "$A" template --help
+has out "usage: agreesign template check"
+expect 2 "$A" verify -t "$K/demo.trust" --batch x --template y.sig.json
+has err "not with --batch"
+
+# --- the shared real agreements against the project's PMLR template
+if [ -d "$SHARED/agreements" ]; then
+	R1=$SHARED/agreements/000_772113baa6c4798f.txt
+	R2=$SHARED/agreements/004_42ae1ebd3b67d732.txt
+	expect 0 "$A" template check "$PMLR" "$R1"
+	has out "result: matches"
+	has out "field corresponding_author: Zhuohan Li"
+	has out "field agreement_date: 06/09/2021"
+	expect 0 "$A" template check --json "$PMLR" "$R2"
+	json 'd["matches"] and d["fields"] == {"title": "Occult: Optimizing Collaborative Communication Across Experts for Accelerated Parallel MoE Training and Inference", "corresponding_author": "Tianlong Chen", "agreement_date": "2025/05/24"}'
+
+	# a changed word in a clause, a removed clause, an added clause
+	sed 's/the laws of the Commonwealth of Massachusetts/the laws of the State of Delaware/' "$R2" >word.txt
+	expect 1 "$A" template check "$PMLR" word.txt
+	has out "changed: template paragraph 19 (line 31), agreement paragraph 17 (line 27)"
+	has out "removed: Commonwealth"
+	has out "added: State"
+	has out "[-Massachusetts.-] {+Delaware.+}"
+	grep -v '^4\. You retain ownership' "$R1" >removed.txt
+	expect 1 "$A" template check --json "$PMLR" removed.txt
+	json '[(x["kind"], x["template_paragraph"], x["agreement_paragraph"]) for x in d["differences"]] == [("removed", 11, None)] and d["differences"][0]["first_words"].startswith("4. You retain ownership")'
+	sed 's/^I HAVE READ/8. The publisher may sell the article.\n\nI HAVE READ/' "$R1" >added.txt
+	expect 1 "$A" template check "$PMLR" added.txt
+	has out "added: agreement paragraph 20 (line 33): \"8. The publisher may sell the article.\""
+	one=$(grep -c '^changed:\|^removed:\|^added:' out)
+	[ "$one" = 1 ] && ok || bad "added clause: $one differences"
+
+	# a publisher signs the template; extraction finds no fields in it
+	cp "$PMLR" pmlr.tmpl
+	expect 0 "$A" extract pmlr.tmpl
+	lacks out "{{"
+	has out '"publisher": "PMLR"'
+	expect 0 "$A" sign --role publisher -k "$K/demo-publisher.key" --time 2026-01-05T09:00:00Z pmlr.tmpl
+	has err "title:   (none found)"
+	cp "$R1" real.txt
+	expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-01-06T09:00:00Z real.txt
+
+	expect 0 "$A" verify -t "$K/demo.trust" --template pmlr.tmpl.sig.json real.txt
+	has out "template signature 1: valid: Example Open Press (publisher)"
+	has out "field title: TeraPipe: Token-Level Pipeline Parallelism"
+	has out "template: verified"
+	expect 0 "$A" verify --json -t "$K/demo.trust" --template pmlr.tmpl.sig.json real.txt
+	sha=$("$A" template show --json pmlr.tmpl | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sha512"])')
+	json "d['verified'] and d['template']['verified'] and d['template']['sha512'] == '$sha' and d['template']['match']['fields']['corresponding_author'] == 'Zhuohan Li' and d['template']['signed']['signatures'][0]['role'] == 'publisher'"
+	# --template-text names the text when the envelope lies elsewhere
+	mkdir other && cp pmlr.tmpl.sig.json other/
+	expect 0 "$A" verify -q -t "$K/demo.trust" --template other/pmlr.tmpl.sig.json --template-text pmlr.tmpl real.txt
+	expect 2 "$A" verify -t "$K/demo.trust" --template other/pmlr.tmpl.sig.json real.txt
+	expect 2 "$A" verify -t "$K/demo.trust" --template-text pmlr.tmpl real.txt
+	has err "needs --template"
+
+	# an agreement that is not the template: exit 1, the paragraph named
+	cp word.txt word2.txt
+	expect 0 "$A" sign -k "$K/demo-author.key" word2.txt
+	expect 1 "$A" verify -t "$K/demo.trust" --template pmlr.tmpl.sig.json word2.txt
+	has out "NOT VERIFIED: template: the agreement differs from the template in 1 paragraph"
+	has out "changed: template paragraph 19"
+
+	# a template signed by an untrusted key fails, with the reason
+	"$A" keygen -o rogue --name "Rogue Press" --no-passphrase >/dev/null 2>&1
+	cp pmlr.tmpl rogue.tmpl
+	expect 0 "$A" sign --role publisher -k rogue.key rogue.tmpl
+	expect 1 "$A" verify -t "$K/demo.trust" --template rogue.tmpl.sig.json real.txt
+	has out "NOT VERIFIED: template: the template's signature 1 is not valid: key"
+	has out "is not trusted"
+	lacks out "field title"
+	expect 1 "$A" verify --json -t "$K/demo.trust" --template rogue.tmpl.sig.json real.txt
+	json 'not d["verified"] and not d["template"]["verified"] and d["template"]["signed"]["signatures"][0]["reason"] == "untrusted-key"'
+
+	# a template signed by an author, not a publisher, fails
+	cp pmlr.tmpl authored.tmpl
+	expect 0 "$A" sign -k "$K/demo-author.key" authored.tmpl
+	expect 1 "$A" verify -t "$K/demo.trust" --template authored.tmpl.sig.json real.txt
+	has out "no valid signature by a trusted publisher"
+
+	# a template text changed after signing fails
+	sed 's/within one year/within two years/' pmlr.tmpl >changed.tmpl
+	cp pmlr.tmpl.sig.json changed.tmpl.sig.json
+	expect 1 "$A" verify -t "$K/demo.trust" --template changed.tmpl.sig.json real.txt
+	has out "the template file is not the template that was signed"
+else
+	echo "e2e_template: $SHARED/agreements not found: real-agreement tests skipped"
+fi
+
+# --- the project's sample agreement against a template written here
+S=$ROOT/spec/vectors/agreements/sample-agreement.txt
+{
+	printf '{{?#}} Publication Agreement\n\n'
+	printf 'This publication agreement (“this agreement”) concerns a written work currently entitled\n\n'
+	printf '{{title}}\n\n(“the article”) to be published in {{proceedings}} (“the proceedings”). '
+	printf 'The parties to this Agreement are:\n\n{{corresponding_author}}\n\n'
+	sed -n '/^(name of corresponding/,$p' "$S" |
+		sed 's/and Example Open Press/and {{publisher}}/; s/Date: 2026-11-20/Date: {{agreement_date}}/'
+} >sample.tmpl
+expect 0 "$A" template check --json sample.tmpl "$S"
+json 'd["fields"] == {"title": "Deterministic Signatures for Scholarly Agreements: A Field Study in Canonical Plain Text", "proceedings": "Proceedings of the Workshop on Verifiable Publishing", "corresponding_author": "Inès Marović-Saldaña", "publisher": "Example Open Press", "agreement_date": "2026-11-20"}'
+# the same field twice must take one value
+sed 's/^This sample is a fictional document/{{publisher}} wrote this sample, a fictional document/' sample.tmpl >twice.tmpl
+sed 's/^This sample is a fictional document/Other Press wrote this sample, a fictional document/' "$S" >twice.txt
+expect 1 "$A" template check twice.tmpl twice.txt
+has out "problem: field 'publisher' is used twice with two values"
+
+echo "template: $pass passed, $fail failed"
+[ "$fail" = 0 ]
