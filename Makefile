@@ -109,6 +109,12 @@ tsan:
 	        LDFLAGS="-fsanitize=thread" build-tsan/agreesign
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" bash tests/e2e_batch.sh build-tsan/agreesign
 
+# Speed and memory against minisign, signify, PyNaCl and raw libsodium, on
+# data generated in a temporary folder; writes tests/bench/RESULTS.md.
+.PHONY: bench
+bench:
+	bash tests/bench/run.sh
+
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c
 
