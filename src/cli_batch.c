@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,36 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The parser refuses longer lines (64 KiB); keeping no more than this
+ * bounds memory whatever the manifest holds (a 1 GiB line). */
+#define LINE_KEEP (64u * 1024u + 1u)
+
+/* getline() into a buffer of LINE_KEEP bytes: the rest of a longer line
+ * is read and dropped. Returns the bytes kept, or -1 at end of input. */
+static ssize_t bounded_line(struct source *s)
+{
+	size_t n = 0;
+	int c = 0;
+
+	if (!s->buf && !(s->buf = malloc(LINE_KEEP + 1)))
+		return -1;
+	s->cap = LINE_KEEP + 1;
+	while ((c = getc(s->f)) != EOF) {
+		if (n < LINE_KEEP)
+			s->buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	s->buf[n] = '\0';
+	return c == EOF && n == 0 ? -1 : (ssize_t)n;
+}
+
 static int next_line(struct ags_batch_item *it, struct source *s)
 {
 	ssize_t n;
 
 	for (;;) {
-		n = getline(&s->buf, &s->cap, s->f);
+		n = bounded_line(s);
 		if (n < 0)
 			return ferror(s->f) ? -1 : 0;
 		s->line++;
@@ -193,18 +218,35 @@ static int cmp_str(const void *a, const void *b)
 static size_t count_lines(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, n = 0;
-	ssize_t len;
+	char buf[16384];
+	size_t n = 0, got, i;
+	int content = 0; /* the current line holds more than blanks */
 
 	if (!f)
 		return 0;
-	while ((len = getline(&line, &cap, f)) >= 0)
-		if (strspn(line, " \t\r\n") < (size_t)len)
-			n++;
-	free(line);
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < got; i++) {
+			if (buf[i] == '\n')
+				n += (size_t)content, content = 0;
+			else if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r')
+				content = 1;
+		}
 	fclose(f);
-	return n;
+	return n + (size_t)content;
+}
+
+/* fopen(path, "r") that does not wait for a FIFO's writer: a FIFO with
+ * none reads as empty instead of hanging. */
+static FILE *open_manifest(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	FILE *f = NULL;
+
+	if (fd >= 0 && fcntl(fd, F_SETFL, 0) == 0)
+		f = fdopen(fd, "r");
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
 }
 
 static int open_source(struct source *s, const char *manifest, int count,
@@ -229,7 +271,13 @@ static int open_source(struct source *s, const char *manifest, int count,
 		*total = s->npaths;
 		return 0;
 	}
-	s->f = fopen(manifest, "r");
+	/* A device (/dev/zero) is no manifest; a FIFO may be one. */
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+	    S_ISSOCK(st.st_mode)) {
+		cli_errorf(manifest, "is not a regular file or a pipe");
+		return -1;
+	}
+	s->f = open_manifest(manifest);
 	copy = strdup(manifest);
 	s->base_dir = copy ? strdup(dirname(copy)) : NULL;
 	free(copy);
@@ -237,7 +285,7 @@ static int open_source(struct source *s, const char *manifest, int count,
 		cli_errorf(manifest, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (count)
+	if (count && S_ISREG(st.st_mode)) /* a pipe can be read once */
 		*total = count_lines(manifest);
 	return 0;
 }

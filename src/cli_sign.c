@@ -12,7 +12,8 @@ static int load_key(struct ags_seckey **sk, struct sign_opts *o)
 
 	if (ags_seckey_load(sk, o->key, cli_ask_passphrase, &o->pass, &loose,
 	                    &err) != AGS_OK) {
-		cli_error(&err);
+		if (!o->pass.failed) /* else the reason is on stderr already */
+			cli_error(&err);
 		return -1;
 	}
 	if (loose)
@@ -24,11 +25,20 @@ static int load_key(struct ags_seckey **sk, struct sign_opts *o)
 static int make_signer(struct ags_signer *s, const struct sign_opts *o,
                        const struct ags_pubkey *pub)
 {
+	const char *name = o->name ? o->name : pub->name;
+	const char *email = o->email ? o->email : pub->email;
+	const char *orcid = o->orcid ? o->orcid : pub->orcid;
+
+	/* Copies in NFC: what a person types may be decomposed. */
 	memset(s, 0, sizeof(*s));
-	s->name = (char *)(o->name ? o->name : pub->name);
-	s->email = (char *)(o->email ? o->email : pub->email);
-	s->orcid = (char *)(o->orcid ? o->orcid : pub->orcid);
+	s->name = name ? ags_text_nfc(name) : NULL;
+	s->email = email ? ags_text_nfc(email) : NULL;
+	s->orcid = orcid ? ags_text_nfc(orcid) : NULL;
 	s->role = o->role;
+	if ((name && !s->name) || (email && !s->email) || (orcid && !s->orcid)) {
+		cli_errorf("--name", "signer identity is not valid UTF-8");
+		return -1;
+	}
 	return cli_signing_time(&s->time, o->time);
 }
 
@@ -76,7 +86,7 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 {
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
-	struct ags_signer s;
+	struct ags_signer s = {0};
 	int rc = EXIT_TROUBLE;
 
 	if (load_key(&sk, o) != 0 || make_signer(&s, o, &sk->pub) != 0)
@@ -93,6 +103,7 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 		rc = EXIT_OK;
 	}
 out:
+	ags_signer_release(&s);
 	ags_seckey_free(sk);
 	return rc;
 }

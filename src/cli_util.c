@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,20 +75,53 @@ int cli_help(const char *text)
 	return EXIT_OK;
 }
 
-static int read_pass_file(char *buf, size_t cap, size_t *len,
-                          const char *path)
+/* Opens a passphrase file: a regular file, or a pipe (--passphrase-file
+ * <(pass show x)). A named FIFO is opened without waiting for a writer:
+ * with none, it reads as empty instead of hanging. */
+static int open_pass_file(const char *path)
 {
-	ssize_t n;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	const char *why = NULL;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0) {
 		cli_errorf(path, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	while (got < cap && (n = read(fd, buf + got, cap - got)) > 0)
+	if (fstat(fd, &st) != 0 || fcntl(fd, F_SETFL, 0) != 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = "is a directory, not a file";
+	if (why) {
+		cli_errorf(path, "%s", why);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int read_pass_file(char *buf, size_t cap, size_t *len,
+                          const char *path)
+{
+	ssize_t n = 0;
+	size_t got = 0;
+	int fd = open_pass_file(path);
+
+	if (fd < 0)
+		return -1;
+	while (got < cap) {
+		n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
 		got += (size_t)n;
+	}
 	close(fd);
+	if (n < 0) {
+		cli_errorf(path, "cannot read: %s", strerror(errno));
+		return -1;
+	}
 	/* The passphrase is the first line; the newline is not part of it. */
 	*len = 0;
 	while (*len < got && buf[*len] != '\n' && buf[*len] != '\r')
@@ -125,11 +159,13 @@ static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
 	tcsetattr(fd, TCSAFLUSH, &quiet);
 	while (read(fd, &c, 1) == 1) {
 		if (c == '\n' || c == '\r') {
-			ok = 0;
+			ok = ok == -3 ? -3 : 0;
 			break;
 		}
 		if (n + 1 < cap)
 			buf[n++] = c;
+		else
+			ok = -3; /* too long: refused below, never cut */
 	}
 	tcsetattr(fd, TCSAFLUSH, &old);
 	(void)!write(fd, "\n", 1);
@@ -151,6 +187,9 @@ static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
 	if (rc == -2)
 		cli_errorf(NULL, "no terminal to ask for a passphrase: use "
 		                 "--passphrase-file FILE");
+	else if (rc == -3)
+		cli_errorf(NULL, "the passphrase is longer than %zu bytes",
+		           cap - 1);
 	else if (rc == 0 && *len == 0)
 		cli_errorf(NULL, "the passphrase is empty"), rc = -1;
 	else if (rc == 0 && confirm) {
@@ -172,7 +211,12 @@ int cli_read_passphrase(char *buf, size_t cap, size_t *len,
 
 int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)
 {
-	return cli_read_passphrase(buf, cap, len, ctx);
+	struct cli_pass *pass = ctx;
+	int rc = cli_read_passphrase(buf, cap, len, pass);
+
+	if (rc != 0)
+		pass->failed = 1;
+	return rc;
 }
 
 enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,

@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char help[] =
@@ -138,6 +139,7 @@ int cmd_keygen(int argc, char **argv)
 	struct keygen_opts o = {0};
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
+	char *name, *email, *orcid;
 	int rc;
 
 	o.kdf.opslimit = AGS_KDF_OPSLIMIT;
@@ -146,12 +148,25 @@ int cmd_keygen(int argc, char **argv)
 	rc = parse(&o, argc, argv);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
-	if (ags_seckey_generate(&sk, &err) != AGS_OK ||
-	    ags_pubkey_set_identity(&sk->pub, o.name, o.email, o.orcid,
-	                            &err) != AGS_OK) {
+	/* The identity is stored in NFC, as typed or not. */
+	name = ags_text_nfc(o.name);
+	email = o.email ? ags_text_nfc(o.email) : NULL;
+	orcid = o.orcid ? ags_text_nfc(o.orcid) : NULL;
+	if (!name || (o.email && !email) || (o.orcid && !orcid)) {
+		cli_errorf("--name", "identity is not valid UTF-8");
+		rc = EXIT_TROUBLE;
+	} else if (ags_seckey_generate(&sk, &err) != AGS_OK ||
+	           ags_pubkey_set_identity(&sk->pub, name, email, orcid,
+	                                   &err) != AGS_OK) {
 		cli_error(&err);
+		rc = EXIT_TROUBLE;
+	}
+	free(name);
+	free(email);
+	free(orcid);
+	if (rc != EXIT_OK) {
 		ags_seckey_free(sk);
-		return EXIT_TROUBLE;
+		return rc;
 	}
 	rc = write_pair(&o, sk);
 	ags_seckey_free(sk);

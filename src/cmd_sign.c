@@ -130,9 +130,10 @@ static int apply_overrides(struct ags_metadata *md, const char *const v[6])
 		if (!v[i])
 			continue;
 		free(*slots[i]);
-		*slots[i] = strdup(v[i]);
+		/* What a person types may be decomposed; fields are NFC. */
+		*slots[i] = ags_text_nfc(v[i]);
 		if (!*slots[i]) {
-			cli_errorf(flags[i], "out of memory");
+			cli_errorf(flags[i], "not valid UTF-8");
 			return -1;
 		}
 	}

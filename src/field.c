@@ -4,7 +4,9 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* Length of the UTF-8 sequence at s (at most n bytes) and its code point,
  * or 0 when the sequence is not valid UTF-8 (RFC 3629). */
@@ -38,6 +40,40 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+char *ags_text_nfc(const char *s)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n;
+
+	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s),
+	                 &out, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	return (char *)out;
+}
+
+/* Text fields are compared byte for byte (a signer's name with the trusted
+ * identity): one normalization form makes that mean "the same text". */
+static int is_nfc(const char *s, size_t len)
+{
+	char *copy, *nfc;
+	int same;
+	size_t i;
+
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == len)
+		return 1; /* ASCII is always NFC */
+	copy = ags_strndup(s, len);
+	nfc = copy ? ags_text_nfc(copy) : NULL;
+	same = nfc && strcmp(nfc, copy) == 0;
+	free(copy);
+	free(nfc);
+	return same;
+}
+
 const char *ags_field_check(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -60,6 +96,8 @@ const char *ags_field_check(const char *s, size_t len)
 			return "value holds a line separator";
 		i += k;
 	}
+	if (!is_nfc(s, len))
+		return "value is not in Unicode NFC";
 	return NULL;
 }
 

@@ -172,7 +172,16 @@ static void sync_dir(const char *path)
 static enum ags_err publish(const char *tmp, const char *path, int replace,
                             struct ags_error *err)
 {
+	struct stat st;
+
 	if (replace) {
+		/* Replace files (or a symbolic link itself), never a device
+		 * or a FIFO: --force -o /dev/full must not swap a node. */
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+		    !S_ISLNK(st.st_mode))
+			return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+			                     "is not a regular file: not "
+			                     "replaced");
 		if (rename(tmp, path) != 0)
 			return io_error(err, path, "cannot replace");
 		return AGS_OK;

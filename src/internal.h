@@ -40,8 +40,9 @@ int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s,
 /* --- field.c: validation of the text fields of keys and envelopes --- */
 
 /* NULL when s (len bytes) is an acceptable one-line text value: valid
- * UTF-8, 1..AGS_FIELD_MAX bytes, no control characters, no leading or
- * trailing white space; otherwise a static message saying why. */
+ * UTF-8 in NFC, 1..AGS_FIELD_MAX bytes, no control characters, no line
+ * separators, no leading or trailing space; otherwise a static message
+ * saying why. */
 const char *ags_field_check(const char *s, size_t len);
 
 /* NULL when s is an ORCID iD (dddd-dddd-dddd-dddX with a valid ISO 7064

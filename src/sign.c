@@ -118,6 +118,27 @@ static enum ags_err check_signer(const struct ags_signer *s,
 	           : AGS_OK;
 }
 
+/* What every reader will refuse must not be signed in the first place. */
+static enum ags_err check_metadata(const struct ags_metadata *md,
+                                   struct ags_error *err)
+{
+	const char *names[] = {"title",     "corresponding_author",
+	                       "proceedings", "publisher",
+	                       "license",   "agreement_date"};
+	const char *values[] = {md->title,     md->corresponding_author,
+	                        md->proceedings, md->publisher,
+	                        md->license,   md->agreement_date};
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		if (values[i] &&
+		    (why = ags_field_check(values[i], strlen(values[i]))))
+			return ags_error_set(err, AGS_ERR_INVALID, names[i], 0,
+			                     0, "%s", why);
+	return AGS_OK;
+}
+
 enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_seckey *sk,
                              const struct ags_signer *s, int countersign,
@@ -127,6 +148,8 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
 	enum ags_err rc;
 
 	rc = check_signer(s, err);
+	if (rc == AGS_OK)
+		rc = check_metadata(&env->agreement.md, err);
 	if (rc == AGS_OK)
 		rc = check_halves(sk, err);
 	if (rc == AGS_OK)

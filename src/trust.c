@@ -208,6 +208,8 @@ static enum ags_err parse_entry(struct cursor *c, struct ags_trust_entry *e)
 		return fail(c, "%s", "reason= is only allowed with revoked=");
 	if (rc == AGS_OK && e->roles == 0)
 		return fail(c, "%s", "roles= names no role");
+	if (rc == AGS_OK && e->valid_after >= e->valid_before)
+		return fail(c, "%s", "valid-after must be before valid-before");
 	return rc;
 }
 
