@@ -93,7 +93,7 @@ cli-test: $(BIN)
 interop: $(BIN)
 	/usr/bin/python3 tests/interop/verify_test.py $(BIN)
 
-check: unit cli-test
+check: unit cli-test interop
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)

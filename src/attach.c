@@ -69,7 +69,9 @@ static enum ags_err hash_file(const char *path, uint8_t *digest,
 {
 	struct stat before, after;
 	enum ags_err rc;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* O_NOFOLLOW: a link could point anywhere, outside the folder. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
+	                            O_NOFOLLOW);
 
 	if (fd < 0)
 		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,

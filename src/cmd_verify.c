@@ -83,6 +83,8 @@ static int parse_roles(unsigned *roles, const char *list)
 	char buf[64];
 	enum ags_role r;
 
+	if (*list == '\0')
+		return -1;
 	while (*list) {
 		size_t n = strcspn(list, ",");
 		if (n == 0 || n >= sizeof(buf))
@@ -92,7 +94,9 @@ static int parse_roles(unsigned *roles, const char *list)
 		if (ags_role_parse(&r, buf) != 0)
 			return -1;
 		*roles |= (unsigned)r;
-		list += n + (list[n] == ',');
+		list += n;
+		if (*list == ',' && *++list == '\0')
+			return -1; /* "author," names an empty role */
 	}
 	return 0;
 }

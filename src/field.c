@@ -94,6 +94,10 @@ const char *ags_field_check(const char *s, size_t len)
 			return "value holds a control character";
 		if (cp == 0x2028 || cp == 0x2029)
 			return "value holds a line separator";
+		/* As in text/v1: NFC is stable only for assigned code points. */
+		if (!ags_unicode_assigned(cp))
+			return "value holds a code point not assigned in Unicode "
+			       "15.0.0";
 		i += k;
 	}
 	if (!is_nfc(s, len))

@@ -117,6 +117,8 @@ static enum ags_err parse_roles(struct cursor *c, unsigned *roles,
 		buf[n] = '\0';
 		if (ags_role_parse(&r, buf) != 0)
 			return fail(c, "unknown role \"%s\"", buf);
+		if (*roles & (unsigned)r)
+			return fail(c, "role \"%s\" listed twice", buf);
 		*roles |= (unsigned)r;
 		p += n;
 		if (*p == ',' && *++p == '\0')
@@ -313,6 +315,10 @@ enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
 	struct ags_trust_entry *e;
 
 	ags_trust_init(t);
+	/* Verification relies on every trusted key being valid. */
+	if (!ags_public_key_valid(pub->pk))
+		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
+		                     "not a valid Ed25519 public key");
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->identity = strdup(pub->name))) {
 		free(e);

@@ -24,6 +24,10 @@ static const struct {
         {HDR "Ada " PK " roles=\n", 2, "roles"},
         {HDR "Ada " PK " roles=author,\n", 2, "roles"},
         {HDR "Ada " PK " colour=blue\n", 2, "unknown option"},
+        {HDR "Ada " PK " roles=author,author\n", 2, "listed twice"},
+        {HDR "Ada " PK " valid-after=2027-01-01T00:00:00Z "
+             "valid-before=2026-01-01T00:00:00Z\n",
+         2, "valid-after must be before"},
         {HDR "Ada " PK " roles=author roles=author\n", 2, "twice"},
         {HDR "Ada " PK " valid-after=2026-01-01\n", 2, "valid-after"},
         {HDR "Ada " PK " reason=\"x\"\n", 2, "only allowed with revoked"},

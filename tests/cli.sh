@@ -134,6 +134,26 @@ kid=$(sed -n 's/^key-id: //p' "$K/demo-coauthor.pub")
 expect 0 "$A" verify -t "$K/demo.trust" --require-signer "$kid" agr.txt
 expect 1 "$A" verify -t "$K/demo.trust" --require-signer 00000000000000000000000000000000 agr.txt
 
+expect 2 "$A" verify -t "$K/demo.trust" --require-role author, agr.txt
+expect 2 "$A" verify -t "$K/demo.trust" --require-role "" agr.txt
+expect 2 "$A" verify -t "$K/demo.trust" --require-signer 0123ABCD0123ABCD0123ABCD0123ABCD agr.txt
+
+# --- attachments: a symbolic link is not followed
+mkdir att && cp agr.txt att/a.txt && printf 'paper' >att/paper.pdf
+expect 0 "$A" sign -k "$K/demo-author.key" --attach att/paper.pdf att/a.txt
+expect 0 "$A" verify -t "$K/demo.trust" att/a.txt
+has "$T/out" "attachment paper.pdf: verified"
+mv att/paper.pdf elsewhere.pdf && ln -s "$T/elsewhere.pdf" att/paper.pdf
+expect 1 "$A" verify -t "$K/demo.trust" att/a.txt
+has "$T/out" "attachment paper.pdf: changed"
+rm att/paper.pdf
+expect 0 "$A" verify -t "$K/demo.trust" att/a.txt
+has "$T/out" "attachment paper.pdf: missing"
+
+# --- decomposed input is stored in NFC
+expect 0 "$A" keygen -o nfd --name "$(printf 'Ine\xcc\x80s')" --no-passphrase
+has nfd.pub "name: Inès"
+
 # --- inspect never claims anything is verified
 expect 0 "$A" inspect agr.txt.sig.json
 has "$T/out" "NOT VERIFIED"

@@ -1,0 +1,629 @@
+#!/usr/bin/python3
+"""Independent verifier for agreesign v1, written from spec/agreesign-v1.md alone.
+
+usage: agreesign_verify.py (-t TRUSTFILE | -p KEY.pub) [-e ENVELOPE]
+           [--require-role R,...] [--require-signer KEYID]... [--attach-dir DIR] AGREEMENT
+
+Prints one JSON object (the shape of spec §10.4) and exits 0 (verified),
+1 (not verified) or 2 (usage error, refused or unreadable input).
+Needs Python 3 (unicodedata 14.0.0 or later) and PyNaCl (libsodium 1.0.18).
+
+Unicode: text/v1 pins Unicode 15.0.0 (§2.3). The accepted code points are read
+from spec/unicode-15.0.0-assigned.txt, in the exact format of the
+spec's check value, and refused unless its SHA-256 equals that value. NFC uses
+unicodedata when it is 15.0.0 or later. On Unicode 14.0.0 (Python 3.11) it is
+patched with the only NFC-relevant data 15.0.0 added: the canonical combining
+classes of ten new marks (15.0.0 added no canonical decomposition). That patch
+comes from the Unicode Character Database 15.0.0, not from the spec. Text
+fields (§4.1) hold only code points assigned in 15.0.0, so their NFC check is
+the same under every later Unicode version.
+"""
+import argparse, base64, datetime, hashlib, json, os, re, stat, sys, unicodedata
+import nacl.bindings, nacl.exceptions, nacl.signing
+
+MAX_AGREEMENT, MAX_ENVELOPE, MAX_PUB, MAX_TRUST = 1 << 24, 1 << 20, 16384, 1 << 24
+MAX_INT = 2 ** 53 - 1
+ROLES = ("author", "co-author", "publisher")
+PREFIX = b"agreesign/v1 statement\x00"
+UNICODE_SET_SHA256 = "30e219ad67b83dbf64f3c9d555795247ee1e530024a3389b572d982624ea25b2"
+# Canonical combining classes of the marks new in Unicode 15.0.0 (UCD 15.0.0).
+NEW_IN_15_CCC = {0x10EFD: 220, 0x10EFE: 220, 0x10EFF: 220, 0x11F41: 9, 0x11F42: 9,
+                 0x1E08F: 230, 0x1E4EC: 232, 0x1E4ED: 232, 0x1E4EE: 220, 0x1E4EF: 230}
+
+
+class Refused(Exception):
+    """Input refused: exit status 2."""
+
+
+# ---------------------------------------------------------------- text/v1 (§2)
+
+def _load_assigned():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "unicode-15.0.0-assigned.txt")
+    with open(path, "rb") as f:
+        data = f.read()
+    if hashlib.sha256(data).hexdigest() != UNICODE_SET_SHA256:
+        raise SystemExit("agreesign_verify: %s does not match the check value of §2.3" % path)
+    ranges = [[int(x, 16) for x in line.split("..")] for line in data.decode().splitlines()]
+    return "".join("\\U%08X-\\U%08X" % (a, b) for a, b in ranges)
+
+
+CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+ASSIGNED = _load_assigned()
+REFUSED_CHAR = re.compile("[%s\ufeff]|[^%s]" % (CONTROLS, ASSIGNED))
+UNASSIGNED = re.compile("[^%s]" % ASSIGNED)
+PY_UNICODE = tuple(int(x) for x in unicodedata.unidata_version.split("."))
+if PY_UNICODE < (14, 0, 0):
+    raise SystemExit("agreesign_verify: needs unicodedata 14.0.0 or later, not %s" % unicodedata.unidata_version)
+NEW_MARK = re.compile("[%s]" % "".join(chr(c) for c in NEW_IN_15_CCC))
+_COMPOSE = {}
+
+
+def _ccc(ch):
+    return NEW_IN_15_CCC.get(ord(ch)) or unicodedata.combining(ch)
+
+
+def _compose_pair(a, b):
+    a, b = ord(a), ord(b)
+    if 0x1100 <= a < 0x1113 and 0x1161 <= b < 0x1176:                      # Hangul L+V
+        return chr(0xAC00 + ((a - 0x1100) * 21 + b - 0x1161) * 28)
+    if 0xAC00 <= a < 0xD7A4 and (a - 0xAC00) % 28 == 0 and 0x11A7 < b < 0x11C3:  # LV+T
+        return chr(a + b - 0x11A7)
+    if not _COMPOSE:   # primary composites: 2-code-point canonical decompositions that NFC keeps
+        for cp in range(0x110000):
+            d = unicodedata.decomposition(chr(cp)).split()
+            if len(d) == 2 and not d[0].startswith("<") and unicodedata.normalize("NFC", chr(cp)) == chr(cp):
+                _COMPOSE[int(d[0], 16), int(d[1], 16)] = chr(cp)
+    return _COMPOSE.get((a, b))
+
+
+def nfc15(s):
+    """NFC as defined by Unicode 15.0.0 (exact for code points assigned in 15.0.0)."""
+    if PY_UNICODE >= (15, 0, 0) or not NEW_MARK.search(s):
+        return unicodedata.normalize("NFC", s)       # nothing unicodedata 14.0.0 gets wrong
+    return nfc_patched(s)
+
+
+def nfc_patched(s):
+    """UAX #15 NFC from unicodedata 14.0.0 data plus the classes of NEW_IN_15_CCC."""
+    chars = list(unicodedata.normalize("NFD", s))   # new marks have no decomposition
+    i = 0
+    while i < len(chars):                            # canonical ordering with 15.0.0 classes
+        if _ccc(chars[i]) == 0:
+            i += 1
+            continue
+        j = i
+        while j < len(chars) and _ccc(chars[j]) != 0:
+            j += 1
+        chars[i:j] = sorted(chars[i:j], key=_ccc)
+        i = j
+    out, starter = [], -1                            # canonical composition (UAX #15)
+    for ch in chars:
+        cc = _ccc(ch)
+        if starter >= 0 and (len(out) - 1 == starter or _ccc(out[-1]) < cc):
+            comp = _compose_pair(out[starter], ch)
+            if comp is not None:
+                out[starter] = comp
+                continue
+        if cc == 0:
+            starter = len(out)
+        out.append(ch)
+    return "".join(out)
+
+
+def canonicalize(data):
+    """text/v1 (§2.1): bytes -> canonical bytes, or Refused."""
+    if len(data) > MAX_AGREEMENT:
+        raise Refused("agreement file is larger than 16,777,216 bytes")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text, bad_utf8 = data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        text, bad_utf8 = data[:e.start].decode("utf-8"), e.start
+    m = REFUSED_CHAR.search(text)
+    if m or bad_utf8 is not None:
+        pos = m.start() if m else len(text)
+        before = text[:pos]
+        where = "line %d, column %d" % (len(re.findall("\r\n|\r|\n", before)) + 1,
+                                         pos - max(before.rfind("\n"), before.rfind("\r")))
+        if not m:
+            why = "invalid UTF-8"
+        elif re.match("[%s]" % CONTROLS, m.group()):
+            why = "control character U+%04X is not allowed" % ord(m.group())
+        elif m.group() == "\ufeff":
+            why = "U+FEFF (byte order mark) is not allowed after the start"
+        else:
+            why = "code point U+%04X is not assigned in Unicode 15.0.0" % ord(m.group())
+        raise Refused("%s: %s" % (where, why))
+    text = nfc15(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = []
+    for line in text.split("\n"):
+        line = line.rstrip(" \t")
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        raise Refused("agreement text is empty")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- values (§1.3, §4)
+
+def check(cond, what):
+    if not cond:
+        raise Refused(what)
+
+
+def text_field(v, what):
+    check(type(v) is str, "%s: not a string" % what)
+    try:
+        n = len(v.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise Refused("%s: not valid UTF-8" % what)
+    check(1 <= n <= 1024, "%s: must be 1 to 1,024 bytes" % what)
+    check(not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", v), "%s: control character" % what)
+    check(v[0] != " " and v[-1] != " ", "%s: begins or ends with a space" % what)
+    check(not UNASSIGNED.search(v), "%s: code point not assigned in Unicode 15.0.0" % what)
+    check(nfc15(v) == v, "%s: not in NFC" % what)
+    return v
+
+
+def time_value(v, what):
+    check(type(v) is str and re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", v),
+          "%s: not a YYYY-MM-DDTHH:MM:SSZ time" % what)
+    y, mo, d, h, mi, s = (int(x) for x in re.findall("[0-9]+", v))
+    try:
+        datetime.date(y, mo, d)
+    except ValueError:
+        raise Refused("%s: not a real date" % what)
+    check(y >= 1970 and h <= 23 and mi <= 59 and s <= 59, "%s: time out of range" % what)
+    return v
+
+
+def email_value(v, what):
+    text_field(v, what)
+    b = v.encode("utf-8")
+    check(len(b) <= 254 and b.count(b"@") == 1 and not b.startswith(b"@") and not b.endswith(b"@")
+          and not any(c <= 0x20 or c == 0x7F for c in b), "%s: not an e-mail address" % what)
+    return v
+
+
+def orcid_value(v, what):
+    text_field(v, what)
+    check(re.fullmatch("[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]", v), "%s: not an ORCID iD" % what)
+    total = 0
+    for d in v[:18].replace("-", ""):
+        total = (total + int(d)) * 2
+    r = (12 - total % 11) % 11
+    check(v[18] == ("X" if r == 10 else str(r)), "%s: wrong ORCID check character" % what)
+    return v
+
+
+def hex_value(v, ndigits, what):
+    check(type(v) is str and re.fullmatch("[0-9a-f]{%d}" % ndigits, v),
+          "%s: not %d lowercase hex digits" % (what, ndigits))
+    return v
+
+
+def b64_value(v, nbytes, what):
+    ok = type(v) is str and re.fullmatch("[A-Za-z0-9+/]*={0,2}", v)
+    raw = base64.b64decode(v) if ok and len(v) % 4 == 0 else b""
+    check(ok and len(raw) == nbytes and base64.b64encode(raw).decode() == v,
+          "%s: not the base64 of %d bytes" % (what, nbytes))
+    return raw
+
+
+def int_value(v, lo, what):
+    check(type(v) is int and lo <= v <= MAX_INT, "%s: not an integer from %d to 2^53-1" % (what, lo))
+    return v
+
+
+def members(v, required, optional, what):
+    check(type(v) is dict, "%s: not an object" % what)
+    for k in v:
+        check(k in required or k in optional, "%s: unknown member \"%s\"" % (what, k))
+    for k in required:
+        check(k in v, "%s: missing member \"%s\"" % (what, k))
+    return v
+
+
+def key_id(pk):
+    return hashlib.sha512(pk).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- Ed25519 (§5.3)
+
+L = 2 ** 252 + 27742317777372353535851937790883648493
+P = 2 ** 255 - 19
+SMALL_ORDER = [bytes.fromhex(h) for h in (
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")]
+
+
+def small_order(b):
+    return any(b[:31] == e[:31] and (b[31] & 0x7F) == e[31] for e in SMALL_ORDER)
+
+
+def public_key_ok(a):
+    """Rules 3-6 of §5.3."""
+    return (len(a) == 32 and int.from_bytes(a, "little") % 2 ** 255 < P and not small_order(a)
+            and nacl.bindings.crypto_core_ed25519_is_valid_point(a))
+
+
+def ed25519_verify(sig, msg, a):
+    """Rules 1-7 of §5.3: 1, 2 and 3-6 explicitly, 7 (and all again) by libsodium."""
+    if int.from_bytes(sig[32:], "little") >= L or small_order(sig[:32]) or not public_key_ok(a):
+        return False
+    try:
+        nacl.signing.VerifyKey(a).verify(msg, sig)
+        return True
+    except nacl.exceptions.BadSignatureError:
+        return False
+
+
+# ---------------------------------------------------------------- envelope (§6)
+
+def _no_dups(pairs):
+    obj = {}
+    for k, v in pairs:
+        check(k not in obj, "duplicate member \"%s\"" % k)
+        obj[k] = v
+    return obj
+
+
+class _Fraction(str):
+    """A JSON number with a fraction or exponent: never an integer."""
+
+
+def _bad_constant(name):
+    raise Refused("not JSON: %s" % name)
+
+
+def _strings_ok(v):
+    if type(v) is str:
+        check(not re.search("[\x00\ud800-\udfff]", v), "\\u0000 or a lone surrogate in a string")
+    elif type(v) is dict:
+        for k, x in v.items():
+            _strings_ok(k)
+            _strings_ok(x)
+    elif type(v) is list:
+        for x in v:
+            _strings_ok(x)
+
+
+def parse_envelope(data):
+    check(len(data) <= MAX_ENVELOPE, "envelope is larger than 1,048,576 bytes")
+    check(b"\x00" not in data, "envelope contains a NUL byte")
+    check(not data.startswith(b"\xef\xbb\xbf"), "envelope starts with a BOM")
+    try:
+        env = json.loads(data.decode("utf-8"), object_pairs_hook=_no_dups,
+                         parse_float=_Fraction, parse_constant=_bad_constant)
+        _strings_ok(env)
+    except (ValueError, RecursionError) as e:       # UnicodeDecodeError, JSONDecodeError
+        raise Refused("envelope is not JSON: %s" % e)
+    members(env, ("format", "statement", "signatures"), (), "envelope")
+    check(env["format"] == "agreesign-envelope/v1", "format: not agreesign-envelope/v1")
+    st = members(env["statement"], ("canonicalization", "text_sha512", "text_length", "metadata"),
+                 ("attachments",), "statement")
+    check(st["canonicalization"] == "text/v1", "canonicalization: not text/v1")
+    hex_value(st["text_sha512"], 128, "text_sha512")
+    int_value(st["text_length"], 1, "text_length")
+    meta = members(st["metadata"], (), ("title", "corresponding_author", "proceedings", "publisher",
+                                        "license", "agreement_date"), "metadata")
+    for k, v in meta.items():
+        text_field(v, "metadata." + k)
+    if "attachments" in st:
+        atts = st["attachments"]
+        check(type(atts) is list and 1 <= len(atts) <= 64, "attachments: not 1 to 64 entries")
+        for a in atts:
+            members(a, ("name", "length", "sha512"), (), "attachment")
+            text_field(a["name"], "attachment name")
+            check("/" not in a["name"] and a["name"] not in (".", ".."), "attachment name: not a file name")
+            int_value(a["length"], 0, "attachment length")
+            hex_value(a["sha512"], 128, "attachment sha512")
+        check(len({a["name"] for a in atts}) == len(atts), "attachments: two with the same name")
+    sigs = env["signatures"]
+    check(type(sigs) is list and 1 <= len(sigs) <= 64, "signatures: not 1 to 64 entries")
+    for n, e in enumerate(sigs, 1):
+        what = "signature %d" % n
+        members(e, ("signer", "key_id", "public_key", "signature"), ("countersigns",), what)
+        s = members(e["signer"], ("name", "role", "time"), ("email", "orcid"), what + " signer")
+        text_field(s["name"], what + " name")
+        if "email" in s:
+            email_value(s["email"], what + " email")
+        if "orcid" in s:
+            orcid_value(s["orcid"], what + " orcid")
+        check(s["role"] in ROLES, what + ": unknown role")
+        time_value(s["time"], what + " time")
+        if "countersigns" in e:
+            cs = e["countersigns"]
+            check(type(cs) is list and len(cs) <= 63, what + " countersigns: not 0 to 63 entries")
+            for c in cs:
+                members(c, ("key_id", "signature_sha512"), (), what + " countersigns entry")
+                hex_value(c["key_id"], 32, what + " countersigns key_id")
+                hex_value(c["signature_sha512"], 128, what + " countersigns signature_sha512")
+        e["_pk"] = b64_value(e["public_key"], 32, what + " public_key")
+        check(public_key_ok(e["_pk"]), what + " public_key: not a valid Ed25519 public key")
+        hex_value(e["key_id"], 32, what + " key_id")
+        check(e["key_id"] == key_id(e["_pk"]), what + " key_id: not the key id of public_key")
+        e["_sig"] = b64_value(e["signature"], 64, what + " signature")
+    check(len({e["key_id"] for e in sigs}) == len(sigs), "signatures: two with the same key_id")
+    return env
+
+
+def jcs(v):
+    """RFC 8785 for the v1 value types (§5.2)."""
+    if type(v) is dict:
+        return b"{" + b",".join(jcs(k) + b":" + jcs(v[k])
+                                for k in sorted(v, key=lambda k: k.encode("utf-16-be"))) + b"}"
+    if type(v) is list:
+        return b"[" + b",".join(jcs(x) for x in v) + b"]"
+    if type(v) is int:
+        return str(v).encode()
+    esc = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    return ('"' + "".join(esc.get(c) or (c if c >= " " else "\\u%04x" % ord(c)) for c in v)
+            + '"').encode("utf-8")
+
+
+def message(statement, entry):
+    s = {"statement": statement, "signer": entry["signer"]}
+    if "countersigns" in entry:
+        s["countersigns"] = entry["countersigns"]
+    return PREFIX + jcs(s)
+
+
+# ---------------------------------------------------------------- trust (§9) and .pub (§8)
+
+def _tokens(line, n):
+    toks, i = [], 0
+    while True:
+        while i < len(line) and line[i] in b" \t":
+            i += 1
+        if i == len(line):
+            return toks
+        tok = bytearray()
+        quoted = line[i] == 0x22
+        if quoted:
+            i += 1
+        else:
+            while i < len(line) and line[i] not in b" \t\"":
+                tok.append(line[i])
+                i += 1
+            if i < len(line) and line[i] == 0x22:
+                check(tok.endswith(b"="), "line %d: misplaced '\"'" % n)
+                quoted, i = True, i + 1
+        if quoted:
+            while True:
+                check(i < len(line), "line %d: no closing '\"'" % n)
+                c = line[i]
+                i += 1
+                if c == 0x22:
+                    break
+                if c == 0x5C:
+                    check(i < len(line) and line[i] in b"\"\\", "line %d: bad '\\' sequence" % n)
+                    c = line[i]
+                    i += 1
+                tok.append(c)
+            check(i == len(line) or line[i] in b" \t", "line %d: text after a closing '\"'" % n)
+        check(len(tok) <= 1024, "line %d: token longer than 1,024 bytes" % n)
+        toks.append(bytes(tok))
+
+
+def _utf8(b, what):
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused("%s: not valid UTF-8" % what)
+
+
+def parse_trust(data):
+    check(len(data) <= MAX_TRUST, "trust file is larger than 16 MiB")
+    check(b"\x00" not in data, "trust file contains a NUL byte")
+    check(data.endswith(b"\n"), "trust file does not end with LF")
+    lines = data[:-1].split(b"\n")
+    check(lines[0] == b"agreesign trust v1", "line 1: not 'agreesign trust v1'")
+    store = {}
+    for n, line in enumerate(lines[1:], 2):
+        check(b"\r" not in line, "line %d: CR" % n)
+        body = line.lstrip(b" \t")
+        if not body or body.startswith(b"#"):
+            continue
+        toks = _tokens(line, n)
+        check(len(toks) >= 2, "line %d: an entry needs an identity and a public key" % n)
+        ent = {"identity": text_field(_utf8(toks[0], "line %d" % n), "line %d identity" % n),
+               "roles": {"author", "co-author"}}
+        pk = b64_value(_utf8(toks[1], "line %d" % n), 32, "line %d public key" % n)
+        check(public_key_ok(pk), "line %d: not a valid Ed25519 public key" % n)
+        check(pk not in store, "line %d: public key listed twice" % n)
+        seen = set()
+        for t in toks[2:]:
+            name, eq, val = _utf8(t, "line %d" % n).partition("=")
+            check(eq and name in ("roles", "valid-after", "valid-before", "revoked", "reason"),
+                  "line %d: unknown option '%s'" % (n, name))
+            check(name not in seen, "line %d: option %s given twice" % (n, name))
+            seen.add(name)
+            if name == "roles":
+                items = val.split(",")
+                check(all(r in ROLES for r in items), "line %d: bad roles" % n)
+                check(len(set(items)) == len(items), "line %d: a role listed twice" % n)
+                ent["roles"] = set(items)
+            elif name == "reason":
+                ent[name] = text_field(val, "line %d reason" % n)
+            else:
+                ent[name] = time_value(val, "line %d %s" % (n, name))
+        check("reason" not in ent or "revoked" in ent, "line %d: reason= without revoked=" % n)
+        check(not ("valid-after" in ent and "valid-before" in ent)
+              or ent["valid-after"] < ent["valid-before"], "line %d: empty validity window" % n)
+        store[pk] = ent
+    return store
+
+
+def parse_pub(data):
+    check(len(data) <= MAX_PUB and b"\x00" not in data and b"\r" not in data, "bad .pub file")
+    check(data.endswith(b"\n"), ".pub: last line not ended by LF")
+    lines = _utf8(data, ".pub")[:-1].split("\n")
+    check(lines[0] == "agreesign public key v1", ".pub: not 'agreesign public key v1'")
+    fields = []
+    for line in lines[1:]:
+        m = re.fullmatch("([a-z-]{1,32}): ([^ ].*)", line)
+        check(m and not line.endswith((" ", "\t")), ".pub: bad line")
+        fields.append(m.groups())
+    names = [f[0] for f in fields]
+    check(names[:3] == ["key-id", "public-key", "name"]
+          and names[3:] in ([], ["email"], ["orcid"], ["email", "orcid"]),
+          ".pub: unknown, repeated, misplaced or missing field")
+    f = dict(fields)
+    pk = b64_value(f["public-key"], 32, ".pub public-key")
+    check(public_key_ok(pk), ".pub: not a valid Ed25519 public key")
+    check(hex_value(f["key-id"], 32, ".pub key-id") == key_id(pk), ".pub: key-id does not match")
+    text_field(f["name"], ".pub name")
+    if "email" in f:
+        email_value(f["email"], ".pub email")
+    if "orcid" in f:
+        orcid_value(f["orcid"], ".pub orcid")
+    return {pk: {"identity": f["name"], "roles": set(ROLES)}}
+
+
+# ---------------------------------------------------------------- verification (§10)
+
+def read_limited(path, limit, what):
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise Refused("%s: %s" % (path, e.strerror))
+    check(len(data) <= limit, "%s: %s is larger than %d bytes" % (path, what, limit))
+    return data
+
+
+def attachment_status(folder, att):
+    path = os.path.join(folder, att["name"])
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "changed"
+    if not stat.S_ISREG(st.st_mode):
+        return "changed"
+    h, n = hashlib.sha512(), 0
+    try:
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_ino != st.st_ino:
+                return "changed"
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+                n += len(block)
+    except OSError:
+        return "changed"
+    return "verified" if n == att["length"] and h.hexdigest() == att["sha512"] else "changed"
+
+
+def judge(canon, env, store):
+    st, entries = env["statement"], env["signatures"]
+    matches = len(canon) == st["text_length"] and hashlib.sha512(canon).hexdigest() == st["text_sha512"]
+    plain = [i for i, e in enumerate(entries) if "countersigns" not in e]
+    out = []
+    for c, e in enumerate(entries):
+        t, s = store.get(e["_pk"]), e["signer"]
+        if not matches:
+            reason = "agreement-changed"
+        elif t is None:
+            reason = "untrusted-key"
+        elif not ed25519_verify(e["_sig"], message(st, e), e["_pk"]):
+            reason = "bad-signature"
+        elif "revoked" in t:
+            reason = "revoked"
+        elif s["role"] not in t["roles"]:
+            reason = "wrong-role"
+        elif "valid-after" in t and s["time"] < t["valid-after"]:
+            reason = "not-yet-valid"
+        elif "valid-before" in t and s["time"] >= t["valid-before"]:
+            reason = "expired"
+        elif s["name"] != t["identity"]:
+            reason = "name-mismatch"
+        elif "countersigns" in e and not (
+                all(p < c for p in plain) and len(plain) == len(e["countersigns"])
+                and all(cs["key_id"] == entries[p]["key_id"]
+                        and cs["signature_sha512"] == hashlib.sha512(entries[p]["_sig"]).hexdigest()
+                        for cs, p in zip(e["countersigns"], plain))):
+            reason = "countersignature-mismatch"
+        else:
+            reason = "ok"
+        out.append({"index": c + 1, "key_id": e["key_id"],
+                    "trusted_identity": t["identity"] if t else None,
+                    "claimed_name": s["name"], "claimed_email": s.get("email"),
+                    "claimed_orcid": s.get("orcid"), "role": s["role"], "claimed_time": s["time"],
+                    "countersignature": "countersigns" in e,
+                    "result": "valid" if reason == "ok" else "invalid", "reason": reason,
+                    "detail": None if reason == "ok" else reason.replace("-", " ")})
+    return matches, out
+
+
+def policy(sigs, atts, roles, signers):
+    for s in sigs:
+        if s["reason"] != "ok":
+            return "signature %d is not valid (%s)" % (s["index"], s["reason"])
+    if not any(s["role"] == "author" for s in sigs):
+        return "no valid signature by a trusted author"
+    for r in roles:
+        if not any(s["role"] == r for s in sigs):
+            return "no valid signature in the required role %s" % r
+    for k in signers:
+        if not any(s["key_id"] == k for s in sigs):
+            return "no signature by required key %s" % k
+    for a in atts:
+        if a["status"] == "changed":
+            return 'attachment "%s" has changed' % a["name"]
+    return None
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(prog="agreesign_verify.py")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("-t", "--trust")
+    src.add_argument("-p", "--public-key")
+    ap.add_argument("-e", "--envelope")
+    ap.add_argument("--require-role", default=None)
+    ap.add_argument("--require-signer", action="append", default=[])
+    ap.add_argument("--attach-dir")
+    ap.add_argument("-j", "--json", action="store_true", help="accepted; output is always JSON")
+    ap.add_argument("agreement")
+    a = ap.parse_args(argv)
+    roles = a.require_role.split(",") if a.require_role is not None else []
+    if not all(r in ROLES for r in roles) or not all(re.fullmatch("[0-9a-f]{32}", k) for k in a.require_signer):
+        ap.error("--require-role takes author, co-author, publisher; --require-signer a key id")
+    env_path = a.envelope or a.agreement + ".sig.json"
+    result = {"agreement": a.agreement, "envelope": env_path}
+    try:
+        if a.trust:
+            store = parse_trust(read_limited(a.trust, MAX_TRUST, "trust file"))
+        else:
+            store = parse_pub(read_limited(a.public_key, MAX_PUB, ".pub file"))
+        canon = canonicalize(read_limited(a.agreement, MAX_AGREEMENT, "agreement"))
+        env = parse_envelope(read_limited(env_path, MAX_ENVELOPE, "envelope"))
+    except Refused as e:
+        result.update(reason=str(e), result="error", verified=False)
+        print(json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        return 2
+    st = env["statement"]
+    matches, sigs = judge(canon, env, store)
+    folder = a.attach_dir or os.path.dirname(a.agreement) or "."
+    atts = [dict(x, status=attachment_status(folder, x)) for x in st.get("attachments", [])]
+    reason = policy(sigs, atts, roles, a.require_signer)
+    result.update(verified=reason is None, result="verified" if reason is None else "not-verified",
+                  reason=reason, metadata=st["metadata"], attachments=atts, signatures=sigs,
+                  text={"canonicalization": "text/v1", "sha512": st["text_sha512"],
+                        "length": st["text_length"], "matches": matches})
+    print(json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return 0 if reason is None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

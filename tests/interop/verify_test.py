@@ -1,0 +1,786 @@
+#!/usr/bin/python3
+"""Interop test: the independent verifier (agreesign_verify.py, written from
+spec/agreesign-v1.md alone) against the spec's vectors, its worked example,
+and the reference tool as a black box.
+
+usage: verify_test.py AGREESIGN_BINARY    (run from anywhere; prints
+`interop: N passed, M failed` and exits 1 when anything failed)
+"""
+import base64, contextlib, copy, hashlib, io, json, os, random, re, shutil, subprocess, sys
+import tempfile, unicodedata
+import nacl.bindings, nacl.pwhash, nacl.signing
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+VEC = os.path.join(ROOT, "spec", "vectors")
+KEYS = os.path.join(ROOT, "keys")
+sys.path.insert(0, HERE)
+import agreesign_verify as V  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) == 2 else sys.exit(__doc__)
+passed = failed = 0
+notes = []
+
+
+def ok(cond, name, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
+    return cond
+
+
+def note(text):
+    notes.append(text)
+
+
+def tool(*args, cwd=ROOT):
+    return subprocess.run([BIN] + list(args), cwd=cwd, capture_output=True)
+
+
+def mine(*args):
+    """The verifier in-process: (exit status, parsed JSON output or None)."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            rc = V.main(list(args))
+    except SystemExit as e:          # argparse usage error
+        rc = e.code
+    text = out.getvalue()
+    return rc, (json.loads(text) if text.strip() else None)
+
+
+def tool_verify(*args):
+    p = tool("verify", "--json", *args)
+    try:
+        js = json.loads(p.stdout) if p.stdout.strip() else None
+    except ValueError:
+        js = None
+    return p.returncode, js
+
+
+def reasons(js):
+    return ",".join(s["reason"] for s in js["signatures"]) if js and "signatures" in js else "-"
+
+
+def stable(js):
+    """The output without its free-text members (reason, detail)."""
+    if not js:
+        return js
+    js = {k: v for k, v in js.items() if k != "reason"}
+    if "signatures" in js:
+        js["signatures"] = [{k: v for k, v in s.items() if k != "detail"} for s in js["signatures"]]
+    return js
+
+
+def compare(name, args, expect=None, expect_reasons=None):
+    """Run both verifiers; they must agree (exit status, reason words, stable JSON)."""
+    rc1, js1 = mine(*args)
+    rc2, js2 = tool_verify(*args)
+    ok(rc1 == rc2, name + ": same exit status as agreesign", "mine %s, agreesign %s (%s / %s)"
+       % (rc1, rc2, (js1 or {}).get("reason"), (js2 or {}).get("reason")))
+    if expect is not None:
+        ok(rc1 == expect, name + ": exit status per spec", "mine %s, expected %s (%s)"
+           % (rc1, expect, (js1 or {}).get("reason")))
+    if rc1 in (0, 1) and rc1 == rc2:
+        ok(stable(js1) == stable(js2), name + ": same JSON result as agreesign --json",
+           "\n  mine %s\n  tool %s" % (stable(js1), stable(js2)))
+    if expect_reasons is not None:
+        ok(reasons(js1) == expect_reasons, name + ": reasons", "%s != %s" % (reasons(js1), expect_reasons))
+    return rc1, js1
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def dump(env):
+    return (json.dumps(env, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def b64(b):
+    return base64.b64encode(b).decode()
+
+
+# ------------------------------------------------------------- (a) spec/vectors/cases.tsv
+
+def test_cases():
+    with open(os.path.join(VEC, "cases.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, agr, env, trust, opts, rc, want = line.rstrip("\n").split("\t")
+            args = ["-t", os.path.join(VEC, "trust", trust), "-e", os.path.join(VEC, "envelopes", env)]
+            args += [] if opts == "-" else opts.split()
+            args.append(os.path.join(VEC, "agreements", agr))
+            compare("case " + name, args, int(rc), want)
+    # the verifier as a command, once per exit status
+    for args, rc in (([], 0), (["--require-role", "publisher"], 1), (["-e", "/nonexistent"], 2)):
+        p = subprocess.run([sys.executable, os.path.join(HERE, "agreesign_verify.py"), "-t",
+                            os.path.join(VEC, "trust", "demo.trust")] + args
+                           + ["-e", os.path.join(VEC, "envelopes", "signed.sig.json")] * (not args[:1] == ["-e"])
+                           + [os.path.join(VEC, "agreements", "sample-agreement.txt")], capture_output=True)
+        ok(p.returncode == rc and json.loads(p.stdout)["verified"] == (rc == 0),
+           "command line exit %d" % rc, p.stderr.decode())
+
+
+# ------------------------------------------------------------- (b) fresh envelopes
+
+def tamper_tests(tmp, label, agreement, env_path, trust_args, extra=()):
+    env = json.loads(read(env_path))
+    data = read(agreement)
+    i = data.index(b"agreement", 100)
+    changed = write(os.path.join(tmp, "changed-" + os.path.basename(agreement)),
+                    data[:i] + b"Agreement" + data[i + 9:])
+    compare(label + " / agreement byte changed", trust_args + ["-e", env_path, *extra, changed], 1)
+    e2 = copy.deepcopy(env)
+    e2["statement"]["metadata"]["title"] = e2["statement"]["metadata"].get("title", "x") + "!"
+    p = write(os.path.join(tmp, "t-title.sig.json"), dump(e2))
+    compare(label + " / title changed", trust_args + ["-e", p, *extra, agreement], 1)
+    e2 = copy.deepcopy(env)
+    t = e2["signatures"][-1]["signer"]["time"]
+    e2["signatures"][-1]["signer"]["time"] = t[:-3] + ("%02d" % ((int(t[-3:-1]) + 1) % 60)) + "Z"
+    p = write(os.path.join(tmp, "t-time.sig.json"), dump(e2))
+    compare(label + " / last signer time changed", trust_args + ["-e", p, *extra, agreement], 1)
+    e2 = copy.deepcopy(env)
+    sig = bytearray(base64.b64decode(e2["signatures"][-1]["signature"]))
+    sig[5] ^= 0x01
+    e2["signatures"][-1]["signature"] = b64(bytes(sig))
+    p = write(os.path.join(tmp, "t-sig.sig.json"), dump(e2))
+    compare(label + " / signature byte changed", trust_args + ["-e", p, *extra, agreement], 1)
+
+
+def test_fresh(tmp):
+    trust = ["-t", os.path.join(KEYS, "demo.trust")]
+    agr = os.path.join(tmp, "agreement.txt")
+    shutil.copy(os.path.join(VEC, "agreements", "sample-agreement.txt"), agr)
+    env = agr + ".sig.json"
+    key = lambda n: os.path.join(KEYS, "demo-%s.key" % n)
+    steps = [
+        ("sign", ["sign", "-k", key("author"), "--time", "2026-11-18T11:06:40Z", agr], "signed.sig.json"),
+        ("sign --append --role co-author", ["sign", "-k", key("coauthor"), "--append", "--role", "co-author",
+                                           "--time", "2026-11-18T12:06:40Z", agr], "cosigned.sig.json"),
+        ("countersign", ["countersign", "-k", key("publisher"), "-t", os.path.join(KEYS, "demo.trust"),
+                         "--time", "2026-11-19T12:06:40Z", agr], "countersigned.sig.json")]
+    for label, cmd, vector in steps:
+        p = tool(*cmd)
+        if not ok(p.returncode == 0, "agreesign " + label, p.stderr.decode()):
+            return
+        snapshot = write(os.path.join(tmp, vector), read(env))
+        # §12: Ed25519 is deterministic, so the same keys and times give the vector byte for byte
+        ok(read(snapshot) == read(os.path.join(VEC, "envelopes", vector)),
+           "agreesign %s reproduces spec/vectors/envelopes/%s" % (label, vector))
+        compare("fresh " + label, trust + ["-e", snapshot, agr], 0)
+        tamper_tests(tmp, "fresh " + label, agr, snapshot, trust)
+    compare("fresh countersigned, --require-role author,publisher",
+            trust + ["--require-role", "author,publisher", "-e", os.path.join(tmp, "countersigned.sig.json"), agr], 0)
+    signed = os.path.join(tmp, "signed.sig.json")
+    compare("require-signer author", trust + ["--require-signer", "c4aa99203f4c423c851c2b0b6c8abffd",
+                                              "-e", signed, agr], 0)
+    compare("require-signer publisher", trust + ["--require-signer", "75c37b89b085248770a8b2af8db785a8",
+                                                 "-e", signed, agr], 1, "ok")
+    compare("-p author.pub", ["-p", os.path.join(KEYS, "demo-author.pub"), "-e", signed, agr], 0)
+    compare("-p coauthor.pub", ["-p", os.path.join(KEYS, "demo-coauthor.pub"), "-e", signed, agr], 1,
+            "untrusted-key")
+
+    # sign --attach: the statement binds name, length and SHA-512 of the raw bytes (§4.5)
+    paper = write(os.path.join(tmp, "paper.pdf"), b"%PDF-1.4\n" + bytes(range(256)) * 3 + b"\r\n%%EOF")
+    att_env = os.path.join(tmp, "attached.sig.json")
+    p = tool("sign", "-k", key("author"), "--time", "2026-11-18T11:06:40Z", "--attach", paper, "-o", att_env, agr)
+    if not ok(p.returncode == 0, "agreesign sign --attach", p.stderr.decode()):
+        return
+    att = json.loads(read(att_env))["statement"].get("attachments")
+    raw = read(paper)
+    ok(att == [{"name": "paper.pdf", "length": len(raw), "sha512": hashlib.sha512(raw).hexdigest()}],
+       "attachment digest and length as the spec describes", str(att))
+    rc, js = compare("attached, file present", trust + ["-e", att_env, agr], 0)
+    ok(js and js["attachments"][0]["status"] == "verified", "attachment status verified")
+    tamper_tests(tmp, "attached", agr, att_env, trust)
+    other = os.path.join(tmp, "elsewhere")
+    os.mkdir(other)
+    shutil.copy(paper, other)
+    write(paper, raw[:-1] + b"G")
+    rc, js = compare("attached, file changed", trust + ["-e", att_env, agr], 1)
+    ok(js and js["attachments"][0]["status"] == "changed", "attachment status changed")
+    compare("attached, --attach-dir", trust + ["--attach-dir", other, "-e", att_env, agr], 0)
+    os.remove(paper)
+    rc, js = compare("attached, file missing", trust + ["-e", att_env, agr], 0)
+    ok(js and js["attachments"][0]["status"] == "missing", "attachment status missing")
+    os.mkdir(paper)
+    compare("attached, a folder of that name", trust + ["-e", att_env, agr], 1)
+    os.rmdir(paper)
+    os.symlink(os.path.join(other, "paper.pdf"), paper)
+    # §10.3 does not say whether a symbolic link (here to a file outside the folder) is followed
+    js1, js2 = mine(*trust, "-e", att_env, agr)[1], tool_verify(*trust, "-e", att_env, agr)[1]
+    note("§10.3 attachment that is a symbolic link to the right bytes outside the folder: mine %s, agreesign %s"
+         % (js1["attachments"][0]["status"], js2["attachments"][0]["status"]))
+    os.remove(paper)
+    return agr, signed
+
+
+# ------------------------------------------------------------- (c) canonicalization
+
+def canon_diff(name, data, tmp, show=True):
+    path = write(os.path.join(tmp, "canon-input"), data)
+    p = tool("canon", path)
+    try:
+        mine_out, mine_err = V.canonicalize(data), None
+    except V.Refused as e:
+        mine_out, mine_err = None, str(e)
+    if p.returncode == 0:
+        ok(mine_out == p.stdout, "canon " + name + ": same bytes as agreesign canon",
+           "%r / %r" % (mine_out, p.stdout) if show else "")
+    else:
+        ok(mine_err is not None, "canon " + name + ": refused like agreesign canon",
+           p.stderr.decode(errors="replace") if show else "")
+        pos = re.search(r"line \d+, column \d+", p.stderr.decode(errors="replace"))
+        mpos = re.search(r"line \d+, column \d+", mine_err or "")
+        ok(bool(pos) == bool(mpos) and (not pos or pos.group() == mpos.group()),
+           "canon " + name + ": same error position (§2.2)", "%s / %s" % (mine_err, p.stderr.decode()))
+    return mine_out
+
+
+def test_canon(tmp):
+    agdir = os.path.join(VEC, "agreements")
+    for f in sorted(os.listdir(agdir)):
+        if f.endswith(".txt"):
+            canon_diff("spec/vectors/agreements/" + f, read(os.path.join(agdir, f)), tmp)
+    c = V.canonicalize(read(os.path.join(agdir, "sample-agreement-reencoded.txt")))
+    ok(c == read(os.path.join(agdir, "sample-agreement.canon.txt")), "sample canonical text")
+    ok(("sha512 %s\nlength %d\n" % (hashlib.sha512(c).hexdigest(), len(c))).encode()
+       == read(os.path.join(agdir, "sample-agreement.digest")), "sample digest file")
+    shared = os.path.join(os.path.dirname(ROOT), "shared", "agreements")
+    if os.path.isdir(shared):          # read-only; their text is never copied or printed
+        files = sorted(f for f in os.listdir(shared) if os.path.isfile(os.path.join(shared, f)))
+        for f in files:
+            path = os.path.join(shared, f)
+            p = tool("canon", path)
+            try:
+                same = V.canonicalize(read(path)) == p.stdout and p.returncode == 0
+            except V.Refused:
+                same = p.returncode == 2
+            ok(same, "canon ../shared/agreements/" + f + ": same as agreesign canon")
+    else:
+        note("../shared/agreements not found: real agreements not checked")
+    # §2.4 examples
+    for i, (inp, out) in enumerate((
+            ("ef bb bf 48 69 20 20 0d 0a 0d 0a 0d 0a 43 61 66 65 cc 81 09 0d", "48 69 0a 0a 43 61 66 c3 a9 0a"),
+            ("0a 20 09 0a 41 0a", "41 0a"), ("61 0a 0d 62", "61 0a 0a 62 0a"), ("61 c2 a0 0a", "61 c2 a0 0a"),
+            ("41 cc 8a e2 84 ab ef ac 81 0a", "c3 85 c3 85 ef ac 81 0a"),
+            ("78 cc 81 f0 90 bb bd", "78 f0 90 bb bd cc 81 0a")), 1):      # the last one is §2.3's
+        got = canon_diff("§2.4 example %d" % i, bytes.fromhex(inp), tmp)
+        ok(got == bytes.fromhex(out), "§2.4 example %d output" % i, repr(got))
+    for inp, where in (("61 62 0a 63 64 07", "line 2, column 3"), ("ef bb bf 65 cc 81 01", "line 1, column 3"),
+                       ("78 0d 0a 79 0d 7a 0a e2 80 a8 c2 85", "line 4, column 2"),
+                       ("61 62 c3", "line 1, column 3"), ("e0 80 af", "line 1, column 1"),
+                       ("61 62 0d 0a c3 a9 78 ed a0 80", "line 2, column 3"),
+                       ("ef bb bf ef bb bf 78", "line 1, column 1"), ("78 cd b8", "line 1, column 2"),
+                       ("ef bf be", "line 1, column 1"), ("20 0a 09 0a", None)):
+        canon_diff("§2.4 refusal " + inp, bytes.fromhex(inp), tmp)
+        try:
+            V.canonicalize(bytes.fromhex(inp))
+            ok(False, "§2.4 refusal %s" % inp, "accepted")
+        except V.Refused as e:
+            ok(where is None and "empty" in str(e) or where is not None and str(e).startswith(where),
+               "§2.4 refusal %s at %s" % (inp, where), str(e))
+    # random texts built from the characters that matter, against the tool
+    rng = random.Random(2026)
+    alphabet = ["a", "e", "x", " ", " ", "\t", "\r", "\n", "\n", "\r\n", "\u0301", "\u0300", "\u0323", "\u0345",
+                "\U00010EFD", "\U00010EFF", "\U0001E4EC", "\U0001E4EE", "\U0001E08F", "\U00011F41", "\U00011F00",
+                "\u1100", "\u1161", "\u11a8", "\uac00", "\u212b", "\ufb01", "\u00a0", "\u3000", "\u2028",
+                "\u0cf3", "\U0001F6DC", "\U000323AF", "\u0e4e", "\u0f73", "\u0f71\u0f72", "\u0344", "\u00e9",
+                "\U0001D15E", "\u0b47\u0b3e", "\U000110a5\U000110ba", "\u0378", "\U0001FAE9", "\U0002EBF0",
+                "\u0085", "\x7f", "\ufeff", "\U0010FFFF", "\ue000", "\u00ad"]
+    bad_bytes = [b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf", b"\xff"]
+    for n in range(250):
+        parts = [rng.choice(alphabet[:40] if n < 150 else alphabet) for _ in range(rng.randint(1, 14))]
+        data = "".join(parts).encode("utf-8")
+        if n % 5 == 0:
+            data = b"\xef\xbb\xbf" + data
+        if n >= 200:
+            i = rng.randint(0, len(data))
+            data = data[:i] + rng.choice(bad_bytes) + data[i:]
+        canon_diff("random text %d %r" % (n, data), data, tmp)
+    # the size limit of §2.1 step 1 (a leading BOM counts)
+    line = b"x" * 1023 + b"\n"
+    big = line * (1 << 14)
+    for name, data in (("16 MiB", big), ("16 MiB + 1", big + b"x"), ("BOM + 16 MiB - 3", b"\xef\xbb\xbf" + big[3:]),
+                       ("BOM + 16 MiB - 2", b"\xef\xbb\xbf" + big[2:])):
+        canon_diff("agreement of " + name, data, tmp, show=False)
+    # the Unicode data behind the verifier
+    with open(os.path.join(HERE, "..", "..", "spec", "unicode-15.0.0-assigned.txt")) as f:
+        ranges = [[int(x, 16) for x in line.split("..")] for line in f]
+    ok(len(ranges) == 707 and sum(b - a + 1 for a, b in ranges) == 288767, "Unicode 15.0.0 set: 707 ranges")
+    assigned = bytearray(0x110000)
+    for a, b in ranges:
+        assigned[a:b + 1] = b"\x01" * (b - a + 1)
+    py = [cp for cp in range(0x110000) if unicodedata.category(chr(cp)) != "Cn"]
+    if unicodedata.unidata_version == "14.0.0":
+        ok(all(assigned[cp] for cp in py) and sum(assigned) - len(py) == 4489,
+           "Unicode 15.0.0 set = unicodedata 14.0.0 + 4,489 code points (§2.3)")
+        new_marks = [cp for cp in range(0x110000) if assigned[cp] and unicodedata.category(chr(cp)) == "Cn"
+                     and cp in V.NEW_IN_15_CCC]
+        ok(len(new_marks) == 10, "the patched marks are new in 15.0.0")
+    for n in range(3000):   # the patched NFC algorithm equals unicodedata's where both know every character
+        s = "".join(rng.choice("ae\u0301\u0300\u0323\u0345\u0344\u1100\u1161\u11a8\uac00\u212b\u0f71\u0f72\u0f73"
+                               "\u0b47\u0b3e\U000110a5\U000110ba\u05b0\u05b8\u0591\u1e0b\u0307\u00c5")
+                    for _ in range(rng.randint(1, 8)))
+        if V.nfc_patched(s) != unicodedata.normalize("NFC", s):
+            ok(False, "patched NFC equals unicodedata NFC", repr(s))
+            break
+    else:
+        ok(True, "patched NFC equals unicodedata NFC")
+
+
+# ------------------------------------------------------------- (d) worked example §5.4
+
+def spec_block(spec, after):
+    """The first fenced block after the line containing `after`."""
+    i = spec.index(after)
+    m = re.compile(r"```[a-z]*\n(.*?)```", re.S).search(spec, i)
+    return m.group(1)
+
+
+def test_worked_example(tmp):
+    spec = read(os.path.join(ROOT, "spec", "agreesign-v1.md")).decode("utf-8")
+    seed_a, seed_p = bytes(range(32)), bytes(range(32, 64))
+    ka, kp = nacl.signing.SigningKey(seed_a), nacl.signing.SigningKey(seed_p)
+    pa, pp = bytes(ka.verify_key), bytes(kp.verify_key)
+    ok(pa.hex() == "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"
+       and b64(pa) == "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg="
+       and V.key_id(pa) == "ed4242ead4ac69486ebba1694968b592", "§1.3 test key and key id")
+    ok(pp.hex() == "29acbae141bccaf0b22e1a94d34d0bc7361e526d0bfe12c89794bc9322966dd7"
+       and b64(pp) == "Kay64UG8yvCyLhqU000LxzYeUm0L/hLIl5S8kyKWbdc="
+       and V.key_id(pp) == "b19edad2958934e1ad49ce779f50fa02", "§5.4 publisher key and key id")
+    # the agreement file as §5.4 describes it: CRLF, decomposed è, two trailing spaces, two blank lines
+    lines = spec_block(spec, "is these 9 lines").split("\n")[:-1]
+    ok(len(lines) == 9, "§5.4 canonical text has 9 lines")
+    canon = ("\n".join(lines) + "\n").encode("utf-8")
+    fileb = "\r\n".join(lines).replace("Inès", "Ine\u0300s").replace("publisher”).", "publisher”).  ")
+    fileb = fileb.replace("\r\n\r\nDate:", "\r\n\r\n\r\nDate:") + "\r\n"
+    agr = write(os.path.join(tmp, "worked.txt"), fileb)
+    ok(V.canonicalize(read(agr)) == canon, "§5.4 canonical text from the described file")
+    ok(len(canon) == 309 and hashlib.sha512(canon).hexdigest() == "ccfa691cbdf18f30b2a7c321e7918017189e941a"
+       "63f8533bd194eaaad8fa9cf0016b9fecbc4f4b38232f0780f930ba392f3701ea8edd43a874398a47927040c6",
+       "§5.4 text_length 309 and text_sha512")
+    canon_diff("§5.4 agreement", read(agr), tmp)
+    statement = {"canonicalization": "text/v1", "text_sha512": hashlib.sha512(canon).hexdigest(),
+                 "text_length": len(canon),
+                 "metadata": {"title": "Signing Plain Text", "corresponding_author": "Inès Marović",
+                              "publisher": "Example Press", "license": "CC-BY-4.0", "agreement_date": "2026-01-15"}}
+    p = tool("extract", agr)
+    ok(p.returncode == 0 and json.loads(p.stdout) == statement["metadata"], "§5.4 agreesign extract metadata",
+       p.stdout.decode())
+    signer = {"name": "Ada Lovelace", "email": "ada@example.org", "orcid": "0000-0002-1825-0097",
+              "role": "author", "time": "2026-01-15T10:00:00Z"}
+    entry_a = {"signer": signer}
+    jcs_a = V.jcs({"statement": statement, "signer": signer})
+    ok(jcs_a == spec_block(spec, "JCS(S) is these 504 bytes").replace("\n", "").encode("utf-8")
+       and len(jcs_a) == 504, "§5.4 JCS(S) 504 bytes", jcs_a.decode())
+    ok(jcs_a == json.dumps({"statement": statement, "signer": signer}, ensure_ascii=False,
+                           separators=(",", ":"), sort_keys=True).encode(), "§5.2 json.dumps equivalence")
+    ok(V.PREFIX == bytes.fromhex("61 67 72 65 65 73 69 67 6e 2f 76 31 20 73 74 61 74 65 6d 65 6e 74 00"),
+       "§5.1 prefix bytes")
+    m = V.message(statement, entry_a)
+    ok(len(m) == 527 and hashlib.sha512(m).hexdigest() == "b131b4651f3dc6e72e4b22b079642ccf74e0e904f7b634973c78"
+       "4c6c0231c2318bd4a3642a3c7e904231d1102c46a0ca7d640ce245967299822b5a48f78ee0cf", "§5.4 M (527 bytes)")
+    sig_a = ka.sign(m).signature
+    ok(sig_a.hex() == "9c323ae517adab59893e1de1fe1231fb346ad4257a0c7215c66b8fd9be141a0b"
+       "6b4400097c8aeedeaf3c044526f22549a3ed5a9d63611f18a69b58c08855690d" and b64(sig_a) ==
+       "nDI65Retq1mJPh3h/hIx+zRq1CV6DHIVxmuP2b4UGgtrRAAJfIru3q88BEUm8iVJo+1anWNhHximm1jAiFVpDQ==",
+       "§5.4 author signature")
+    ok(hashlib.sha512(sig_a).hexdigest() == "f320a679d5d7f79da52e0a8285060e297ab9c4386483edb253f70c1e7966dcdc"
+       "6cb7f85a912a9e9a0d020de61629db5df7236e60f4a48971dac48048039643fe", "§5.4 signature digest")
+    ok(V.ed25519_verify(sig_a, m, pa), "§5.4 author signature verifies")
+    signer_p = {"name": "Example Press", "role": "publisher", "time": "2026-01-20T09:30:00Z"}
+    entry_p = {"signer": signer_p, "countersigns": [{"key_id": V.key_id(pa),
+                                                     "signature_sha512": hashlib.sha512(sig_a).hexdigest()}]}
+    jcs_p = V.jcs({"statement": statement, "signer": signer_p, "countersigns": entry_p["countersigns"]})
+    ok(len(jcs_p) == 665 and jcs_p.startswith(b'{"countersigns":[{"key_id":"ed4242ead4ac69486ebba1694968b592",'
+                                              b'"signature_sha512":"f320') and
+       b'"signer":{"name":"Example Press","role":"publisher","time":"2026-01-20T09:30:00Z"},"statement":'
+       in jcs_p, "§5.4 countersignature JCS(S) 665 bytes")
+    m_p = V.message(statement, entry_p)
+    ok(len(m_p) == 688 and hashlib.sha512(m_p).hexdigest() == "5122c26a4087f28d623359e250474513ccacf82871da3751"
+       "dd7e938ac5f7e149b2ba528f7fc9ca088f56095d7568cfbce4d85c977b8022647852a5b417958403", "§5.4 countersign M")
+    sig_p = kp.sign(m_p).signature
+    ok(b64(sig_p) == "pdjmk9T6QiiywiYeWo1iLkBjMYCHUQtJkV7T548nu9gm+A5lcBzyTDdrW6kRi4siKvuzz1L/BHFCRF1d8t9xCA==",
+       "§5.4 countersignature")
+    # the complete envelope, in the reference writer's layout (§6.3), equals the spec's text
+    order = ["format", "statement", "signatures", "canonicalization", "text_sha512", "text_length", "metadata",
+             "attachments", "title", "corresponding_author", "proceedings", "publisher", "license",
+             "agreement_date", "signer", "countersigns", "key_id", "public_key", "signature", "name", "email",
+             "orcid", "role", "time", "signature_sha512"]
+    ordered = lambda v: ({k: ordered(v[k]) for k in sorted(v, key=order.index)} if isinstance(v, dict)
+                         else [ordered(x) for x in v] if isinstance(v, list) else v)
+    env = ordered({"format": "agreesign-envelope/v1", "statement": statement, "signatures": [
+        dict(entry_a, key_id=V.key_id(pa), public_key=b64(pa), signature=b64(sig_a)),
+        dict(entry_p, key_id=V.key_id(pp), public_key=b64(pp), signature=b64(sig_p))]})
+    spec_env = spec_block(spec, "The complete envelope, as the reference tool writes it").encode("utf-8")
+    ok(dump(env) == spec_env, "§5.4 complete envelope byte for byte")
+    envp = write(os.path.join(tmp, "worked.txt.sig.json"), spec_env)
+    trust = write(os.path.join(tmp, "worked.trust"), spec_block(spec, "With the trust file"))
+    compare("§5.4 envelope verifies", ["-t", trust, agr], 0, "ok,ok")
+    compare("§5.4 envelope --require-role publisher", ["-t", trust, "--require-role", "publisher", agr], 0)
+    # the reference tool, given the test seeds as key files (§8.3 unsealed), signs the same envelope
+    pub = spec_block(spec, "Example (test seed `00 01 … 1f`):")
+    write(os.path.join(tmp, "ada.pub"), pub)
+    compare("§8.2 example .pub with -p", ["-p", os.path.join(tmp, "ada.pub"), "-e", envp, agr], 1,
+            "ok,untrusted-key")
+    for name, lines_, seed in (("ada", pub.splitlines()[1:], seed_a),
+                               ("press", ["key-id: " + V.key_id(pp), "public-key: " + b64(pp),
+                                          "name: Example Press"], seed_p)):
+        k = os.path.join(tmp, name + ".key")
+        write(k, "agreesign secret key v1\n" + "\n".join(lines_) + "\nkdf: none\ncipher: none\nsecret-key: %s\n"
+              % b64(seed))
+        os.chmod(k, 0o600)
+    os.remove(envp)
+    p1 = tool("sign", "-k", os.path.join(tmp, "ada.key"), "--time", "2026-01-15T10:00:00Z", agr)
+    p2 = tool("countersign", "-k", os.path.join(tmp, "press.key"), "-t", trust, "--time", "2026-01-20T09:30:00Z", agr)
+    ok(p1.returncode == 0 and p2.returncode == 0 and read(envp) == spec_env,
+       "agreesign reproduces the §5.4 envelope", (p1.stderr + p2.stderr).decode())
+    # §8.3 sealed key vector
+    keyv = spec_block(spec, "**Vector** (test seed")
+    f = dict(line.split(": ", 1) for line in keyv.splitlines()[1:])
+    kk = nacl.pwhash.argon2id.kdf(32, b"correct horse battery staple", base64.b64decode(f["kdf-salt"]),
+                                  opslimit=int(f["kdf-opslimit"]), memlimit=int(f["kdf-memlimit"]))
+    ok(kk.hex() == "c51792878c9672954f09486c97f18f98aa81924990c41986a89a7dd3e95b5370", "§8.3 Argon2id key")
+    ad = keyv[:keyv.index("\nsecret-key:") + 1].encode()
+    seed = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        base64.b64decode(f["secret-key"]), ad, base64.b64decode(f["nonce"]), kk)
+    ok(seed == seed_a, "§8.3 sealed seed opens to the test seed")
+
+
+# ------------------------------------------------------------- (e) strictness, against the tool
+
+P_ = 2 ** 255 - 19
+D_ = -121665 * pow(121666, P_ - 2, P_) % P_
+
+
+def ed_decode(b):
+    y = int.from_bytes(b, "little") % 2 ** 255 % P_
+    x2 = (y * y - 1) * pow(D_ * y * y + 1, P_ - 2, P_) % P_
+    x = pow(x2, (P_ + 3) // 8, P_)
+    if (x * x - x2) % P_:
+        x = x * pow(2, (P_ - 1) // 4, P_) % P_
+    if (x * x - x2) % P_:
+        return None
+    return ((P_ - x) % P_ if (x & 1) != b[31] >> 7 else x, y)
+
+
+def ed_add(a, b):
+    t = D_ * a[0] * b[0] * a[1] * b[1] % P_
+    return ((a[0] * b[1] + b[0] * a[1]) * pow(1 + t, P_ - 2, P_) % P_,
+            (a[1] * b[1] + a[0] * b[0]) * pow(1 - t, P_ - 2, P_) % P_)
+
+
+def ed_encode(pt):
+    return (pt[1] | (pt[0] & 1) << 255).to_bytes(32, "little")
+
+
+def test_strict(tmp, agr, signed):
+    trust = ["-t", os.path.join(KEYS, "demo.trust")]
+    base = json.loads(read(signed))
+    raw = read(signed).decode("utf-8")
+    n = [0]
+
+    def env_case(name, expect, mutate=None, text=None, extra_args=()):
+        if text is None:
+            e = copy.deepcopy(base)
+            mutate(e)
+            text = dump(e)
+        n[0] += 1
+        path = write(os.path.join(tmp, "m%d.sig.json" % n[0]), text)
+        return compare("envelope " + name, trust + list(extra_args) + ["-e", path, agr], expect)
+
+    def setp(path, value):
+        def f(e):
+            *head, last = path
+            for k in head:
+                e = e[k]
+            if value is KeyError:
+                del e[last]
+            else:
+                e[last] = value
+        return f
+
+    S, G = ("statement",), ("signatures", 0, "signer")
+    cases = [
+        ("unknown top member", 2, setp(("x",), 1)), ("unknown statement member", 2, setp(S + ("x",), 1)),
+        ("unknown metadata member", 2, setp(S + ("metadata", "x"), "y")),
+        ("unknown signer member", 2, setp(G + ("x",), "y")), ("unknown entry member", 2, setp(("signatures", 0, "x"), 1)),
+        ("missing time", 2, setp(G + ("time",), KeyError)), ("null email", 2, setp(G + ("email",), None)),
+        ("missing metadata", 2, setp(S + ("metadata",), KeyError)), ("empty metadata", 1, setp(S + ("metadata",), {})),
+        ("text_length as string", 2, setp(S + ("text_length",), "2202")),
+        ("text_length 0", 2, setp(S + ("text_length",), 0)), ("text_length 2^53", 2, setp(S + ("text_length",), 2 ** 53)),
+        ("text_length 2^53-1", 1, setp(S + ("text_length",), 2 ** 53 - 1)),
+        ("text_length true", 2, setp(S + ("text_length",), True)),
+        ("uppercase text_sha512", 2, setp(S + ("text_sha512",), base["statement"]["text_sha512"].upper())),
+        ("format v2", 2, setp(("format",), "agreesign-envelope/v2")),
+        ("canonicalization text/v2", 2, setp(S + ("canonicalization",), "text/v2")),
+        ("no signatures", 2, setp(("signatures",), [])),
+        ("signatures not an array", 2, setp(("signatures",), base["signatures"][0])),
+        ("duplicate entry", 2, setp(("signatures",), base["signatures"] * 2)),
+        ("role editor", 2, setp(G + ("role",), "editor")), ("role publisher", 1, setp(G + ("role",), "publisher")),
+        ("time 2026-02-29", 2, setp(G + ("time",), "2026-02-29T00:00:00Z")),
+        ("time 2024-02-29", 1, setp(G + ("time",), "2024-02-29T00:00:00Z")),
+        ("time 1969", 2, setp(G + ("time",), "1969-12-31T23:59:59Z")),
+        ("time 1970", 1, setp(G + ("time",), "1970-01-01T00:00:00Z")),
+        ("time hour 24", 2, setp(G + ("time",), "2026-11-18T24:00:00Z")),
+        ("time second 60", 2, setp(G + ("time",), "2026-12-31T23:59:60Z")),
+        ("time lowercase t", 2, setp(G + ("time",), "2026-11-18t11:06:40Z")),
+        ("time offset", 2, setp(G + ("time",), "2026-11-18T11:06:40+00:00")),
+        ("time fraction", 2, setp(G + ("time",), "2026-11-18T11:06:40.0Z")),
+        ("time arabic-indic digit", 2, setp(G + ("time",), "2026-11-18T11:06:4\u0660Z")),
+        ("orcid bad check", 2, setp(G + ("orcid",), "0000-0002-1825-0098")),
+        ("orcid other valid", 1, setp(G + ("orcid",), "0000-0001-5000-0007")),
+        ("orcid check X", 1, setp(G + ("orcid",), "0000-0002-1694-233X")),
+        ("orcid check lowercase x", 2, setp(G + ("orcid",), "0000-0002-1694-233x")),
+        ("email two @", 2, setp(G + ("email",), "a@b@c")), ("email space", 2, setp(G + ("email",), "a b@c")),
+        ("email nothing before @", 2, setp(G + ("email",), "@c")), ("email non-ASCII", 1, setp(G + ("email",), "ü@c")),
+        ("email 255 bytes", 2, setp(G + ("email",), "a" * 250 + "@b.cd")),
+        ("email 254 bytes", 1, setp(G + ("email",), "a" * 249 + "@b.cd")),
+        ("name decomposed (not NFC)", 2, setp(G + ("name",), "Ine\u0300s Marovic\u0301-Saldan\u0303a")),
+        ("name leading space", 2, setp(G + ("name",), " Ada")), ("name trailing space", 2, setp(G + ("name",), "Ada ")),
+        ("name trailing NBSP", 1, setp(G + ("name",), "Ada\u00a0")), ("name empty", 2, setp(G + ("name",), "")),
+        ("name TAB", 2, setp(G + ("name",), "A\tda")), ("name U+2028", 2, setp(G + ("name",), "A\u2028da")),
+        ("name U+0085", 2, setp(G + ("name",), "A\u0085da")), ("name 1,024 bytes", 1, setp(G + ("name",), "é" * 512)),
+        ("name 1,025 bytes", 2, setp(G + ("name",), "é" * 512 + "a")),
+        ("name with unassigned U+0378", 2, setp(G + ("name",), "A\u0378")),
+        ("name x U+0301 U+10EFD (not NFC in Unicode 15.0.0)", 2, setp(G + ("name",), "x\u0301\U00010EFD")),
+        ("name x U+10EFD U+0301 (NFC in 15.0.0)", 1, setp(G + ("name",), "x\U00010EFD\u0301")),
+        ("title 1,025 bytes", 2, setp(S + ("metadata", "title"), "x" * 1025)),
+        ("attachments empty", 2, setp(S + ("attachments",), [])),
+        ("attachment ok", 1, setp(S + ("attachments",), [{"name": "a.pdf", "length": 0, "sha512": "0" * 128}])),
+        ("attachment name a/b", 2, setp(S + ("attachments",), [{"name": "a/b", "length": 0, "sha512": "0" * 128}])),
+        ("attachment name ..", 2, setp(S + ("attachments",), [{"name": "..", "length": 0, "sha512": "0" * 128}])),
+        ("attachment name .", 2, setp(S + ("attachments",), [{"name": ".", "length": 0, "sha512": "0" * 128}])),
+        ("attachment length -1", 2, setp(S + ("attachments",), [{"name": "a", "length": -1, "sha512": "0" * 128}])),
+        ("attachment length 2^53", 2, setp(S + ("attachments",), [{"name": "a", "length": 2 ** 53, "sha512": "0" * 128}])),
+        ("attachment without sha512", 2, setp(S + ("attachments",), [{"name": "a", "length": 1}])),
+        ("attachments same name", 2, setp(S + ("attachments",), [{"name": "a", "length": 0, "sha512": "0" * 128}] * 2)),
+        ("65 attachments", 2, setp(S + ("attachments",), [{"name": "a%d" % i, "length": 0, "sha512": "0" * 128}
+                                                          for i in range(65)])),
+        ("countersigns empty", 1, setp(("signatures", 0, "countersigns"), [])),
+        ("countersigns 63", 1, setp(("signatures", 0, "countersigns"),
+                                    [{"key_id": "0" * 32, "signature_sha512": "0" * 128}] * 63)),
+        ("countersigns 64", 2, setp(("signatures", 0, "countersigns"),
+                                    [{"key_id": "0" * 32, "signature_sha512": "0" * 128}] * 64)),
+        ("countersigns extra member", 2, setp(("signatures", 0, "countersigns"),
+                                              [{"key_id": "0" * 32, "signature_sha512": "0" * 128, "x": 1}])),
+        ("countersigns uppercase hex", 2, setp(("signatures", 0, "countersigns"),
+                                               [{"key_id": "A" * 32, "signature_sha512": "0" * 128}])),
+        ("key_id mismatch", 2, setp(("signatures", 0, "key_id"), "0" * 32)),
+        ("key_id uppercase", 2, setp(("signatures", 0, "key_id"), base["signatures"][0]["key_id"].upper())),
+    ]
+    for name, expect, f in cases:
+        env_case(name, expect, f)
+    pk = base64.b64decode(base["signatures"][0]["public_key"])
+    sig = base64.b64decode(base["signatures"][0]["signature"])
+
+    def with_key(k, s=sig):
+        return lambda e: e["signatures"][0].update(public_key=b64(k), key_id=V.key_id(k), signature=b64(s))
+    alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    pks, sgs = b64(pk), b64(sig)
+    env_case("public_key base64 unused bits set", 2, setp(("signatures", 0, "public_key"),
+                                                          pks[:42] + alpha[alpha.index(pks[42]) ^ 1] + "="))
+    env_case("signature base64 unused bits set", 2, setp(("signatures", 0, "signature"),
+                                                         sgs[:85] + alpha[alpha.index(sgs[85]) ^ 1] + "=="))
+    env_case("public_key base64 without padding", 2, setp(("signatures", 0, "public_key"), pks[:-1]))
+    env_case("public_key base64url", 2, setp(("signatures", 0, "public_key"),
+                                             pks.replace("+", "-").replace("/", "_")) if "+" in pks or "/" in pks
+             else setp(("signatures", 0, "public_key"), pks[:-2] + "\n="))
+    env_case("signature 63 bytes", 2, setp(("signatures", 0, "signature"), b64(sig[:63])))
+    env_case("public key 0100… (neutral element)", 2, with_key(bytes([1]) + bytes(31)))
+    env_case("public key of order 8", 2, with_key(bytes.fromhex(
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")))
+    torsion = ed_encode(ed_add(ed_decode(pk), ed_decode(bytes.fromhex(
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"))))
+    ok(not nacl.bindings.crypto_core_ed25519_is_valid_point(torsion), "torsion key is not a valid point")
+    env_case("public key with a torsion component (rule 6)", 2, with_key(torsion))
+    for y in range(2, 19):
+        if ed_decode(y.to_bytes(32, "little")):
+            env_case("public key non-canonical y=%d+p (rule 3)" % y, 2, with_key((y + P_).to_bytes(32, "little")))
+            break
+    env_case("public key with sign bit flipped", 1, with_key(pk[:31] + bytes([pk[31] ^ 0x80])))
+    s_plus_l = sig[:32] + (int.from_bytes(sig[32:], "little") + V.L).to_bytes(32, "little")
+    env_case("signature S + L (rule 1)", 1, with_key(pk, s_plus_l))
+    many = [nacl.signing.SigningKey(bytes([i]) * 32) for i in range(65)]
+    entry = lambda k: {"signer": base["signatures"][0]["signer"], "key_id": V.key_id(bytes(k.verify_key)),
+                       "public_key": b64(bytes(k.verify_key)), "signature": b64(bytes(64))}
+    env_case("64 signatures", 1, setp(("signatures",), [entry(k) for k in many[:64]]))
+    env_case("65 signatures", 2, setp(("signatures",), [entry(k) for k in many]))
+    # plain signatures and countersignatures in other orders (§7, §10.2, §10.3)
+    cs = json.loads(read(os.path.join(os.path.dirname(signed), "countersigned.sig.json")))
+    a_, c_, p_ = cs["signatures"]
+    env_case("plain signature after the countersignature", 1, setp(("signatures",), [a_, p_, c_]))
+    env_case("countersignature only", 1, setp(("signatures",), [p_]))
+    env_case("co-author only", 1, setp(("signatures",), [c_]))
+    env_case("publisher's countersignature without countersigns", 1, setp(("signatures",), [a_, c_, {
+        k: v for k, v in p_.items() if k != "countersigns"}]))
+    # syntax, on the tool's own text
+    env_case("pretty JSON as written", 0, text=raw)
+    env_case("compact JSON", 0, text=json.dumps(base, separators=(",", ":"), ensure_ascii=False))
+    env_case("all non-ASCII as \\u escapes, member order reversed", 0,
+             text=json.dumps(dict(reversed(list(base.items()))), ensure_ascii=True))
+    env_case("escaped member name", 0, text=raw.replace('"format"', '"for\\u006dat"'))
+    env_case("escaped solidus and letters", 0, text=raw.replace('"author"', '"\\u0061uth\\u006fr"'))
+    env_case("leading and trailing white space", 0, text=" \t\r\n" + raw + "\n\r\n \t")
+    env_case("BOM", 2, text=b"\xef\xbb\xbf" + raw.encode())
+    env_case("NUL byte", 2, text=raw.encode() + b"\x00")
+    env_case("trailing text", 2, text=raw + "x")
+    env_case("two JSON values", 2, text=raw + raw)
+    env_case("duplicate member", 2, text=raw.replace("{", '{\n  "format": "agreesign-envelope/v1",', 1))
+    env_case("duplicate member after unescaping", 2, text=raw.replace("{", '{\n  "form\\u0061t": "agreesign-envelope/v1",', 1))
+    env_case("duplicate member inside signer", 2, text=raw.replace('"role": "author"', '"role": "author", "role": "author"'))
+    env_case("\\u0000 in a string", 2, text=raw.replace('"name": "', '"name": "\\u0000', 1))
+    env_case("lone surrogate escape", 2, text=raw.replace('"name": "', '"name": "\\ud800', 1))
+    env_case("surrogate pair escape (U+1F600)", 1, text=raw.replace('"name": "', '"name": "\\ud83d\\ude00', 1))
+    env_case("invalid UTF-8 in a string", 2, text=raw.encode().replace(b'"name": "', b'"name": "\xc3(', 1))
+    env_case("raw TAB in a string", 2, text=raw.replace('"name": "', '"name": "\t', 1))
+    env_case("text_length 2202.0", 2, text=raw.replace('"text_length": 2202', '"text_length": 2202.0'))
+    env_case("text_length 2.202e3", 2, text=raw.replace('"text_length": 2202', '"text_length": 2.202e3'))
+    env_case("text_length 2202e0", 2, text=raw.replace('"text_length": 2202', '"text_length": 2202e0'))
+    env_case("text_length 02202", 2, text=raw.replace('"text_length": 2202', '"text_length": 02202'))
+    env_case("text_length NaN", 2, text=raw.replace('"text_length": 2202', '"text_length": NaN'))
+    env_case("text_length +2202", 2, text=raw.replace('"text_length": 2202', '"text_length": +2202'))
+    env_case("single-quoted string", 2, text=raw.replace('"author"', "'author'"))
+    env_case("trailing comma", 2, text=raw.replace('"author"', '"author",', 1))
+    env_case("comment", 2, text="// c\n" + raw)
+    env_case("top-level array", 2, text="[" + raw + "]")
+    env_case("deep nesting", 2, text=raw.replace("{", '{"deep": ' + "[" * 100000 + "]" * 100000 + ",", 1))
+    pad = 1048576 - len(raw.encode())
+    env_case("exactly 1,048,576 bytes", 0, text=raw + " " * pad)
+    env_case("1,048,577 bytes", 2, text=raw + " " * (pad + 1))
+    rc, _ = env_case("attachment length -0", None,
+                     text=dump(dict(base, statement=dict(base["statement"], attachments=[
+                         {"name": "a", "length": 12345, "sha512": "0" * 128}]))).replace(b"12345", b"-0"))
+    note("§4.2/§6.2 attachment `length` written `-0` (an RFC 8259 integer spelling of 0): "
+         "both verifiers exit %s, i.e. accept it" % rc)
+
+    # trust files
+    demo = read(os.path.join(KEYS, "demo.trust")).decode("utf-8")
+    author = '"Inès Marović-Saldaña" U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY='
+    other = nacl.signing.SigningKey(bytes([7]) * 32).verify_key
+    okey = b64(bytes(other))
+    t_cases = [
+        ("demo", 0, demo), ("no final LF", 2, demo[:-1]), ("CRLF", 2, demo.replace("\n", "\r\n")),
+        ("BOM", 2, "\ufeff" + demo), ("header v2", 2, demo.replace("trust v1", "trust v2", 1)),
+        ("header with trailing space", 2, demo.replace("trust v1\n", "trust v1 \n", 1)),
+        ("header only", 1, "agreesign trust v1\n"), ("empty file", 2, ""),
+        ("indented comment, blank lines with blanks", 0, demo + "   # c\n \t \n\n"),
+        ("comment with invalid UTF-8", 0, demo.encode() + b"# \xff\xfe\n"),
+        ("# after the key", 2, demo.replace("roles=author,co-author", "roles=author,co-author # x")),
+        ("unquoted identity with spaces", 2, demo.replace('"Inès Marović-Saldaña"', "Inès Marović-Saldaña")),
+        ("tabs between tokens", 0, demo.replace(author, author.replace(" U7", "\t\tU7"))),
+        ("quoted key and option", 0, demo.replace("U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY=  roles=author,co-author",
+                                                  '"U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY=" "roles=author,co-author"')),
+        ("quoted option value", 0, demo.replace("roles=author,co-author", 'roles="author,co-author"')),
+        ("identity with \\\" and \\\\", 0, demo + '"A \\"B\\" \\\\C" %s\n' % okey),
+        ("bad escape \\n", 2, demo + '"A \\n" %s\n' % okey),
+        ("text after closing quote", 2, demo + '"A"x %s\n' % okey),
+        ("quote inside a bare token", 2, demo + 'A"B %s\n' % okey),
+        ("unterminated quote", 2, demo + '"A %s\n' % okey),
+        ("identity only", 2, demo + "A\n"), ("empty identity", 2, demo + '"" %s\n' % okey),
+        ("identity not NFC", 2, demo + '"Ine\u0300s" %s\n' % okey),
+        ("identity with trailing space", 2, demo + '"A " %s\n' % okey),
+        ("key listed twice", 2, demo + "B %s\n" % author.split()[-1]),
+        ("key small order", 2, demo + "B AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"),
+        ("key base64 unused bits", 2, demo + "B %s\n" % (okey[:42] + alpha[alpha.index(okey[42]) ^ 1] + "=")),
+        ("revoked, quoted whole reason option", 1,
+         demo.replace("roles=author,co-author", 'roles=author,co-author revoked=2026-01-01T00:00:00Z "reason=key lost"')),
+        ("reason without revoked", 2, demo.replace("roles=author,co-author", 'roles=author,co-author reason=x')),
+        ("revoked bad time", 2, demo.replace("roles=author,co-author", 'roles=author,co-author revoked=2026-01-01')),
+        ("roles trailing comma", 2, demo.replace("roles=author,co-author", "roles=author,co-author,")),
+        ("roles empty", 2, demo.replace("roles=author,co-author", "roles=")),
+        ("roles unknown", 2, demo.replace("roles=author,co-author", "roles=author,editor")),
+        ("roles capitalised", 2, demo.replace("roles=author,co-author", "roles=Author")),
+        ("option name capitalised", 2, demo.replace("roles=author,co-author", "Roles=author")),
+        ("option without =", 2, demo.replace("roles=author,co-author", "roles")),
+        ("unknown option", 2, demo.replace("roles=author,co-author", "roles=author note=x")),
+        ("option repeated", 2, demo.replace("roles=author,co-author", "roles=author roles=author")),
+        ("no roles: author and co-author", 0, demo.replace("  roles=author,co-author", "")),
+        ("window containing the time", 0, demo.replace("roles=author,co-author", "roles=author "
+                                                       "valid-after=2026-11-18T11:06:40Z valid-before=2026-11-18T11:06:41Z")),
+        ("valid-before = time", 1, demo.replace("roles=author,co-author", "roles=author valid-before=2026-11-18T11:06:40Z")),
+        ("empty window", 2, demo.replace("roles=author,co-author", "roles=author "
+                                         "valid-after=2026-01-01T00:00:00Z valid-before=2026-01-01T00:00:00Z")),
+        ("reversed window", 2, demo.replace("roles=author,co-author", "roles=author "
+                                            "valid-after=2027-01-01T00:00:00Z valid-before=2026-01-01T00:00:00Z")),
+        ("reason of 1,025 bytes", 2, demo.replace("roles=author,co-author", "revoked=2026-01-01T00:00:00Z reason=" + "r" * 1025)),
+        ("reason of 1,024 bytes (token 1,031)", None, demo.replace("roles=author,co-author",
+                                                                   "revoked=2026-01-01T00:00:00Z reason=" + "r" * 1024)),
+        ("roles=author,author", 2, demo.replace("roles=author,co-author", "roles=author,author")),
+        ("quote not after =", 2, demo.replace("roles=author,co-author", 'roles=author"x"')),
+        ("escaped quotes in a value", 1, demo.replace("roles=author,co-author",
+                                                      'revoked=2026-01-01T00:00:00Z reason="a \\"b\\""')),
+        ("quoted option name, then =", 2, demo.replace("roles=author,co-author", '"roles"=author')),
+        ("quote after a second =", 1, demo.replace("roles=author,co-author",
+                                                   'revoked=2026-01-01T00:00:00Z reason=a="b c"')),
+        ("empty quoted reason", 2, demo.replace("roles=author,co-author", 'revoked=2026-01-01T00:00:00Z reason=""')),
+        ("# inside an option value", 1, demo.replace("roles=author,co-author", "revoked=2026-01-01T00:00:00Z reason=#1")),
+        ("backslash in a bare token", 1, demo.replace("roles=author,co-author",
+                                                      "revoked=2026-01-01T00:00:00Z reason=a\\b")),
+        ("roles with a space after the comma", 2, demo.replace("roles=author,co-author", "roles=author, co-author")),
+        ("NBSP is not a separator", 2, demo.replace("roles=author,co-author", "roles=author\u00a0")),
+        ("NUL in a comment", 2, demo + "# \x00\n"), ("CR in a comment", 2, demo + "# \r\n"),
+    ]
+    for name, expect, text in t_cases:
+        path = write(os.path.join(tmp, "t.trust"), text)
+        rc, js = compare("trust " + name, ["-t", path, "-e", signed, agr], expect)
+        if expect is None:
+            note("trust file %s: mine exit %s, agreesign exit %s"
+                 % (name, rc, tool_verify("-t", path, "-e", signed, agr)[0]))
+    # .pub files (verify -p)
+    pub = read(os.path.join(KEYS, "demo-author.pub")).decode("utf-8")
+    for name, expect, text in (
+            ("as shipped", 0, pub), ("no final LF", 2, pub[:-1]), ("CRLF", 2, pub.replace("\n", "\r\n")),
+            ("blank line", 2, pub.replace("\nname", "\n\nname")), ("trailing space", 2, pub.replace("\n", " \n", 2)),
+            ("email before name", 2, pub.replace("name: Inès Marović-Saldaña\nemail: ines@example.org",
+                                                 "email: ines@example.org\nname: Inès Marović-Saldaña")),
+            ("unknown field", 2, pub + "note: x\n"), ("field repeated", 2, pub + "orcid: 0000-0002-1825-0097\n"),
+            ("wrong key-id", 2, pub.replace("c4aa", "c4ab")), ("secret header", 2, pub.replace("public", "secret")),
+            ("two spaces after colon", 2, pub.replace("name: ", "name:  ")),
+            ("without email and orcid", 0, "\n".join(pub.split("\n")[:4]) + "\n")):
+        path = write(os.path.join(tmp, "k.pub"), text)
+        compare(".pub " + name, ["-p", path, "-e", signed, agr], expect)
+    # options
+    for opt, expect in (("editor", 2), ("author,", 2), ("", 2), ("author,author", 0)):
+        if expect is not None:
+            compare("--require-role=%s" % opt, trust + ["--require-role=" + opt, "-e", signed, agr], expect)
+        else:   # not specified (§10.3): reported, not judged
+            rc = mine(*trust, "--require-role=" + opt, "-e", signed, agr)[0]
+            note("--require-role=%r: mine exit %s, agreesign exit %s"
+                 % (opt, rc, tool_verify(*trust, "--require-role=" + opt, "-e", signed, agr)[0]))
+
+
+def main():
+    if not os.access(BIN, os.X_OK):
+        sys.exit("verify_test.py: %s is not an executable" % BIN)
+    with tempfile.TemporaryDirectory(prefix="agreesign-interop-") as tmp:
+        fresh = None
+        for name, run in (("cases", lambda: test_cases()), ("fresh", lambda: test_fresh(tmp)),
+                          ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
+                          ("strict", lambda: fresh and test_strict(tmp, *fresh))):
+            try:
+                result = run()
+                fresh = result if name == "fresh" else fresh
+            except Exception as e:       # a crash is a failure, never a silent pass
+                ok(False, "section %s crashed" % name, "%s: %s" % (type(e).__name__, e))
+    for t in notes:
+        print("note: " + t)
+    print("interop: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
