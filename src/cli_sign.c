@@ -1,6 +1,7 @@
 /* Signing shared by sign and countersign (src/cli_sign.c). */
 #include "cli.h"
 
+#include <libgen.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,26 +43,83 @@ static int make_signer(struct ags_signer *s, const struct sign_opts *o,
 	return cli_signing_time(&s->time, o->time);
 }
 
-static void show(const struct ags_envelope *env, const struct ags_signer *s,
-                 const char *key_id)
+static void show_field(const char *label, const char *value)
 {
-	const struct ags_metadata *md = &env->agreement.md;
-	char hex[2 * AGS_DIGEST_BYTES + 1], when[21];
+	fprintf(stderr, "  %-13s ", label);
+	cli_put_escaped(stderr, value ? value : "(none)");
+	fputc('\n', stderr);
+}
 
-	sodium_bin2hex(hex, sizeof(hex), env->agreement.text_sha512,
-	               AGS_DIGEST_BYTES);
+/* Everything the signature will cover, so nobody signs a field unseen. */
+static void show(const struct ags_envelope *env, const struct ags_signer *s,
+                 const char *key_id, int countersign)
+{
+	const struct ags_agreement *a = &env->agreement;
+	char hex[2 * AGS_DIGEST_BYTES + 1], when[21];
+	size_t i;
+
+	sodium_bin2hex(hex, sizeof(hex), a->text_sha512, AGS_DIGEST_BYTES);
 	ags_time_format(when, s->time);
-	fputs("agreesign: signing\n  title:   ", stderr);
-	cli_put_escaped(stderr, md->title ? md->title : "(none found)");
-	fputs("\n  author:  ", stderr);
-	cli_put_escaped(stderr, md->corresponding_author
-	                                ? md->corresponding_author
-	                                : "(none found)");
-	fprintf(stderr, "\n  text:    %llu bytes, sha512 %.32s...\n  signer:  ",
-	        (unsigned long long)env->agreement.text_length, hex);
+	fputs("agreesign: signing\n", stderr);
+	show_field("title:", a->md.title);
+	show_field("author:", a->md.corresponding_author);
+	show_field("proceedings:", a->md.proceedings);
+	show_field("publisher:", a->md.publisher);
+	show_field("license:", a->md.license);
+	show_field("date:", a->md.agreement_date);
+	fprintf(stderr, "  %-13s %llu bytes, sha512 %.32s...\n", "text:",
+	        (unsigned long long)a->text_length, hex);
+	for (i = 0; i < a->nattachments; i++) {
+		sodium_bin2hex(hex, sizeof(hex), a->attachments[i].sha512,
+		               AGS_DIGEST_BYTES);
+		fprintf(stderr, "  %-13s ", "attachment:");
+		cli_put_escaped(stderr, a->attachments[i].name);
+		fprintf(stderr, ", %llu bytes, sha512 %.32s...\n",
+		        (unsigned long long)a->attachments[i].length, hex);
+	}
+	if (countersign)
+		fprintf(stderr, "  %-13s the %zu signature(s) above\n",
+		        "accepting:", env->nsigs);
+	fprintf(stderr, "  %-13s ", "signer:");
 	cli_put_escaped(stderr, s->name);
 	fprintf(stderr, " as %s, key %s, at %s\n", ags_role_name(s->role),
 	        key_id, when);
+}
+
+/* Before adding a signature to an existing envelope: the attached files
+ * beside the agreement must still be the ones signed. */
+static int check_attached(const struct ags_envelope *env, const char *agreement)
+{
+	struct ags_report rep = {0};
+	struct ags_error err = {0};
+	char *copy;
+	size_t i;
+	int rc = 0;
+
+	if (env->agreement.nattachments == 0 || !agreement)
+		return 0;
+	copy = strdup(agreement);
+	rep.verified = 1;
+	if (!copy ||
+	    ags_verify_attachments(&rep, env, dirname(copy), &err) != AGS_OK) {
+		free(copy);
+		cli_errorf(agreement, "cannot check the attachments");
+		return -1;
+	}
+	for (i = 0; i < rep.nattachments; i++) {
+		const char *name = env->agreement.attachments[i].name;
+		if (rep.attachments[i] == AGS_ATTACH_CHANGED) {
+			cli_errorf(name, "attached file has changed since it "
+			                 "was signed: not signing");
+			rc = -1;
+		} else if (rep.attachments[i] == AGS_ATTACH_MISSING) {
+			cli_errorf(name, "warning: attached file is not beside "
+			                 "the agreement: signing it unseen");
+		}
+	}
+	free(copy);
+	ags_report_release(&rep);
+	return rc;
 }
 
 static int write_envelope(const struct ags_envelope *env, const char *out,
@@ -89,9 +147,11 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	struct ags_signer s = {0};
 	int rc = EXIT_TROUBLE;
 
+	if (env->nsigs > 0 && check_attached(env, o->agreement) != 0)
+		goto out;
 	if (load_key(&sk, o) != 0 || make_signer(&s, o, &sk->pub) != 0)
 		goto out;
-	show(env, &s, sk->pub.key_id);
+	show(env, &s, sk->pub.key_id, countersign);
 	if (ags_sign_append(env, sk, &s, countersign, &err) != AGS_OK) {
 		if (!err.source[0])
 			snprintf(err.source, sizeof(err.source), "%s", out);

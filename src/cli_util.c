@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,14 +59,54 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return EXIT_TROUBLE;
 }
 
+/* Code points that are invisible yet steer a terminal or reorder what
+ * it shows: C1 controls (U+009B opens escape sequences) and the bidi
+ * controls (U+202E can make "fdp.exe" read "exe.pdf"). */
+static int hazardous(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Length of the well-formed UTF-8 sequence at s and its code point, or
+ * 0 when the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
+{
+	size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+	size_t i;
+
+	if (n == 0 || s[0] > 0xF4)
+		return 0;
+	*cp = s[0] & (0x7Fu >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3Fu);
+	}
+	return n;
+}
+
 void cli_put_escaped(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7F)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n;
+
+	while (*u) {
+		if (*u < 0x20 || *u == 0x7F) {
+			fprintf(f, "\\x%02x", *u++);
+		} else if (*u < 0x80) {
+			fputc(*u++, f);
+		} else if ((n = utf8_seq(u, &cp)) == 0) {
+			fprintf(f, "\\x%02x", *u++); /* not UTF-8 */
+		} else if (hazardous(cp)) {
+			fprintf(f, "\\u{%04x}", (unsigned)cp);
+			u += n;
+		} else {
+			fwrite(u, 1, n, f);
+			u += n;
+		}
 	}
 }
 
@@ -170,7 +211,7 @@ static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
 	tcsetattr(fd, TCSAFLUSH, &old);
 	(void)!write(fd, "\n", 1);
 	close(fd);
-	c = 0;
+	sodium_memzero(&c, sizeof(c)); /* a plain store may be optimized out */
 	*len = n;
 	return ok;
 }

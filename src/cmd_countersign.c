@@ -95,6 +95,11 @@ static int check_all(const struct ags_envelope *env, const char *canon,
 			           rep.sigs[i].detail);
 			rc = EXIT_NOT_VERIFIED;
 		}
+	/* The publisher accepts an agreement, not a stray co-signature. */
+	if (rc == 0 && !rep.verified) {
+		cli_errorf(envelope, "not countersigning: %s", rep.policy_detail);
+		rc = EXIT_NOT_VERIFIED;
+	}
 	ags_report_release(&rep);
 	return rc;
 }

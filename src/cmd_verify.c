@@ -236,7 +236,9 @@ static void print_text(const struct ags_report *r,
 
 	fputs("agreement: ", stdout);
 	cli_put_escaped(stdout, agreement);
-	fputs("\ntitle: ", stdout);
+	/* Until the verdict is in, the title is only what the envelope says. */
+	fputs(r->verified ? "\ntitle: " : "\ntitle (claimed, unverified): ",
+	      stdout);
 	cli_put_escaped(stdout, title ? title : "(none)");
 	printf("\ntext: %s\n", r->text_matches
 	                               ? "matches the signed digest"

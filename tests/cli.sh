@@ -150,6 +150,34 @@ rm att/paper.pdf
 expect 0 "$A" verify -t "$K/demo.trust" att/a.txt
 has "$T/out" "attachment paper.pdf: missing"
 
+# Adding a signature checks the attached files first and shows every field.
+cp "$K/demo-coauthor.key" co.key
+printf 'paper' >att/paper.pdf
+"$A" sign -k "$K/demo-author.key" --force --attach att/paper.pdf att/a.txt 2>/dev/null
+printf 'other' >att/paper.pdf
+cp att/a.txt.sig.json att-before
+expect 2 "$A" sign --append --role co-author -k co.key att/a.txt
+has "$T/err" "paper.pdf: attached file has changed"
+same att/a.txt.sig.json att-before
+printf 'paper' >att/paper.pdf
+expect 0 "$A" sign --append --role co-author -k co.key att/a.txt
+has "$T/err" "license:"
+has "$T/err" "attachment:   paper.pdf"
+
+# Countersigning needs an author's signature, not only a co-author's.
+cp agr.txt coonly.txt
+expect 0 "$A" sign --role co-author -k co.key coonly.txt
+expect 1 "$A" countersign -k "$K/demo-publisher.key" -t "$K/demo.trust" coonly.txt
+has "$T/err" "no valid signature by a trusted author"
+expect 1 "$A" verify -t "$K/demo.trust" coonly.txt
+has "$T/out" "title (claimed, unverified):"
+
+# Terminal-steering characters in messages are shown escaped.
+/usr/bin/python3 -c 'import sys; t = open("agr.txt.sig.json").read(); sys.stdout.write(t.replace(chr(34) + "format" + chr(34), chr(34) + chr(92) + "u009b31m" + chr(92) + "u202eformat" + chr(34), 1))' >esc.sig.json
+expect 2 "$A" verify -t "$K/demo.trust" -e esc.sig.json agr.txt
+has "$T/err" '\u{009b}31m\u{202e}format'
+if grep -q "$(printf '\xc2\x9b')" "$T/err"; then bad "C1 control reached the terminal"; else ok; fi
+
 # --- decomposed input is stored in NFC
 expect 0 "$A" keygen -o nfd --name "$(printf 'Ine\xcc\x80s')" --no-passphrase
 has nfd.pub "name: Inès"

@@ -79,7 +79,7 @@ if [ -d "$SHARED/agreements" ]; then
 	lacks out "{{"
 	has out '"publisher": "PMLR"'
 	expect 0 "$A" sign --role publisher -k "$K/demo-publisher.key" --time 2026-01-05T09:00:00Z pmlr.tmpl
-	has err "title:   (none found)"
+	has err "title:        (none)"
 	cp "$R1" real.txt
 	expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-01-06T09:00:00Z real.txt
 
