@@ -326,6 +326,8 @@ struct ags_agreement {
 	struct ags_metadata md;
 	struct ags_attachment *attachments; /* malloc'd array, or NULL */
 	size_t nattachments;
+	int is_template; /* 1: the statement signs a template (statement
+	                    "kind": "template"), never an agreement */
 };
 
 /* Hashes the file at path in fixed-size chunks (memory does not grow with
@@ -520,6 +522,8 @@ struct ags_policy {
 	int no_default_author; /* 1: drop the default "at least one valid
 	                          author signature" rule (a template is
 	                          signed by its publisher alone); 0 default */
+	int expect_template;   /* 1: the envelope must sign a template; 0:
+	                          it must sign an agreement (the default) */
 };
 
 enum ags_attach_status {

@@ -65,7 +65,7 @@ struct sign_opts {
 	const char *attach[AGS_SIGNATURES_MAX]; /* --attach FILE, in order */
 	size_t nattach;
 	enum ags_role role;
-	int append, force;
+	int append, force, is_template;
 	struct cli_pass pass;
 };
 

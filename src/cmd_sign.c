@@ -38,6 +38,9 @@ static const char help[] =
         "size)\n"
         "                            by name, length and SHA-512; "
         "repeatable\n"
+        "      --template            sign AGREEMENT as a template (a "
+        "publisher's\n"
+        "                            form: see verify --template)\n"
         "      --name N, --email E, --orcid O\n"
         "                            signer identity (default: from the "
         "key file)\n"
@@ -70,6 +73,7 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 	        {"license", required_argument, NULL, '4'},
 	        {"date", required_argument, NULL, '5'},
 	        {"attach", required_argument, NULL, 'A'},
+	        {"template", no_argument, NULL, 'M'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
@@ -82,6 +86,7 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 		case 'a': o->append = 1; break;
 		case 'f': o->force = 1; break;
 		case 'T': o->time = optarg; break;
+		case 'M': o->is_template = 1; break;
 		case 'A':
 			if (o->nattach == AGS_SIGNATURES_MAX)
 				return cli_usage("sign", "too many --attach");
@@ -110,6 +115,9 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 	o->agreement = argv[optind];
 	if (!o->key)
 		return cli_usage("sign", "-k KEY is required");
+	if (o->append && o->is_template)
+		return cli_usage("sign", "--template makes a new envelope: drop "
+		                         "--append");
 	if (o->append && o->force)
 		return cli_usage("sign", "--append and --force exclude each other");
 	return EXIT_OK;
@@ -160,6 +168,7 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 				cli_error(&err);
 				return -1;
 			}
+		env->agreement.is_template = o->is_template;
 		return apply_overrides(&env->agreement.md, o->md);
 	}
 	if (o->nattach) {

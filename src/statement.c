@@ -86,6 +86,7 @@ json_t *ags_statement_json(const struct ags_agreement *a)
 	    json_object_set_new(o, "text_length",
 	                        json_integer((json_int_t)a->text_length)) ||
 	    json_object_set_new(o, "metadata", ags_metadata_to_json(&a->md)) ||
+	    (a->is_template && set_str(o, "kind", "template")) ||
 	    (a->nattachments &&
 	     json_object_set_new(o, "attachments", ags_attachments_json(a)))) {
 		json_decref(o);
@@ -259,13 +260,27 @@ static enum ags_err get_digest(uint8_t out[AGS_DIGEST_BYTES], json_t *obj,
 	return AGS_OK;
 }
 
+/* "kind" is present only for a template: an agreement's statement and a
+ * template's can never be taken for each other. */
+static enum ags_err kind_from_json(struct ags_agreement *a, json_t *kind,
+                                   const char *source, struct ags_error *err)
+{
+	if (!json_is_string(kind) ||
+	    strcmp(json_string_value(kind), "template") != 0)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "statement.kind must be \"template\" when "
+		                     "present");
+	a->is_template = 1;
+	return AGS_OK;
+}
+
 enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
                                      const char *source,
                                      struct ags_error *err)
 {
 	static const char *const fields[] = {"canonicalization", "metadata",
 	                                     "text_length", "text_sha512",
-	                                     "attachments", NULL};
+	                                     "attachments", "kind", NULL};
 	json_t *canon, *len;
 	enum ags_err rc;
 
@@ -290,6 +305,8 @@ enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
 	if (rc == AGS_OK)
 		rc = metadata_from_json(&a->md, json_object_get(j, "metadata"),
 		                        source, err);
+	if (rc == AGS_OK && json_object_get(j, "kind"))
+		rc = kind_from_json(a, json_object_get(j, "kind"), source, err);
 	if (rc == AGS_OK && json_object_get(j, "attachments"))
 		rc = ags_attachments_from_json(
 		        a, json_object_get(j, "attachments"), source, err);

@@ -104,6 +104,7 @@ static enum ags_err check(struct ags_template_check *tc, const char *canon,
 
 	policy.require_roles = AGS_ROLE_PUBLISHER;
 	policy.no_default_author = 1;
+	policy.expect_template = 1;
 	rc = ags_envelope_load(&tc->env, tc->envelope_path, err);
 	if (rc == AGS_OK)
 		rc = load_text(&tcanon, &tlen, tc->text_path, err);

@@ -235,6 +235,14 @@ enum ags_err ags_verify(struct ags_report *report,
 	if (env->nsigs == 0)
 		snprintf(report->policy_detail, sizeof(report->policy_detail),
 		         "the envelope holds no signature");
+	else if (env->agreement.is_template !=
+	         (policy && policy->expect_template))
+		snprintf(report->policy_detail, sizeof(report->policy_detail),
+		         env->agreement.is_template
+		                 ? "the envelope signs a template, not an "
+		                   "agreement"
+		                 : "the envelope signs an agreement, not a "
+		                   "template");
 	else
 		apply_policy(report, env, roles, policy);
 	return AGS_OK;

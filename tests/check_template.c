@@ -565,8 +565,10 @@ static void write_file(const char *path, const char *s, size_t n)
 	                 AGS_OK);
 }
 
-/* Writes tmpl and its envelope signed by sk in role. */
-static void sign_template(struct ags_seckey *sk, enum ags_role role)
+/* Writes tmpl and its envelope signed by sk in role, as a template
+ * (is_template) or, wrongly, as an agreement. */
+static void sign_as_kind(struct ags_seckey *sk, enum ags_role role,
+                         int is_template)
 {
 	struct ags_signer s = {sk->pub.name, NULL, NULL, role, T0};
 	struct ags_envelope env;
@@ -575,6 +577,7 @@ static void sign_template(struct ags_seckey *sk, enum ags_role role)
 
 	ags_envelope_init(&env);
 	ags_agreement_bind(&env.agreement, c, len);
+	env.agreement.is_template = is_template;
 	ck_assert_int_eq(ags_sign_append(&env, sk, &s, 0, NULL), AGS_OK);
 	ck_assert_int_eq(ags_envelope_format(&out, &n, &env, NULL), AGS_OK);
 	write_file(epath, out, n);
@@ -582,6 +585,11 @@ static void sign_template(struct ags_seckey *sk, enum ags_role role)
 	free(out);
 	free(c);
 	ags_envelope_release(&env);
+}
+
+static void sign_template(struct ags_seckey *sk, enum ags_role role)
+{
+	sign_as_kind(sk, role, 1);
 }
 
 static void signed_setup(void)
@@ -656,6 +664,25 @@ START_TEST(signed_template_verifies)
 	ags_report_set_template(&r, tc);
 	ck_assert_int_eq(r.verified, 1);
 	ags_report_release(&r);
+}
+END_TEST
+
+/* A publisher's signature on an agreement is not a signed template, even
+ * over the same text. */
+START_TEST(agreement_envelope_is_no_template)
+{
+	struct ags_template_check *tc;
+
+	sign_as_kind(press, AGS_ROLE_PUBLISHER, 0);
+	tc = verify_template(agreement_text);
+	ck_assert_int_eq(tc->verified, 0);
+	ck_assert_msg(strstr(tc->detail, "not a template") != NULL, "%s",
+	              tc->detail);
+	{
+		struct ags_report r = {0};
+		ags_report_set_template(&r, tc); /* takes tc */
+		ags_report_release(&r);
+	}
 }
 END_TEST
 
@@ -766,6 +793,7 @@ Suite *template_suite(void)
 	tcase_add_test(pm, extract_finds_no_template_fields);
 	tcase_add_checked_fixture(sig, signed_setup, signed_teardown);
 	tcase_add_test(sig, signed_template_verifies);
+	tcase_add_test(sig, agreement_envelope_is_no_template);
 	tcase_add_test(sig, untrusted_template_fails);
 	tcase_add_test(sig, template_needs_a_publisher);
 	tcase_add_test(sig, template_text_must_be_the_signed_one);

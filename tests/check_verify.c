@@ -284,7 +284,7 @@ START_TEST(cosigned_and_countersigned)
 	struct ags_envelope env;
 	struct ags_trust t;
 	struct ags_report r;
-	struct ags_policy p = {AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER, NULL, 0, 0};
+	struct ags_policy p = {.require_roles = AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER};
 
 	full_envelope(&env);
 	ck_assert_uint_eq(env.sigs[2].ncovers, 2);
@@ -384,7 +384,7 @@ START_TEST(policy_requirements)
 	struct ags_trust t;
 	struct ags_report r;
 	const char *keys[1];
-	struct ags_policy p = {AGS_ROLE_PUBLISHER, NULL, 0, 0};
+	struct ags_policy p = {.require_roles = AGS_ROLE_PUBLISHER};
 
 	new_envelope(&env);
 	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);

@@ -78,7 +78,7 @@ if [ -d "$SHARED/agreements" ]; then
 	expect 0 "$A" extract pmlr.tmpl
 	lacks out "{{"
 	has out '"publisher": "PMLR"'
-	expect 0 "$A" sign --role publisher -k "$K/demo-publisher.key" --time 2026-01-05T09:00:00Z pmlr.tmpl
+	expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-01-05T09:00:00Z pmlr.tmpl
 	has err "title:        (none)"
 	cp "$R1" real.txt
 	expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-01-06T09:00:00Z real.txt
@@ -107,7 +107,7 @@ if [ -d "$SHARED/agreements" ]; then
 	# a template signed by an untrusted key fails, with the reason
 	"$A" keygen -o rogue --name "Rogue Press" --no-passphrase >/dev/null 2>&1
 	cp pmlr.tmpl rogue.tmpl
-	expect 0 "$A" sign --role publisher -k rogue.key rogue.tmpl
+	expect 0 "$A" sign --template --role publisher -k rogue.key rogue.tmpl
 	expect 1 "$A" verify -t "$K/demo.trust" --template rogue.tmpl.sig.json real.txt
 	has out "NOT VERIFIED: template: the template's signature 1 is not valid: key"
 	has out "is not trusted"
@@ -117,9 +117,21 @@ if [ -d "$SHARED/agreements" ]; then
 
 	# a template signed by an author, not a publisher, fails
 	cp pmlr.tmpl authored.tmpl
-	expect 0 "$A" sign -k "$K/demo-author.key" authored.tmpl
+	expect 0 "$A" sign --template -k "$K/demo-author.key" authored.tmpl
 	expect 1 "$A" verify -t "$K/demo.trust" --template authored.tmpl.sig.json real.txt
 	has out "no valid signature by a trusted publisher"
+
+	# a template's signature is no agreement signature, and the other way
+	# round, even over the same text (spec: statement "kind")
+	cp pmlr.tmpl astext.txt
+	cp pmlr.tmpl.sig.json astext.txt.sig.json
+	expect 0 "$A" sign --append -k "$K/demo-author.key" astext.txt
+	expect 1 "$A" verify -t "$K/demo.trust" --require-role author,publisher astext.txt
+	has out "signs a template, not an agreement"
+	cp real.txt.sig.json realcopy.sig.json
+	cp real.txt realcopy
+	expect 1 "$A" verify -t "$K/demo.trust" --template realcopy.sig.json real.txt
+	has out "not a template"
 
 	# a template text changed after signing fails
 	sed 's/within one year/within two years/' pmlr.tmpl >changed.tmpl

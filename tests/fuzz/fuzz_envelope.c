@@ -71,7 +71,7 @@ static void verify_with(const struct ags_envelope *env,
 static void check_parsed(const struct ags_envelope *env)
 {
 	static const char *keys[] = {"c4aa99203f4c423c851c2b0b6c8abffd"};
-	struct ags_policy policy = {AGS_ROLE_ALL, keys, 1, 0};
+	struct ags_policy policy = {.require_roles = AGS_ROLE_ALL, .require_keys = keys, .nrequire_keys = 1};
 	struct ags_envelope again;
 	struct ags_error err;
 	char *f1 = NULL, *f2 = NULL;

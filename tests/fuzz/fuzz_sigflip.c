@@ -15,8 +15,8 @@
 static char *canon, *envj, *env_formatted;
 static size_t canon_len, envj_len, env_formatted_len;
 static struct ags_trust trust;
-static const struct ags_policy policy = {AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER,
-                                         NULL, 0, 0};
+static const struct ags_policy policy = {
+        .require_roles = AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER};
 
 /* 1 when envelope text e verifies over canonical text t; *fmt gets the
  * parsed envelope formatted again (malloc'd) or NULL. */

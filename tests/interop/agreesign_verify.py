@@ -310,7 +310,8 @@ def parse_envelope(data):
     members(env, ("format", "statement", "signatures"), (), "envelope")
     check(env["format"] == "agreesign-envelope/v1", "format: not agreesign-envelope/v1")
     st = members(env["statement"], ("canonicalization", "text_sha512", "text_length", "metadata"),
-                 ("attachments",), "statement")
+                 ("attachments", "kind"), "statement")
+    check(st.get("kind", "template") == "template", "statement.kind: not template")
     check(st["canonicalization"] == "text/v1", "canonicalization: not text/v1")
     hex_value(st["text_sha512"], 128, "text_sha512")
     int_value(st["text_length"], 1, "text_length")
@@ -616,7 +617,9 @@ def main(argv):
     matches, sigs = judge(canon, env, store)
     folder = a.attach_dir or os.path.dirname(a.agreement) or "."
     atts = [dict(x, status=attachment_status(folder, x)) for x in st.get("attachments", [])]
-    reason = policy(sigs, atts, roles, a.require_signer)
+    # §10.3 step 0: an agreement verifier refuses a template's envelope.
+    reason = ("the envelope signs a template, not an agreement" if "kind" in st
+              else policy(sigs, atts, roles, a.require_signer))
     result.update(verified=reason is None, result="verified" if reason is None else "not-verified",
                   reason=reason, metadata=st["metadata"], attachments=atts, signatures=sigs,
                   text={"canonicalization": "text/v1", "sha512": st["text_sha512"],

@@ -183,6 +183,12 @@ def test_fresh(tmp):
         tamper_tests(tmp, "fresh " + label, agr, snapshot, trust)
     compare("fresh countersigned, --require-role author,publisher",
             trust + ["--require-role", "author,publisher", "-e", os.path.join(tmp, "countersigned.sig.json"), agr], 0)
+    # §4.2 kind: a template's envelope, even over the same text and with an
+    # author's signature added, is not an agreement's
+    tmpl_env = os.path.join(tmp, "template.sig.json")
+    p = tool("sign", "--template", "-k", key("author"), "-o", tmpl_env, agr)
+    if ok(p.returncode == 0, "agreesign sign --template", p.stderr.decode()):
+        compare("template envelope as an agreement", trust + ["-e", tmpl_env, agr], 1, "ok")
     signed = os.path.join(tmp, "signed.sig.json")
     compare("require-signer author", trust + ["--require-signer", "c4aa99203f4c423c851c2b0b6c8abffd",
                                               "-e", signed, agr], 0)
