@@ -574,6 +574,12 @@ enum ags_err ags_verify_attachments(struct ags_report *report,
                                     const struct ags_envelope *env,
                                     const char *dir, struct ags_error *err);
 
+/* A JSON string for text that may not be UTF-8 (a file name, a message
+ * quoting one): s itself when it is valid UTF-8, else s with each byte
+ * that is not part of a valid sequence written as the text "\\xNN". Never
+ * NULL unless out of memory, so a result line never loses a member. */
+json_t *ags_json_text(const char *s);
+
 /* The report as JSON for scripts (see spec, "Verification output"): a new
  * reference the caller json_decref()s, or NULL when out of memory. */
 json_t *ags_report_json(const struct ags_report *r,

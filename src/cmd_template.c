@@ -155,7 +155,7 @@ static int check_json(const struct ags_template_match *m,
 
 	if (j) {
 		json_object_set_new(j, "template", template_json(t, tpath, 0));
-		json_object_set_new(j, "agreement", json_string(agreement));
+		json_object_set_new(j, "agreement", ags_json_text(agreement));
 	}
 	return print_json(j);
 }

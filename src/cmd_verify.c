@@ -260,8 +260,8 @@ static void print_json(json_t *j, const char *agreement, const char *envelope)
 {
 	char *text;
 
-	json_object_set_new(j, "agreement", json_string(agreement));
-	json_object_set_new(j, "envelope", json_string(envelope));
+	json_object_set_new(j, "agreement", ags_json_text(agreement));
+	json_object_set_new(j, "envelope", ags_json_text(envelope));
 	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 	if (text)
 		puts(text);
@@ -286,7 +286,7 @@ static int trouble(const struct verify_opts *o, const char *envelope,
 	if (o->json && !o->quiet && (j = json_object())) {
 		json_object_set_new(j, "verified", json_false());
 		json_object_set_new(j, "result", json_string("error"));
-		json_object_set_new(j, "reason", json_string(why));
+		json_object_set_new(j, "reason", ags_json_text(why));
 		print_json(j, o->agreement, envelope);
 		json_decref(j);
 	}

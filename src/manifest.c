@@ -137,7 +137,7 @@ static json_t *error_json(const char *why)
 	if (o) {
 		json_object_set_new(o, "verified", json_false());
 		json_object_set_new(o, "result", json_string("error"));
-		json_object_set_new(o, "reason", json_string(why));
+		json_object_set_new(o, "reason", ags_json_text(why));
 	}
 	return o;
 }
@@ -210,10 +210,10 @@ json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
 		return NULL;
 	json_object_set_new(j, "line", json_integer((json_int_t)it->line));
 	json_object_set_new(j, "agreement",
-	                    it->agreement ? json_string(it->agreement)
+	                    it->agreement ? ags_json_text(it->agreement)
 	                                  : json_null());
 	json_object_set_new(j, "envelope",
-	                    it->envelope ? json_string(it->envelope)
+	                    it->envelope ? ags_json_text(it->envelope)
 	                                 : json_null());
 	if (it->id)
 		json_object_set_new(j, "id", json_string(it->id));

@@ -178,6 +178,13 @@ expect 2 "$A" verify -t "$K/demo.trust" -e esc.sig.json agr.txt
 has "$T/err" '\u{009b}31m\u{202e}format'
 if grep -q "$(printf '\xc2\x9b')" "$T/err"; then bad "C1 control reached the terminal"; else ok; fi
 
+# A file name that is not UTF-8 still appears in JSON output, escaped.
+nu=$(printf 'bad\xffname.txt')
+cp agr.txt "$nu"
+"$A" sign -k "$K/demo-author.key" "$nu" 2>/dev/null
+expect 0 "$A" verify --json -t "$K/demo.trust" "$nu"
+has "$T/out" '"agreement":"bad\\xffname.txt"'
+
 # --- decomposed input is stored in NFC
 expect 0 "$A" keygen -o nfd --name "$(printf 'Ine\xcc\x80s')" --no-passphrase
 has nfd.pub "name: Inès"
