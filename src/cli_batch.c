@@ -24,7 +24,7 @@ struct source {
 };
 
 struct progress {
-	int show, quiet;
+	int show, quiet, stdout_tty;
 	size_t total; /* 0 when unknown */
 	size_t done, counts[3];
 	double start, last_draw;
@@ -149,6 +149,8 @@ static void emit(const struct ags_batch_item *it, json_t *result, int verdict,
 	if (!text)
 		verdict = 2;
 	if (!p->quiet) {
+		if (p->show && p->stdout_tty)
+			fputs("\r\033[K", stderr); /* the bar gives way */
 		if (text)
 			puts(text);
 		else
@@ -328,6 +330,7 @@ int cli_verify_batch(const struct cli_batch_opts *o)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.prog.quiet = o->quiet;
 	ctx.prog.show = !o->quiet && !o->no_progress && isatty(STDERR_FILENO);
+	ctx.prog.stdout_tty = isatty(STDOUT_FILENO);
 	if (open_source(&ctx.src, o->manifest, ctx.prog.show, &ctx.prog.total)) {
 		close_source(&ctx.src);
 		return EXIT_TROUBLE;

@@ -196,8 +196,10 @@ static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
-	(void)!write(fd, prompt, strlen(prompt));
+	/* Echo off before the prompt shows, so nothing typed after it is
+	 * echoed or flushed away. */
 	tcsetattr(fd, TCSAFLUSH, &quiet);
+	(void)!write(fd, prompt, strlen(prompt));
 	while (read(fd, &c, 1) == 1) {
 		if (c == '\n' || c == '\r') {
 			ok = ok == -3 ? -3 : 0;
