@@ -421,6 +421,9 @@ void ags_signer_release(struct ags_signer *s);
  * Trust store (src/trust.c)
  */
 
+/* Entries come from ags_trust_parse or ags_trust_from_pubkey, whose keys
+ * passed ags_public_key_valid; verification relies on that and does not
+ * repeat the check for a trusted key. Do not fill one by hand. */
 struct ags_trust_entry {
 	char *identity; /* malloc'd */
 	uint8_t pk[AGS_PUBLICKEY_BYTES];

@@ -24,6 +24,8 @@ struct runner {
 	size_t filled;  /* entries read so far */
 	size_t claimed; /* entries a worker has taken */
 	size_t emitted; /* entries handed to emit() */
+	size_t ndone;   /* entries verified */
+	size_t wake_at; /* wake the reader when ndone reaches this */
 	int stop;       /* workers may exit */
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* an entry is ready, or stop */
@@ -43,11 +45,18 @@ static void *worker(void *arg)
 			break;
 		s = &r->slots[r->claimed++ % r->window];
 		pthread_mutex_unlock(&r->mu);
+		/* The slot's last result was emitted; it is freed here, not on
+		 * the reader's thread, which every result goes through (and a
+		 * free is cheaper on the thread that allocated). */
+		json_decref(s->result);
 		s->result = ags_verify_item(&s->verdict, &s->item, r->cfg->trust,
 		                            r->cfg->policy, r->cfg->attach_dir);
 		pthread_mutex_lock(&r->mu);
 		s->state = SLOT_DONE;
-		pthread_cond_broadcast(&r->done);
+		/* Waking the reader costs a system call and a context switch:
+		 * once per batch of results, not once per entry. */
+		if (++r->ndone >= r->wake_at)
+			pthread_cond_broadcast(&r->done);
 	}
 	pthread_mutex_unlock(&r->mu);
 	return NULL;
@@ -63,11 +72,9 @@ static void emit_ready(struct runner *r, ags_batch_emit_fn emit, void *ctx)
 	       (s = &r->slots[r->emitted % r->window])->state == SLOT_DONE) {
 		pthread_mutex_unlock(&r->mu);
 		emit(&s->item, s->result, s->verdict, ctx);
-		json_decref(s->result);
 		ags_batch_item_release(&s->item);
 		pthread_mutex_lock(&r->mu);
-		s->result = NULL;
-		s->state = SLOT_EMPTY;
+		s->state = SLOT_EMPTY; /* the next worker here frees s->result */
 		r->emitted++;
 	}
 }
@@ -104,8 +111,15 @@ static int drive(struct runner *r, ags_batch_next_fn next,
 		emit_ready(r, emit, ctx);
 		if (r->emitted < r->filled &&
 		    (end || r->filled - r->emitted == r->window) &&
-		    r->slots[r->emitted % r->window].state != SLOT_DONE)
+		    r->slots[r->emitted % r->window].state != SLOT_DONE) {
+			/* Sleep until a quarter of the window more is done, or
+			 * all that is left when fewer: the head is one of the
+			 * unfinished entries, so wake_at is always reached. */
+			size_t batch = r->window / 4 ? r->window / 4 : 1;
+			size_t left = r->filled - r->ndone;
+			r->wake_at = r->ndone + (left < batch ? left : batch);
 			pthread_cond_wait(&r->done, &r->mu);
+		}
 	}
 	r->stop = 1;
 	pthread_cond_broadcast(&r->work);
@@ -132,6 +146,7 @@ enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
 	struct runner r;
 	pthread_t *threads;
 	unsigned started = 0, i;
+	size_t k;
 	enum ags_err rc;
 	int end = 0;
 
@@ -154,6 +169,8 @@ enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
 		end = drive(&r, next, emit, ctx);
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
+	for (k = 0; k < r.window; k++)
+		json_decref(r.slots[k].result); /* emitted, not yet freed */
 	pthread_cond_destroy(&r.done);
 	pthread_cond_destroy(&r.work);
 	pthread_mutex_destroy(&r.mu);

@@ -39,6 +39,7 @@ void ags_agreement_bind(struct ags_agreement *a, const char *canon,
 
 static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
                                const char *source, const char *path,
+                               const struct ags_trust *known,
                                struct ags_error *err)
 {
 	json_t *id = json_object_get(j, "key_id");
@@ -53,7 +54,10 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.public_key must be 32 bytes in base64",
 		                     path);
-	if (!ags_public_key_valid(sig->public_key))
+	/* A key of the trust store `known` passed this check when the store
+	 * was built; it costs nearly as much as a signature verification. */
+	if (!(known && ags_trust_find(known, sig->public_key)) &&
+	    !ags_public_key_valid(sig->public_key))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.public_key is not a valid Ed25519 "
 		                     "public key",
@@ -76,6 +80,7 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 
 static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
                                     const char *source, const char *path,
+                                    const struct ags_trust *known,
                                     struct ags_error *err)
 {
 	static const char *const fields[] = {"signer", "key_id", "public_key",
@@ -92,7 +97,7 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 	rc = ags_signer_from_json(&sig->signer, json_object_get(j, "signer"),
 	                          source, sub, err);
 	if (rc == AGS_OK)
-		rc = entry_keys(sig, j, source, path, err);
+		rc = entry_keys(sig, j, source, path, known, err);
 	covers = json_object_get(j, "countersigns");
 	if (rc == AGS_OK && covers) {
 		snprintf(sub, sizeof(sub), "%s.countersigns", path);
@@ -103,6 +108,7 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 
 static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
                                          const char *source,
+                                         const struct ags_trust *known,
                                          struct ags_error *err)
 {
 	char path[64];
@@ -122,7 +128,7 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 		snprintf(path, sizeof(path), "signatures[%zu]", i);
 		env->nsigs = i + 1;
 		rc = entry_from_json(&env->sigs[i], json_array_get(j, i),
-		                     source, path, err);
+		                     source, path, known, err);
 		for (k = 0; rc == AGS_OK && k < i; k++)
 			if (strcmp(env->sigs[k].key_id, env->sigs[i].key_id) ==
 			    0)
@@ -137,6 +143,7 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 
 static enum ags_err envelope_from_json(struct ags_envelope *env, json_t *root,
                                        const char *source,
+                                       const struct ags_trust *known,
                                        struct ags_error *err)
 {
 	static const char *const fields[] = {"format", "statement",
@@ -159,13 +166,13 @@ static enum ags_err envelope_from_json(struct ags_envelope *env, json_t *root,
 	                             err);
 	if (rc == AGS_OK)
 		rc = signatures_from_json(env, json_object_get(root, "signatures"),
-		                          source, err);
+		                          source, known, err);
 	return rc;
 }
 
-enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
-                                size_t len, const char *source,
-                                struct ags_error *err)
+static enum ags_err parse(struct ags_envelope *env, const char *buf,
+                          size_t len, const char *source,
+                          const struct ags_trust *known, struct ags_error *err)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -185,15 +192,30 @@ enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
 		return ags_error_set(err, AGS_ERR_JSON, source, jerr.line,
 		                     jerr.column, "malformed JSON: %s",
 		                     jerr.text);
-	rc = envelope_from_json(env, root, source, err);
+	rc = envelope_from_json(env, root, source, known, err);
 	json_decref(root);
 	if (rc != AGS_OK)
 		ags_envelope_release(env);
 	return rc;
 }
 
+enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
+                                size_t len, const char *source,
+                                struct ags_error *err)
+{
+	return parse(env, buf, len, source, NULL, err);
+}
+
 enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
                                struct ags_error *err)
+{
+	return ags_envelope_load_known(env, path, NULL, err);
+}
+
+enum ags_err ags_envelope_load_known(struct ags_envelope *env,
+                                     const char *path,
+                                     const struct ags_trust *known,
+                                     struct ags_error *err)
 {
 	char *buf;
 	size_t len;
@@ -203,7 +225,7 @@ enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
 	rc = ags_file_read(&buf, &len, path, AGS_ENVELOPE_MAX, err);
 	if (rc != AGS_OK)
 		return rc;
-	rc = ags_envelope_parse(env, buf, len, path, err);
+	rc = parse(env, buf, len, path, known, err);
 	free(buf);
 	return rc;
 }

@@ -163,7 +163,7 @@ static json_t *check_files(int *verdict, const struct ags_batch_item *it,
 		                    it->agreement, &err);
 	free(raw);
 	if (rc == AGS_OK)
-		rc = ags_envelope_load(&env, it->envelope, &err);
+		rc = ags_envelope_load_known(&env, it->envelope, trust, &err);
 	if (rc == AGS_OK)
 		rc = ags_verify(&rep, &env, canon, len, trust, policy, &err);
 	if (rc == AGS_OK && env.agreement.nattachments) {

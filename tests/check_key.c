@@ -1250,6 +1250,245 @@ START_TEST(test_load_errors_name_the_file)
 }
 END_TEST
 
+/* ---- secrets left in memory ----------------------------------------- */
+
+/* Reading freed memory is itself reported under AddressSanitizer and
+ * valgrind: the scan below runs in plain builds only. */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+#define MEMSCAN_ASAN 1
+#else
+#define MEMSCAN_ASAN 0
+#endif
+
+struct needle {
+	const uint8_t *p; /* in guarded memory, skipped by the scan */
+	size_t n;
+	const char *what;
+};
+
+/* The readable and writable mappings (heap, stacks, data, anonymous
+ * memory) from /proc/self/maps, read without stdio (no heap buffer). */
+static size_t rw_regions(uintptr_t lo[], uintptr_t hi[], size_t max,
+                         int *valgrind)
+{
+	static char maps[1 << 16];
+	size_t n = 0, len = 0;
+	ssize_t r;
+	char *line, *next;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	*valgrind = 0;
+	if (fd < 0)
+		return 0;
+	while (len < sizeof(maps) - 1 &&
+	       (r = read(fd, maps + len, sizeof(maps) - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	maps[len] = '\0';
+	for (line = maps; line && *line && n < max; line = next) {
+		unsigned long a, b;
+		char perms[5];
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strstr(line, "vgpreload"))
+			*valgrind = 1;
+		if (sscanf(line, "%lx-%lx %4s", &a, &b, perms) != 3 ||
+		    perms[0] != 'r' || perms[1] != 'w' || strstr(line, "[v"))
+			continue;
+		lo[n] = a;
+		hi[n++] = b;
+	}
+	return n;
+}
+
+/* Any 16 bytes in a row of a secret count as a copy of it: a freed heap
+ * block keeps all but its first 16 bytes (glibc writes list pointers
+ * there), so a whole copy need not survive. */
+#define WINDOW 16
+
+/* Does the window of a needle at offset o occur at a? */
+static int window_at(const volatile uint8_t *a, const struct needle *nd,
+                     size_t o)
+{
+	size_t i;
+
+	for (i = 0; i < WINDOW && a[i] == nd->p[o + i]; i++)
+		;
+	return i == WINDOW;
+}
+
+/* Where a window of a needle occurs in memory outside the needles
+ * themselves, or 0. */
+static uintptr_t find_needle(const struct needle *nd, size_t count)
+{
+	static uintptr_t lo[4096], hi[4096];
+	int valgrind = 0;
+	size_t nr = rw_regions(lo, hi, 4096, &valgrind), r, k, o;
+	uint8_t first[256] = {0};
+	const volatile uint8_t *p;
+	uintptr_t a;
+
+	ck_assert_msg(nr > 0, "cannot read /proc/self/maps");
+	if (valgrind)
+		return 0; /* see MEMSCAN_ASAN */
+	for (k = 0; k < count; k++)
+		for (o = 0; o + WINDOW <= nd[k].n; o++)
+			first[nd[k].p[o]] = 1;
+	for (r = 0; r < nr; r++)
+		for (a = lo[r]; a + WINDOW <= hi[r]; a++) {
+			p = (const volatile uint8_t *)a;
+			if (!first[*p])
+				continue;
+			for (k = 0; k < count; k++) {
+				if (a + WINDOW > (uintptr_t)nd[k].p &&
+				    a < (uintptr_t)nd[k].p + nd[k].n)
+					continue; /* the needle itself */
+				for (o = 0; o + WINDOW <= nd[k].n; o++)
+					if (window_at(p, &nd[k], o))
+						return a;
+			}
+		}
+	return 0;
+}
+
+static int give_pass(char *buf, size_t cap, size_t *len, void *ctx)
+{
+	const struct needle *pass = ctx;
+
+	ck_assert_uint_ge(cap, pass->n);
+	memcpy(buf, pass->p, pass->n);
+	*len = pass->n;
+	return 0;
+}
+
+/* Writes a guarded buffer to a file with write(2): no stdio copy. */
+static void write_raw(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* A fresh random key and passphrase go through formatting, sealing,
+ * writing a key pair, loading both kinds of .key and signing; then
+ * everything is freed and every writable mapping of the process (heap,
+ * stack, data) is searched for the seed, its base64 and the passphrase.
+ * A copy outside guarded memory that nobody wiped would be found. */
+static void no_secret_left(void)
+{
+	uint8_t *seed = sodium_malloc(32), *pass = sodium_malloc(25);
+	char *b64 = sodium_malloc(45), *clear = NULL, *sealed = NULL;
+	struct needle nd[3] = {{seed, 32, "seed"},
+	                       {(const uint8_t *)b64, 44, "base64 seed"},
+	                       {pass, 24, "passphrase"}};
+	char base[PATH_MAX], k1[PATH_MAX], k2[PATH_MAX], p1[PATH_MAX];
+	struct ags_seckey *sk = generate_with(0), *back = NULL;
+	struct ags_envelope env;
+	struct ags_signer s = {"Ada Lovelace", NULL, NULL, AGS_ROLE_AUTHOR, 0};
+	uint8_t rnd[18];
+	size_t n1 = 0, n2 = 0;
+	uintptr_t at;
+
+	ck_assert(seed && pass && b64);
+	memcpy(seed, sk->sk, 32);
+	sodium_bin2base64(b64, 45, seed, 32, sodium_base64_VARIANT_ORIGINAL);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2base64((char *)pass, 25, rnd, sizeof(rnd),
+	                  sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(rnd, sizeof(rnd));
+	tpath(base, "mem");
+	tpath(k1, "clear.key");
+	tpath(k2, "sealed.key");
+	tpath(p1, "mem.pub");
+
+	ck_assert_int_eq(
+	        ags_seckey_format(&clear, &n1, sk, NULL, 0, NULL, NULL),
+	        AGS_OK);
+	ck_assert_int_eq(ags_seckey_format(&sealed, &n2, sk, (char *)pass, 24,
+	                                   &cheap, NULL),
+	                 AGS_OK);
+	write_raw(k1, clear, n1);
+	write_raw(k2, sealed, n2);
+	sodium_free(clear);
+	sodium_free(sealed);
+	ck_assert_int_eq(
+	        ags_keypair_write(base, sk, (char *)pass, 24, &cheap, 0, NULL),
+	        AGS_OK);
+	ags_seckey_free(sk);
+
+	ck_assert_int_eq(ags_seckey_load(&back, k1, NULL, NULL, NULL, NULL),
+	                 AGS_OK);
+	ags_seckey_free(back);
+	ck_assert_int_eq(
+	        ags_seckey_load(&back, k2, give_pass, &nd[2], NULL, NULL),
+	        AGS_OK);
+	ags_envelope_init(&env);
+	ags_agreement_bind(&env.agreement, "text\n", 5);
+	ck_assert_int_eq(ags_sign_append(&env, back, &s, 0, NULL), AGS_OK);
+	ags_envelope_release(&env);
+	ags_seckey_free(back);
+	unlink(k1);
+	unlink(k2);
+	unlink(p1);
+	tpath(k1, "mem.key");
+	unlink(k1);
+
+	at = find_needle(nd, 3);
+	ck_assert_msg(at == 0, "a secret was left in memory at %#lx",
+	              (unsigned long)at);
+	sodium_free(seed);
+	sodium_free(pass);
+	sodium_free(b64);
+}
+
+START_TEST(test_no_secret_left_in_memory)
+{
+	if (!MEMSCAN_ASAN) /* see above */
+		no_secret_left();
+}
+END_TEST
+
+/* The .key is 0600 whatever the umask; the .pub follows the umask. */
+START_TEST(test_keypair_mode_umask)
+{
+	static const mode_t masks[] = {0, 022, 077};
+	struct ags_seckey *sk = generate_with(1);
+	char base[PATH_MAX], key[PATH_MAX], pub[PATH_MAX];
+	struct stat st;
+	mode_t old;
+	size_t i;
+
+	tpath(base, "um");
+	tpath(key, "um.key");
+	tpath(pub, "um.pub");
+	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		old = umask(masks[i]);
+		ck_assert_int_eq(
+		        ags_keypair_write(base, sk, NULL, 0, NULL, 1, NULL),
+		        AGS_OK);
+		umask(old);
+		ck_assert_int_eq(lstat(key, &st), 0);
+		ck_assert_uint_eq(st.st_mode & 07777, 0600);
+		ck_assert_int_eq(lstat(pub, &st), 0);
+		ck_assert_uint_eq(st.st_mode & 07777, 0644 & ~masks[i]);
+	}
+	/* --force over a loose .key leaves a 0600 one. */
+	ck_assert_int_eq(chmod(key, 0666), 0);
+	ck_assert_int_eq(ags_keypair_write(base, sk, NULL, 0, NULL, 1, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(lstat(key, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	ags_seckey_free(sk);
+}
+END_TEST
+
 Suite *key_suite(void);
 
 Suite *key_suite(void)
@@ -1303,6 +1542,8 @@ Suite *key_suite(void)
 	tcase_add_test(files, test_keypair_bad_base);
 	tcase_add_test(files, test_seckey_load_checks);
 	tcase_add_test(files, test_load_errors_name_the_file);
+	tcase_add_test(files, test_keypair_mode_umask);
+	tcase_add_test(files, test_no_secret_left_in_memory);
 	tcase_set_timeout(files, 60);
 	suite_add_tcase(s, files);
 	return s;

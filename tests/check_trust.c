@@ -8,8 +8,10 @@
 
 /* A valid public key: the base point's encoding is in the prime-order
  * group; another valid one is derived in the tests. */
-#define PK "WGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY="
+#define PK  "WGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY="
 #define HDR "agreesign trust v1\n"
+/* keys/demo-author.pub */
+#define PK2 "U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY="
 
 static const struct {
 	const char *text;
@@ -32,6 +34,10 @@ static const struct {
         {HDR "Ada " PK " valid-after=2026-01-01\n", 2, "valid-after"},
         {HDR "Ada " PK " reason=\"x\"\n", 2, "only allowed with revoked"},
         {HDR "Ada " PK "\nBob " PK "\n", 3, "already listed on line 2"},
+        /* The first repeat in file order, naming the first listing. */
+        {HDR "A " PK "\nB " PK "\nC " PK "\n", 3, "already listed on line 2"},
+        {HDR "A " PK2 "\nB " PK "\nC " PK "\nD " PK2 "\n", 4,
+         "already listed on line 3"},
         {HDR "Ada " PK, 2, "newline"},
         {HDR "Ada " PK "\r\n", 2, "carriage return"},
         {HDR "\"A\\x\" " PK "\n", 2, "escape"},
