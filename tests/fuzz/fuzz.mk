@@ -30,7 +30,14 @@ FUZZ_EXTRA_fuzz_extract = $(FUZZ_SHARED)/agreements
 .PHONY: fuzz fuzz-smoke fuzz-build
 .SECONDARY: $(FUZZ_LIB_OBJ)
 
-$(FUZZ_DIR)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(DEPS_STAMP)
+# clang and its libFuzzer runtime, installed like the other Debian deps.
+FUZZ_DEPS_STAMP = $(FUZZ_DIR)/.deps-ok
+$(FUZZ_DEPS_STAMP): .ci/install-deps | $(DEPS_STAMP)
+	@mkdir -p $(FUZZ_DIR)
+	@AGS_EXTRA_DEPS="clang libclang-rt-14-dev" sh .ci/install-deps
+	@touch $@
+
+$(FUZZ_DIR)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(FUZZ_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $< (fuzz)")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
@@ -54,7 +61,7 @@ fuzz-run-%: $(FUZZ_DIR)/%
 		-artifact_prefix=$(FUZZ_DIR)/artifacts/$*- $(FUZZ_FLAGS) \
 		$(FUZZ_DIR)/corpus/$* tests/fuzz/corpus/$* $$extra \
 		>$(FUZZ_DIR)/logs/$*.log 2>&1; then \
-		grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' $(FUZZ_DIR)/logs/$*.log | tail -1 | sed 's/^/          /'; \
+		echo "  $*: $$(grep -E '^#[0-9]+' $(FUZZ_DIR)/logs/$*.log | tail -1)"; \
 	else \
 		tail -40 $(FUZZ_DIR)/logs/$*.log; echo "fuzz: $* failed (log: $(FUZZ_DIR)/logs/$*.log)"; exit 1; \
 	fi
@@ -63,3 +70,32 @@ fuzz: $(FUZZ_HARNESSES:%=fuzz-run-%)
 
 fuzz-smoke:
 	$(MAKE) FUZZ_SECONDS=10 fuzz
+
+# Source coverage that the corpora reach (seeds and build-fuzz/corpus),
+# per file, with clang's source-based coverage: make fuzz-coverage.
+FUZZ_COV_DIR = $(FUZZ_DIR)/cov
+FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_LIB_OBJ = $(LIB_SRC:src/%.c=$(FUZZ_COV_DIR)/lib/%.o)
+.SECONDARY: $(FUZZ_COV_LIB_OBJ)
+.PHONY: fuzz-coverage
+
+$(FUZZ_COV_DIR)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(FUZZ_DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_COV_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz_util.c tests/fuzz/fuzz_util.h $(FUZZ_COV_LIB_OBJ)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer \
+		-DFUZZ_SRCDIR='"$(CURDIR)"' -o $@ $< tests/fuzz/fuzz_util.c \
+		$(FUZZ_COV_LIB_OBJ) $(PKG_LIBS) -lpthread
+
+fuzz-coverage: $(FUZZ_HARNESSES:%=$(FUZZ_COV_DIR)/%)
+	@rm -f $(FUZZ_COV_DIR)/*.profraw
+	@for h in $(FUZZ_HARNESSES); do \
+		LLVM_PROFILE_FILE=$(FUZZ_COV_DIR)/$$h.profraw ./$(FUZZ_COV_DIR)/$$h \
+			-runs=0 tests/fuzz/corpus/$$h $$([ -d $(FUZZ_DIR)/corpus/$$h ] && echo $(FUZZ_DIR)/corpus/$$h) \
+			>/dev/null 2>&1 || echo "fuzz-coverage: $$h failed"; \
+	done
+	@llvm-profdata merge -sparse $(FUZZ_COV_DIR)/*.profraw -o $(FUZZ_COV_DIR)/all.profdata
+	@llvm-cov report $(FUZZ_COV_DIR)/$(firstword $(FUZZ_HARNESSES)) \
+		$(foreach h,$(wordlist 2,99,$(FUZZ_HARNESSES)),-object $(FUZZ_COV_DIR)/$(h)) \
+		-instr-profile=$(FUZZ_COV_DIR)/all.profdata $(LIB_SRC)

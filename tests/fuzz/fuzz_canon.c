@@ -24,12 +24,11 @@ static void check_shape(const char *c, size_t n)
 	FUZZ_CHECK(c[n - 1] == '\n', "output does not end with LF");
 	FUZZ_CHECK(c[0] != '\n', "output starts with a blank line");
 	FUZZ_CHECK(n < 2 || c[n - 2] != '\n', "output ends with a blank line");
-	FUZZ_CHECK(n < 3 || !(c[0] == '\xEF' && c[1] == '\xBB' &&
-	                      c[2] == '\xBF'),
-	           "output starts with a BOM");
+	FUZZ_CHECK(
+	        n < 3 || !(c[0] == '\xEF' && c[1] == '\xBB' && c[2] == '\xBF'),
+	        "output starts with a BOM");
 	for (i = 0; i < n; i++) {
-		FUZZ_CHECK(c[i] != '\r' && c[i] != '\0', "CR or NUL at %zu",
-		           i);
+		FUZZ_CHECK(c[i] != '\r' && c[i] != '\0', "CR or NUL at %zu", i);
 		if (c[i] != '\n')
 			continue;
 		FUZZ_CHECK(i == 0 || (c[i - 1] != ' ' && c[i - 1] != '\t'),
@@ -41,7 +40,8 @@ static void check_shape(const char *c, size_t n)
 	FUZZ_CHECK(fuzz_is_nfc(c, n), "output is not NFC");
 }
 
-/* The reference: the steps of spec/canon-notes.md done the slow way. */
+/* The reference: the steps of spec/agreesign-v1.md section 2 done the slow way.
+ */
 static char *reference(size_t *out_len, const uint8_t *in, size_t n)
 {
 	utf8proc_uint8_t *nfc = NULL;
@@ -111,8 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	           "canon(canon(x)) != canon(x) (%zu vs %zu bytes)", n2, n1);
 	ref = reference(&nref, data, size);
 	FUZZ_CHECK(nref == n1 && memcmp(ref, c1, n1) == 0,
-	           "canon(x) differs from the reference (%zu vs %zu bytes)",
-	           n1, nref);
+	           "canon(x) differs from the reference (%zu vs %zu bytes)", n1,
+	           nref);
 	free(ref);
 	free(c2);
 	free(c1);

@@ -42,6 +42,33 @@ int LLVMFuzzerInitialize(int *argc, char **argv[])
 	return 0;
 }
 
+/* Every '<' of the HTML report opens a tag the report itself writes:
+ * strings from the envelope are escaped, never markup. */
+static void check_html(const char *html)
+{
+	static const char *const tags[] = {
+	        "!DOCTYPE", "html",   "head", "meta", "title", "style", "body",
+	        "main",     "div",    "h1",   "h2",   "p",     "table", "thead",
+	        "tr",       "th",     "td",   "pre",  "del",   "ins",   "span",
+	        "section",  "footer", "b",    NULL};
+	const char *p = html, *name;
+	size_t i, n;
+
+	FUZZ_CHECK(html != NULL, "no HTML report");
+	while ((p = strchr(p, '<')) != NULL) {
+		p++;
+		name = p + (*p == '/');
+		for (i = 0; tags[i]; i++) {
+			n = strlen(tags[i]);
+			if (strncmp(name, tags[i], n) == 0 &&
+			    (name[n] == '>' || name[n] == ' '))
+				break;
+		}
+		FUZZ_CHECK(tags[i] != NULL,
+		           "unexpected markup in the report: %.40s", p - 1);
+	}
+}
+
 static void verify_with(const struct ags_envelope *env,
                         const struct ags_trust *t,
                         const struct ags_policy *policy)
@@ -65,13 +92,18 @@ static void verify_with(const struct ags_envelope *env,
 	FUZZ_CHECK(s != NULL, "report JSON does not serialize");
 	free(s);
 	json_decref(j);
+	s = ags_report_html(&rep, env, canon, canon_len, "<agreement>.txt");
+	check_html(s);
+	free(s);
 	ags_report_release(&rep);
 }
 
 static void check_parsed(const struct ags_envelope *env)
 {
 	static const char *keys[] = {"c4aa99203f4c423c851c2b0b6c8abffd"};
-	struct ags_policy policy = {.require_roles = AGS_ROLE_ALL, .require_keys = keys, .nrequire_keys = 1};
+	struct ags_policy policy = {.require_roles = AGS_ROLE_ALL,
+	                            .require_keys = keys,
+	                            .nrequire_keys = 1};
 	struct ags_envelope again;
 	struct ags_error err;
 	char *f1 = NULL, *f2 = NULL;
@@ -92,10 +124,9 @@ static void check_parsed(const struct ags_envelope *env)
 	free(f1);
 	free(f2);
 	for (i = 0; i < env->nsigs; i++) {
-		FUZZ_CHECK(ags_signed_message(&msg, &mlen, env, i, &err) ==
-		                   AGS_OK,
-		           "signed message %zu cannot be built: %s", i,
-		           err.text);
+		FUZZ_CHECK(
+		        ags_signed_message(&msg, &mlen, env, i, &err) == AGS_OK,
+		        "signed message %zu cannot be built: %s", i, err.text);
 		FUZZ_CHECK(mlen > AGS_SIG_PREFIX_LEN &&
 		                   memcmp(msg, AGS_SIG_PREFIX,
 		                          AGS_SIG_PREFIX_LEN) == 0,

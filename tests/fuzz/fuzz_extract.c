@@ -21,8 +21,8 @@ static void check_value(const char *name, const char *v)
 	if (!v)
 		return;
 	n = strlen(v);
-	FUZZ_CHECK(ags_field_check(v, n) == NULL, "%s fails the field rules: %s",
-	           name, ags_field_check(v, n));
+	FUZZ_CHECK(ags_field_check(v, n) == NULL,
+	           "%s fails the field rules: %s", name, ags_field_check(v, n));
 	FUZZ_CHECK(fuzz_is_nfc(v, n), "%s is not NFC", name);
 }
 
@@ -69,14 +69,14 @@ static void extract_twice(const char *t, size_t n)
 	FUZZ_CHECK(ags_extract(&b, t, n, &err) == AGS_OK, "extract failed: %s",
 	           err.text);
 	check_metadata(&a);
-	FUZZ_CHECK(same(a.title, b.title) &&
-	                   same(a.corresponding_author,
-	                        b.corresponding_author) &&
-	                   same(a.proceedings, b.proceedings) &&
-	                   same(a.publisher, b.publisher) &&
-	                   same(a.license, b.license) &&
-	                   same(a.agreement_date, b.agreement_date),
-	           "two extractions differ");
+	FUZZ_CHECK(
+	        same(a.title, b.title) &&
+	                same(a.corresponding_author, b.corresponding_author) &&
+	                same(a.proceedings, b.proceedings) &&
+	                same(a.publisher, b.publisher) &&
+	                same(a.license, b.license) &&
+	                same(a.agreement_date, b.agreement_date),
+	        "two extractions differ");
 	/* Extracting into a filled record replaces every field. */
 	FUZZ_CHECK(ags_extract(&a, t, n, &err) == AGS_OK, "extract failed: %s",
 	           err.text);

@@ -30,13 +30,15 @@ static void round_trip(const char *in, size_t size, size_t flags)
 		return;
 	ags_error_clear(&err);
 	if (ags_jcs_serialize(&j1, &n1, v, &err) != AGS_OK) {
-		FUZZ_CHECK(j1 == NULL && err.text[0], "refusal without a reason");
+		FUZZ_CHECK(j1 == NULL && err.text[0],
+		           "refusal without a reason");
 		json_decref(v);
 		return;
 	}
 	FUZZ_CHECK(strlen(j1) == n1, "JCS output holds a NUL byte");
-	w = json_loadb(j1, n1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES |
-	                               JSON_DECODE_INT_AS_REAL,
+	w = json_loadb(j1, n1,
+	               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES |
+	                       JSON_DECODE_INT_AS_REAL,
 	               &jerr);
 	FUZZ_CHECK(w != NULL, "JCS output is not JSON: %s: %.200s", jerr.text,
 	           j1);

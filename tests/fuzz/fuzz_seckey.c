@@ -16,7 +16,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#define PASS "fuzz passphrase"
+#define PASS         "fuzz passphrase"
 #define FUZZ_OPS_MAX 4ull
 #define FUZZ_MEM_MAX (64ull * 1024u)
 
@@ -49,10 +49,10 @@ static unsigned long long field_max(const char *in, size_t n, const char *f)
 		if (in[i] != '\n' || memcmp(in + i + 1, f, fl) != 0)
 			continue;
 		v = 0;
-		for (k = i + 1 + fl; k < n && in[k] >= '0' && in[k] <= '9';
-		     k++)
-			v = v > ULLONG_MAX / 16 ? ULLONG_MAX
-			                        : v * 10 + (unsigned)(in[k] - '0');
+		for (k = i + 1 + fl; k < n && in[k] >= '0' && in[k] <= '9'; k++)
+			v = v > ULLONG_MAX / 16
+			            ? ULLONG_MAX
+			            : v * 10 + (unsigned)(in[k] - '0');
 		best = v > best ? v : best;
 	}
 	return best;

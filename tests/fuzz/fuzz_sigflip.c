@@ -15,8 +15,8 @@
 static char *canon, *envj, *env_formatted;
 static size_t canon_len, envj_len, env_formatted_len;
 static struct ags_trust trust;
-static const struct ags_policy policy = {
-        .require_roles = AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER};
+static const struct ags_policy policy = {.require_roles = AGS_ROLE_AUTHOR |
+                                                          AGS_ROLE_PUBLISHER};
 
 /* 1 when envelope text e verifies over canonical text t; *fmt gets the
  * parsed envelope formatted again (malloc'd) or NULL. */
@@ -118,9 +118,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos = (size_t)data[i + 1] | (size_t)data[i + 2] << 8 |
 		      (size_t)(data[i] >> 1) << 16;
 		if (data[i] & 1)
-			e[pos % envj_len] ^= (char)(data[i + 3] ? data[i + 3] : 1);
+			e[pos % envj_len] ^=
+			        (char)(data[i + 3] ? data[i + 3] : 1);
 		else
-			t[pos % canon_len] ^= (char)(data[i + 3] ? data[i + 3] : 1);
+			t[pos % canon_len] ^=
+			        (char)(data[i + 3] ? data[i + 3] : 1);
 	}
 	text_changed = memcmp(t, canon, canon_len) != 0;
 	env_changed = memcmp(e, envj, envj_len) != 0;

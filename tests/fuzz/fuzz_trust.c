@@ -19,9 +19,8 @@ static void check_entry(const struct ags_trust *t, size_t i, long lines)
 	const struct ags_trust_entry *e = &t->entries[i];
 	char id[AGS_KEYID_HEX + 1];
 
-	FUZZ_CHECK(e->identity &&
-	                   ags_field_check(e->identity, strlen(e->identity)) ==
-	                           NULL,
+	FUZZ_CHECK(e->identity && ags_field_check(e->identity,
+	                                          strlen(e->identity)) == NULL,
 	           "entry %zu: bad identity", i);
 	ags_key_id(id, e->pk);
 	FUZZ_CHECK(strcmp(id, e->key_id) == 0, "entry %zu: key id", i);
