@@ -117,10 +117,10 @@ bench:
 	bash tests/bench/run.sh
 
 format:
-	clang-format -i src/*.c src/*.h include/*.h tests/*.c
+	clang-format -i src/*.c src/*.h include/*.h tests/*.c tests/fuzz/*.[ch]
 
 format-check:
-	clang-format --dry-run -Werror src/*.c src/*.h include/*.h tests/*.c
+	clang-format --dry-run -Werror src/*.c src/*.h include/*.h tests/*.c tests/fuzz/*.[ch]
 
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (tests/fuzz/README.md).
 include tests/fuzz/fuzz.mk
