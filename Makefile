@@ -126,7 +126,7 @@ format-check:
 include tests/fuzz/fuzz.mk
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tsan build-bench
 
 # --- Installing, after the GNU conventions: `make install` (as root) puts
 # everything under PREFIX; `make install DESTDIR=/tmp/stage PREFIX=/usr`

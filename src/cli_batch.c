@@ -136,6 +136,7 @@ static void draw(struct progress *p, int final)
 	}
 	if (final)
 		fputc('\n', stderr);
+	fflush(stderr); /* stderr is line-buffered: the bar ends in \r */
 }
 
 static void emit(const struct ags_batch_item *it, json_t *result, int verdict,

@@ -87,6 +87,9 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	char *help_argv[3];
 
+	/* Line-buffered: a message costs one write, not one per byte, and
+	 * still appears whole before anything else happens. */
+	setvbuf(stderr, NULL, _IOLBF, BUFSIZ);
 	if (ags_init() != AGS_OK) {
 		cli_errorf(NULL, "libsodium cannot be initialised");
 		return EXIT_TROUBLE;

@@ -326,7 +326,10 @@ process: read the agreement, hash its bytes (it assumes canonical text),
 parse the envelope, compare digest and length, look the key up in the
 trust file (name and role), rebuild the signed message (prefix, NUL, JCS
 via `json.dumps(sort_keys=True, separators=(",", ":"),
-ensure_ascii=False)`), check the key's subgroup once per key, verify. The
+ensure_ascii=False)`), check the key's subgroup once per key, verify. It
+does less than agreesign: no canonicalization (its input is already
+canonical), no strict check of every envelope field, no JSON result per
+entry, and it hashes with OpenSSL's SHA-512 (hashlib). The
 raw libsodium loop (`tests/bench/raw_verify.c`) builds every signed
 message with the library first, untimed, then times only
 `crypto_sign_verify_detached` over all of them in memory on one core,

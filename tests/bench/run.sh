@@ -166,9 +166,11 @@ rm -f big/paper.bin
 
 # --- Signing with a passphrase-protected key -------------------------------
 say "signing with a passphrase-protected key (each tool's default KDF cost)"
+old_umask=$(umask)
 umask 077
 printf 'correct horse battery staple\n' >pass.txt
 printf 'correct horse battery staple\ncorrect horse battery staple\n' >pass2.txt
+umask "$old_umask"
 "$A" keygen -o pp --name "Bench Passphrase" --passphrase-file pass.txt 2>/dev/null
 setsid -w minisign -G -p pp-minisign.pub -s pp-minisign.key <pass2.txt >/dev/null 2>&1
 setsid -w signify-openbsd -G -p pp-signify.pub -s pp-signify.sec <pass2.txt >/dev/null 2>&1
