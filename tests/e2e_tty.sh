@@ -13,6 +13,14 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
+# A machine without pseudo-terminals (a chroot with no /dev/pts) cannot run
+# these tests at all: say so, and skip rather than fail.
+if ! /usr/bin/python3 -c 'import os; os.openpty()' 2>/dev/null; then
+	echo "tty: no pseudo-terminal can be opened here: skipped"
+	echo "tty: 0 passed, 0 failed"
+	exit 0
+fi
+
 # term_driver.py ANSWERS CMD...: runs CMD on a new pseudo-terminal (its controlling
 # terminal), types each answer after each "Passphrase" prompt, prints what
 # the terminal showed and exits with CMD's status.
