@@ -198,6 +198,20 @@ static enum ags_err scan_one(struct scan *s)
 	return AGS_OK;
 }
 
+/* Copies the run of printable ASCII at in[i] (most of any agreement),
+ * which needs no other check. */
+static void scan_plain(struct scan *s)
+{
+	size_t k = s->i;
+
+	while (k < s->n && s->in[k] >= 0x20 && s->in[k] < 0x7F)
+		k++;
+	memcpy(s->out + s->o, s->in + s->i, k - s->i);
+	s->o += k - s->i;
+	s->col += (long)(k - s->i);
+	s->i = k;
+}
+
 /* Steps 3 and 4: validates in[0..n) and writes it with LF line ends to
  * out (room for n bytes); *out_len gets the length, *ascii whether NFC
  * can be skipped. */
@@ -214,8 +228,11 @@ static enum ags_err scan_input(char *out, size_t *out_len, int *ascii,
 	                 .err = err};
 	enum ags_err rc = AGS_OK;
 
-	while (rc == AGS_OK && s.i < s.n)
-		rc = scan_one(&s);
+	while (rc == AGS_OK && s.i < s.n) {
+		scan_plain(&s);
+		if (s.i < s.n)
+			rc = scan_one(&s);
+	}
 	*out_len = s.o;
 	*ascii = s.ascii;
 	return rc;
@@ -229,8 +246,9 @@ static enum ags_err scan_input(char *out, size_t *out_len, int *ascii,
  * nothing composes with or reorders across them (the tests check this
  * premise against utf8proc). Each run of non-ASCII characters, with the
  * ASCII character before it (it may take an accent), is normalized alone
- * with the options utf8proc_map would use; the rest is copied. The result
- * equals utf8proc_map over the whole text (also tested). */
+ * with the options utf8proc_map would use, unless it holds only code
+ * points below U+0300 (ags_nfc_trivial: already NFC); the rest is copied.
+ * The result equals utf8proc_map over the whole text (also tested). */
 #define NFC_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 
 struct nfc {
@@ -400,7 +418,12 @@ static utf8proc_ssize_t nfc_run(struct nfc *z)
 		if (nfc_put(z, z->in + i, from - i) < 0)
 			return UTF8PROC_ERROR_NOMEM;
 		i = skip_ascii(z->in, j, z->len, 0);
-		rc = nfc_chunk(z, from, i);
+		if (ags_nfc_trivial(z->in + j, i - j))
+			rc = nfc_put(z, z->in + from, i - from) < 0
+			             ? UTF8PROC_ERROR_NOMEM
+			             : 0;
+		else
+			rc = nfc_chunk(z, from, i);
 		if (rc < 0)
 			return rc;
 	}

@@ -45,13 +45,23 @@ char *ags_text_nfc(const char *s)
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n;
 
-	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s),
-	                 &out, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	n = utf8proc_map((const utf8proc_uint8_t *)s,
+	                 (utf8proc_ssize_t)strlen(s), &out,
+	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 	if (n < 0) {
 		free(out);
 		return NULL;
 	}
 	return (char *)out;
+}
+
+int ags_nfc_trivial(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && (unsigned char)s[i] < 0xCC; i++)
+		;
+	return i == len;
 }
 
 /* Text fields are compared byte for byte (a signer's name with the trusted
@@ -60,12 +70,9 @@ static int is_nfc(const char *s, size_t len)
 {
 	char *copy, *nfc;
 	int same;
-	size_t i;
 
-	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
-		;
-	if (i == len)
-		return 1; /* ASCII is always NFC */
+	if (ags_nfc_trivial(s, len))
+		return 1;
 	copy = ags_strndup(s, len);
 	nfc = copy ? ags_text_nfc(copy) : NULL;
 	same = nfc && strcmp(nfc, copy) == 0;
@@ -94,10 +101,11 @@ const char *ags_field_check(const char *s, size_t len)
 			return "value holds a control character";
 		if (cp == 0x2028 || cp == 0x2029)
 			return "value holds a line separator";
-		/* As in text/v1: NFC is stable only for assigned code points. */
+		/* As in text/v1: NFC is stable only for assigned code points.
+		 */
 		if (!ags_unicode_assigned(cp))
-			return "value holds a code point not assigned in Unicode "
-			       "15.0.0";
+			return "value holds a code point not assigned in "
+			       "Unicode 15.0.0";
 		i += k;
 	}
 	if (!is_nfc(s, len))
@@ -114,7 +122,8 @@ const char *ags_orcid_check(const char *s)
 	for (i = 0; i < 19; i++) {
 		if (i % 5 == 4) {
 			if (s[i] != '-')
-				return "ORCID iD must look like 0000-0002-1825-0097";
+				return "ORCID iD must look like "
+				       "0000-0002-1825-0097";
 			continue;
 		}
 		if (i == 18)
@@ -142,7 +151,8 @@ const char *ags_email_check(const char *s)
 		return "e-mail address must have one '@' between two parts";
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7F)
-			return "e-mail address holds white space or a control character";
+			return "e-mail address holds white space or a control "
+			       "character";
 	return NULL;
 }
 

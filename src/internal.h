@@ -45,6 +45,13 @@ int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s,
  * saying why. */
 const char *ags_field_check(const char *s, size_t len);
 
+/* 1 when valid UTF-8 s (len bytes) holds only code points below U+0300
+ * (every byte below 0xCC), which makes it NFC without normalizing: they
+ * are starters, are their own NFC, and are never the second part of a
+ * composition (tests/check_canon.c checks this premise against utf8proc).
+ * Most Latin-script names and agreements take this path. */
+int ags_nfc_trivial(const char *s, size_t len);
+
 /* NULL when s is an ORCID iD (dddd-dddd-dddd-dddX with a valid ISO 7064
  * 11,2 check character), else a static message. */
 const char *ags_orcid_check(const char *s);

@@ -12,6 +12,10 @@ int ags_unicode_assigned(uint32_t cp)
 {
 	size_t lo = 0, hi = NRANGES;
 
+	/* The first range starts at U+0000 (and ends at U+0377): nearly
+	 * every character of an agreement is in it and needs no search. */
+	if (cp <= ags_assigned_ranges[0][1])
+		return 1;
 	/* Binary search for the range whose first <= cp, then check last. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

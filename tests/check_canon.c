@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "agreesign.h"
+#include "internal.h"
 #include "test_util.h"
 
 /* Unicode 15.0.0 assigns 149,186 characters, 137,468 private-use code
@@ -532,6 +533,42 @@ START_TEST(test_nfc_ascii_boundary)
 }
 END_TEST
 
+/* The premise of ags_nfc_trivial (src/field.c), which lets text made only
+ * of code points below U+0300 skip NFC: each of them has combining class
+ * 0, is its own NFC, and is never a non-first part of any canonical
+ * decomposition (so never the second of a composition). */
+START_TEST(test_nfc_below_0300)
+{
+	utf8proc_int32_t d[32], cp;
+	long bad = 0;
+
+	for (cp = 0x80; cp < 0x300; cp++) {
+		utf8proc_uint8_t in[4], *res = NULL;
+		utf8proc_ssize_t n = utf8proc_encode_char(cp, in);
+
+		ck_assert_int_eq(utf8proc_get_property(cp)->combining_class, 0);
+		ck_assert_int_eq(
+		        utf8proc_map(in, n, &res,
+		                     UTF8PROC_STABLE | UTF8PROC_COMPOSE),
+		        n);
+		ck_assert_int_eq(memcmp(res, in, (size_t)n), 0);
+		free(res);
+		ck_assert(ags_nfc_trivial((const char *)in, (size_t)n));
+	}
+	for (cp = 0; cp <= 0x10FFFF; cp++) {
+		int bc = 0;
+		utf8proc_ssize_t n, k;
+
+		n = utf8proc_decompose_char(cp, d, 32, UTF8PROC_DECOMPOSE, &bc);
+		for (k = 1; k < n && k < 32; k++)
+			bad += d[k] < 0x300;
+	}
+	ck_assert_int_eq(bad, 0);
+	ck_assert(!ags_nfc_trivial("e\xCC\x81", 3));    /* U+0301 */
+	ck_assert(!ags_nfc_trivial("\xE2\x84\xAB", 3)); /* U+212B */
+}
+END_TEST
+
 /* Characters that exercise composition, reordering, Hangul, singletons,
  * exclusions, starter+starter compositions and blocking. */
 static const uint32_t nfc_pool[] = {
@@ -588,6 +625,40 @@ static void assert_equals_map(const char *in, size_t len, uint32_t seed)
 	free(ref);
 	free(out);
 }
+
+/* Text mostly below U+0300 (the fast path) with now and then a mark or a
+ * character that changes under NFC, so that both paths and the switch
+ * between them are compared with utf8proc_map over the whole text. */
+static const uint32_t latin_pool[] = {
+        'a',    'n',    'A',    ' ',    0x00E9, 0x00F1, 0x00C5, 0x00DF,
+        0x0107, 0x0141, 0x01D7, 0x01EA, 0x0259, 0x02BB, 0x02C7, 0x00A0,
+        0x0131, 0x0300, 0x0301, 0x0308, 0x0327, 0x212B, 0x1E9E, 0x0344,
+};
+
+START_TEST(test_nfc_latin_equals_map)
+{
+	char buf[4 * 40 + 16];
+	uint32_t seed, state, k, len;
+	size_t o, npool = sizeof(latin_pool) / sizeof(latin_pool[0]);
+
+	for (seed = 1; seed <= 3000; seed++) {
+		state = seed * 2654435761u;
+		len = rnd(&state) % 40;
+		o = 0;
+		for (k = 0; k < len; k++) {
+			uint32_t r = rnd(&state);
+			/* one pick in eight from the whole pool, else below
+			 * U+0300 */
+			o += put_utf8(buf + o,
+			              latin_pool[r % 8 == 0 ? r / 8 % npool
+			                                    : r / 8 % 16]);
+		}
+		buf[o++] = 'x';
+		buf[o++] = '\n';
+		assert_equals_map(buf, o, seed);
+	}
+}
+END_TEST
 
 START_TEST(test_nfc_equals_map)
 {
@@ -821,6 +892,7 @@ Suite *canon_suite(void)
 	                    sizeof(ascii_samples) / sizeof(ascii_samples[0]));
 	tcase_add_test(rules, test_ascii_nfc_identity);
 	tcase_add_test(rules, test_nfc_equals_map);
+	tcase_add_test(rules, test_nfc_latin_equals_map);
 	tcase_add_test(rules, test_nfc_growth);
 	tcase_add_test(rules, test_nfc_mark_runs);
 	tcase_add_test(rules, test_nfc_long_mark_run);
@@ -838,6 +910,7 @@ Suite *canon_suite(void)
 	tcase_add_test(table, test_assigned_table);
 	tcase_add_test(table, test_assigned_edges);
 	tcase_add_test(table, test_nfc_ascii_boundary);
+	tcase_add_test(table, test_nfc_below_0300);
 	tcase_set_timeout(table, 120);
 	tcase_add_test(real, test_shared_agreements);
 	tcase_set_timeout(real, 60);
