@@ -660,6 +660,20 @@ enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
                            ags_batch_next_fn next, ags_batch_emit_fn emit,
                            void *ctx, struct ags_error *err);
 
+/* Receives each result in input order as its JSON text: compact, keys
+ * sorted, no final LF (one line of JSON Lines); NULL when out of memory.
+ * line is borrowed. */
+typedef void (*ags_batch_line_fn)(const struct ags_batch_item *it,
+                                  const char *line, int verdict, void *ctx);
+
+/* ags_batch_run, except that the worker threads also turn each result
+ * into text, so that the calling thread, which every result goes
+ * through, does not become the limit when there are many workers. */
+enum ags_err ags_batch_run_lines(const struct ags_batch_config *cfg,
+                                 ags_batch_next_fn next,
+                                 ags_batch_line_fn emit, void *ctx,
+                                 struct ags_error *err);
+
 /* ---------------------------------------------------------------------
  * Templates (src/template.c: syntax; src/template_match.c: matching;
  * src/template_diff.c: differences; src/template_check.c: signed

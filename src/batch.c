@@ -13,12 +13,16 @@ enum slot_state { SLOT_EMPTY, SLOT_READY, SLOT_DONE };
 struct slot {
 	struct ags_batch_item item;
 	json_t *result;
+	char *line; /* result as text, in line mode */
 	int verdict;
 	enum slot_state state;
 };
 
 struct runner {
 	const struct ags_batch_config *cfg;
+	ags_batch_emit_fn emit;      /* one of these two is set */
+	ags_batch_line_fn emit_line; /* line mode: text made on the workers */
+	void *ctx;
 	struct slot *slots;
 	size_t window;
 	size_t filled;  /* entries read so far */
@@ -49,8 +53,19 @@ static void *worker(void *arg)
 		 * the reader's thread, which every result goes through (and a
 		 * free is cheaper on the thread that allocated). */
 		json_decref(s->result);
-		s->result = ags_verify_item(&s->verdict, &s->item, r->cfg->trust,
-		                            r->cfg->policy, r->cfg->attach_dir);
+		free(s->line);
+		s->line = NULL;
+		s->result =
+		        ags_verify_item(&s->verdict, &s->item, r->cfg->trust,
+		                        r->cfg->policy, r->cfg->attach_dir);
+		/* In line mode the text is made here, in parallel, rather
+		 * than on the one thread that every result goes through. */
+		if (r->emit_line && s->result) {
+			s->line = json_dumps(s->result,
+			                     JSON_COMPACT | JSON_SORT_KEYS);
+			json_decref(s->result);
+			s->result = NULL;
+		}
 		pthread_mutex_lock(&r->mu);
 		s->state = SLOT_DONE;
 		/* Waking the reader costs a system call and a context switch:
@@ -64,17 +79,21 @@ static void *worker(void *arg)
 
 /* Hands on every finished entry at the head of the window, in order.
  * Called with the lock held; emit() runs without it. */
-static void emit_ready(struct runner *r, ags_batch_emit_fn emit, void *ctx)
+static void emit_ready(struct runner *r)
 {
 	struct slot *s;
 
 	while (r->emitted < r->filled &&
 	       (s = &r->slots[r->emitted % r->window])->state == SLOT_DONE) {
 		pthread_mutex_unlock(&r->mu);
-		emit(&s->item, s->result, s->verdict, ctx);
+		if (r->emit_line)
+			r->emit_line(&s->item, s->line, s->verdict, r->ctx);
+		else
+			r->emit(&s->item, s->result, s->verdict, r->ctx);
 		ags_batch_item_release(&s->item);
 		pthread_mutex_lock(&r->mu);
-		s->state = SLOT_EMPTY; /* the next worker here frees s->result */
+		s->state =
+		        SLOT_EMPTY; /* the next worker here frees s->result */
 		r->emitted++;
 	}
 }
@@ -99,8 +118,7 @@ static int fill(struct runner *r, ags_batch_next_fn next, void *ctx)
 	return 0;
 }
 
-static int drive(struct runner *r, ags_batch_next_fn next,
-                 ags_batch_emit_fn emit, void *ctx)
+static int drive(struct runner *r, ags_batch_next_fn next, void *ctx)
 {
 	int end = 0;
 
@@ -108,7 +126,7 @@ static int drive(struct runner *r, ags_batch_next_fn next,
 	while (!end || r->emitted < r->filled) {
 		if (!end)
 			end = fill(r, next, ctx);
-		emit_ready(r, emit, ctx);
+		emit_ready(r);
 		if (r->emitted < r->filled &&
 		    (end || r->filled - r->emitted == r->window) &&
 		    r->slots[r->emitted % r->window].state != SLOT_DONE) {
@@ -139,9 +157,10 @@ static enum ags_err start(struct runner *r, pthread_t *threads,
 	return AGS_OK;
 }
 
-enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
-                           ags_batch_next_fn next, ags_batch_emit_fn emit,
-                           void *ctx, struct ags_error *err)
+static enum ags_err run(const struct ags_batch_config *cfg,
+                        ags_batch_next_fn next, ags_batch_emit_fn emit,
+                        ags_batch_line_fn emit_line, void *ctx,
+                        struct ags_error *err)
 {
 	struct runner r;
 	pthread_t *threads;
@@ -152,7 +171,11 @@ enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
 
 	memset(&r, 0, sizeof(r));
 	r.cfg = cfg;
-	r.window = cfg->window ? cfg->window : 64u * (cfg->jobs ? cfg->jobs : 1);
+	r.emit = emit;
+	r.emit_line = emit_line;
+	r.ctx = ctx;
+	r.window =
+	        cfg->window ? cfg->window : 64u * (cfg->jobs ? cfg->jobs : 1);
 	r.slots = calloc(r.window, sizeof(*r.slots));
 	threads = calloc(cfg->jobs ? cfg->jobs : 1, sizeof(*threads));
 	if (!r.slots || !threads || cfg->jobs == 0) {
@@ -166,11 +189,13 @@ enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
 	pthread_cond_init(&r.done, NULL);
 	rc = start(&r, threads, &started, err);
 	if (rc == AGS_OK)
-		end = drive(&r, next, emit, ctx);
+		end = drive(&r, next, ctx);
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
-	for (k = 0; k < r.window; k++)
-		json_decref(r.slots[k].result); /* emitted, not yet freed */
+	for (k = 0; k < r.window; k++) { /* emitted, not yet freed */
+		json_decref(r.slots[k].result);
+		free(r.slots[k].line);
+	}
 	pthread_cond_destroy(&r.done);
 	pthread_cond_destroy(&r.work);
 	pthread_mutex_destroy(&r.mu);
@@ -180,4 +205,18 @@ enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
 		rc = ags_error_set(err, AGS_ERR_IO, "", 0, 0,
 		                   "reading the manifest failed");
 	return rc;
+}
+
+enum ags_err ags_batch_run(const struct ags_batch_config *cfg,
+                           ags_batch_next_fn next, ags_batch_emit_fn emit,
+                           void *ctx, struct ags_error *err)
+{
+	return run(cfg, next, emit, NULL, ctx, err);
+}
+
+enum ags_err ags_batch_run_lines(const struct ags_batch_config *cfg,
+                                 ags_batch_next_fn next, ags_batch_line_fn emit,
+                                 void *ctx, struct ags_error *err)
+{
+	return run(cfg, next, NULL, emit, ctx, err);
 }

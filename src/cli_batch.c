@@ -3,8 +3,8 @@
  * order, a summary (and, on a terminal, a progress bar) on stderr. */
 #include "cli.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 struct source {
-	FILE *f;          /* manifest, or NULL for a folder */
-	char *base_dir;   /* relative paths resolve here */
-	char **paths;     /* folder mode: sorted envelope paths */
+	FILE *f;        /* manifest, or NULL for a folder */
+	char *base_dir; /* relative paths resolve here */
+	char **paths;   /* folder mode: sorted envelope paths */
 	size_t npaths, next_path;
 	size_t line;
 	char *buf;
@@ -76,7 +76,8 @@ static int next_line(struct ags_batch_item *it, struct source *s)
 		if (n < 0)
 			return ferror(s->f) ? -1 : 0;
 		s->line++;
-		while (n > 0 && (s->buf[n - 1] == '\n' || s->buf[n - 1] == '\r'))
+		while (n > 0 &&
+		       (s->buf[n - 1] == '\n' || s->buf[n - 1] == '\r'))
 			n--;
 		if (strspn(s->buf, " \t") < (size_t)n)
 			break; /* blank lines are not entries */
@@ -124,29 +125,28 @@ static void draw(struct progress *p, int final)
 	p->last_draw = t;
 	rate = t > p->start ? (double)p->done / (t - p->start) : 0;
 	if (p->total) {
-		fill = (int)((double)width * (double)p->done / (double)p->total);
-		fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f/s  ETA %.0fs  failures %zu ",
-		        fill, "##############################", width - fill, "",
-		        p->done, p->total, rate,
+		fill = (int)((double)width * (double)p->done /
+		             (double)p->total);
+		fprintf(stderr,
+		        "\r[%.*s%*s] %zu/%zu  %.0f/s  ETA %.0fs  failures %zu ",
+		        fill, "##############################", width - fill,
+		        "", p->done, p->total, rate,
 		        rate > 0 ? (double)(p->total - p->done) / rate : 0.0,
 		        p->counts[1] + p->counts[2]);
 	} else {
-		fprintf(stderr, "\r%zu done  %.0f/s  failures %zu ", p->done, rate,
-		        p->counts[1] + p->counts[2]);
+		fprintf(stderr, "\r%zu done  %.0f/s  failures %zu ", p->done,
+		        rate, p->counts[1] + p->counts[2]);
 	}
 	if (final)
 		fputc('\n', stderr);
 	fflush(stderr); /* stderr is line-buffered: the bar ends in \r */
 }
 
-static void emit(const struct ags_batch_item *it, json_t *result, int verdict,
+static void emit(const struct ags_batch_item *it, const char *text, int verdict,
                  void *ctx)
 {
 	struct progress *p = &((struct batch_ctx *)ctx)->prog;
-	char *text = result ? json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS)
-	                    : NULL;
 
-	(void)it;
 	if (!text)
 		verdict = 2;
 	if (!p->quiet) {
@@ -159,7 +159,6 @@ static void emit(const struct ags_batch_item *it, json_t *result, int verdict,
 			       "\"out of memory\",\"verified\":false}\n",
 			       it->line);
 	}
-	free(text);
 	p->counts[verdict]++;
 	p->done++;
 	draw(p, 0);
@@ -231,7 +230,8 @@ static size_t count_lines(const char *path)
 		for (i = 0; i < got; i++) {
 			if (buf[i] == '\n')
 				n += (size_t)content, content = 0;
-			else if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r')
+			else if (buf[i] != ' ' && buf[i] != '\t' &&
+			         buf[i] != '\r')
 				content = 1;
 		}
 	fclose(f);
@@ -314,7 +314,8 @@ static void summary(const struct progress *p)
 		return;
 	draw((struct progress *)p, 1);
 	fprintf(stderr,
-	        "agreesign: batch: %zu entries: %zu verified, %zu not verified, "
+	        "agreesign: batch: %zu entries: %zu verified, %zu not "
+	        "verified, "
 	        "%zu errors; %.2f s, %.0f entries/s\n",
 	        p->done, p->counts[0], p->counts[1], p->counts[2], t,
 	        t > 0 ? (double)p->done / t : 0.0);
@@ -332,18 +333,20 @@ int cli_verify_batch(const struct cli_batch_opts *o)
 	ctx.prog.quiet = o->quiet;
 	ctx.prog.show = !o->quiet && !o->no_progress && isatty(STDERR_FILENO);
 	ctx.prog.stdout_tty = isatty(STDOUT_FILENO);
-	if (open_source(&ctx.src, o->manifest, ctx.prog.show, &ctx.prog.total)) {
+	if (open_source(&ctx.src, o->manifest, ctx.prog.show,
+	                &ctx.prog.total)) {
 		close_source(&ctx.src);
 		return EXIT_TROUBLE;
 	}
 	ctx.prog.start = now();
-	if (ags_batch_run(&cfg, next_item, emit, &ctx, &err) != AGS_OK) {
+	if (ags_batch_run_lines(&cfg, next_item, emit, &ctx, &err) != AGS_OK) {
 		snprintf(err.source, sizeof(err.source), "%s", o->manifest);
 		cli_error(&err);
 		rc = EXIT_TROUBLE;
 	} else {
-		rc = ctx.prog.counts[1] || ctx.prog.counts[2] ? EXIT_NOT_VERIFIED
-		                                             : EXIT_OK;
+		rc = ctx.prog.counts[1] || ctx.prog.counts[2]
+		             ? EXIT_NOT_VERIFIED
+		             : EXIT_OK;
 	}
 	fflush(stdout);
 	summary(&ctx.prog);
