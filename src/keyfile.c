@@ -270,9 +270,13 @@ static enum ags_err text_value(char **out, const struct parser *p, enum field f)
 	return AGS_OK;
 }
 
-/* Reads key-id, public-key, name, email and orcid into pub. */
+/* Reads key-id, public-key, name, email and orcid into pub. The point
+ * check is skipped for a secret key file only: its public key must be
+ * the one the seed gives (ags_seckey_from_seed), and every key a seed
+ * gives lies in the prime-order group; the check costs a quarter of a
+ * signing run. */
 static enum ags_err parse_identity(struct ags_pubkey *pub,
-                                   const struct parser *p)
+                                   const struct parser *p, int check_point)
 {
 	const struct value *id = &p->v[F_KEYID], *pk = &p->v[F_PK];
 	uint8_t idbin[AGS_KEYID_BYTES];
@@ -286,7 +290,7 @@ static enum ags_err parse_identity(struct ags_pubkey *pub,
 	if (ags_b64_decode_exact(pub->pk, sizeof(pub->pk), pk->s, pk->len) != 0)
 		return fail(p, pk->line, "public-key is not %u bytes of base64",
 		            AGS_PUBLICKEY_BYTES);
-	if (!ags_public_key_valid(pub->pk))
+	if (check_point && !ags_public_key_valid(pub->pk))
 		return fail(p, pk->line,
 		            "public-key is not a valid Ed25519 public key");
 	ags_key_id(want, pub->pk);
@@ -466,7 +470,7 @@ enum ags_err ags_pubkey_parse(struct ags_pubkey *out, const char *buf,
 	parser_init(&p, buf, len, source, PUB_FIELDS, err);
 	rc = parse_lines(&p);
 	if (rc == AGS_OK)
-		rc = parse_identity(out, &p);
+		rc = parse_identity(out, &p, 1);
 	if (rc != AGS_OK)
 		ags_pubkey_release(out);
 	return rc;
@@ -504,7 +508,7 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
 	parser_init(&p, buf, len, source, F_COUNT, err);
 	rc = parse_lines(&p);
 	if (rc == AGS_OK)
-		rc = parse_identity(&pub, &p);
+		rc = parse_identity(&pub, &p, 0);
 	if (rc == AGS_OK)
 		rc = parse_protection(&sealed, &is_sealed, &p);
 	if (rc == AGS_OK && !(seed = sodium_malloc(AGS_SEED_BYTES)))

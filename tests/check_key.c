@@ -593,6 +593,58 @@ START_TEST(test_swapped_public_key)
 }
 END_TEST
 
+/* The file's public key plus a point of order 8: not in the prime-order
+ * group (a .pub file with it is refused). A secret key file skips that
+ * check because the seed must give its public key: this one is refused
+ * as not matching, before anything is signed. */
+START_TEST(test_torsion_public_key_in_key_file)
+{
+	static const char t8_hex[] = "c7176a703d4dd84fba3c0b760d10670f2a2053fa2"
+	                             "c39ccc64ec7fd7792ac037a";
+	uint8_t pk[32], t8[32], bad[32];
+	char b64[64], id[AGS_KEYID_HEX + 1], *a, *b;
+	struct ags_seckey *sk = NULL;
+	struct ags_pubkey pub;
+	struct ags_error err;
+	size_t n = 0;
+
+	ck_assert_int_eq(sodium_base642bin(pk, sizeof(pk), KAT_PK_B64,
+	                                   strlen(KAT_PK_B64), NULL, &n, NULL,
+	                                   sodium_base64_VARIANT_ORIGINAL),
+	                 0);
+	ck_assert_int_eq(
+	        sodium_hex2bin(t8, sizeof(t8), t8_hex, 64, NULL, &n, NULL), 0);
+	ck_assert_int_eq(crypto_core_ed25519_add(bad, pk, t8), 0);
+	ck_assert_int_eq(ags_public_key_valid(bad), 0);
+	sodium_bin2base64(b64, sizeof(b64), bad, sizeof(bad),
+	                  sodium_base64_VARIANT_ORIGINAL);
+	ags_key_id(id, bad);
+	a = replace(kat_key, KAT_ID, id, NULL);
+	b = replace(a, KAT_PK_B64, b64, NULL);
+
+	ags_error_clear(&err);
+	ck_assert_int_eq(
+	        ags_seckey_parse(&sk, b, strlen(b), "k", NULL, NULL, &err),
+	        AGS_ERR_KEY);
+	ck_assert_str_eq(err.text, "public key does not match the secret key");
+	ck_assert_ptr_null(sk);
+	free(a);
+	free(b);
+
+	a = replace(kat_pub, KAT_ID, id, NULL);
+	b = replace(a, KAT_PK_B64, b64, NULL);
+	ags_pubkey_init(&pub);
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_pubkey_parse(&pub, b, strlen(b), "p", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_str_eq(err.text,
+	                 "public-key is not a valid Ed25519 public key");
+	ags_pubkey_release(&pub);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* ---- strict .pub parsing -------------------------------------------- */
 
 struct edit {
@@ -1521,6 +1573,7 @@ Suite *key_suite(void)
 	tcase_add_test(seal, test_format_refuses);
 	tcase_add_test(seal, test_sealed_byte_flip);
 	tcase_add_test(seal, test_swapped_public_key);
+	tcase_add_test(seal, test_torsion_public_key_in_key_file);
 	tcase_add_loop_test(
 	        seal, test_sealed_strict, 0,
 	        (int)(sizeof(sealed_edits) / sizeof(sealed_edits[0])));
