@@ -52,6 +52,23 @@ static const char help[] =
         "Exit status: 0 signed, 2 usage, input or I/O error (nothing "
         "written).\n";
 
+/* The combinations of options and arguments that make sense. */
+static int check_args(struct sign_opts *o, int argc, char **argv)
+{
+	if (argc - optind != 1)
+		return cli_usage("sign", "expected one AGREEMENT file");
+	o->agreement = argv[optind];
+	if (!o->key)
+		return cli_usage("sign", "-k KEY is required");
+	if (o->append && o->is_template)
+		return cli_usage("sign",
+		                 "--template makes a new envelope: drop "
+		                 "--append");
+	if (o->append && o->force)
+		return cli_usage("sign",
+		                 "--append and --force exclude each other");
+	return EXIT_OK;
+}
 
 static int parse(struct sign_opts *o, int argc, char **argv)
 {
@@ -110,28 +127,18 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 			return cli_usage("sign", "bad option");
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage("sign", "expected one AGREEMENT file");
-	o->agreement = argv[optind];
-	if (!o->key)
-		return cli_usage("sign", "-k KEY is required");
-	if (o->append && o->is_template)
-		return cli_usage("sign", "--template makes a new envelope: drop "
-		                         "--append");
-	if (o->append && o->force)
-		return cli_usage("sign", "--append and --force exclude each other");
-	return EXIT_OK;
+	return check_args(o, argc, argv);
 }
 
 /* Replaces the extracted value of each metadata field given by a flag. */
 static int apply_overrides(struct ags_metadata *md, const char *const v[6])
 {
-	char **slots[6] = {&md->title,     &md->corresponding_author,
+	char **slots[6] = {&md->title,       &md->corresponding_author,
 	                   &md->proceedings, &md->publisher,
-	                   &md->license,   &md->agreement_date};
-	static const char *const flags[6] = {"--title",     "--author",
+	                   &md->license,     &md->agreement_date};
+	static const char *const flags[6] = {"--title",       "--author",
 	                                     "--proceedings", "--publisher",
-	                                     "--license",   "--date"};
+	                                     "--license",     "--date"};
 	size_t i;
 
 	for (i = 0; i < 6; i++) {
@@ -158,7 +165,8 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 
 	if (!o->append) {
 		ags_agreement_bind(&env->agreement, canon, len);
-		if (ags_extract(&env->agreement.md, canon, len, &err) != AGS_OK) {
+		if (ags_extract(&env->agreement.md, canon, len, &err) !=
+		    AGS_OK) {
 			cli_error(&err);
 			return -1;
 		}
@@ -172,14 +180,16 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 		return apply_overrides(&env->agreement.md, o->md);
 	}
 	if (o->nattach) {
-		cli_errorf(out, "the attachments of an existing envelope cannot "
-		                "change: drop --attach");
+		cli_errorf(out,
+		           "the attachments of an existing envelope cannot "
+		           "change: drop --attach");
 		return -1;
 	}
 	for (size_t i = 0; i < 6; i++)
 		if (o->md[i]) {
-			cli_errorf(out, "the metadata of an existing envelope "
-			                "cannot change: drop the metadata options");
+			cli_errorf(out,
+			           "the metadata of an existing envelope "
+			           "cannot change: drop the metadata options");
 			return -1;
 		}
 	if (ags_envelope_load(env, out, &err) != AGS_OK) {
@@ -190,8 +200,9 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 	if (here.text_length != env->agreement.text_length ||
 	    memcmp(here.text_sha512, env->agreement.text_sha512,
 	           AGS_DIGEST_BYTES) != 0) {
-		cli_errorf(out, "the envelope is about a different agreement "
-		                "text than %s",
+		cli_errorf(out,
+		           "the envelope is about a different agreement "
+		           "text than %s",
 		           o->agreement);
 		return -1;
 	}

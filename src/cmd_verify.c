@@ -52,7 +52,8 @@ static const char help[] =
         "      --no-progress         no progress bar on a terminal\n"
         "      --attach-dir DIR      look for attached files in DIR (default: "
         "the\n"
-        "                            agreement's folder); a changed one fails,\n"
+        "                            agreement's folder); a changed one "
+        "fails,\n"
         "                            a missing one is reported\n"
         "      --template ENVELOPE   also require that AGREEMENT is the "
         "template\n"
@@ -112,6 +113,40 @@ static int parse_jobs(unsigned *jobs, const char *s)
 	return 0;
 }
 
+static int add_signer(struct verify_opts *o, const char *id)
+{
+	if (o->policy.nrequire_keys == MAX_REQUIRED)
+		return cli_usage("verify", "too many --require-signer");
+	if (strlen(id) != AGS_KEYID_HEX ||
+	    strspn(id, "0123456789abcdef") != AGS_KEYID_HEX)
+		return cli_usage("verify", "--require-signer takes a key id: "
+		                           "32 lowercase hex digits");
+	o->keys[o->policy.nrequire_keys++] = id;
+	return 0;
+}
+
+/* The combinations of options and arguments that make sense. */
+static int check_args(struct verify_opts *o, int argc, char **argv)
+{
+	if (o->batch.manifest && argc != optind)
+		return cli_usage("verify",
+		                 "--batch takes no AGREEMENT argument");
+	if (o->batch.manifest && o->envelope)
+		return cli_usage("verify", "--batch and -e exclude each other");
+	if (o->batch.manifest && (o->x.tmpl || o->x.tmpl_text || o->x.report))
+		return cli_usage("verify",
+		                 "--template and --report work on one "
+		                 "AGREEMENT, not with --batch");
+	if (!o->batch.manifest && argc - optind != 1)
+		return cli_usage("verify", "expected one AGREEMENT file");
+	o->agreement = argv[optind];
+	if (!o->pub == !o->trust)
+		return cli_usage("verify", "give exactly one of -p KEY.pub and "
+		                           "-t TRUSTFILE");
+	o->policy.require_keys = o->keys;
+	return EXIT_OK;
+}
+
 static int parse(struct verify_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -146,8 +181,9 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 		case 'G': o->batch.no_progress = 1; break;
 		case 'J':
 			if (parse_jobs(&o->batch.jobs, optarg) != 0)
-				return cli_usage("verify", "--jobs takes a number "
-				                           "from 1 to 1024");
+				return cli_usage("verify",
+				                 "--jobs takes a number "
+				                 "from 1 to 1024");
 			break;
 		case 'R':
 			if (parse_roles(&o->policy.require_roles, optarg) != 0)
@@ -155,15 +191,8 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 				                 optarg);
 			break;
 		case 'S':
-			if (o->policy.nrequire_keys == MAX_REQUIRED)
-				return cli_usage("verify", "too many "
-				                           "--require-signer");
-			if (strlen(optarg) != AGS_KEYID_HEX ||
-			    strspn(optarg, "0123456789abcdef") != AGS_KEYID_HEX)
-				return cli_usage("verify", "--require-signer takes "
-				                           "a key id: 32 lowercase "
-				                           "hex digits");
-			o->keys[o->policy.nrequire_keys++] = optarg;
+			if (add_signer(o, optarg) != 0)
+				return EXIT_TROUBLE; /* said why */
 			break;
 		case OPT_TEMPLATE: o->x.tmpl = optarg; break;
 		case OPT_TEMPLATE_TEXT: o->x.tmpl_text = optarg; break;
@@ -172,26 +201,10 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 		default: return cli_usage("verify", "bad option");
 		}
 	}
-	if (o->batch.manifest && argc != optind)
-		return cli_usage("verify", "--batch takes no AGREEMENT argument");
-	if (o->batch.manifest && o->envelope)
-		return cli_usage("verify", "--batch and -e exclude each other");
-	if (o->batch.manifest && (o->x.tmpl || o->x.tmpl_text || o->x.report))
-		return cli_usage("verify",
-		                 "--template and --report work on one "
-		                 "AGREEMENT, not with --batch");
-	if (!o->batch.manifest && argc - optind != 1)
-		return cli_usage("verify", "expected one AGREEMENT file");
-	o->agreement = argv[optind];
-	if (!o->pub == !o->trust)
-		return cli_usage("verify", "give exactly one of -p KEY.pub and "
-		                           "-t TRUSTFILE");
-	o->policy.require_keys = o->keys;
-	return EXIT_OK;
+	return check_args(o, argc, argv);
 }
 
-static enum ags_err load_trust(struct ags_trust *t,
-                               const struct verify_opts *o,
+static enum ags_err load_trust(struct ags_trust *t, const struct verify_opts *o,
                                struct ags_error *err)
 {
 	struct ags_pubkey pub;
@@ -214,9 +227,10 @@ static void print_sig(const struct ags_sig_report *r,
 
 	ags_time_format(when, sig->signer.time);
 	printf("signature %zu: %s: ", i + 1, r->valid ? "valid" : "INVALID");
-	cli_put_escaped(stdout, r->trusted ? r->trusted->identity
-	                                   : sig->signer.name);
-	printf(" (%s%s), key %s, claimed time %s", ags_role_name(sig->signer.role),
+	cli_put_escaped(stdout,
+	                r->trusted ? r->trusted->identity : sig->signer.name);
+	printf(" (%s%s), key %s, claimed time %s",
+	       ags_role_name(sig->signer.role),
 	       sig->is_countersignature ? ", countersignature" : "",
 	       sig->key_id, when);
 	if (!r->trusted)
@@ -240,9 +254,8 @@ static void print_text(const struct ags_report *r,
 	fputs(r->verified ? "\ntitle: " : "\ntitle (claimed, unverified): ",
 	      stdout);
 	cli_put_escaped(stdout, title ? title : "(none)");
-	printf("\ntext: %s\n", r->text_matches
-	                               ? "matches the signed digest"
-	                               : "CHANGED since it was signed");
+	printf("\ntext: %s\n", r->text_matches ? "matches the signed digest"
+	                                       : "CHANGED since it was signed");
 	for (i = 0; i < r->nsigs; i++)
 		print_sig(&r->sigs[i], &env->sigs[i], i);
 	for (i = 0; i < r->nattachments; i++) {
