@@ -64,7 +64,7 @@ peak = max(peak, peak2)
 print("large attachment: %d MiB, peak RSS %.1f MiB" % (mb, peak / 1024))
 import os
 if os.environ.get("AGS_SANITIZED"):
-    print("large attachment: sanitizer build, RSS bound not checked")
+    print("large attachment: sanitizer build or valgrind run, RSS bound not checked")
 else:
     assert peak < 16 * 1024, "peak RSS %d KiB" % peak
 PY
