@@ -92,8 +92,8 @@ static void emit_ready(struct runner *r)
 			r->emit(&s->item, s->result, s->verdict, r->ctx);
 		ags_batch_item_release(&s->item);
 		pthread_mutex_lock(&r->mu);
-		s->state =
-		        SLOT_EMPTY; /* the next worker here frees s->result */
+		/* the next worker here frees s->result and s->line */
+		s->state = SLOT_EMPTY;
 		r->emitted++;
 	}
 }
