@@ -34,34 +34,34 @@ extern "C" {
 /* Format names. Each is written into the files it names and refused by
  * readers when it differs. See spec/agreesign-v1.md. */
 #define AGS_FORMAT_ENVELOPE "agreesign-envelope/v1"
-#define AGS_FORMAT_CANON "text/v1"
-#define AGS_FORMAT_PUBKEY "agreesign public key v1"
-#define AGS_FORMAT_SECKEY "agreesign secret key v1"
-#define AGS_FORMAT_TRUST "agreesign trust v1"
+#define AGS_FORMAT_CANON    "text/v1"
+#define AGS_FORMAT_PUBKEY   "agreesign public key v1"
+#define AGS_FORMAT_SECKEY   "agreesign secret key v1"
+#define AGS_FORMAT_TRUST    "agreesign trust v1"
 
 /* The domain-separation prefix of every signed message: these ASCII bytes
  * followed by one NUL byte (AGS_SIG_PREFIX_LEN counts the NUL). */
-#define AGS_SIG_PREFIX "agreesign/v1 statement"
+#define AGS_SIG_PREFIX     "agreesign/v1 statement"
 #define AGS_SIG_PREFIX_LEN 23
 
 /* The Unicode version whose assigned code points text/v1 accepts. */
 #define AGS_UNICODE_VERSION "15.0.0"
 
 /* Size limits: every input is bounded. */
-#define AGS_TEXT_MAX (16u * 1024u * 1024u)     /* agreement file */
-#define AGS_ENVELOPE_MAX (1024u * 1024u)       /* envelope file */
-#define AGS_KEYFILE_MAX (16u * 1024u)          /* .pub and .key files */
-#define AGS_TRUST_MAX (16u * 1024u * 1024u)    /* trust file */
-#define AGS_PASSPHRASE_MAX 1024u               /* passphrase bytes */
-#define AGS_FIELD_MAX 1024u                    /* any metadata or signer string, bytes */
-#define AGS_SIGNATURES_MAX 64u                 /* signatures in one envelope */
+#define AGS_TEXT_MAX       (16u * 1024u * 1024u) /* agreement file */
+#define AGS_ENVELOPE_MAX   (1024u * 1024u)       /* envelope file */
+#define AGS_KEYFILE_MAX    (16u * 1024u)         /* .pub and .key files */
+#define AGS_TRUST_MAX      (16u * 1024u * 1024u) /* trust file */
+#define AGS_PASSPHRASE_MAX 1024u                 /* passphrase bytes */
+#define AGS_FIELD_MAX      1024u /* any metadata or signer string, bytes */
+#define AGS_SIGNATURES_MAX 64u   /* signatures in one envelope */
 
 #define AGS_PUBLICKEY_BYTES 32u
-#define AGS_SEED_BYTES 32u
+#define AGS_SEED_BYTES      32u
 #define AGS_SIGNATURE_BYTES 64u
-#define AGS_DIGEST_BYTES 64u
-#define AGS_KEYID_BYTES 16u
-#define AGS_KEYID_HEX (2u * AGS_KEYID_BYTES)
+#define AGS_DIGEST_BYTES    64u
+#define AGS_KEYID_BYTES     16u
+#define AGS_KEYID_HEX       (2u * AGS_KEYID_BYTES)
 
 enum ags_err {
 	AGS_OK = 0,
@@ -107,13 +107,25 @@ void ags_error_clear(struct ags_error *err);
 enum ags_err ags_file_read(char **out, size_t *len, const char *path,
                            size_t max, struct ags_error *err);
 
+/* Flags of ags_file_write_atomic. */
+#define AGS_WRITE_REPLACE 1u /* replace an existing file at path */
+#define AGS_WRITE_DURABLE 2u /* on disk, name and all, when the call returns   \
+	                      */
+
 /* Writes data to path through a temporary file in the same directory
- * (created O_EXCL|O_NOFOLLOW with mode), fsync, then either rename()
- * (replace != 0) or link() (replace == 0: fails with AGS_ERR_EXISTS when
- * path exists, even as a dangling symlink). Readers see the old file or
- * the complete new one, never a partial one. */
+ * (created O_EXCL|O_NOFOLLOW with mode), then either rename()
+ * (AGS_WRITE_REPLACE) or link() (no AGS_WRITE_REPLACE: fails with
+ * AGS_ERR_EXISTS when path exists, even as a dangling symlink). Readers
+ * see the old file or the complete new one, never a partial one.
+ *
+ * Crashes: the new content is fsync'd before it takes the place of an
+ * existing file, so a power cut leaves the old file or the new one, never
+ * an empty one. A new file (nothing replaced) is fsync'd, and its folder
+ * too, only with AGS_WRITE_DURABLE: without it, a file written in the
+ * seconds before a power cut may be missing afterwards. Use it for what
+ * cannot be made again (secret keys, a trust store). */
 enum ags_err ags_file_write_atomic(const char *path, const void *data,
-                                   size_t len, unsigned mode, int replace,
+                                   size_t len, unsigned mode, unsigned flags,
                                    struct ags_error *err);
 
 /* Parses "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC, no fraction, years
@@ -153,12 +165,12 @@ int ags_unicode_assigned(uint32_t cp);
  */
 
 struct ags_metadata {
-	char *title;                /* each field: malloc'd, or NULL = absent */
+	char *title; /* each field: malloc'd, or NULL = absent */
 	char *corresponding_author;
 	char *proceedings;
 	char *publisher;
-	char *license;              /* SPDX-style, e.g. "CC-BY-4.0" */
-	char *agreement_date;       /* as written in the agreement */
+	char *license;        /* SPDX-style, e.g. "CC-BY-4.0" */
+	char *agreement_date; /* as written in the agreement */
 };
 
 void ags_metadata_init(struct ags_metadata *md);
@@ -223,8 +235,7 @@ struct ags_kdf_params {
 /* Asks for a passphrase: writes at most cap bytes into buf (sodium_malloc'd
  * by the library, wiped by it) and their count into *len. Returns 0, or
  * -1 when no passphrase can be had (the load then fails). */
-typedef int (*ags_passphrase_fn)(char *buf, size_t cap, size_t *len,
-                                 void *ctx);
+typedef int (*ags_passphrase_fn)(char *buf, size_t cap, size_t *len, void *ctx);
 
 /* Writes the key id of pk: lowercase hex of the first AGS_KEYID_BYTES
  * bytes of SHA-512(pk). */
@@ -282,8 +293,8 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
  * file is readable by group or others, *loose_mode is set to 1 (the
  * caller may warn); else 0. loose_mode may be NULL. */
 enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
-                             ags_passphrase_fn ask, void *ctx,
-                             int *loose_mode, struct ags_error *err);
+                             ags_passphrase_fn ask, void *ctx, int *loose_mode,
+                             struct ags_error *err);
 
 /* Writes BASE.pub and BASE.key. The .key file is created with mode 0600
  * and never replaces an existing file unless force is set; neither file
@@ -428,13 +439,13 @@ struct ags_trust_entry {
 	char *identity; /* malloc'd */
 	uint8_t pk[AGS_PUBLICKEY_BYTES];
 	char key_id[AGS_KEYID_HEX + 1];
-	unsigned roles;        /* bit set of enum ags_role */
-	int64_t valid_after;   /* or INT64_MIN when unset */
-	int64_t valid_before;  /* or INT64_MAX when unset */
-	int revoked;           /* 1 when revoked */
-	int64_t revoked_time;  /* when revoked (claim of the publisher) */
-	char *revoked_reason;  /* malloc'd or NULL */
-	long line;             /* 1-based line in the trust file; 0 if none */
+	unsigned roles;       /* bit set of enum ags_role */
+	int64_t valid_after;  /* or INT64_MIN when unset */
+	int64_t valid_before; /* or INT64_MAX when unset */
+	int revoked;          /* 1 when revoked */
+	int64_t revoked_time; /* when revoked (claim of the publisher) */
+	char *revoked_reason; /* malloc'd or NULL */
+	long line;            /* 1-based line in the trust file; 0 if none */
 };
 
 struct ags_trust {
@@ -497,15 +508,15 @@ enum ags_err ags_file_edit_locked(const char *path, size_t max,
 
 enum ags_reason {
 	AGS_REASON_OK = 0,
-	AGS_REASON_TEXT_CHANGED,    /* digest or length differ */
-	AGS_REASON_UNTRUSTED_KEY,   /* key not in the trust store */
-	AGS_REASON_BAD_SIGNATURE,   /* Ed25519 verification failed */
-	AGS_REASON_REVOKED,         /* key revoked in the trust store */
-	AGS_REASON_WRONG_ROLE,      /* key not trusted for this role */
-	AGS_REASON_NOT_YET_VALID,   /* claimed time before valid-after */
-	AGS_REASON_EXPIRED,         /* claimed time at/after valid-before */
-	AGS_REASON_NAME_MISMATCH,   /* envelope name != trusted identity */
-	AGS_REASON_COUNTERSIGN,     /* countersignature covers other sigs */
+	AGS_REASON_TEXT_CHANGED,  /* digest or length differ */
+	AGS_REASON_UNTRUSTED_KEY, /* key not in the trust store */
+	AGS_REASON_BAD_SIGNATURE, /* Ed25519 verification failed */
+	AGS_REASON_REVOKED,       /* key revoked in the trust store */
+	AGS_REASON_WRONG_ROLE,    /* key not trusted for this role */
+	AGS_REASON_NOT_YET_VALID, /* claimed time before valid-after */
+	AGS_REASON_EXPIRED,       /* claimed time at/after valid-before */
+	AGS_REASON_NAME_MISMATCH, /* envelope name != trusted identity */
+	AGS_REASON_COUNTERSIGN,   /* countersignature covers other sigs */
 };
 
 /* A short stable word for scripts, e.g. "bad-signature". */
@@ -519,7 +530,7 @@ struct ags_sig_report {
 };
 
 struct ags_policy {
-	unsigned require_roles;   /* each role here needs a valid signature */
+	unsigned require_roles;    /* each role here needs a valid signature */
 	const char **require_keys; /* key ids that need a valid signature */
 	size_t nrequire_keys;
 	int no_default_author; /* 1: drop the default "at least one valid
@@ -543,8 +554,8 @@ const char *ags_attach_status_name(enum ags_attach_status st);
 struct ags_template_check; /* see "Templates" below */
 
 struct ags_report {
-	int verified;       /* the policy's verdict */
-	int text_matches;   /* the agreement's digest and length match */
+	int verified;            /* the policy's verdict */
+	int text_matches;        /* the agreement's digest and length match */
 	char policy_detail[256]; /* why the policy failed; "" when verified */
 	struct ags_sig_report *sigs; /* malloc'd, one per envelope signature */
 	size_t nsigs;
@@ -566,8 +577,7 @@ void ags_report_release(struct ags_report *r);
 enum ags_err ags_verify(struct ags_report *report,
                         const struct ags_envelope *env, const char *canon,
                         size_t canon_len, const struct ags_trust *trust,
-                        const struct ags_policy *policy,
-                        struct ags_error *err);
+                        const struct ags_policy *policy, struct ags_error *err);
 
 /* Checks each attachment of env's statement against the file of that
  * name in dir, fills report->attachments, and withdraws the verdict when
@@ -645,8 +655,8 @@ typedef void (*ags_batch_emit_fn)(const struct ags_batch_item *it,
                                   json_t *result, int verdict, void *ctx);
 
 struct ags_batch_config {
-	unsigned jobs;    /* worker threads, >= 1 */
-	size_t window;    /* entries in flight at most (0: 64 per job) */
+	unsigned jobs; /* worker threads, >= 1 */
+	size_t window; /* entries in flight at most (0: 64 per job) */
 	const struct ags_trust *trust;
 	const struct ags_policy *policy;
 	const char *attach_dir;
@@ -670,9 +680,8 @@ typedef void (*ags_batch_line_fn)(const struct ags_batch_item *it,
  * into text, so that the calling thread, which every result goes
  * through, does not become the limit when there are many workers. */
 enum ags_err ags_batch_run_lines(const struct ags_batch_config *cfg,
-                                 ags_batch_next_fn next,
-                                 ags_batch_line_fn emit, void *ctx,
-                                 struct ags_error *err);
+                                 ags_batch_next_fn next, ags_batch_line_fn emit,
+                                 void *ctx, struct ags_error *err);
 
 /* ---------------------------------------------------------------------
  * Templates (src/template.c: syntax; src/template_match.c: matching;

@@ -36,7 +36,8 @@ static int make_signer(struct ags_signer *s, const struct sign_opts *o,
 	s->email = email ? ags_text_nfc(email) : NULL;
 	s->orcid = orcid ? ags_text_nfc(orcid) : NULL;
 	s->role = o->role;
-	if ((name && !s->name) || (email && !s->email) || (orcid && !s->orcid)) {
+	if ((name && !s->name) || (email && !s->email) ||
+	    (orcid && !s->orcid)) {
 		cli_errorf("--name", "signer identity is not valid UTF-8");
 		return -1;
 	}
@@ -67,8 +68,8 @@ static void show(const struct ags_envelope *env, const struct ags_signer *s,
 	show_field("publisher:", a->md.publisher);
 	show_field("license:", a->md.license);
 	show_field("date:", a->md.agreement_date);
-	fprintf(stderr, "  %-13s %llu bytes, sha512 %.32s...\n", "text:",
-	        (unsigned long long)a->text_length, hex);
+	fprintf(stderr, "  %-13s %llu bytes, sha512 %.32s...\n",
+	        "text:", (unsigned long long)a->text_length, hex);
 	for (i = 0; i < a->nattachments; i++) {
 		sodium_bin2hex(hex, sizeof(hex), a->attachments[i].sha512,
 		               AGS_DIGEST_BYTES);
@@ -131,7 +132,9 @@ static int write_envelope(const struct ags_envelope *env, const char *out,
 	int rc = -1;
 
 	if (ags_envelope_format(&text, &len, env, &err) == AGS_OK &&
-	    ags_file_write_atomic(out, text, len, 0644, replace, &err) == AGS_OK)
+	    ags_file_write_atomic(out, text, len, 0644,
+	                          replace ? AGS_WRITE_REPLACE : 0u,
+	                          &err) == AGS_OK)
 		rc = 0;
 	else
 		cli_error(&err);
@@ -140,7 +143,7 @@ static int write_envelope(const struct ags_envelope *env, const char *out,
 }
 
 int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
-                     const char *out, int countersign)
+                  const char *out, int countersign)
 {
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
@@ -167,4 +170,3 @@ out:
 	ags_seckey_free(sk);
 	return rc;
 }
-

@@ -208,7 +208,8 @@ static enum ags_err write_report(const char *path, const struct ags_report *rep,
 
 	if (!html)
 		return AGS_ERR_NOMEM;
-	rc = ags_file_write_atomic(path, html, strlen(html), 0644, 1, err);
+	rc = ags_file_write_atomic(path, html, strlen(html), 0644,
+	                           AGS_WRITE_REPLACE, err);
 	free(html);
 	return rc;
 }

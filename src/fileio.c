@@ -1,7 +1,8 @@
 /* Bounded reads and atomic writes. Every file agreesign writes appears
- * whole or not at all: a temporary file in the same directory is filled,
- * synced and then renamed (or linked, when an existing file must not be
- * replaced). */
+ * whole or not at all: a temporary file in the same directory is filled
+ * and then renamed (or linked, when an existing file must not be
+ * replaced). It is synced first when it replaces a file or must be
+ * durable: an fsync costs more than the rest of `agreesign sign`. */
 #include "internal.h"
 
 #include <errno.h>
@@ -59,10 +60,9 @@ static enum ags_err read_all(int fd, char **out, size_t *len, size_t hint,
 			char *nb;
 			if (cap > max) {
 				free(buf);
-				return ags_error_set(err, AGS_ERR_TOO_LARGE,
-				                     path, 0, 0,
-				                     "file is larger than %zu bytes",
-				                     max);
+				return ags_error_set(
+				        err, AGS_ERR_TOO_LARGE, path, 0, 0,
+				        "file is larger than %zu bytes", max);
 			}
 			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			nb = realloc(buf, cap + 1);
@@ -83,6 +83,11 @@ static enum ags_err read_all(int fd, char **out, size_t *len, size_t hint,
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/* Exactly the size fstat gave, and no byte more was there to
+		 * read: end of file, without a second read() to see it. A
+		 * short read anywhere else may not be the end (FUSE). */
+		if (n == hint && n < cap)
+			break;
 	}
 	if (n > max) {
 		free(buf);
@@ -146,7 +151,8 @@ static int temp_create(char *tmp, size_t cap, const char *path, unsigned mode)
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		fd = open(tmp,
+		          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		          (mode_t)mode);
 		if (fd >= 0 || errno != EEXIST)
 			return fd;
@@ -190,16 +196,28 @@ static enum ags_err publish(const char *tmp, const char *path, int replace,
 	 * file publication. */
 	if (link(tmp, path) != 0) {
 		if (errno == EEXIST)
-			return ags_error_set(err, AGS_ERR_EXISTS, path, 0, 0,
-			                     "file exists (use --force to replace it)");
+			return ags_error_set(
+			        err, AGS_ERR_EXISTS, path, 0, 0,
+			        "file exists (use --force to replace it)");
 		return io_error(err, path, "cannot create");
 	}
 	unlink(tmp);
 	return AGS_OK;
 }
 
+/* A file at path would be replaced: its content must survive a crash, so
+ * the new content goes to disk before the rename. */
+static int must_sync(const char *path, unsigned flags)
+{
+	struct stat st;
+
+	if (flags & AGS_WRITE_DURABLE)
+		return 1;
+	return (flags & AGS_WRITE_REPLACE) && lstat(path, &st) == 0;
+}
+
 enum ags_err ags_file_write_atomic(const char *path, const void *data,
-                                   size_t len, unsigned mode, int replace,
+                                   size_t len, unsigned mode, unsigned flags,
                                    struct ags_error *err)
 {
 	char tmp[4096];
@@ -207,16 +225,18 @@ enum ags_err ags_file_write_atomic(const char *path, const void *data,
 	int fd = temp_create(tmp, sizeof(tmp), path, mode);
 
 	if (fd < 0)
-		return io_error(err, path, "cannot create a temporary file beside");
-	if (write_full(fd, data, len) != 0 || fsync(fd) != 0)
+		return io_error(err, path,
+		                "cannot create a temporary file beside");
+	if (write_full(fd, data, len) != 0 ||
+	    (must_sync(path, flags) && fsync(fd) != 0))
 		rc = io_error(err, path, "cannot write");
 	if (close(fd) != 0 && rc == AGS_OK)
 		rc = io_error(err, path, "cannot write");
 	if (rc == AGS_OK)
-		rc = publish(tmp, path, replace, err);
+		rc = publish(tmp, path, (flags & AGS_WRITE_REPLACE) != 0, err);
 	if (rc != AGS_OK)
 		unlink(tmp);
-	else
+	else if (flags & AGS_WRITE_DURABLE)
 		sync_dir(path);
 	return rc;
 }

@@ -873,11 +873,14 @@ static enum ags_err write_key(const char *path, const char *data, size_t len,
 
 	ags_error_clear(&first);
 	*created = 0;
-	rc = ags_file_write_atomic(path, data, len, 0600, 0, &first);
+	rc = ags_file_write_atomic(path, data, len, 0600, AGS_WRITE_DURABLE,
+	                           &first);
 	if (rc == AGS_OK)
 		*created = 1;
 	else if (rc == AGS_ERR_EXISTS && force)
-		return ags_file_write_atomic(path, data, len, 0600, 1, err);
+		return ags_file_write_atomic(
+		        path, data, len, 0600,
+		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
 	else if (err && err->code == AGS_OK)
 		*err = first;
 	return rc;
@@ -892,7 +895,9 @@ static enum ags_err write_pair(const char *keypath, const char *pubpath,
 
 	if (rc != AGS_OK)
 		return rc;
-	rc = ags_file_write_atomic(pubpath, pub, publen, 0644, force, err);
+	rc = ags_file_write_atomic(
+	        pubpath, pub, publen, 0644,
+	        AGS_WRITE_DURABLE | (force ? AGS_WRITE_REPLACE : 0u), err);
 	/* No half pair: a .key this call made goes again with its .pub. */
 	if (rc != AGS_OK && created)
 		unlink(keypath);

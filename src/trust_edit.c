@@ -122,7 +122,8 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
 		rc = ags_error_set(err, AGS_ERR_EXISTS, source, dup->line, 0,
 		                   "key %s is already listed", pub->key_id);
 	ags_trust_release(&t);
-	if (rc == AGS_OK && (!b64 || roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL)))
+	if (rc == AGS_OK &&
+	    (!b64 || roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL)))
 		rc = ags_error_set(err, b64 ? AGS_ERR_INVALID : AGS_ERR_NOMEM,
 		                   source, 0, 0, "no valid role given");
 	if (rc != AGS_OK) {
@@ -147,8 +148,7 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
 }
 
 /* The bytes of line number `line` (1-based) of buf: start and length. */
-static const char *line_at(const char *buf, size_t len, long line,
-                           size_t *n)
+static const char *line_at(const char *buf, size_t len, long line, size_t *n)
 {
 	const char *p = buf, *end = buf + len, *nl;
 
@@ -185,15 +185,17 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
 	*out = NULL;
 	if (ags_field_check(reason, strlen(reason)))
 		return ags_error_set(err, AGS_ERR_INVALID, "--reason", 0, 0,
-		                     "%s", ags_field_check(reason, strlen(reason)));
+		                     "%s",
+		                     ags_field_check(reason, strlen(reason)));
 	rc = ags_trust_parse(&t, buf, len, source, err);
 	if (rc != AGS_OK)
 		return rc;
 	e = by_key_id(&t, key_id);
 	if (!e || e->revoked) {
-		rc = ags_error_set(err, AGS_ERR_INVALID, source, e ? e->line : 0,
-		                   0, e ? "key %s is already revoked"
-		                        : "no key %s in the trust file",
+		rc = ags_error_set(err, AGS_ERR_INVALID, source,
+		                   e ? e->line : 0, 0,
+		                   e ? "key %s is already revoked"
+		                     : "no key %s in the trust file",
 		                   key_id);
 		ags_trust_release(&t);
 		return rc;
@@ -248,7 +250,9 @@ enum ags_err ags_file_edit_locked(const char *path, size_t max,
 	if (rc == AGS_OK)
 		rc = edit(&out, &out_len, buf ? buf : "", len, ctx, err);
 	if (rc == AGS_OK)
-		rc = ags_file_write_atomic(path, out, out_len, 0644, 1, err);
+		rc = ags_file_write_atomic(
+		        path, out, out_len, 0644,
+		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
 out:
 	if (fd >= 0)
 		close(fd); /* releases the lock */

@@ -216,6 +216,41 @@ START_TEST(test_read_bounds)
 }
 END_TEST
 
+/* fstat's size is only a hint: a file whose size says 0 (as /proc files
+ * do) is read to its end, and so is one that grew after it was measured
+ * (the read finds more than the hint and goes on). */
+START_TEST(test_read_size_is_a_hint)
+{
+	char *buf = NULL, *want = NULL;
+	size_t n = 0;
+	FILE *f;
+	size_t wn;
+
+	ck_assert_int_eq(ags_file_read(&buf, &n, "/proc/self/maps", 1 << 20,
+	                               NULL),
+	                 AGS_OK);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(buf[n - 1], '\n');
+	ck_assert_uint_eq(strlen(buf), n);
+	free(buf);
+	/* /proc/self/cmdline of this process: its length is known here. */
+	ck_assert_int_eq(ags_file_read(&buf, &n, "/proc/self/cmdline", 1 << 20,
+	                               NULL),
+	                 AGS_OK);
+	f = fopen("/proc/self/cmdline", "rb");
+	ck_assert_ptr_nonnull(f);
+	want = calloc(1, 1 << 20);
+	ck_assert_ptr_nonnull(want);
+	wn = fread(want, 1, 1 << 20, f);
+	fclose(f);
+	ck_assert_uint_gt(wn, 0);
+	ck_assert_uint_eq(n, wn);
+	ck_assert_mem_eq(buf, want, n);
+	free(want);
+	free(buf);
+}
+END_TEST
+
 Suite *fileio_suite(void);
 
 Suite *fileio_suite(void)
@@ -230,6 +265,7 @@ Suite *fileio_suite(void)
 	tcase_add_test(tc, test_write_errors);
 	tcase_add_test(tc, test_read_refuses);
 	tcase_add_test(tc, test_read_bounds);
+	tcase_add_test(tc, test_read_size_is_a_hint);
 	suite_add_tcase(s, tc);
 	return s;
 }

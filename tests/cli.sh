@@ -231,6 +231,29 @@ done
 expect 0 "$A" --version
 has "$T/out" "agreesign-envelope/v1"
 
+# --- crash safety: what is fsync'd (fileio.c). A replaced file's new
+# content is synced before the rename; a secret key and a trust store
+# are synced, folder too; a new envelope is not (it can be made again).
+# syncs TRACE: the number of fsync calls in an strace log.
+syncs() { grep -c '^[0-9]* *fsync(' "$1"; }
+if command -v strace >/dev/null; then
+	cp "$S" crash.txt
+	strace -f -qq -e trace=fsync -o tr1 "$A" sign -k "$K/demo-author.key" crash.txt 2>/dev/null
+	[ "$(syncs tr1)" = 0 ] && ok || bad "a new envelope: $(syncs tr1) fsyncs, wanted 0"
+	strace -f -qq -e trace=fsync -o tr2 "$A" sign -k "$K/demo-author.key" --force crash.txt 2>/dev/null
+	[ "$(syncs tr2)" = 1 ] && ok || bad "a replaced envelope: $(syncs tr2) fsyncs, wanted 1"
+	strace -f -qq -e trace=fsync -o tr3 "$A" countersign -k "$K/demo-publisher.key" -t "$K/demo.trust" crash.txt 2>/dev/null
+	[ "$(syncs tr3)" = 1 ] && ok || bad "countersign: $(syncs tr3) fsyncs, wanted 1"
+	expect 0 "$A" verify -t "$K/demo.trust" crash.txt
+	strace -f -qq -e trace=fsync -o tr4 "$A" keygen -o crashkey --name "Crash Test" --no-passphrase 2>/dev/null
+	[ "$(syncs tr4)" = 4 ] && ok || bad "keygen: $(syncs tr4) fsyncs, wanted 4 (two files, each with its folder)"
+	cp "$K/demo.trust" crash.trust
+	strace -f -qq -e trace=fsync -o tr5 "$A" trust add -t crash.trust --role author crashkey.pub 2>/dev/null
+	[ "$(syncs tr5)" = 2 ] && ok || bad "trust add: $(syncs tr5) fsyncs, wanted 2 (the file and its folder)"
+else
+	bad "strace is not installed (.ci/install-deps installs it)"
+fi
+
 # --- the real agreements, when the shared folder is there
 if [ -d "$SHARED/agreements" ]; then
 	for f in "$SHARED"/agreements/*.txt; do
