@@ -108,6 +108,15 @@ same_set "exported by the .so (<) versus declared in agreesign.h (>)" "$T/export
 check "an internal helper is exported" \
 	sh -c "! nm -D --defined-only '$SO' | grep -qw ags_error_set"
 
+# --- the binary: jansson and utf8proc linked in (start-up time), libsodium
+# shared (Debian's security updates)
+readelf -d "$P/bin/agreesign" >"$T/needed"
+check "agreesign does not need libsodium.so" grep -q 'NEEDED.*\[libsodium\.so' "$T/needed"
+check "agreesign needs libjansson.so (it should be linked in)" \
+	sh -c "! grep -q 'NEEDED.*libjansson' '$T/needed'"
+check "agreesign needs libutf8proc.so (it should be linked in)" \
+	sh -c "! grep -q 'NEEDED.*libutf8proc' '$T/needed'"
+
 # --- pkg-config, through the DESTDIR
 export PKG_CONFIG_PATH=$P/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D
 want=$(sed -n 's/^#define AGS_VERSION "\(.*\)"/\1/p' "$ROOT/include/agreesign.h")
