@@ -109,8 +109,9 @@ enum ags_err ags_file_read(char **out, size_t *len, const char *path,
 
 /* Flags of ags_file_write_atomic. */
 #define AGS_WRITE_REPLACE 1u /* replace an existing file at path */
-#define AGS_WRITE_DURABLE 2u /* on disk, name and all, when the call returns   \
-	                      */
+#define AGS_WRITE_DURABLE                                                      \
+	2u /* on disk, name and all, when the call returns                     \
+	    */
 
 /* Writes data to path through a temporary file in the same directory
  * (created O_EXCL|O_NOFOLLOW with mode), then either rename()
@@ -393,6 +394,14 @@ enum ags_err ags_envelope_parse(struct ags_envelope *env, const char *buf,
                                 struct ags_error *err);
 enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
                                struct ags_error *err);
+struct ags_trust; /* below, with the trust store */
+/* ags_envelope_load, except that a public key equal to the key of an entry
+ * of the trust store `known` (NULL: none) is not checked for rules 3-6
+ * again: the store's reader did, and the check costs about as much as a
+ * verification. Same results. */
+enum ags_err ags_envelope_load_known(struct ags_envelope *env, const char *path,
+                                     const struct ags_trust *known,
+                                     struct ags_error *err);
 /* The envelope file text: JSON indented by two spaces, members in the
  * order the spec shows (readers must not depend on it), one final LF.
  * malloc'd; the caller free()s *out. */
@@ -462,6 +471,10 @@ enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
 /* A trust store of one key, trusted for every role, from a .pub. */
 enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
                                    const struct ags_pubkey *pub,
+                                   struct ags_error *err);
+/* ags_trust_from_pubkey of the .pub file at path (ags_pubkey_load): its
+ * key is checked once, when the file is read. */
+enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
                                    struct ags_error *err);
 /* The entry for public key pk, or NULL. */
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,

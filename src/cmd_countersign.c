@@ -89,15 +89,17 @@ static int check_all(const struct ags_envelope *env, const char *canon,
 	}
 	for (i = 0; i < rep.nsigs; i++)
 		if (!rep.sigs[i].valid) {
-			cli_errorf(envelope, "signature %zu does not verify "
-			                     "(%s): %s",
+			cli_errorf(envelope,
+			           "signature %zu does not verify "
+			           "(%s): %s",
 			           i + 1, ags_reason_name(rep.sigs[i].reason),
 			           rep.sigs[i].detail);
 			rc = EXIT_NOT_VERIFIED;
 		}
 	/* The publisher accepts an agreement, not a stray co-signature. */
 	if (rc == 0 && !rep.verified) {
-		cli_errorf(envelope, "not countersigning: %s", rep.policy_detail);
+		cli_errorf(envelope, "not countersigning: %s",
+		           rep.policy_detail);
 		rc = EXIT_NOT_VERIFIED;
 	}
 	ags_report_release(&rep);
@@ -117,7 +119,7 @@ static int run(struct cs_opts *o, const char *envelope)
 	ags_trust_init(&trust);
 	if (ags_trust_load(&trust, o->trust, &err) != AGS_OK ||
 	    cli_load_canon(&canon, &len, o->sign.agreement, &err) != AGS_OK ||
-	    ags_envelope_load(&env, envelope, &err) != AGS_OK) {
+	    ags_envelope_load_known(&env, envelope, &trust, &err) != AGS_OK) {
 		cli_error(&err);
 		goto out;
 	}

@@ -207,17 +207,9 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 static enum ags_err load_trust(struct ags_trust *t, const struct verify_opts *o,
                                struct ags_error *err)
 {
-	struct ags_pubkey pub;
-	enum ags_err rc;
-
 	if (o->trust)
 		return ags_trust_load(t, o->trust, err);
-	ags_pubkey_init(&pub);
-	rc = ags_pubkey_load(&pub, o->pub, err);
-	if (rc == AGS_OK)
-		rc = ags_trust_from_pubkey(t, &pub, err);
-	ags_pubkey_release(&pub);
-	return rc;
+	return ags_trust_load_pubkey(t, o->pub, err);
 }
 
 static void print_sig(const struct ags_sig_report *r,
@@ -342,7 +334,7 @@ static int run(const struct verify_opts *o, const char *envelope)
 	ags_trust_init(&trust);
 	if (load_trust(&trust, o, &err) != AGS_OK ||
 	    cli_load_canon(&canon, &len, o->agreement, &err) != AGS_OK ||
-	    ags_envelope_load(&env, envelope, &err) != AGS_OK ||
+	    ags_envelope_load_known(&env, envelope, &trust, &err) != AGS_OK ||
 	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) !=
 	            AGS_OK ||
 	    check_attachments(&rep, &env, o, &err) != AGS_OK ||

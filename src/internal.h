@@ -95,15 +95,6 @@ enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
                                        const char *source,
                                        struct ags_error *err);
 
-/* ags_envelope_load, except that a public key equal to an entry's key of
- * the trust store `known` (NULL: none) is not put through
- * ags_public_key_valid again: the store's parser already did, and the
- * check costs nearly as much as a verification. Same results. */
-enum ags_err ags_envelope_load_known(struct ags_envelope *env,
-                                     const char *path,
-                                     const struct ags_trust *known,
-                                     struct ags_error *err);
-
 /* Copies a signer (strings duplicated) into dst. */
 enum ags_err ags_signer_copy(struct ags_signer *dst,
                              const struct ags_signer *src);

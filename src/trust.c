@@ -72,12 +72,15 @@ static long token(struct cursor *c, char *out, size_t cap)
 			continue;
 		}
 		if (!quoted && ch == '"')
-			return fail(c, "unexpected '\"' in %s", "a bare word"), -1;
+			return fail(c, "unexpected '\"' in %s", "a bare word"),
+			       -1;
 		if (quoted && ch == '"')
 			break;
 		if (quoted && ch == '\\') {
 			if (++c->p == c->end || (*c->p != '"' && *c->p != '\\'))
-				return fail(c, "%s", "bad escape in quoted text"), -1;
+				return fail(c, "%s",
+				            "bad escape in quoted text"),
+				       -1;
 			ch = *c->p;
 		}
 		if (n + 1 >= cap)
@@ -139,9 +142,9 @@ static enum ags_err parse_time_opt(struct cursor *c, int64_t *out,
 static enum ags_err parse_option(struct cursor *c, struct ags_trust_entry *e,
                                  char *opt, unsigned *seen)
 {
-	static const char *const names[] = {"roles", "valid-after",
-	                                    "valid-before", "revoked", "reason",
-	                                    NULL};
+	static const char *const names[] = {"roles",        "valid-after",
+	                                    "valid-before", "revoked",
+	                                    "reason",       NULL};
 	char *eq = strchr(opt, '=');
 	unsigned i;
 
@@ -159,13 +162,16 @@ static enum ags_err parse_option(struct cursor *c, struct ags_trust_entry *e,
 	case 0: return parse_roles(c, &e->roles, eq + 1);
 	case 1: return parse_time_opt(c, &e->valid_after, opt, eq + 1);
 	case 2: return parse_time_opt(c, &e->valid_before, opt, eq + 1);
-	case 3: e->revoked = 1; return parse_time_opt(c, &e->revoked_time, opt, eq + 1);
+	case 3:
+		e->revoked = 1;
+		return parse_time_opt(c, &e->revoked_time, opt, eq + 1);
 	default:
 		if (ags_field_check(eq + 1, strlen(eq + 1)))
 			return fail(c, "reason: %s",
 			            ags_field_check(eq + 1, strlen(eq + 1)));
 		e->revoked_reason = strdup(eq + 1);
-		return e->revoked_reason ? AGS_OK : fail(c, "%s", "out of memory");
+		return e->revoked_reason ? AGS_OK
+		                         : fail(c, "%s", "out of memory");
 	}
 }
 
@@ -195,7 +201,8 @@ static enum ags_err parse_entry(struct cursor *c, struct ags_trust_entry *e)
 	if (token(c, buf, sizeof(buf)) < 0)
 		return AGS_ERR_FORMAT;
 	if (ags_field_check(buf, strlen(buf)))
-		return fail(c, "identity: %s", ags_field_check(buf, strlen(buf)));
+		return fail(c, "identity: %s",
+		            ags_field_check(buf, strlen(buf)));
 	e->identity = strdup(buf);
 	if (!e->identity)
 		return fail(c, "%s", "out of memory");
@@ -245,7 +252,8 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {
 			c->line++;
-			return fail(c, "%s", "last line does not end in a newline");
+			return fail(c, "%s",
+			            "last line does not end in a newline");
 		}
 		c->line++;
 		c->p = p;
@@ -270,8 +278,10 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 /* Entries by key, then by line. */
 static int by_key(const void *a, const void *b)
 {
-	const struct ags_trust_entry *x = *(const struct ags_trust_entry *const *)a;
-	const struct ags_trust_entry *y = *(const struct ags_trust_entry *const *)b;
+	const struct ags_trust_entry *x =
+	        *(const struct ags_trust_entry *const *)a;
+	const struct ags_trust_entry *y =
+	        *(const struct ags_trust_entry *const *)b;
 	int c = memcmp(x->pk, y->pk, AGS_PUBLICKEY_BYTES);
 
 	return c ? c : (x->line > y->line) - (x->line < y->line);
@@ -352,15 +362,16 @@ enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
 	return rc;
 }
 
-enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
-                                   const struct ags_pubkey *pub,
-                                   struct ags_error *err)
+/* checked: pub->pk is known to pass ags_public_key_valid. */
+static enum ags_err from_pubkey(struct ags_trust *t,
+                                const struct ags_pubkey *pub, int checked,
+                                struct ags_error *err)
 {
 	struct ags_trust_entry *e;
 
 	ags_trust_init(t);
 	/* Verification relies on every trusted key being valid. */
-	if (!ags_public_key_valid(pub->pk))
+	if (!checked && !ags_public_key_valid(pub->pk))
 		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
 		                     "not a valid Ed25519 public key");
 	e = calloc(1, sizeof(*e));
@@ -377,6 +388,29 @@ enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
 	t->entries = e;
 	t->n = 1;
 	return AGS_OK;
+}
+
+enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
+                                   const struct ags_pubkey *pub,
+                                   struct ags_error *err)
+{
+	return from_pubkey(t, pub, 0, err);
+}
+
+enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
+                                   struct ags_error *err)
+{
+	struct ags_pubkey pub;
+	enum ags_err rc;
+
+	ags_trust_init(t);
+	ags_pubkey_init(&pub);
+	/* The reader of a .pub file refuses a key that fails rules 3-6. */
+	rc = ags_pubkey_load(&pub, path, err);
+	if (rc == AGS_OK)
+		rc = from_pubkey(t, &pub, 1, err);
+	ags_pubkey_release(&pub);
+	return rc;
 }
 
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,

@@ -226,17 +226,17 @@ START_TEST(test_read_size_is_a_hint)
 	FILE *f;
 	size_t wn;
 
-	ck_assert_int_eq(ags_file_read(&buf, &n, "/proc/self/maps", 1 << 20,
-	                               NULL),
-	                 AGS_OK);
+	ck_assert_int_eq(
+	        ags_file_read(&buf, &n, "/proc/self/maps", 1 << 20, NULL),
+	        AGS_OK);
 	ck_assert_uint_gt(n, 0);
 	ck_assert_int_eq(buf[n - 1], '\n');
 	ck_assert_uint_eq(strlen(buf), n);
 	free(buf);
 	/* /proc/self/cmdline of this process: its length is known here. */
-	ck_assert_int_eq(ags_file_read(&buf, &n, "/proc/self/cmdline", 1 << 20,
-	                               NULL),
-	                 AGS_OK);
+	ck_assert_int_eq(
+	        ags_file_read(&buf, &n, "/proc/self/cmdline", 1 << 20, NULL),
+	        AGS_OK);
 	f = fopen("/proc/self/cmdline", "rb");
 	ck_assert_ptr_nonnull(f);
 	want = calloc(1, 1 << 20);

@@ -593,6 +593,32 @@ START_TEST(test_swapped_public_key)
 }
 END_TEST
 
+/* ags_trust_load_pubkey on a file holding text: the key is checked once,
+ * by the .pub reader, and a key it refuses never becomes trusted. */
+static void expect_trust_of_pub(const char *text, enum ags_err want)
+{
+	char path[] = "/tmp/ags-check-pub-XXXXXX";
+	struct ags_trust t;
+	struct ags_error err;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_trust_load_pubkey(&t, path, &err), want);
+	if (want == AGS_OK) {
+		ck_assert_uint_eq(t.n, 1);
+		ck_assert_uint_eq(t.entries[0].roles, AGS_ROLE_ALL);
+		ck_assert_str_eq(t.entries[0].key_id, KAT_ID);
+	} else {
+		ck_assert_uint_eq(t.n, 0);
+		ck_assert_str_eq(err.source, path);
+	}
+	ags_trust_release(&t);
+	unlink(path);
+}
+
 /* The file's public key plus a point of order 8: not in the prime-order
  * group (a .pub file with it is refused). A secret key file skips that
  * check because the seed must give its public key: this one is refused
@@ -640,6 +666,8 @@ START_TEST(test_torsion_public_key_in_key_file)
 	ck_assert_str_eq(err.text,
 	                 "public-key is not a valid Ed25519 public key");
 	ags_pubkey_release(&pub);
+	expect_trust_of_pub(b, AGS_ERR_FORMAT);
+	expect_trust_of_pub(kat_pub, AGS_OK);
 	free(a);
 	free(b);
 }
