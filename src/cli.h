@@ -23,6 +23,10 @@ int cli_usage(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* Writes s with every byte that could steer a terminal or forge a line
  * (control characters, DEL) shown as \xNN. */
 void cli_put_escaped(FILE *f, const char *s);
+/* Writes all len bytes of p to fd, retrying after EINTR and short writes;
+ * gives up silently on an error (for messages: there is nowhere to report
+ * it). */
+void cli_write_all(int fd, const char *p, size_t len);
 
 /* Prints help text to stdout and returns EXIT_OK. */
 int cli_help(const char *text);

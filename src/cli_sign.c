@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int load_key(struct ags_seckey **sk, struct sign_opts *o)
 {
@@ -44,16 +45,16 @@ static int make_signer(struct ags_signer *s, const struct sign_opts *o,
 	return cli_signing_time(&s->time, o->time);
 }
 
-static void show_field(const char *label, const char *value)
+static void show_field(FILE *f, const char *label, const char *value)
 {
-	fprintf(stderr, "  %-13s ", label);
-	cli_put_escaped(stderr, value ? value : "(none)");
-	fputc('\n', stderr);
+	fprintf(f, "  %-13s ", label);
+	cli_put_escaped(f, value ? value : "(none)");
+	fputc('\n', f);
 }
 
-/* Everything the signature will cover, so nobody signs a field unseen. */
-static void show(const struct ags_envelope *env, const struct ags_signer *s,
-                 const char *key_id, int countersign)
+static void show_to(FILE *f, const struct ags_envelope *env,
+                    const struct ags_signer *s, const char *key_id,
+                    int countersign)
 {
 	const struct ags_agreement *a = &env->agreement;
 	char hex[2 * AGS_DIGEST_BYTES + 1], when[21];
@@ -61,30 +62,54 @@ static void show(const struct ags_envelope *env, const struct ags_signer *s,
 
 	sodium_bin2hex(hex, sizeof(hex), a->text_sha512, AGS_DIGEST_BYTES);
 	ags_time_format(when, s->time);
-	fputs("agreesign: signing\n", stderr);
-	show_field("title:", a->md.title);
-	show_field("author:", a->md.corresponding_author);
-	show_field("proceedings:", a->md.proceedings);
-	show_field("publisher:", a->md.publisher);
-	show_field("license:", a->md.license);
-	show_field("date:", a->md.agreement_date);
-	fprintf(stderr, "  %-13s %llu bytes, sha512 %.32s...\n",
+	fputs("agreesign: signing\n", f);
+	show_field(f, "title:", a->md.title);
+	show_field(f, "author:", a->md.corresponding_author);
+	show_field(f, "proceedings:", a->md.proceedings);
+	show_field(f, "publisher:", a->md.publisher);
+	show_field(f, "license:", a->md.license);
+	show_field(f, "date:", a->md.agreement_date);
+	fprintf(f, "  %-13s %llu bytes, sha512 %.32s...\n",
 	        "text:", (unsigned long long)a->text_length, hex);
 	for (i = 0; i < a->nattachments; i++) {
 		sodium_bin2hex(hex, sizeof(hex), a->attachments[i].sha512,
 		               AGS_DIGEST_BYTES);
-		fprintf(stderr, "  %-13s ", "attachment:");
-		cli_put_escaped(stderr, a->attachments[i].name);
-		fprintf(stderr, ", %llu bytes, sha512 %.32s...\n",
+		fprintf(f, "  %-13s ", "attachment:");
+		cli_put_escaped(f, a->attachments[i].name);
+		fprintf(f, ", %llu bytes, sha512 %.32s...\n",
 		        (unsigned long long)a->attachments[i].length, hex);
 	}
 	if (countersign)
-		fprintf(stderr, "  %-13s the %zu signature(s) above\n",
+		fprintf(f, "  %-13s the %zu signature(s) above\n",
 		        "accepting:", env->nsigs);
-	fprintf(stderr, "  %-13s ", "signer:");
-	cli_put_escaped(stderr, s->name);
-	fprintf(stderr, " as %s, key %s, at %s\n", ags_role_name(s->role),
-	        key_id, when);
+	fprintf(f, "  %-13s ", "signer:");
+	cli_put_escaped(f, s->name);
+	fprintf(f, " as %s, key %s, at %s\n", ags_role_name(s->role), key_id,
+	        when);
+}
+
+/* Everything the signature will cover, so nobody signs a field unseen.
+ * Gathered first and written at once: stderr is unbuffered, and a write
+ * per line cost more than the rest of the summary. */
+static void show(const struct ags_envelope *env, const struct ags_signer *s,
+                 const char *key_id, int countersign)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m) {
+		show_to(stderr, env, s, key_id, countersign);
+		return;
+	}
+	show_to(m, env, s, key_id, countersign);
+	/* Straight to the descriptor: line-buffered stderr (main.c) would
+	 * still make one write per line. */
+	if (fclose(m) == 0 && fflush(stderr) == 0)
+		cli_write_all(STDERR_FILENO, text, len);
+	else
+		show_to(stderr, env, s, key_id, countersign);
+	free(text);
 }
 
 /* Before adding a signature to an existing envelope: the attached files

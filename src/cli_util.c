@@ -110,6 +110,20 @@ void cli_put_escaped(FILE *f, const char *s)
 	}
 }
 
+void cli_write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		len -= (size_t)w;
+	}
+}
+
 int cli_help(const char *text)
 {
 	fputs(text, stdout);

@@ -231,6 +231,20 @@ done
 expect 0 "$A" --version
 has "$T/out" "agreesign-envelope/v1"
 
+# --- sign shows every field it signs before it writes
+cp "$S" shown.txt
+cp "$K/demo-author.key" shown.key
+chmod 600 shown.key # else a warning comes first
+expect 0 "$A" sign -k shown.key shown.txt
+[ "$(head -1 "$T/err")" = "agreesign: signing" ] && ok || bad "sign: first line $(head -1 "$T/err")"
+for f in title author proceedings publisher license date text signer; do
+	grep -q "^  $f: " "$T/err" && ok || bad "sign: no $f line: $(cat "$T/err")"
+done
+has "$T/err" "Deterministic Signatures for Scholarly Agreements"
+has "$T/err" "as author, key "
+[ "$(wc -l <"$T/err")" = 10 ] && ok || bad "sign: $(wc -l <"$T/err") lines on stderr, wanted 10"
+[ "$(tail -1 "$T/err")" = "agreesign: wrote shown.txt.sig.json" ] && ok || bad "sign: last line $(tail -1 "$T/err")"
+
 # --- crash safety: what is fsync'd (fileio.c). A replaced file's new
 # content is synced before the rename; a secret key and a trust store
 # are synced, folder too; a new envelope is not (it can be made again).

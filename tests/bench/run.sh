@@ -121,9 +121,18 @@ say "single verify and sign, $SINGLE_RUNS runs each"
 	-n "agreesign verify -t (trust file of $NKEYS keys)" "$A verify -t authors.trust single/agreement.txt" \
 	-n "minisign -V" "minisign -Vm single/agreement.txt -p keys/m$K.pub" \
 	-n "signify -V" "signify-openbsd -V -p keys/s$K.pub -x single/agreement.txt.sig -m single/agreement.txt"
+# Each tool writes a new signature file, as an author signing does (the
+# --prepare before each run removes the last one). agreesign's second row
+# replaces an existing envelope, which costs an fsync (README, "Files and
+# crashes"); the others never fsync.
 "${HF[@]}" -N --warmup 20 --runs "$SINGLE_RUNS" --export-json h-sign.json \
-	-n "agreesign sign" "$A sign -k keys/$KEY.key --force --time $WHEN -o single/out.sig.json single/agreement.txt" \
+	--prepare "rm -f single/out.sig.json" \
+	-n "agreesign sign" "$A sign -k keys/$KEY.key --time $WHEN -o single/out.sig.json single/agreement.txt" \
+	--prepare "true" \
+	-n "agreesign sign --force (replaces the envelope: one fsync)" "$A sign -k keys/$KEY.key --force --time $WHEN -o single/out.sig.json single/agreement.txt" \
+	--prepare "rm -f single/out.minisig" \
 	-n "minisign -S" "minisign -S -s keys/m$K.key -m single/agreement.txt -x single/out.minisig" \
+	--prepare "rm -f single/out.sig" \
 	-n "signify -S" "signify-openbsd -S -s keys/s$K.sec -m single/agreement.txt -x single/out.sig"
 "$A" verify -q -p "keys/$KEY.pub" -e single/out.sig.json single/agreement.txt || die "agreesign sign: the envelope does not verify"
 
