@@ -413,18 +413,17 @@ static enum ags_err check_clear(const struct parser *p)
 
 /* The clear seed, decoded straight into guarded memory. Unlike
  * ags_b64_decode_exact() the canonical-spelling check re-encodes into
- * guarded memory too and compares in constant time. */
-static enum ags_err decode_seed(uint8_t *seed, const struct parser *p)
+ * guarded memory too (check: SEED_B64_SIZE bytes, which the caller
+ * allocates with the seed: each guarded allocation costs ten system
+ * calls) and compares in constant time. */
+static enum ags_err decode_seed(uint8_t *seed, char *check,
+                                const struct parser *p)
 {
 	const struct value *v = &p->v[F_SECRET];
-	char *check = sodium_malloc(SEED_B64_SIZE);
 	const char *end = NULL;
 	size_t got = 0;
 	int ok;
 
-	if (!check)
-		return ags_error_set(p->err, AGS_ERR_NOMEM, p->source, 0, 0,
-		                     "out of memory");
 	ok = v->len == SEED_B64_SIZE - 1 &&
 	     sodium_base642bin(seed, AGS_SEED_BYTES, v->s, v->len, NULL, &got,
 	                       &end, B64) == 0 &&
@@ -434,7 +433,7 @@ static enum ags_err decode_seed(uint8_t *seed, const struct parser *p)
 		                  B64);
 		ok = sodium_memcmp(check, v->s, v->len) == 0;
 	}
-	sodium_free(check);
+	sodium_memzero(check, SEED_B64_SIZE);
 	if (!ok)
 		return fail(p, v->line, "secret-key is not %u bytes of base64",
 		            AGS_SEED_BYTES);
@@ -511,13 +510,15 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
 		rc = parse_identity(&pub, &p, 0);
 	if (rc == AGS_OK)
 		rc = parse_protection(&sealed, &is_sealed, &p);
-	if (rc == AGS_OK && !(seed = sodium_malloc(AGS_SEED_BYTES)))
+	if (rc == AGS_OK &&
+	    !(seed = sodium_malloc(AGS_SEED_BYTES + SEED_B64_SIZE)))
 		rc = ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
 		                   "out of memory");
 	if (rc == AGS_OK)
 		rc = is_sealed ? ags_seed_unseal(seed, &sealed, ask, ctx,
 		                                 source, err)
-		               : decode_seed(seed, &p);
+		               : decode_seed(seed, (char *)seed + AGS_SEED_BYTES,
+		                             &p);
 	if (rc == AGS_OK)
 		rc = ags_seckey_from_seed(out, seed, &pub, source,
 		                          p.v[F_PK].line, err);
