@@ -60,6 +60,44 @@ const char *ags_orcid_check(const char *s);
  * no white space, at most 254 bytes), else a static message. */
 const char *ags_email_check(const char *s);
 
+/* --- strbuf.c --- */
+
+/* A growing string. Any failed append marks it failed; ags_buf_take
+ * then returns NULL. */
+struct ags_buf {
+	char *s;
+	size_t len, cap;
+	int failed;
+};
+
+void ags_buf_put(struct ags_buf *b, const char *s, size_t n);
+void ags_buf_puts(struct ags_buf *b, const char *s);
+void ags_buf_printf(struct ags_buf *b, const char *fmt, ...) AGS_PRINTF(2, 3);
+/* Appends s (n bytes) with & < > " ' written as HTML character
+ * references. */
+void ags_buf_put_html(struct ags_buf *b, const char *s, size_t n);
+/* The string (malloc'd, NUL-terminated; the buffer is emptied), or NULL
+ * after a failure. */
+char *ags_buf_take(struct ags_buf *b, size_t *len);
+void ags_buf_release(struct ags_buf *b);
+
+/* --- jcs.c: pieces of RFC 8785 shared with message.c --- */
+
+/* Integers beyond this lose precision in an IEEE double (I-JSON, RFC 7493):
+ * JCS refuses them. */
+#define AGS_JCS_INT_MAX 9007199254740991LL
+
+/* Decodes the UTF-8 sequence at s[*i] (len bytes in all) into *cp and
+ * advances *i. Returns 0, or -1 on an invalid, overlong or truncated
+ * sequence, a surrogate or a code point above U+10FFFF. */
+int ags_utf8_next(const unsigned char *s, size_t len, size_t *i,
+                  uint32_t *cp);
+
+/* The JCS escape of byte c inside a string: a backslash sequence such as
+ * \n or \u001f (the latter written into tmp), or NULL when c stands for
+ * itself. */
+const char *ags_jcs_escape(unsigned char c, char tmp[8]);
+
 /* --- statement.c: the JSON of statements and signer blocks --- */
 
 /* JSON of the shared statement, a signer block, a countersignature list,

@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Integers beyond this lose precision in an IEEE double (I-JSON, RFC 7493). */
-#define JCS_INT_LIMIT 9007199254740991LL
+#define JCS_INT_LIMIT AGS_JCS_INT_MAX
 
 /* jansson's parser stops at 2048 nested arrays and objects; values built in
  * code have no such limit and may even hold a cycle, which would recurse
@@ -88,8 +87,8 @@ static enum ags_err put_str(struct jcs *j, const char *s)
 /* Decodes the code point at s[*i] and advances *i. Returns -1 for anything
  * that is not well-formed UTF-8 (Unicode Table 3-7): stray continuation
  * bytes, overlong forms, surrogates, values above U+10FFFF, truncation. */
-static int utf8_next(const unsigned char *s, size_t len, size_t *i,
-                     uint32_t *cp)
+int ags_utf8_next(const unsigned char *s, size_t len, size_t *i,
+                  uint32_t *cp)
 {
 	unsigned char b = s[*i];
 	uint32_t c, min;
@@ -133,8 +132,13 @@ static enum ags_err check_text(struct jcs *j, const char *s, size_t len,
 	uint32_t cp;
 
 	while (i < len) {
+		/* Printable ASCII, most of any statement, needs no decoding. */
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
 		at = i;
-		if (utf8_next(u, len, &i, &cp) < 0)
+		if (ags_utf8_next(u, len, &i, &cp) < 0)
 			return ags_error_set(
 			        j->err, AGS_ERR_FORMAT, "", 0, 0,
 			        "%s holds invalid UTF-8 at byte %zu", what, at);
@@ -147,7 +151,7 @@ static enum ags_err check_text(struct jcs *j, const char *s, size_t len,
 }
 
 /* The escape for byte c, or NULL when c is written as it is. */
-static const char *escape_of(unsigned char c, char tmp[8])
+const char *ags_jcs_escape(unsigned char c, char tmp[8])
 {
 	switch (c) {
 	case '"': return "\\\"";
@@ -174,7 +178,10 @@ static enum ags_err put_string(struct jcs *j, const char *s, size_t len)
 	char tmp[8];
 
 	for (i = 0; i < len && rc == AGS_OK; i++) {
-		esc = escape_of((unsigned char)s[i], tmp);
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue; /* the common case: no escape */
+		esc = ags_jcs_escape(c, tmp);
 		if (!esc)
 			continue;
 		rc = put(j, s + run, i - run);
@@ -381,7 +388,7 @@ static long utf16_next(const char *s, size_t len, size_t *i, uint32_t *pending)
 		*pending = 0;
 		return (long)cp;
 	}
-	if (*i >= len || utf8_next((const unsigned char *)s, len, i, &cp) < 0)
+	if (*i >= len || ags_utf8_next((const unsigned char *)s, len, i, &cp) < 0)
 		return -1;
 	if (cp < 0x10000)
 		return (long)cp;

@@ -89,23 +89,4 @@ enum ags_err ags_tpl_diff(struct ags_template_match *m,
  * more: malloc'd, or NULL when out of memory. */
 char *ags_tpl_first_words(const struct ags_tpl_words *ws, size_t p);
 
-/* A growing string. Any failed append marks it failed; ags_buf_take
- * then returns NULL. */
-struct ags_buf {
-	char *s;
-	size_t len, cap;
-	int failed;
-};
-
-void ags_buf_put(struct ags_buf *b, const char *s, size_t n);
-void ags_buf_puts(struct ags_buf *b, const char *s);
-void ags_buf_printf(struct ags_buf *b, const char *fmt, ...) AGS_PRINTF(2, 3);
-/* Appends s (n bytes) with & < > " ' written as HTML character
- * references. */
-void ags_buf_put_html(struct ags_buf *b, const char *s, size_t n);
-/* The string (malloc'd, NUL-terminated; the buffer is emptied), or NULL
- * after a failure. */
-char *ags_buf_take(struct ags_buf *b, size_t *len);
-void ags_buf_release(struct ags_buf *b);
-
 #endif
