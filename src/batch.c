@@ -61,8 +61,7 @@ static void *worker(void *arg)
 		/* In line mode the text is made here, in parallel, rather
 		 * than on the one thread that every result goes through. */
 		if (r->emit_line && s->result) {
-			s->line = json_dumps(s->result,
-			                     JSON_COMPACT | JSON_SORT_KEYS);
+			s->line = ags_json_dumps_sorted(s->result, NULL);
 			json_decref(s->result);
 			s->result = NULL;
 		}

@@ -1,9 +1,11 @@
 /* The batch runner (src/batch.c): every entry is handed on once, in input
  * order, with the verdict of its own verification, whatever the number of
  * worker threads and the size of the window; ags_batch_run_lines gives
- * the text of exactly the results ags_batch_run gives. The entries mix
- * good, changed, missing, malformed and bad-line cases from the spec
- * vectors (the tests run in tests/). */
+ * the text of exactly the results ags_batch_run gives (the test writes
+ * those with jansson's json_dumps, the runner with src/json_write.c: the
+ * two writers are compared here too). The entries mix good, changed,
+ * missing, malformed and bad-line cases from the spec vectors (the tests
+ * run in tests/). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
