@@ -2,6 +2,7 @@
  * Nested verbs through a table, as in git: template check, template show.
  */
 #include "cli.h"
+#include "internal.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -109,7 +110,7 @@ static void print_head(const struct ags_template *t, const char *path)
 
 static int print_json(json_t *j)
 {
-	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *text = j ? ags_json_dumps_sorted(j, NULL) : NULL;
 
 	json_decref(j);
 	if (!text) {

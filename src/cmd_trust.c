@@ -1,6 +1,7 @@
 /* agreesign trust add|list|revoke: keep a publisher's trust file. Edits
  * hold an exclusive lock around read, change and atomic replace. */
 #include "cli.h"
+#include "internal.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -215,7 +216,7 @@ static void print_entry(const struct ags_trust_entry *e, int json)
 	char *text = NULL;
 	size_t i;
 
-	if (json && o && (text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS)))
+	if (json && o && (text = ags_json_dumps_sorted(o, NULL)))
 		puts(text);
 	if (!json && o) {
 		printf("%s  ", e->key_id);

@@ -1,6 +1,7 @@
 /* agreesign verify: check an agreement against its envelope and a key the
  * user trusts; report every signature; exit 0 only when the policy holds. */
 #include "cli.h"
+#include "internal.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -267,7 +268,7 @@ static void print_json(json_t *j, const char *agreement, const char *envelope)
 
 	json_object_set_new(j, "agreement", ags_json_text(agreement));
 	json_object_set_new(j, "envelope", ags_json_text(envelope));
-	text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	text = ags_json_dumps_sorted(j, NULL);
 	if (text)
 		puts(text);
 	free(text);
