@@ -60,7 +60,7 @@ $(BUILD)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(DEPS_STAMP
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: src/%.c include/agreesign.h src/internal.h $(wildcard src/cli*.h) | $(DEPS_STAMP)
+$(BUILD)/cli/%.o: src/%.c include/agreesign.h $(wildcard src/cli*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@

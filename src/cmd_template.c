@@ -2,7 +2,6 @@
  * Nested verbs through a table, as in git: template check, template show.
  */
 #include "cli.h"
-#include "internal.h"
 
 #include <getopt.h>
 #include <sodium.h>

@@ -1,7 +1,6 @@
 /* agreesign trust add|list|revoke: keep a publisher's trust file. Edits
  * hold an exclusive lock around read, change and atomic replace. */
 #include "cli.h"
-#include "internal.h"
 
 #include <getopt.h>
 #include <stdlib.h>

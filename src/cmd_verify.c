@@ -1,7 +1,6 @@
 /* agreesign verify: check an agreement against its envelope and a key the
  * user trusts; report every signature; exit 0 only when the policy holds. */
 #include "cli.h"
-#include "internal.h"
 
 #include <getopt.h>
 #include <libgen.h>

@@ -98,16 +98,6 @@ int ags_utf8_next(const unsigned char *s, size_t len, size_t *i,
  * itself. */
 const char *ags_jcs_escape(unsigned char c, char tmp[8]);
 
-/* --- json_write.c: the one writer of the JSON lines the tool prints --- */
-
-/* The text json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) returns, byte for
- * byte (jansson 2.14), in a sixth of the instructions: a malloc'd
- * NUL-terminated string the caller free()s, and its length in *len (when
- * len is non-NULL). NULL where json_dumps gives NULL (j not an object or
- * array, a string that is not UTF-8, a cycle) and when out of memory;
- * *len is then left alone. j is only read. */
-char *ags_json_dumps_sorted(const json_t *j, size_t *len);
-
 /* --- statement.c: the JSON of statements and signer blocks --- */
 
 /* JSON of the shared statement, a signer block, a countersignature list,
