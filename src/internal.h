@@ -98,6 +98,19 @@ int ags_utf8_next(const unsigned char *s, size_t len, size_t *i,
  * itself. */
 const char *ags_jcs_escape(unsigned char c, char tmp[8]);
 
+/* --- json_read.c: the strict JSON reader of envelopes and manifests --- */
+
+/* Parses buf (len bytes) as one JSON document: an object or array at top
+ * level, duplicate keys refused, no NUL byte anywhere. Accepts exactly
+ * what json_loadb(buf, len, JSON_REJECT_DUPLICATES) accepts on NUL-free
+ * input and builds an equal tree, several times faster. On success *out
+ * holds a new reference, which the caller json_decref()s. Otherwise *out
+ * is NULL and the result AGS_ERR_JSON, with err holding "malformed JSON:
+ * <problem>" at its line and column (1-based; jansson's words and
+ * position), source = source; or AGS_ERR_NOMEM. */
+enum ags_err ags_json_parse(json_t **out, const char *buf, size_t len,
+                            const char *source, struct ags_error *err);
+
 /* --- statement.c: the JSON of statements and signer blocks --- */
 
 /* JSON of the shared statement, a signer block, a countersignature list,
