@@ -174,7 +174,6 @@ static enum ags_err parse(struct ags_envelope *env, const char *buf,
                           size_t len, const char *source,
                           const struct ags_trust *known, struct ags_error *err)
 {
-	json_error_t jerr;
 	json_t *root;
 	enum ags_err rc;
 
@@ -183,15 +182,13 @@ static enum ags_err parse(struct ags_envelope *env, const char *buf,
 		return ags_error_set(err, AGS_ERR_TOO_LARGE, source, 0, 0,
 		                     "envelope is larger than %u bytes",
 		                     AGS_ENVELOPE_MAX);
-	/* jansson stops at a NUL byte and would accept what precedes it. */
+	/* Refused by name here (ags_json_parse would refuse it too). */
 	if (memchr(buf, '\0', len))
 		return ags_error_set(err, AGS_ERR_JSON, source, 0, 0,
 		                     "envelope holds a NUL byte");
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		return ags_error_set(err, AGS_ERR_JSON, source, jerr.line,
-		                     jerr.column, "malformed JSON: %s",
-		                     jerr.text);
+	rc = ags_json_parse(&root, buf, len, source, err);
+	if (rc != AGS_OK)
+		return rc;
 	rc = envelope_from_json(env, root, source, known, err);
 	json_decref(root);
 	if (rc != AGS_OK)

@@ -99,11 +99,27 @@ static void from_object(struct ags_batch_item *it, json_t *o,
 		bad_line(it, "out of memory");
 }
 
+/* Refuses the line as "malformed manifest line: <problem>", the problem
+ * as ags_json_parse words it after its "malformed JSON: " (jansson's
+ * text, as before that reader). */
+static void bad_json(struct ags_batch_item *it, const struct ags_error *err)
+{
+	static const char prefix[] = "malformed JSON: ";
+	const char *problem = err->text;
+	char why[sizeof(err->text) + 32];
+
+	if (strncmp(problem, prefix, sizeof(prefix) - 1) == 0)
+		problem += sizeof(prefix) - 1;
+	snprintf(why, sizeof(why), "malformed manifest line: %s", problem);
+	bad_line(it, why);
+}
+
 enum ags_err ags_manifest_parse_line(struct ags_batch_item *it,
                                      const char *line, size_t len,
                                      const char *base_dir)
 {
-	json_error_t jerr;
+	struct ags_error err;
+	enum ags_err rc;
 	json_t *o;
 
 	it->agreement = it->envelope = it->id = it->error = NULL;
@@ -115,12 +131,12 @@ enum ags_err ags_manifest_parse_line(struct ags_batch_item *it,
 		bad_line(it, "manifest line holds a NUL byte");
 		return it->error ? AGS_OK : AGS_ERR_NOMEM;
 	}
-	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o) {
-		char why[200];
-		snprintf(why, sizeof(why), "malformed manifest line: %s",
-		         jerr.text);
-		bad_line(it, why);
+	ags_error_clear(&err);
+	rc = ags_json_parse(&o, line, len, "", &err);
+	if (rc == AGS_ERR_NOMEM)
+		return rc;
+	if (rc != AGS_OK) {
+		bad_json(it, &err);
 	} else if (!json_is_object(o)) {
 		bad_line(it, "manifest line must be a JSON object");
 	} else {

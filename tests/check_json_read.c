@@ -646,6 +646,44 @@ START_TEST(test_nul)
 END_TEST
 
 /* ---------------------------------------------------------------------
+ * The callers keep their messages: the envelope's and the manifest's
+ */
+
+START_TEST(test_caller_messages)
+{
+	static const char bad[] = "{\n  \"format\": 1,\n  \"format\": 2\n}";
+	struct ags_batch_item it;
+	struct ags_envelope env;
+	struct ags_error err;
+	json_error_t je;
+	char want[512];
+
+	ck_assert_ptr_null(
+	        json_loadb(bad, sizeof(bad) - 1, JSON_REJECT_DUPLICATES, &je));
+	ags_error_clear(&err);
+	ck_assert_int_eq(
+	        ags_envelope_parse(&env, bad, sizeof(bad) - 1, "e", &err),
+	        AGS_ERR_JSON);
+	ags_envelope_release(&env);
+	snprintf(want, sizeof(want), "malformed JSON: %s", je.text);
+	ck_assert_str_eq(err.text, want);
+	ck_assert_int_eq(err.line, je.line);
+	ck_assert_int_eq(err.column, je.column);
+	ck_assert_ptr_nonnull(strstr(err.text, "duplicate object key"));
+
+	memset(&it, 0, sizeof(it));
+	ck_assert_int_eq(
+	        ags_manifest_parse_line(&it, bad, sizeof(bad) - 1, "."),
+	        AGS_OK);
+	snprintf(want, sizeof(want), "malformed manifest line: %s", je.text);
+	ck_assert_ptr_nonnull(it.error);
+	ck_assert_str_eq(it.error, want);
+	ck_assert_ptr_null(it.agreement);
+	ags_batch_item_release(&it);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
  * Random mutations of real envelopes and manifest lines
  */
 
@@ -807,6 +845,7 @@ Suite *json_read_suite(void)
 	tcase_add_test(cases_tc, test_depth_limit);
 	tcase_add_test(cases_tc, test_very_deep);
 	tcase_add_test(cases_tc, test_nul);
+	tcase_add_test(cases_tc, test_caller_messages);
 	tcase_set_timeout(cases_tc, 60);
 	suite_add_tcase(s, cases_tc);
 	tcase_add_loop_test(random, test_random_mutations, 0, MUT_SEEDS);
