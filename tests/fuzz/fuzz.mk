@@ -26,6 +26,8 @@ FUZZ_EXTRA_fuzz_jcs = $(FUZZ_SHARED)/vectors/jcs/input \
 FUZZ_EXTRA_fuzz_envelope = $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing
 FUZZ_EXTRA_fuzz_json_write = $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing \
                              $(FUZZ_SHARED)/vectors/jcs/input
+FUZZ_EXTRA_fuzz_json = $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing \
+                       $(FUZZ_SHARED)/vectors/jcs/input
 FUZZ_EXTRA_fuzz_canon = $(FUZZ_SHARED)/agreements
 FUZZ_EXTRA_fuzz_extract = $(FUZZ_SHARED)/agreements
 
