@@ -98,6 +98,37 @@ static void verify_with(const struct ags_envelope *env,
 	ags_report_release(&rep);
 }
 
+/* message.c writes the signed message straight from the structs; the
+ * spec defines it as the JCS of the tree statement.c builds. Same bytes. */
+static void same_as_tree(const uint8_t *msg, size_t mlen,
+                         const struct ags_envelope *env, size_t i)
+{
+	const struct ags_signature *sig = &env->sigs[i];
+	json_t *o = json_object();
+	char *jcs = NULL;
+	size_t jlen = 0;
+
+	FUZZ_CHECK(
+	        o &&
+	                !json_object_set_new(
+	                        o, "statement",
+	                        ags_statement_json(&env->agreement)) &&
+	                !json_object_set_new(o, "signer",
+	                                     ags_signer_json(&sig->signer)) &&
+	                (!sig->is_countersignature ||
+	                 !json_object_set_new(
+	                         o, "countersigns",
+	                         ags_covers_json(sig->covers, sig->ncovers))),
+	        "statement tree %zu cannot be built", i);
+	FUZZ_CHECK(ags_jcs_serialize(&jcs, &jlen, o, NULL) == AGS_OK,
+	           "statement tree %zu is not JCS-serializable", i);
+	FUZZ_CHECK(mlen == AGS_SIG_PREFIX_LEN + jlen &&
+	                   memcmp(msg + AGS_SIG_PREFIX_LEN, jcs, jlen) == 0,
+	           "signed message %zu differs from the JCS of its tree", i);
+	free(jcs);
+	json_decref(o);
+}
+
 static void check_parsed(const struct ags_envelope *env)
 {
 	static const char *keys[] = {"c4aa99203f4c423c851c2b0b6c8abffd"};
@@ -131,6 +162,7 @@ static void check_parsed(const struct ags_envelope *env)
 		                   memcmp(msg, AGS_SIG_PREFIX,
 		                          AGS_SIG_PREFIX_LEN) == 0,
 		           "signed message lacks the prefix");
+		same_as_tree(msg, mlen, env, i);
 		free(msg);
 	}
 	verify_with(env, &trust, NULL);
