@@ -55,16 +55,17 @@ static void *worker(void *arg)
 		json_decref(s->result);
 		free(s->line);
 		s->line = NULL;
-		s->result =
-		        ags_verify_item(&s->verdict, &s->item, r->cfg->trust,
-		                        r->cfg->policy, r->cfg->attach_dir);
+		s->result = NULL;
 		/* In line mode the text is made here, in parallel, rather
 		 * than on the one thread that every result goes through. */
-		if (r->emit_line && s->result) {
-			s->line = ags_json_dumps_sorted(s->result, NULL);
-			json_decref(s->result);
-			s->result = NULL;
-		}
+		if (r->emit_line)
+			s->line = ags_verify_item_line(
+			        &s->verdict, &s->item, r->cfg->trust,
+			        r->cfg->policy, r->cfg->attach_dir);
+		else
+			s->result = ags_verify_item(
+			        &s->verdict, &s->item, r->cfg->trust,
+			        r->cfg->policy, r->cfg->attach_dir);
 		pthread_mutex_lock(&r->mu);
 		s->state = SLOT_DONE;
 		/* Waking the reader costs a system call and a context switch:

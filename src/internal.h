@@ -111,6 +111,26 @@ const char *ags_jcs_escape(unsigned char c, char tmp[8]);
 enum ags_err ags_json_parse(json_t **out, const char *buf, size_t len,
                             const char *source, struct ags_error *err);
 
+/* --- report_line.c, manifest.c: a batch result as one JSON line --- */
+
+/* The text ags_json_dumps_sorted gives for ags_verify_item's tree of a
+ * verified item (the report, the entry's line, paths and id), written
+ * straight from r and env: *out malloc'd (the caller free()s it), its
+ * length in *len when len is non-NULL. AGS_ERR_FORMAT when only the tree
+ * can write this result (a template check, a string that is not UTF-8),
+ * AGS_ERR_NOMEM when out of memory; *out is then NULL. */
+enum ags_err ags_report_line(char **out, size_t *len,
+                             const struct ags_report *r,
+                             const struct ags_envelope *env,
+                             const struct ags_batch_item *it);
+
+/* ags_json_dumps_sorted(ags_verify_item(...)) without the tree when it
+ * can: malloc'd, or NULL when out of memory. */
+char *ags_verify_item_line(int *verdict, const struct ags_batch_item *it,
+                           const struct ags_trust *trust,
+                           const struct ags_policy *policy,
+                           const char *attach_dir);
+
 /* --- statement.c: the JSON of statements and signer blocks --- */
 
 /* JSON of the shared statement, a signer block, a countersignature list,

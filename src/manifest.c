@@ -158,70 +158,80 @@ static json_t *error_json(const char *why)
 	return o;
 }
 
-/* Verifies the files; *result is the report JSON or an error object. */
-static json_t *check_files(int *verdict, const struct ags_batch_item *it,
-                           const struct ags_trust *trust,
-                           const struct ags_policy *policy,
-                           const char *attach_dir)
+/* What verifying an item's files gave: a report, or why it could not. */
+struct outcome {
+	struct ags_envelope env;
+	struct ags_report rep;
+	int ok;         /* rep and env hold the verification */
+	char why[1200]; /* else, unless the line was bad: file and problem */
+};
+
+static void verify_files(struct outcome *oc, const struct ags_batch_item *it,
+                         const struct ags_trust *trust,
+                         const struct ags_policy *policy,
+                         const char *attach_dir)
 {
 	struct ags_error err = {0};
-	struct ags_envelope env;
-	struct ags_report rep = {0};
-	char *canon = NULL, *raw = NULL, *dir = NULL, why[1200];
+	char *canon = NULL, *raw = NULL, *dir = NULL;
 	size_t len = 0, rlen = 0;
-	json_t *j = NULL;
 	enum ags_err rc;
 
-	ags_envelope_init(&env);
 	rc = ags_file_read(&raw, &rlen, it->agreement, AGS_TEXT_MAX, &err);
 	if (rc == AGS_OK)
 		rc = ags_canon_text(&canon, &len, (const uint8_t *)raw, rlen,
 		                    it->agreement, &err);
 	free(raw);
 	if (rc == AGS_OK)
-		rc = ags_envelope_load_known(&env, it->envelope, trust, &err);
+		rc = ags_envelope_load_known(&oc->env, it->envelope, trust,
+		                             &err);
 	if (rc == AGS_OK)
-		rc = ags_verify(&rep, &env, canon, len, trust, policy, &err);
-	if (rc == AGS_OK && env.agreement.nattachments) {
+		rc = ags_verify(&oc->rep, &oc->env, canon, len, trust, policy,
+		                &err);
+	if (rc == AGS_OK && oc->env.agreement.nattachments) {
 		dir = attach_dir ? NULL : strdup(it->agreement);
 		rc = attach_dir || dir
-		             ? ags_verify_attachments(&rep, &env,
+		             ? ags_verify_attachments(&oc->rep, &oc->env,
 		                                      attach_dir ? attach_dir
 		                                                 : dirname(dir),
 		                                      &err)
 		             : AGS_ERR_NOMEM;
 	}
-	if (rc == AGS_OK) {
-		j = ags_report_json(&rep, &env);
-		*verdict = rep.verified ? 0 : 1;
-	} else {
-		if (err.line > 0)
-			snprintf(why, sizeof(why), "%s: line %ld: %s",
-			         err.source, err.line, err.text);
-		else
-			snprintf(why, sizeof(why), "%s: %s", err.source,
-			         err.text[0] ? err.text : ags_strerror(rc));
-		j = error_json(why);
-		*verdict = 2;
-	}
+	oc->ok = rc == AGS_OK;
+	if (!oc->ok && err.line > 0)
+		snprintf(oc->why, sizeof(oc->why), "%s: line %ld: %s",
+		         err.source, err.line, err.text);
+	else if (!oc->ok)
+		snprintf(oc->why, sizeof(oc->why), "%s: %s", err.source,
+		         err.text[0] ? err.text : ags_strerror(rc));
 	free(dir);
 	free(canon);
-	ags_report_release(&rep);
-	ags_envelope_release(&env);
-	return j;
 }
 
-json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
-                        const struct ags_trust *trust,
-                        const struct ags_policy *policy, const char *attach_dir)
+/* Verifies the item's files, unless its manifest line was bad. */
+static void outcome_of(struct outcome *oc, int *verdict,
+                       const struct ags_batch_item *it,
+                       const struct ags_trust *trust,
+                       const struct ags_policy *policy, const char *attach_dir)
 {
-	json_t *j;
+	memset(oc, 0, sizeof(*oc));
+	ags_envelope_init(&oc->env);
+	if (!it->error)
+		verify_files(oc, it, trust, policy, attach_dir);
+	*verdict = oc->ok ? (oc->rep.verified ? 0 : 1) : 2;
+}
 
-	*verdict = 2;
-	if (it->error)
-		j = error_json(it->error);
-	else
-		j = check_files(verdict, it, trust, policy, attach_dir);
+static void outcome_release(struct outcome *oc)
+{
+	ags_report_release(&oc->rep);
+	ags_envelope_release(&oc->env);
+}
+
+static json_t *outcome_json(const struct outcome *oc,
+                            const struct ags_batch_item *it)
+{
+	json_t *j = oc->ok ? ags_report_json(&oc->rep, &oc->env)
+	                   : error_json(it->error ? it->error : oc->why);
+
 	if (!j)
 		return NULL;
 	json_object_set_new(j, "line", json_integer((json_int_t)it->line));
@@ -234,4 +244,39 @@ json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
 	if (it->id)
 		json_object_set_new(j, "id", json_string(it->id));
 	return j;
+}
+
+json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
+                        const struct ags_trust *trust,
+                        const struct ags_policy *policy, const char *attach_dir)
+{
+	struct outcome oc;
+	json_t *j;
+
+	outcome_of(&oc, verdict, it, trust, policy, attach_dir);
+	j = outcome_json(&oc, it);
+	outcome_release(&oc);
+	return j;
+}
+
+char *ags_verify_item_line(int *verdict, const struct ags_batch_item *it,
+                           const struct ags_trust *trust,
+                           const struct ags_policy *policy,
+                           const char *attach_dir)
+{
+	struct outcome oc;
+	char *line = NULL;
+	json_t *j;
+
+	outcome_of(&oc, verdict, it, trust, policy, attach_dir);
+	/* Written from the report, unless only the tree can (rare: errors,
+	 * text that is not UTF-8). */
+	if (!oc.ok || ags_report_line(&line, NULL, &oc.rep, &oc.env, it) ==
+	                      AGS_ERR_FORMAT) {
+		j = outcome_json(&oc, it);
+		line = j ? ags_json_dumps_sorted(j, NULL) : NULL;
+		json_decref(j);
+	}
+	outcome_release(&oc);
+	return line;
 }
