@@ -208,10 +208,18 @@ int ags_time_parse(int64_t *out, const char *s)
 	return 0;
 }
 
+/* The n decimal digits of v (0 <= v < 10^n) at p, zero-padded. */
+static void put_digits(char *p, int64_t v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 int ags_time_format(char out[21], int64_t t)
 {
 	int64_t days, secs, z, era, doe, yoe, doy, mp, y, m, d;
-	char buf[64];
 
 	if (t < 0 || t > 253402300799) /* 9999-12-31T23:59:59Z */
 		return -1;
@@ -226,10 +234,19 @@ int ags_time_format(char out[21], int64_t t)
 	d = doy - (153 * mp + 2) / 5 + 1;
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y = yoe + era * 400 + (m <= 2);
-	/* The compiler cannot see that y <= 9999: format into room to spare. */
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y,
-	         (int)m, (int)d, (int)(secs / 3600), (int)(secs / 60 % 60),
-	         (int)(secs % 60));
-	memcpy(out, buf, 21);
+	/* By hand: snprintf cost more than a whole signed message. */
+	put_digits(out, y, 4);
+	out[4] = '-';
+	put_digits(out + 5, m, 2);
+	out[7] = '-';
+	put_digits(out + 8, d, 2);
+	out[10] = 'T';
+	put_digits(out + 11, secs / 3600, 2);
+	out[13] = ':';
+	put_digits(out + 14, secs / 60 % 60, 2);
+	out[16] = ':';
+	put_digits(out + 17, secs % 60, 2);
+	out[19] = 'Z';
+	out[20] = '\0';
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "agreesign.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #define AGS_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -70,8 +71,29 @@ struct ags_buf {
 	int failed;
 };
 
-void ags_buf_put(struct ags_buf *b, const char *s, size_t n);
-void ags_buf_puts(struct ags_buf *b, const char *s);
+/* Room for at least more bytes (and the NUL) without growing again. */
+void ags_buf_reserve(struct ags_buf *b, size_t more);
+/* ags_buf_put when the buffer must grow first (or has failed). */
+void ags_buf_put_grow(struct ags_buf *b, const char *s, size_t n);
+
+/* Appends n bytes of s (the buffer stays NUL-terminated). Inline: the
+ * writers of signed messages and result lines append a hundred small
+ * pieces per entry, and a call each cost as much as the rest. */
+static inline void ags_buf_put(struct ags_buf *b, const char *s, size_t n)
+{
+	if (b->failed || n >= b->cap - b->len) {
+		ags_buf_put_grow(b, s, n);
+		return;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void ags_buf_puts(struct ags_buf *b, const char *s)
+{
+	ags_buf_put(b, s, strlen(s));
+}
 void ags_buf_printf(struct ags_buf *b, const char *fmt, ...) AGS_PRINTF(2, 3);
 /* Appends s (n bytes) with & < > " ' written as HTML character
  * references. */

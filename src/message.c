@@ -56,8 +56,9 @@ static void text(struct msg *m, const char *what, const char *s)
 				m->bad = what;
 			break;
 		}
-		if (!(esc = ags_jcs_escape(u[i], tmp))) {
-			i++;
+		if ((u[i] >= 0x20 && u[i] != '"' && u[i] != '\\') ||
+		    !(esc = ags_jcs_escape(u[i], tmp))) {
+			i++; /* the common case: no escape */
 			continue;
 		}
 		ags_buf_put(&m->b, s + run, i - run);
@@ -193,6 +194,7 @@ enum ags_err ags_signed_message(uint8_t **out, size_t *out_len,
 	int first = 1;
 
 	*out = NULL;
+	ags_buf_reserve(&m.b, 1024); /* most statements: one allocation */
 	/* The prefix's terminating NUL is part of the message. */
 	ags_buf_put(&m.b, AGS_SIG_PREFIX, AGS_SIG_PREFIX_LEN);
 	lit(&m, "{");

@@ -18,60 +18,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The line so far. Not the project's ags_buf: a result is about a
- * hundred small pieces, and a call per piece cost as much as the rest. */
 struct line {
-	char *s;
-	size_t len, cap;
-	int failed; /* out of memory */
-	int tree;   /* 1: only the tree can write this result */
+	struct ags_buf b;
+	int tree; /* 1: only the tree can write this result */
 };
 
-static int grow(struct line *l, size_t more)
+static void put(struct line *l, const char *s, size_t n)
 {
-	size_t cap = l->cap ? l->cap : 2048;
-	char *p;
-
-	while (cap - l->len <= more)
-		cap *= 2;
-	p = l->failed ? NULL : realloc(l->s, cap);
-	if (!p) {
-		l->failed = 1;
-		return -1;
-	}
-	l->s = p;
-	l->cap = cap;
-	return 0;
+	ags_buf_put(&l->b, s, n);
 }
 
-static inline void put(struct line *l, const char *s, size_t n)
+static void lit(struct line *l, const char *s)
 {
-	if (l->cap - l->len <= n && grow(l, n) != 0)
-		return;
-	memcpy(l->s + l->len, s, n);
-	l->len += n;
-}
-
-static inline void lit(struct line *l, const char *s)
-{
-	put(l, s, strlen(s));
+	ags_buf_puts(&l->b, s);
 }
 
 /* "key": after a comma unless first. Our keys need no escape. */
 static void key(struct line *l, const char *k, int *first)
 {
-	size_t n = strlen(k);
-
-	if (l->cap - l->len <= n + 4 && grow(l, n + 4) != 0)
-		return;
 	if (!*first)
-		l->s[l->len++] = ',';
+		put(l, ",", 1);
 	*first = 0;
-	l->s[l->len++] = '"';
-	memcpy(l->s + l->len, k, n);
-	l->len += n;
-	l->s[l->len++] = '"';
-	l->s[l->len++] = ':';
+	put(l, "\"", 1);
+	lit(l, k);
+	put(l, "\":", 2);
 }
 
 /* The length of s when the dump writes it as it is (no byte below 0x20,
@@ -115,7 +85,7 @@ static void escaped(struct line *l, const char *s)
 	               : (json_decref(str), NULL);
 	json_decref(arr);
 	if (!text || n < 2)
-		l->failed = 1;
+		l->b.failed = 1;
 	else
 		put(l, text + 1, n - 2);
 	free(text);
@@ -133,12 +103,9 @@ static void str(struct line *l, const char *s)
 		escaped(l, s);
 		return;
 	}
-	if (l->cap - l->len <= n + 2 && grow(l, n + 2) != 0)
-		return;
-	l->s[l->len++] = '"';
-	memcpy(l->s + l->len, s, n);
-	l->len += n;
-	l->s[l->len++] = '"';
+	put(l, "\"", 1);
+	put(l, s, n);
+	put(l, "\"", 1);
 }
 
 static void m_str(struct line *l, const char *k, const char *s, int *first)
@@ -294,19 +261,18 @@ enum ags_err ags_report_line(char **out, size_t *len,
                              const struct ags_envelope *env,
                              const struct ags_batch_item *it)
 {
-	struct line l = {NULL, 0, 0, 0, 0};
+	struct line l = {{NULL, 0, 0, 0}, 0};
 
 	*out = NULL;
 	if (r->tmpl || !it->agreement || !it->envelope)
 		return AGS_ERR_FORMAT;
+	/* A result is about 1 KB: one allocation holds most. */
+	ags_buf_reserve(&l.b, 2048);
 	result(&l, r, env, it);
-	put(&l, "", 1); /* the NUL */
-	if (l.tree || l.failed) {
-		free(l.s);
-		return l.failed ? AGS_ERR_NOMEM : AGS_ERR_FORMAT;
+	if (l.tree) {
+		ags_buf_release(&l.b);
+		return AGS_ERR_FORMAT;
 	}
-	*out = l.s;
-	if (len)
-		*len = l.len - 1;
-	return AGS_OK;
+	*out = ags_buf_take(&l.b, len);
+	return *out ? AGS_OK : AGS_ERR_NOMEM;
 }

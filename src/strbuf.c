@@ -33,7 +33,12 @@ static int reserve(struct ags_buf *b, size_t more)
 	return 0;
 }
 
-void ags_buf_put(struct ags_buf *b, const char *s, size_t n)
+void ags_buf_reserve(struct ags_buf *b, size_t more)
+{
+	(void)reserve(b, more);
+}
+
+void ags_buf_put_grow(struct ags_buf *b, const char *s, size_t n)
 {
 	if (reserve(b, n) != 0)
 		return;
@@ -41,11 +46,6 @@ void ags_buf_put(struct ags_buf *b, const char *s, size_t n)
 		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
-}
-
-void ags_buf_puts(struct ags_buf *b, const char *s)
-{
-	ags_buf_put(b, s, strlen(s));
 }
 
 void ags_buf_printf(struct ags_buf *b, const char *fmt, ...)
