@@ -27,7 +27,8 @@ struct scan {
 	size_t o;  /* write position */
 	long line; /* 1-based line of in[i] in the original input */
 	long col;  /* code points before in[i] on its line */
-	int ascii; /* no byte >= 0x80 seen so far */
+	int stable; /* every code point so far is below U+0300: the text
+	               is NFC already (ags_nfc_trivial) */
 	const char *source;
 	struct ags_error *err;
 };
@@ -169,7 +170,8 @@ static enum ags_err scan_multibyte(struct scan *s)
 	s->o += len;
 	s->i += len;
 	s->col++;
-	s->ascii = 0;
+	if (cp >= 0x300)
+		s->stable = 0;
 	return AGS_OK;
 }
 
@@ -198,12 +200,29 @@ static enum ags_err scan_one(struct scan *s)
 	return AGS_OK;
 }
 
+#define ONES  0x0101010101010101u
+#define HIGHS 0x8080808080808080u
+
+/* 1 when each of the 8 bytes at p is printable ASCII (0x20 to 0x7E). A
+ * byte below 0x20 sets its high bit in (w - 0x20..) & ~w, one of 0x7F or
+ * more in (w + 0x01..) | w; a borrow or carry into the next byte starts
+ * only at a byte so flagged. So no flag, no such byte. */
+static inline int printable8(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return ((((w - ONES * 0x20) & ~w) | (w + ONES) | w) & HIGHS) == 0;
+}
+
 /* Copies the run of printable ASCII at in[i] (most of any agreement),
- * which needs no other check. */
+ * which needs no other check; 8 bytes at a time while it can. */
 static void scan_plain(struct scan *s)
 {
 	size_t k = s->i;
 
+	while (k + 8 <= s->n && printable8(s->in + k))
+		k += 8;
 	while (k < s->n && s->in[k] >= 0x20 && s->in[k] < 0x7F)
 		k++;
 	memcpy(s->out + s->o, s->in + s->i, k - s->i);
@@ -213,9 +232,9 @@ static void scan_plain(struct scan *s)
 }
 
 /* Steps 3 and 4: validates in[0..n) and writes it with LF line ends to
- * out (room for n bytes); *out_len gets the length, *ascii whether NFC
+ * out (room for n bytes); *out_len gets the length, *stable whether NFC
  * can be skipped. */
-static enum ags_err scan_input(char *out, size_t *out_len, int *ascii,
+static enum ags_err scan_input(char *out, size_t *out_len, int *stable,
                                const uint8_t *in, size_t n, const char *source,
                                struct ags_error *err)
 {
@@ -223,7 +242,7 @@ static enum ags_err scan_input(char *out, size_t *out_len, int *ascii,
 	                 .n = n,
 	                 .out = out,
 	                 .line = 1,
-	                 .ascii = 1,
+	                 .stable = 1,
 	                 .source = source,
 	                 .err = err};
 	enum ags_err rc = AGS_OK;
@@ -234,7 +253,7 @@ static enum ags_err scan_input(char *out, size_t *out_len, int *ascii,
 			rc = scan_one(&s);
 	}
 	*out_len = s.o;
-	*ascii = s.ascii;
+	*stable = s.stable;
 	return rc;
 }
 
@@ -508,7 +527,7 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
 {
 	enum ags_err rc;
 	size_t len = 0;
-	int ascii = 1;
+	int stable = 1;
 	char *buf;
 
 	if (out)
@@ -531,8 +550,8 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
 	if (!buf)
 		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
 		                     "out of memory reading agreement text");
-	rc = scan_input(buf, &len, &ascii, in, in_len, source, err);
-	if (rc == AGS_OK && !ascii)
+	rc = scan_input(buf, &len, &stable, in, in_len, source, err);
+	if (rc == AGS_OK && !stable)
 		rc = nfc(&buf, &len, source, err);
 	if (rc == AGS_OK && (len = tidy_lines(buf, len)) == 0)
 		rc = ags_error_set(err, AGS_ERR_TEXT, source, 0, 0,

@@ -466,6 +466,32 @@ static const char *const ascii_samples[] = {
 
 /* A non-ASCII paragraph after a blank line forces NFC over the whole text;
  * NFC never crosses a line end, so the ASCII part must come out the same. */
+/* Every ASCII byte at every offset of a long line: the scanner reads 8
+ * bytes at a time, so a byte it lets through must be refused wherever it
+ * sits in a word. Refused exactly when text/v1 calls it a control. */
+START_TEST(test_every_ascii_byte_everywhere)
+{
+	char in[40], *out = NULL;
+	size_t pos, n = 0;
+	unsigned b;
+
+	for (b = 0; b < 0x80; b++) {
+		int ok = (b >= 0x20 && b < 0x7F) || b == '\t' || b == '\n' ||
+		         b == '\r';
+		for (pos = 0; pos < 32; pos++) {
+			memset(in, 'a', sizeof(in));
+			in[pos] = (char)b;
+			ck_assert_msg((ags_canon_text(&out, &n, (uint8_t *)in,
+			                              sizeof(in), "t",
+			                              NULL) == AGS_OK) == ok,
+			              "byte 0x%02X at %zu", b, pos);
+			free(out);
+			out = NULL;
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_ascii_fast_path)
 {
 	const char *x = ascii_samples[_i];
@@ -888,6 +914,7 @@ Suite *canon_suite(void)
 	tcase_add_test(rules, test_final_lf);
 	tcase_add_test(rules, test_empty);
 	tcase_add_test(rules, test_changes_matter);
+	tcase_add_test(rules, test_every_ascii_byte_everywhere);
 	tcase_add_loop_test(rules, test_ascii_fast_path, 0,
 	                    sizeof(ascii_samples) / sizeof(ascii_samples[0]));
 	tcase_add_test(rules, test_ascii_nfc_identity);
