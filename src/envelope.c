@@ -45,6 +45,7 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 	json_t *id = json_object_get(j, "key_id");
 	json_t *pk = json_object_get(j, "public_key");
 	json_t *sg = json_object_get(j, "signature");
+	const struct ags_trust_entry *entry;
 	char derived[AGS_KEYID_HEX + 1];
 
 	if (!json_is_string(pk) ||
@@ -56,8 +57,8 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 		                     path);
 	/* A key of the trust store `known` passed this check when the store
 	 * was built; it costs nearly as much as a signature verification. */
-	if (!(known && ags_trust_find(known, sig->public_key)) &&
-	    !ags_public_key_valid(sig->public_key))
+	entry = known ? ags_trust_find(known, sig->public_key) : NULL;
+	if (!entry && !ags_public_key_valid(sig->public_key))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.public_key is not a valid Ed25519 "
 		                     "public key",
@@ -69,7 +70,11 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.signature must be 64 bytes in base64",
 		                     path);
-	ags_key_id(derived, sig->public_key);
+	/* The store derived its entry's key id from this very key. */
+	if (entry)
+		memcpy(derived, entry->key_id, sizeof(derived));
+	else
+		ags_key_id(derived, sig->public_key);
 	if (!json_is_string(id) || strcmp(json_string_value(id), derived) != 0)
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.key_id does not match public_key",

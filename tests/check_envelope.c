@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agreesign.h"
 #include "test_util.h"
@@ -249,6 +250,50 @@ START_TEST(load_missing_file)
 }
 END_TEST
 
+/* With a trust store, a trusted key's id comes from the store, not from
+ * hashing the key again: an envelope whose key_id is not its key's is
+ * still refused, and a good one loads the same with and without it. */
+START_TEST(load_known_checks_key_id)
+{
+	char path[] = "/tmp/ags-check-env-XXXXXX";
+	struct ags_envelope env;
+	struct ags_trust trust;
+	struct ags_error err = {0};
+	size_t len = 0;
+	char *text = tu_read_file("../spec/vectors/envelopes/signed.sig.json",
+	                          &len);
+	char *id;
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(ags_trust_load(&trust, "../keys/demo.trust", NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_envelope_load_known(
+	                         &env, "../spec/vectors/envelopes/signed.sig.json",
+	                         &trust, NULL),
+	                 AGS_OK);
+	ck_assert_ptr_nonnull(ags_trust_find(&trust, env.sigs[0].public_key));
+	ags_envelope_release(&env);
+	id = strstr(text, "\"key_id\": \"");
+	ck_assert_ptr_nonnull(id);
+	id += strlen("\"key_id\": \"");
+	id[0] = id[0] == '0' ? '1' : '0'; /* another id, same key */
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	fclose(f);
+	ck_assert_int_eq(ags_envelope_load_known(&env, path, &trust, &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.text, "key_id does not match"));
+	unlink(path);
+	ags_trust_release(&trust);
+	free(text);
+}
+END_TEST
+
 Suite *envelope_suite(void)
 {
 	Suite *s = suite_create("envelope");
@@ -261,6 +306,7 @@ Suite *envelope_suite(void)
 	tcase_add_test(tc, structural_limits);
 	tcase_add_test(tc, empty_and_scalar);
 	tcase_add_test(tc, load_missing_file);
+	tcase_add_test(tc, load_known_checks_key_id);
 	suite_add_tcase(s, tc);
 	return s;
 }
