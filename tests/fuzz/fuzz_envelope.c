@@ -69,6 +69,32 @@ static void check_html(const char *html)
 	}
 }
 
+/* report_line.c writes a batch line straight from the report: the same
+ * bytes as the tree with the entry's fields, dumped. */
+static void same_line(json_t *j, const struct ags_report *rep,
+                      const struct ags_envelope *env)
+{
+	struct ags_batch_item it = {0};
+	char *want, *got = NULL;
+
+	it.line = 7;
+	it.agreement = "dir/agreement.txt";
+	it.envelope = "dir/agreement.txt.sig.json";
+	it.id = "id-7";
+	json_object_set_new(j, "line", json_integer(7));
+	json_object_set_new(j, "agreement", json_string(it.agreement));
+	json_object_set_new(j, "envelope", json_string(it.envelope));
+	json_object_set_new(j, "id", json_string(it.id));
+	want = ags_json_dumps_sorted(j, NULL);
+	FUZZ_CHECK(want != NULL, "the report tree does not dump");
+	FUZZ_CHECK(ags_report_line(&got, NULL, rep, env, &it) == AGS_OK,
+	           "report_line refused a parsed envelope's report");
+	FUZZ_CHECK(strcmp(want, got) == 0, "report line differs:\n%s\n%s", want,
+	           got);
+	free(want);
+	free(got);
+}
+
 static void verify_with(const struct ags_envelope *env,
                         const struct ags_trust *t,
                         const struct ags_policy *policy)
@@ -91,6 +117,7 @@ static void verify_with(const struct ags_envelope *env,
 	s = json_dumps(j, JSON_COMPACT);
 	FUZZ_CHECK(s != NULL, "report JSON does not serialize");
 	free(s);
+	same_line(j, &rep, env);
 	json_decref(j);
 	s = ags_report_html(&rep, env, canon, canon_len, "<agreement>.txt");
 	check_html(s);
