@@ -50,7 +50,8 @@ static enum ags_err hash_fd(int fd, const char *path, uint8_t *digest,
 		if (r < 0) {
 			free(buf);
 			return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
-			                     "cannot read: %s", strerror(errno));
+			                     "cannot read: %s",
+			                     strerror(errno));
 		}
 		crypto_hash_sha512_update(&st, buf, (unsigned long long)r);
 		total += (uint64_t)r;
@@ -114,14 +115,16 @@ const char *ags_attachment_name_check(const char *name)
 enum ags_err ags_attachment_add(struct ags_agreement *a, const char *path,
                                 struct ags_error *err)
 {
-	const char *name = base_name(path), *why = ags_attachment_name_check(name);
+	const char *name = base_name(path),
+	           *why = ags_attachment_name_check(name);
 	struct ags_attachment *grown, *at;
 	enum ags_err rc;
 	int changed = 0;
 	size_t i;
 
 	if (why)
-		return ags_error_set(err, AGS_ERR_INVALID, path, 0, 0, "%s", why);
+		return ags_error_set(err, AGS_ERR_INVALID, path, 0, 0, "%s",
+		                     why);
 	for (i = 0; i < a->nattachments; i++)
 		if (strcmp(a->attachments[i].name, name) == 0)
 			return ags_error_set(err, AGS_ERR_INVALID, path, 0, 0,

@@ -24,9 +24,9 @@ struct scan {
 	const uint8_t *in;
 	size_t n, i; /* input length, read position */
 	char *out;
-	size_t o;  /* write position */
-	long line; /* 1-based line of in[i] in the original input */
-	long col;  /* code points before in[i] on its line */
+	size_t o;   /* write position */
+	long line;  /* 1-based line of in[i] in the original input */
+	long col;   /* code points before in[i] on its line */
 	int stable; /* every code point so far is below U+0300: the text
 	               is NFC already (ags_nfc_trivial) */
 	const char *source;

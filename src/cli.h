@@ -7,9 +7,9 @@
 #include <stdio.h>
 
 /* Exit codes, like grep: see spec/agreesign-v1.md and --help. */
-#define EXIT_OK 0
+#define EXIT_OK           0
 #define EXIT_NOT_VERIFIED 1
-#define EXIT_TROUBLE 2
+#define EXIT_TROUBLE      2
 
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 

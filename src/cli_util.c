@@ -155,8 +155,7 @@ static int open_pass_file(const char *path)
 	return fd;
 }
 
-static int read_pass_file(char *buf, size_t cap, size_t *len,
-                          const char *path)
+static int read_pass_file(char *buf, size_t cap, size_t *len, const char *path)
 {
 	ssize_t n = 0;
 	size_t got = 0;
@@ -182,7 +181,8 @@ static int read_pass_file(char *buf, size_t cap, size_t *len,
 	while (*len < got && buf[*len] != '\n' && buf[*len] != '\r')
 		(*len)++;
 	if (*len == got && got == cap) {
-		cli_errorf(path, "passphrase is longer than %zu bytes", cap - 1);
+		cli_errorf(path, "passphrase is longer than %zu bytes",
+		           cap - 1);
 		return -1;
 	}
 	if (*len == 0 || memchr(buf, '\0', *len)) {
@@ -251,7 +251,8 @@ static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
 		cli_errorf(NULL, "the passphrase is empty"), rc = -1;
 	else if (rc == 0 && confirm) {
 		rc = read_tty(again, cap, &len2, "Passphrase again: ");
-		if (rc == 0 && (len2 != *len || sodium_memcmp(again, buf, *len)))
+		if (rc == 0 &&
+		    (len2 != *len || sodium_memcmp(again, buf, *len)))
 			cli_errorf(NULL, "the passphrases differ"), rc = -1;
 	}
 	sodium_free(again);
@@ -300,8 +301,8 @@ int cli_signing_time(int64_t *out, const char *opt)
 
 	if (opt) {
 		if (ags_time_parse(out, opt) != 0) {
-			cli_errorf("--time", "\"%s\" is not YYYY-MM-DDTHH:MM:SSZ",
-			           opt);
+			cli_errorf("--time",
+			           "\"%s\" is not YYYY-MM-DDTHH:MM:SSZ", opt);
 			return -1;
 		}
 		return 0;

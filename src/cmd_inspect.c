@@ -32,8 +32,8 @@ static void show_statement(const struct ags_agreement *a)
 	puts("statement:");
 	field("canonicalization:", AGS_FORMAT_CANON);
 	field("text sha512:", hex);
-	printf("  %-22s %llu bytes\n", "text length:",
-	       (unsigned long long)a->text_length);
+	printf("  %-22s %llu bytes\n",
+	       "text length:", (unsigned long long)a->text_length);
 	field("title:", md->title);
 	field("corresponding author:", md->corresponding_author);
 	field("proceedings:", md->proceedings);
@@ -55,8 +55,8 @@ static void show_signature(const struct ags_signature *sig, size_t i)
 	field("claimed time:", when);
 	field("key id:", sig->key_id);
 	if (sig->is_countersignature)
-		printf("  %-22s %zu signature(s)\n", "countersigns:",
-		       sig->ncovers);
+		printf("  %-22s %zu signature(s)\n",
+		       "countersigns:", sig->ncovers);
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -89,7 +89,8 @@ static int parse(struct keygen_opts *o, int argc, char **argv)
 		case 'f': o->force = 1; break;
 		case 'K':
 			if (kdf_cost(&o->kdf, optarg) != 0)
-				return cli_usage("keygen", "unknown --kdf-cost '%s'",
+				return cli_usage("keygen",
+				                 "unknown --kdf-cost '%s'",
 				                 optarg);
 			break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */
@@ -100,10 +101,12 @@ static int parse(struct keygen_opts *o, int argc, char **argv)
 		return cli_usage("keygen", "unexpected argument '%s'",
 		                 argv[optind]);
 	if (!o->base || !o->name)
-		return cli_usage("keygen", "-o BASE and --name NAME are required");
+		return cli_usage("keygen",
+		                 "-o BASE and --name NAME are required");
 	if (o->no_pass && o->pass.file)
-		return cli_usage("keygen", "--no-passphrase and "
-		                           "--passphrase-file exclude each other");
+		return cli_usage("keygen",
+		                 "--no-passphrase and "
+		                 "--passphrase-file exclude each other");
 	return EXIT_OK;
 }
 
@@ -116,9 +119,8 @@ static int write_pair(struct keygen_opts *o, struct ags_seckey *sk)
 
 	if (!o->no_pass) {
 		pass = sodium_malloc(AGS_PASSPHRASE_MAX);
-		if (!pass ||
-		    cli_read_passphrase(pass, AGS_PASSPHRASE_MAX, &plen,
-		                        &o->pass) != 0)
+		if (!pass || cli_read_passphrase(pass, AGS_PASSPHRASE_MAX,
+		                                 &plen, &o->pass) != 0)
 			goto out;
 	}
 	if (ags_keypair_write(o->base, sk, pass, plen, &o->kdf, o->force,

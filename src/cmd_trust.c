@@ -87,7 +87,8 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 		case 'B':
 			if (parse_date(c == 'A' ? &o->after : &o->before,
 			               optarg) != 0)
-				return cli_usage("trust", "bad date '%s'", optarg);
+				return cli_usage("trust", "bad date '%s'",
+				                 optarg);
 			break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */
 		default: return cli_usage("trust", "bad option");
@@ -158,7 +159,8 @@ static int do_revoke(const struct trust_opts *o)
 	void *args[2] = {(void *)o, &when};
 
 	if (!o->arg || !o->reason)
-		return cli_usage("trust", "trust revoke needs KEYID and --reason");
+		return cli_usage("trust",
+		                 "trust revoke needs KEYID and --reason");
 	if (o->time ? parse_date(&when, o->time) != 0
 	            : cli_signing_time(&when, NULL) != 0)
 		return cli_usage("trust", "bad --time '%s'", o->time);
@@ -184,28 +186,32 @@ static json_t *entry_json(const struct ags_trust_entry *e)
 	for (bit = AGS_ROLE_AUTHOR; bit <= AGS_ROLE_PUBLISHER; bit <<= 1)
 		if (e->roles & bit)
 			json_array_append_new(
-			        roles, json_string(ags_role_name((enum ags_role)bit)));
+			        roles,
+			        json_string(ags_role_name((enum ags_role)bit)));
 	json_object_set_new(o, "line", json_integer(e->line));
 	json_object_set_new(o, "key_id", json_string(e->key_id));
 	json_object_set_new(o, "identity", json_string(e->identity));
 	json_object_set_new(o, "roles", roles);
-	json_object_set_new(o, "valid_after",
-	                    e->valid_after != INT64_MIN &&
-	                                    !ags_time_format(when, e->valid_after)
-	                            ? json_string(when)
-	                            : json_null());
-	json_object_set_new(o, "valid_before",
-	                    e->valid_before != INT64_MAX &&
-	                                    !ags_time_format(when, e->valid_before)
-	                            ? json_string(when)
-	                            : json_null());
-	json_object_set_new(o, "revoked",
-	                    e->revoked && !ags_time_format(when, e->revoked_time)
-	                            ? json_string(when)
-	                            : json_null());
-	json_object_set_new(o, "reason", e->revoked_reason
-	                                         ? json_string(e->revoked_reason)
-	                                         : json_null());
+	json_object_set_new(
+	        o, "valid_after",
+	        e->valid_after != INT64_MIN &&
+	                        !ags_time_format(when, e->valid_after)
+	                ? json_string(when)
+	                : json_null());
+	json_object_set_new(
+	        o, "valid_before",
+	        e->valid_before != INT64_MAX &&
+	                        !ags_time_format(when, e->valid_before)
+	                ? json_string(when)
+	                : json_null());
+	json_object_set_new(
+	        o, "revoked",
+	        e->revoked && !ags_time_format(when, e->revoked_time)
+	                ? json_string(when)
+	                : json_null());
+	json_object_set_new(o, "reason",
+	                    e->revoked_reason ? json_string(e->revoked_reason)
+	                                      : json_null());
 	return o;
 }
 
@@ -223,13 +229,16 @@ static void print_entry(const struct ags_trust_entry *e, int json)
 		fputs("  roles=", stdout);
 		json_array_foreach(json_object_get(o, "roles"), i, v)
 		        printf("%s%s", i ? "," : "", json_string_value(v));
-		if ((v = json_object_get(o, "valid_after")) && json_is_string(v))
+		if ((v = json_object_get(o, "valid_after")) &&
+		    json_is_string(v))
 			printf("  valid-after=%s", json_string_value(v));
-		if ((v = json_object_get(o, "valid_before")) && json_is_string(v))
+		if ((v = json_object_get(o, "valid_before")) &&
+		    json_is_string(v))
 			printf("  valid-before=%s", json_string_value(v));
 		if (e->revoked) {
 			printf("  REVOKED %s: ",
-			       json_string_value(json_object_get(o, "revoked")));
+			       json_string_value(
+			               json_object_get(o, "revoked")));
 			cli_put_escaped(stdout, e->revoked_reason
 			                                ? e->revoked_reason
 			                                : "no reason given");
@@ -272,8 +281,8 @@ int cmd_trust(int argc, char **argv)
 	o.after = INT64_MIN;
 	o.before = INT64_MAX;
 	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") ||
-		                  !strcmp(argv[1], "-h")))
+		if (argc >= 2 &&
+		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return cli_help(help);
 		return cli_usage("trust", "expected add, list or revoke");
 	}

@@ -88,9 +88,9 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
                                     const struct ags_trust *known,
                                     struct ags_error *err)
 {
-	static const char *const fields[] = {"signer", "key_id", "public_key",
-	                                     "signature", "countersigns",
-	                                     NULL};
+	static const char *const fields[] = {"signer",       "key_id",
+	                                     "public_key",   "signature",
+	                                     "countersigns", NULL};
 	char sub[96];
 	json_t *covers;
 	enum ags_err rc;
@@ -137,11 +137,11 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 		for (k = 0; rc == AGS_OK && k < i; k++)
 			if (strcmp(env->sigs[k].key_id, env->sigs[i].key_id) ==
 			    0)
-				rc = ags_error_set(err, AGS_ERR_FORMAT, source,
-				                   0, 0,
-				                   "%s: a second signature by key "
-				                   "%s",
-				                   path, env->sigs[i].key_id);
+				rc = ags_error_set(
+				        err, AGS_ERR_FORMAT, source, 0, 0,
+				        "%s: a second signature by key "
+				        "%s",
+				        path, env->sigs[i].key_id);
 	}
 	return rc;
 }
@@ -170,14 +170,15 @@ static enum ags_err envelope_from_json(struct ags_envelope *env, json_t *root,
 	                             json_object_get(root, "statement"), source,
 	                             err);
 	if (rc == AGS_OK)
-		rc = signatures_from_json(env, json_object_get(root, "signatures"),
+		rc = signatures_from_json(env,
+		                          json_object_get(root, "signatures"),
 		                          source, known, err);
 	return rc;
 }
 
-static enum ags_err parse(struct ags_envelope *env, const char *buf,
-                          size_t len, const char *source,
-                          const struct ags_trust *known, struct ags_error *err)
+static enum ags_err parse(struct ags_envelope *env, const char *buf, size_t len,
+                          const char *source, const struct ags_trust *known,
+                          struct ags_error *err)
 {
 	json_t *root;
 	enum ags_err rc;
@@ -214,8 +215,7 @@ enum ags_err ags_envelope_load(struct ags_envelope *env, const char *path,
 	return ags_envelope_load_known(env, path, NULL, err);
 }
 
-enum ags_err ags_envelope_load_known(struct ags_envelope *env,
-                                     const char *path,
+enum ags_err ags_envelope_load_known(struct ags_envelope *env, const char *path,
                                      const struct ags_trust *known,
                                      struct ags_error *err)
 {
@@ -245,7 +245,8 @@ static json_t *entry_json(const struct ags_signature *sig)
 {
 	json_t *o = json_object();
 
-	if (!o || json_object_set_new(o, "signer", ags_signer_json(&sig->signer)) ||
+	if (!o ||
+	    json_object_set_new(o, "signer", ags_signer_json(&sig->signer)) ||
 	    (sig->is_countersignature &&
 	     json_object_set_new(o, "countersigns",
 	                         ags_covers_json(sig->covers, sig->ncovers))) ||
@@ -264,7 +265,8 @@ static json_t *envelope_json(const struct ags_envelope *env)
 	size_t i;
 
 	if (!root || !arr ||
-	    json_object_set_new(root, "format", json_string(AGS_FORMAT_ENVELOPE)) ||
+	    json_object_set_new(root, "format",
+	                        json_string(AGS_FORMAT_ENVELOPE)) ||
 	    json_object_set_new(root, "statement",
 	                        ags_statement_json(&env->agreement)))
 		goto fail;

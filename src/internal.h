@@ -35,8 +35,7 @@ char *ags_b64_encode(const uint8_t *in, size_t n);
 /* Decodes base64 text s (slen bytes) that must encode exactly `want`
  * bytes, in its one canonical spelling (padding present, unused bits
  * zero, no white space). Returns 0 on success, -1 otherwise. */
-int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s,
-                         size_t slen);
+int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s, size_t slen);
 
 /* --- field.c: validation of the text fields of keys and envelopes --- */
 
@@ -112,8 +111,7 @@ void ags_buf_release(struct ags_buf *b);
 /* Decodes the UTF-8 sequence at s[*i] (len bytes in all) into *cp and
  * advances *i. Returns 0, or -1 on an invalid, overlong or truncated
  * sequence, a surrogate or a code point above U+10FFFF. */
-int ags_utf8_next(const unsigned char *s, size_t len, size_t *i,
-                  uint32_t *cp);
+int ags_utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp);
 
 /* The JCS escape of byte c inside a string: a backslash sequence such as
  * \n or \u001f (the latter written into tmp), or NULL when c stands for
@@ -163,8 +161,7 @@ json_t *ags_covers_json(const struct ags_countersigned *c, size_t n);
 
 /* Parses those objects strictly; field names the JSON path in errors. */
 enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
-                                     const char *source,
-                                     struct ags_error *err);
+                                     const char *source, struct ags_error *err);
 enum ags_err ags_signer_from_json(struct ags_signer *s, json_t *j,
                                   const char *source, const char *path,
                                   struct ags_error *err);

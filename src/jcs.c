@@ -87,8 +87,7 @@ static enum ags_err put_str(struct jcs *j, const char *s)
 /* Decodes the code point at s[*i] and advances *i. Returns -1 for anything
  * that is not well-formed UTF-8 (Unicode Table 3-7): stray continuation
  * bytes, overlong forms, surrogates, values above U+10FFFF, truncation. */
-int ags_utf8_next(const unsigned char *s, size_t len, size_t *i,
-                  uint32_t *cp)
+int ags_utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
 {
 	unsigned char b = s[*i];
 	uint32_t c, min;
@@ -388,7 +387,8 @@ static long utf16_next(const char *s, size_t len, size_t *i, uint32_t *pending)
 		*pending = 0;
 		return (long)cp;
 	}
-	if (*i >= len || ags_utf8_next((const unsigned char *)s, len, i, &cp) < 0)
+	if (*i >= len ||
+	    ags_utf8_next((const unsigned char *)s, len, i, &cp) < 0)
 		return -1;
 	if (cp < 0x10000)
 		return (long)cp;

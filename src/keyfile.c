@@ -517,8 +517,8 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
 	if (rc == AGS_OK)
 		rc = is_sealed ? ags_seed_unseal(seed, &sealed, ask, ctx,
 		                                 source, err)
-		               : decode_seed(seed, (char *)seed + AGS_SEED_BYTES,
-		                             &p);
+		               : decode_seed(seed,
+		                             (char *)seed + AGS_SEED_BYTES, &p);
 	if (rc == AGS_OK)
 		rc = ags_seckey_from_seed(out, seed, &pub, source,
 		                          p.v[F_PK].line, err);

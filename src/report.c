@@ -16,8 +16,11 @@ static int set(json_t *o, const char *key, json_t *v)
  * surrogates, nothing above U+10FFFF), or 0. */
 static size_t utf8_len(const unsigned char *s)
 {
-	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3
-	           : s[0] >= 0xC2 ? 2 : 0;
+	size_t n = s[0] < 0x80    ? 1
+	           : s[0] >= 0xF0 ? 4
+	           : s[0] >= 0xE0 ? 3
+	           : s[0] >= 0xC2 ? 2
+	                          : 0;
 	uint32_t cp;
 	size_t i;
 
@@ -102,7 +105,8 @@ static json_t *sig_json(const struct ags_sig_report *sr,
 	    set(o, "claimed_orcid", opt_string(s->orcid)) ||
 	    set(o, "role", json_string(ags_role_name(s->role))) ||
 	    set(o, "claimed_time", json_string(when)) ||
-	    set(o, "countersignature", json_boolean(sig->is_countersignature)) ||
+	    set(o, "countersignature",
+	        json_boolean(sig->is_countersignature)) ||
 	    set(o, "result", json_string(sr->valid ? "valid" : "invalid")) ||
 	    set(o, "reason", json_string(ags_reason_name(sr->reason))) ||
 	    set(o, "detail", opt_string(sr->valid ? NULL : sr->detail))) {
@@ -145,19 +149,19 @@ json_t *ags_report_json(const struct ags_report *r,
 	json_t *o = json_object(), *arr = json_array();
 	size_t i;
 
-	if (!o || !arr ||
-	    set(o, "verified", json_boolean(r->verified)) ||
+	if (!o || !arr || set(o, "verified", json_boolean(r->verified)) ||
 	    set(o, "result",
 	        json_string(r->verified ? "verified" : "not-verified")) ||
-	    set(o, "reason", opt_string(r->verified ? NULL : r->policy_detail)) ||
+	    set(o, "reason",
+	        opt_string(r->verified ? NULL : r->policy_detail)) ||
 	    set(o, "text", text_json(r, &env->agreement)) ||
 	    set(o, "metadata", ags_metadata_to_json(&env->agreement.md)) ||
 	    set(o, "attachments", attachments_json(r, &env->agreement)) ||
 	    (r->tmpl && set(o, "template", ags_template_check_json(r->tmpl))))
 		goto fail;
 	for (i = 0; i < r->nsigs; i++)
-		if (json_array_append_new(arr,
-		                          sig_json(&r->sigs[i], &env->sigs[i], i)))
+		if (json_array_append_new(
+		            arr, sig_json(&r->sigs[i], &env->sigs[i], i)))
 			goto fail;
 	if (set(o, "signatures", arr) == 0)
 		return o;

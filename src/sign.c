@@ -23,8 +23,9 @@ static enum ags_err check_halves(const struct ags_seckey *sk,
 	       sodium_memcmp(tmp, sk->sk, crypto_sign_SECRETKEYBYTES) == 0;
 	sodium_free(tmp);
 	if (!same)
-		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
-		                     "public key does not match the secret key");
+		return ags_error_set(
+		        err, AGS_ERR_KEY, "", 0, 0,
+		        "public key does not match the secret key");
 	return AGS_OK;
 }
 
@@ -70,8 +71,8 @@ static enum ags_err fill_covers(struct ags_signature *sig,
 		if (s->is_countersignature)
 			continue;
 		memcpy(sig->covers[n].key_id, s->key_id, sizeof(s->key_id));
-		crypto_hash_sha512(sig->covers[n].signature_sha512, s->signature,
-		                   AGS_SIGNATURE_BYTES);
+		crypto_hash_sha512(sig->covers[n].signature_sha512,
+		                   s->signature, AGS_SIGNATURE_BYTES);
 		n++;
 	}
 	sig->ncovers = n;
@@ -122,12 +123,12 @@ static enum ags_err check_signer(const struct ags_signer *s,
 static enum ags_err check_metadata(const struct ags_metadata *md,
                                    struct ags_error *err)
 {
-	const char *names[] = {"title",     "corresponding_author",
+	const char *names[] = {"title",       "corresponding_author",
 	                       "proceedings", "publisher",
-	                       "license",   "agreement_date"};
-	const char *values[] = {md->title,     md->corresponding_author,
+	                       "license",     "agreement_date"};
+	const char *values[] = {md->title,       md->corresponding_author,
 	                        md->proceedings, md->publisher,
-	                        md->license,   md->agreement_date};
+	                        md->license,     md->agreement_date};
 	const char *why;
 	size_t i;
 

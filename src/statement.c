@@ -22,8 +22,8 @@ const char *ags_role_name(enum ags_role role)
 
 int ags_role_parse(enum ags_role *out, const char *name)
 {
-	static const enum ags_role roles[] = {AGS_ROLE_AUTHOR, AGS_ROLE_COAUTHOR,
-	                                      AGS_ROLE_PUBLISHER};
+	static const enum ags_role roles[] = {
+	        AGS_ROLE_AUTHOR, AGS_ROLE_COAUTHOR, AGS_ROLE_PUBLISHER};
 	size_t i;
 
 	for (i = 0; i < 3; i++)
@@ -55,7 +55,8 @@ enum ags_err ags_signer_copy(struct ags_signer *dst,
                              const struct ags_signer *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	if (dup_opt(&dst->name, src->name) || dup_opt(&dst->email, src->email) ||
+	if (dup_opt(&dst->name, src->name) ||
+	    dup_opt(&dst->email, src->email) ||
 	    dup_opt(&dst->orcid, src->orcid)) {
 		ags_signer_release(dst);
 		return AGS_ERR_NOMEM;
@@ -108,7 +109,8 @@ json_t *ags_attachments_json(const struct ags_agreement *a)
 		if (!o || set_str(o, "name", at->name) ||
 		    json_object_set_new(o, "length",
 		                        json_integer((json_int_t)at->length)) ||
-		    set_str(o, "sha512", hex) || json_array_append_new(arr, o)) {
+		    set_str(o, "sha512", hex) ||
+		    json_array_append_new(arr, o)) {
 			json_decref(o);
 			json_decref(arr);
 			return NULL;
@@ -220,8 +222,9 @@ static enum ags_err copy_text(char **dst, json_t *obj, const char *key,
 	if (!v)
 		return rc;
 	*dst = strdup(v);
-	return *dst ? AGS_OK : ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
-	                                     "out of memory");
+	return *dst ? AGS_OK
+	            : ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+	                            "out of memory");
 }
 
 static enum ags_err metadata_from_json(struct ags_metadata *md, json_t *j,
@@ -229,11 +232,11 @@ static enum ags_err metadata_from_json(struct ags_metadata *md, json_t *j,
                                        struct ags_error *err)
 {
 	static const char *const fields[] = {
-	        "title",   "corresponding_author", "proceedings",
-	        "publisher", "license",            "agreement_date", NULL};
-	char **slots[] = {&md->title,     &md->corresponding_author,
+	        "title",   "corresponding_author", "proceedings", "publisher",
+	        "license", "agreement_date",       NULL};
+	char **slots[] = {&md->title,       &md->corresponding_author,
 	                  &md->proceedings, &md->publisher,
-	                  &md->license,   &md->agreement_date};
+	                  &md->license,     &md->agreement_date};
 	enum ags_err rc;
 	size_t i;
 
@@ -275,12 +278,11 @@ static enum ags_err kind_from_json(struct ags_agreement *a, json_t *kind,
 }
 
 enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
-                                     const char *source,
-                                     struct ags_error *err)
+                                     const char *source, struct ags_error *err)
 {
-	static const char *const fields[] = {"canonicalization", "metadata",
-	                                     "text_length", "text_sha512",
-	                                     "attachments", "kind", NULL};
+	static const char *const fields[] = {
+	        "canonicalization", "metadata", "text_length", "text_sha512",
+	        "attachments",      "kind",     NULL};
 	json_t *canon, *len;
 	enum ags_err rc;
 
@@ -290,9 +292,10 @@ enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
 	canon = json_object_get(j, "canonicalization");
 	if (!json_is_string(canon) ||
 	    strcmp(json_string_value(canon), AGS_FORMAT_CANON) != 0)
-		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "statement.canonicalization must be \"%s\"",
-		                     AGS_FORMAT_CANON);
+		return ags_error_set(
+		        err, AGS_ERR_FORMAT, source, 0, 0,
+		        "statement.canonicalization must be \"%s\"",
+		        AGS_FORMAT_CANON);
 	len = json_object_get(j, "text_length");
 	if (!json_is_integer(len) || json_integer_value(len) < 1 ||
 	    json_integer_value(len) > 9007199254740991LL)
@@ -313,9 +316,8 @@ enum ags_err ags_statement_from_json(struct ags_agreement *a, json_t *j,
 	return rc;
 }
 
-static enum ags_err attachment_from_json(struct ags_attachment *at,
-                                         json_t *j, const char *source,
-                                         const char *path,
+static enum ags_err attachment_from_json(struct ags_attachment *at, json_t *j,
+                                         const char *source, const char *path,
                                          struct ags_error *err)
 {
 	static const char *const fields[] = {"name", "length", "sha512", NULL};
@@ -351,10 +353,11 @@ enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
 	enum ags_err rc = AGS_OK;
 
 	if (!json_is_array(j) || n == 0 || n > AGS_SIGNATURES_MAX)
-		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "statement.attachments must be an array of "
-		                     "1 to %u entries",
-		                     AGS_SIGNATURES_MAX);
+		return ags_error_set(
+		        err, AGS_ERR_FORMAT, source, 0, 0,
+		        "statement.attachments must be an array of "
+		        "1 to %u entries",
+		        AGS_SIGNATURES_MAX);
 	a->attachments = calloc(n, sizeof(*a->attachments));
 	if (!a->attachments)
 		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
@@ -363,14 +366,16 @@ enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
 		snprintf(path, sizeof(path), "statement.attachments[%zu]", i);
 		a->nattachments = i + 1;
 		rc = attachment_from_json(&a->attachments[i],
-		                          json_array_get(j, i), source, path, err);
+		                          json_array_get(j, i), source, path,
+		                          err);
 		for (k = 0; rc == AGS_OK && k < i; k++)
 			if (strcmp(a->attachments[k].name,
 			           a->attachments[i].name) == 0)
-				rc = ags_error_set(err, AGS_ERR_FORMAT, source,
-				                   0, 0, "%s: a second file named "
-				                         "\"%s\"",
-				                   path, a->attachments[i].name);
+				rc = ags_error_set(
+				        err, AGS_ERR_FORMAT, source, 0, 0,
+				        "%s: a second file named "
+				        "\"%s\"",
+				        path, a->attachments[i].name);
 	}
 	return rc;
 }
@@ -412,7 +417,7 @@ enum ags_err ags_signer_from_json(struct ags_signer *s, json_t *j,
                                   const char *source, const char *path,
                                   struct ags_error *err)
 {
-	static const char *const fields[] = {"name", "role",  "time",
+	static const char *const fields[] = {"name",  "role",  "time",
 	                                     "email", "orcid", NULL};
 	enum ags_err rc;
 
@@ -445,9 +450,9 @@ static enum ags_err cover_from_json(struct ags_countersigned *c, json_t *j,
 	if (!json_is_string(id) ||
 	    ags_hex_decode_exact(raw, sizeof(raw), json_string_value(id),
 	                         json_string_length(id)) != 0)
-		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "%s.key_id must be 32 lowercase hex digits",
-		                     path);
+		return ags_error_set(
+		        err, AGS_ERR_FORMAT, source, 0, 0,
+		        "%s.key_id must be 32 lowercase hex digits", path);
 	memcpy(c->key_id, json_string_value(id), AGS_KEYID_HEX + 1);
 	return get_digest(c->signature_sha512, j, "signature_sha512", source,
 	                  path, err);

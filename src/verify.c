@@ -51,10 +51,10 @@ void ags_report_release(struct ags_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void mark(struct ags_sig_report *s, enum ags_reason why,
-                 const char *fmt, ...) AGS_PRINTF(3, 4);
-static void mark(struct ags_sig_report *s, enum ags_reason why,
-                 const char *fmt, ...)
+static void mark(struct ags_sig_report *s, enum ags_reason why, const char *fmt,
+                 ...) AGS_PRINTF(3, 4);
+static void mark(struct ags_sig_report *s, enum ags_reason why, const char *fmt,
+                 ...)
 {
 	va_list ap;
 
@@ -81,7 +81,8 @@ static const char *covers_mismatch(const struct ags_envelope *env, size_t idx)
 		if (s->is_countersignature)
 			continue;
 		if (i > idx)
-			return "a signature was added after the countersignature";
+			return "a signature was added after the "
+			       "countersignature";
 		if (k >= cs->ncovers)
 			return "the envelope holds a signature the "
 			       "countersignature does not cover";
@@ -104,7 +105,8 @@ static void check_trust(struct ags_sig_report *r,
 	char when[21];
 
 	if (e->revoked)
-		mark(r, AGS_REASON_REVOKED, "key %s is revoked: %s", sig->key_id,
+		mark(r, AGS_REASON_REVOKED, "key %s is revoked: %s",
+		     sig->key_id,
 		     e->revoked_reason ? e->revoked_reason : "no reason given");
 	if (!(e->roles & (unsigned)sig->signer.role))
 		mark(r, AGS_REASON_WRONG_ROLE, "key is not trusted as %s",
@@ -124,7 +126,8 @@ static void check_trust(struct ags_sig_report *r,
 	}
 	if (strcmp(sig->signer.name, e->identity) != 0)
 		mark(r, AGS_REASON_NAME_MISMATCH,
-		     "envelope names the signer \"%s\", the trusted identity is "
+		     "envelope names the signer \"%s\", the trusted identity "
+		     "is "
 		     "\"%s\"",
 		     sig->signer.name, e->identity);
 }
@@ -156,7 +159,7 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 	 * built (ags_trust_parse, ags_trust_from_pubkey): the subgroup check,
 	 * which costs nearly as much as the verification, is not repeated. */
 	if ((r->trusted ? crypto_sign_verify_detached(sig->signature, msg, len,
-	                                             sig->public_key)
+	                                              sig->public_key)
 	                : ags_ed25519_verify(sig->signature, msg, len,
 	                                     sig->public_key)) != 0)
 		mark(r, AGS_REASON_BAD_SIGNATURE,
@@ -170,9 +173,8 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 }
 
 /* The policy: all signatures valid, plus the roles and keys required. */
-static void apply_policy(struct ags_report *rep,
-                         const struct ags_envelope *env, unsigned roles,
-                         const struct ags_policy *policy)
+static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
+                         unsigned roles, const struct ags_policy *policy)
 {
 	unsigned have = 0;
 	size_t i, k;
@@ -196,7 +198,8 @@ static void apply_policy(struct ags_report *rep,
 	}
 	for (k = 0; policy && k < policy->nrequire_keys; k++) {
 		for (i = 0; i < env->nsigs; i++)
-			if (strcmp(env->sigs[i].key_id, policy->require_keys[k]) == 0)
+			if (strcmp(env->sigs[i].key_id,
+			           policy->require_keys[k]) == 0)
 				break;
 		if (i == env->nsigs) {
 			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
@@ -211,17 +214,17 @@ static void apply_policy(struct ags_report *rep,
 enum ags_err ags_verify(struct ags_report *report,
                         const struct ags_envelope *env, const char *canon,
                         size_t canon_len, const struct ags_trust *trust,
-                        const struct ags_policy *policy,
-                        struct ags_error *err)
+                        const struct ags_policy *policy, struct ags_error *err)
 {
 	uint8_t digest[AGS_DIGEST_BYTES];
-	unsigned roles = policy && policy->no_default_author ? 0u
-	                                                     : AGS_ROLE_AUTHOR;
+	unsigned roles =
+	        policy && policy->no_default_author ? 0u : AGS_ROLE_AUTHOR;
 	size_t i;
 	enum ags_err rc = AGS_OK;
 
 	memset(report, 0, sizeof(*report));
-	report->sigs = calloc(env->nsigs ? env->nsigs : 1, sizeof(*report->sigs));
+	report->sigs =
+	        calloc(env->nsigs ? env->nsigs : 1, sizeof(*report->sigs));
 	if (!report->sigs)
 		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
 		                     "out of memory");

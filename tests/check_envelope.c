@@ -25,9 +25,9 @@ static char *good_envelope(size_t *len)
 	ags_agreement_bind(&env.agreement, canon, strlen(canon));
 	env.agreement.md.title = strdup("A Title");
 	ck_assert_int_eq(ags_seckey_generate(&sk, NULL), AGS_OK);
-	ck_assert_int_eq(
-	        ags_pubkey_set_identity(&sk->pub, "Ada Lovelace", NULL, NULL, NULL),
-	        AGS_OK);
+	ck_assert_int_eq(ags_pubkey_set_identity(&sk->pub, "Ada Lovelace", NULL,
+	                                         NULL, NULL),
+	                 AGS_OK);
 	ck_assert_int_eq(ags_sign_append(&env, sk, &s, 0, NULL), AGS_OK);
 	ck_assert_int_eq(ags_envelope_format(&text, len, &env, NULL), AGS_OK);
 	ags_seckey_free(sk);
@@ -58,8 +58,10 @@ START_TEST(roundtrip_is_byte_exact)
 	struct ags_envelope env;
 	struct ags_error err = {0};
 
-	ck_assert_int_eq(ags_envelope_parse(&env, text, len, "e", &err), AGS_OK);
-	ck_assert_int_eq(ags_envelope_format(&again, &len2, &env, NULL), AGS_OK);
+	ck_assert_int_eq(ags_envelope_parse(&env, text, len, "e", &err),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_envelope_format(&again, &len2, &env, NULL),
+	                 AGS_OK);
 	ck_assert_uint_eq(len, len2);
 	ck_assert_mem_eq(text, again, len);
 	ck_assert_str_eq(env.agreement.md.title, "A Title");
@@ -107,8 +109,8 @@ static const struct {
          AGS_ERR_JSON},
         {"\"title\": \"A Title\"", "\"title\": \" A Title\"", "spaces",
          AGS_ERR_FORMAT},
-        {"\"title\": \"A Title\"", "\"title\": \"A \\u0378\"",
-         "not assigned", AGS_ERR_FORMAT},
+        {"\"title\": \"A Title\"", "\"title\": \"A \\u0378\"", "not assigned",
+         AGS_ERR_FORMAT},
         {"\"title\": \"A Title\"", "\"title\": \"Ine\\u0300s\"", "NFC",
          AGS_ERR_FORMAT},
         {"2026-11-18T", "2026-13-18T", "time", AGS_ERR_FORMAT},
@@ -157,17 +159,17 @@ START_TEST(signature_encodings_are_strict)
 		memcpy(shorter, sig, 84);
 		memcpy(shorter + 84, "==", 3);
 		bad = replace(text, sig, shorter);
-		ck_assert_int_eq(ags_envelope_parse(&env, bad, strlen(bad), "e",
-		                                    &err),
-		                 AGS_ERR_FORMAT);
+		ck_assert_int_eq(
+		        ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+		        AGS_ERR_FORMAT);
 		ck_assert_ptr_nonnull(strstr(err.text, "signature"));
 		free(bad);
 		snprintf(spaced, sizeof(spaced), " %.87s", sig);
 		memset(&err, 0, sizeof(err));
 		bad = replace(text, sig, spaced);
-		ck_assert_int_eq(ags_envelope_parse(&env, bad, strlen(bad), "e",
-		                                    &err),
-		                 AGS_ERR_FORMAT);
+		ck_assert_int_eq(
+		        ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+		        AGS_ERR_FORMAT);
 		free(bad);
 	}
 	/* The last base64 digit before "==" carries 4 unused bits: a
@@ -178,9 +180,9 @@ START_TEST(signature_encodings_are_strict)
 		alt[85] = alt[85] == 'A' ? 'B' : (char)(alt[85] ^ 1);
 		memset(&err, 0, sizeof(err));
 		bad = replace(text, sig, alt);
-		ck_assert_int_ne(ags_envelope_parse(&env, bad, strlen(bad), "e",
-		                                    &err),
-		                 AGS_OK);
+		ck_assert_int_ne(
+		        ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+		        AGS_OK);
 		free(bad);
 	}
 	free(text);
@@ -212,9 +214,9 @@ START_TEST(structural_limits)
 	memset(big, ' ', AGS_ENVELOPE_MAX + 1);
 	memcpy(big, text, len);
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(ags_envelope_parse(&env, big, AGS_ENVELOPE_MAX + 1,
-	                                    "e", &err),
-	                 AGS_ERR_TOO_LARGE);
+	ck_assert_int_eq(
+	        ags_envelope_parse(&env, big, AGS_ENVELOPE_MAX + 1, "e", &err),
+	        AGS_ERR_TOO_LARGE);
 	free(big);
 	free(text);
 }
@@ -222,8 +224,8 @@ END_TEST
 
 START_TEST(empty_and_scalar)
 {
-	static const char *const inputs[] = {"", "{}", "[]", "null", "\"x\"",
-	                                     "{\"format\":1}"};
+	static const char *const inputs[] = {"",     "{}",    "[]",
+	                                     "null", "\"x\"", "{\"format\":1}"};
 	struct ags_envelope env;
 	struct ags_error err = {0};
 	size_t i;
@@ -231,7 +233,8 @@ START_TEST(empty_and_scalar)
 	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
 		memset(&err, 0, sizeof(err));
 		ck_assert_int_ne(ags_envelope_parse(&env, inputs[i],
-		                                    strlen(inputs[i]), "e", &err),
+		                                    strlen(inputs[i]), "e",
+		                                    &err),
 		                 AGS_OK);
 		ck_assert(err.text[0] != '\0');
 	}
@@ -243,8 +246,9 @@ START_TEST(load_missing_file)
 	struct ags_envelope env;
 	struct ags_error err = {0};
 
-	ck_assert_int_eq(ags_envelope_load(&env, "/nonexistent/e.sig.json", &err),
-	                 AGS_ERR_IO);
+	ck_assert_int_eq(
+	        ags_envelope_load(&env, "/nonexistent/e.sig.json", &err),
+	        AGS_ERR_IO);
 	ck_assert_str_eq(err.source, "/nonexistent/e.sig.json");
 	ck_assert_ptr_nonnull(strstr(err.text, "No such file"));
 }
@@ -260,8 +264,8 @@ START_TEST(load_known_checks_key_id)
 	struct ags_trust trust;
 	struct ags_error err = {0};
 	size_t len = 0;
-	char *text = tu_read_file("../spec/vectors/envelopes/signed.sig.json",
-	                          &len);
+	char *text =
+	        tu_read_file("../spec/vectors/envelopes/signed.sig.json", &len);
 	char *id;
 	FILE *f;
 	int fd;
@@ -270,7 +274,8 @@ START_TEST(load_known_checks_key_id)
 	ck_assert_int_eq(ags_trust_load(&trust, "../keys/demo.trust", NULL),
 	                 AGS_OK);
 	ck_assert_int_eq(ags_envelope_load_known(
-	                         &env, "../spec/vectors/envelopes/signed.sig.json",
+	                         &env,
+	                         "../spec/vectors/envelopes/signed.sig.json",
 	                         &trust, NULL),
 	                 AGS_OK);
 	ck_assert_ptr_nonnull(ags_trust_find(&trust, env.sigs[0].public_key));

@@ -68,7 +68,8 @@ START_TEST(good_file)
 	            "\n"
 	            "   \"Ada \\\"the\\\" Lovelace\" " PK
 	            " roles=publisher,author valid-after=2020-01-01T00:00:00Z "
-	            "valid-before=2030-01-01T00:00:00Z revoked=2026-01-01T00:00:00Z "
+	            "valid-before=2030-01-01T00:00:00Z "
+	            "revoked=2026-01-01T00:00:00Z "
 	            "reason=\"lost, \\\"stolen\\\"\"\n";
 	struct ags_trust t;
 	struct ags_error err = {0};
@@ -98,7 +99,8 @@ START_TEST(default_roles_exclude_publisher)
 
 	ck_assert_int_eq(ags_trust_parse(&t, text, strlen(text), "t", NULL),
 	                 AGS_OK);
-	ck_assert_uint_eq(t.entries[0].roles, AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
+	ck_assert_uint_eq(t.entries[0].roles,
+	                  AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
 	ags_trust_release(&t);
 }
 END_TEST
@@ -117,17 +119,17 @@ START_TEST(edits_keep_the_rest)
 	                                         NULL, NULL),
 	                 AGS_OK);
 	ck_assert_int_eq(ags_trust_add(&a, &na, text, strlen(text), &sk->pub,
-	                               AGS_ROLE_PUBLISHER, INT64_MIN, 1893456000,
-	                               "t", &err),
+	                               AGS_ROLE_PUBLISHER, INT64_MIN,
+	                               1893456000, "t", &err),
 	                 AGS_OK);
 	ck_assert_mem_eq(a, text, strlen(text));
-	ck_assert_ptr_nonnull(
-	        strstr(a, "\"Ada \\\"A\\\" L\" "));
-	ck_assert_ptr_nonnull(
-	        strstr(a, " roles=publisher valid-before=2030-01-01T00:00:00Z\n"));
+	ck_assert_ptr_nonnull(strstr(a, "\"Ada \\\"A\\\" L\" "));
+	ck_assert_ptr_nonnull(strstr(
+	        a, " roles=publisher valid-before=2030-01-01T00:00:00Z\n"));
 	/* The same key again is refused. */
-	ck_assert_int_eq(ags_trust_add(&b, &nb, a, na, &sk->pub, AGS_ROLE_AUTHOR,
-	                               INT64_MIN, INT64_MAX, "t", &err),
+	ck_assert_int_eq(ags_trust_add(&b, &nb, a, na, &sk->pub,
+	                               AGS_ROLE_AUTHOR, INT64_MIN, INT64_MAX,
+	                               "t", &err),
 	                 AGS_ERR_EXISTS);
 	ck_assert_ptr_null(b);
 	/* Revocation appends to the key's line only. */
@@ -148,8 +150,9 @@ START_TEST(edits_keep_the_rest)
 	                 AGS_OK);
 	/* A new file gets its header. */
 	free(a);
-	ck_assert_int_eq(ags_trust_add(&a, &na, "", 0, &sk->pub, AGS_ROLE_AUTHOR,
-	                               INT64_MIN, INT64_MAX, "t", NULL),
+	ck_assert_int_eq(ags_trust_add(&a, &na, "", 0, &sk->pub,
+	                               AGS_ROLE_AUTHOR, INT64_MIN, INT64_MAX,
+	                               "t", NULL),
 	                 AGS_OK);
 	ck_assert_mem_eq(a, HDR, strlen(HDR));
 	free(a);
@@ -163,7 +166,8 @@ Suite *trust_suite(void)
 	Suite *s = suite_create("trust");
 	TCase *tc = tcase_create("trust");
 
-	tcase_add_loop_test(tc, bad_lines, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_loop_test(tc, bad_lines, 0,
+	                    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, good_file);
 	tcase_add_test(tc, default_roles_exclude_publisher);
 	tcase_add_test(tc, edits_keep_the_rest);

@@ -24,9 +24,9 @@ static struct party author, coauthor, publisher, stranger;
 static void make_party(struct party *p, const char *name)
 {
 	ck_assert_int_eq(ags_seckey_generate(&p->sk, NULL), AGS_OK);
-	ck_assert_int_eq(ags_pubkey_set_identity(&p->sk->pub, name, NULL, NULL,
-	                                         NULL),
-	                 AGS_OK);
+	ck_assert_int_eq(
+	        ags_pubkey_set_identity(&p->sk->pub, name, NULL, NULL, NULL),
+	        AGS_OK);
 	sodium_bin2base64(p->b64, sizeof(p->b64), p->sk->pub.pk, 32,
 	                  sodium_base64_VARIANT_ORIGINAL);
 }
@@ -89,9 +89,9 @@ static void run_verify(struct ags_report *r, const struct ags_envelope *env,
 {
 	struct ags_error err = {0};
 
-	ck_assert_int_eq(ags_verify(r, env, canon, strlen(canon), t, policy,
-	                            &err),
-	                 AGS_OK);
+	ck_assert_int_eq(
+	        ags_verify(r, env, canon, strlen(canon), t, policy, &err),
+	        AGS_OK);
 }
 
 START_TEST(single_author_verifies)
@@ -199,8 +199,9 @@ START_TEST(envelope_key_is_only_a_hint)
 	{
 		struct ags_signer s = {"Ada Lovelace", NULL, NULL,
 		                       AGS_ROLE_AUTHOR, T0};
-		ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 0, NULL),
-		                 AGS_OK);
+		ck_assert_int_eq(
+		        ags_sign_append(&env, stranger.sk, &s, 0, NULL),
+		        AGS_OK);
 	}
 	trust_with(&t, "");
 	run_verify(&r, &env, text, &t, NULL);
@@ -240,8 +241,8 @@ static const struct {
 	enum ags_reason reason;
 	const char *detail;
 } trust_cases[] = {
-        {"revoked=2026-01-01T00:00:00Z reason=\"key lost\"",
-         AGS_REASON_REVOKED, "key lost"},
+        {"revoked=2026-01-01T00:00:00Z reason=\"key lost\"", AGS_REASON_REVOKED,
+         "key lost"},
         {"roles=publisher", AGS_REASON_WRONG_ROLE, "author"},
         {"valid-before=2026-11-18T00:00:00Z", AGS_REASON_EXPIRED,
          "valid-before"},
@@ -284,7 +285,8 @@ START_TEST(cosigned_and_countersigned)
 	struct ags_envelope env;
 	struct ags_trust t;
 	struct ags_report r;
-	struct ags_policy p = {.require_roles = AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER};
+	struct ags_policy p = {.require_roles =
+	                               AGS_ROLE_AUTHOR | AGS_ROLE_PUBLISHER};
 
 	full_envelope(&env);
 	ck_assert_uint_eq(env.sigs[2].ncovers, 2);
@@ -363,7 +365,8 @@ START_TEST(signature_added_after_countersignature)
 	                 AGS_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.text, "countersigned"));
 	/* ...and a forger who appends one by hand is caught. */
-	ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 1, NULL), AGS_OK);
+	ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 1, NULL),
+	                 AGS_OK);
 	env.sigs[3].is_countersignature = 0;
 	free(env.sigs[3].covers);
 	env.sigs[3].covers = NULL;
@@ -473,9 +476,8 @@ START_TEST(domain_separation)
 	                                    len - 23, env.sigs[0].public_key),
 	                 0);
 	crypto_sign_detached(sig, NULL, msg + 23, len - 23, author.sk->sk);
-	ck_assert_int_ne(ags_ed25519_verify(sig, msg, len,
-	                                    env.sigs[0].public_key),
-	                 0);
+	ck_assert_int_ne(
+	        ags_ed25519_verify(sig, msg, len, env.sigs[0].public_key), 0);
 	free(msg);
 	ags_envelope_release(&env);
 }
@@ -492,8 +494,9 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, signed_fields_are_bound);
 	tcase_add_test(tc, envelope_key_is_only_a_hint);
 	tcase_add_test(tc, name_mismatch_is_reported);
-	tcase_add_loop_test(tc, trust_options_apply, 0,
-	                    (int)(sizeof(trust_cases) / sizeof(trust_cases[0])));
+	tcase_add_loop_test(
+	        tc, trust_options_apply, 0,
+	        (int)(sizeof(trust_cases) / sizeof(trust_cases[0])));
 	tcase_add_test(tc, cosigned_and_countersigned);
 	tcase_add_loop_test(tc, countersignature_catches_edits, 0, 3);
 	tcase_add_test(tc, signature_added_after_countersignature);
