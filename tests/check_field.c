@@ -41,7 +41,7 @@ START_TEST(test_time_format)
 
 	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 		agree(edges[i]);
-	for (i = 0; i < 200000; i++) {
+	for (i = 0; i < 20000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
