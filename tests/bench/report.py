@@ -312,8 +312,12 @@ output discarded): the same agreement for every tool. agreesign verifies
 with `-p KEY.pub` (and, for comparison, with `-t` and the trust file of
 all keys), minisign with `-V -p`, signify with `-V -p -x`. Signing uses
 unencrypted keys for all three (agreesign `--no-passphrase`, minisign
-`-W`, signify `-n`); agreesign writes the envelope atomically and
-fsyncs it, the others do not fsync.
+`-W`, signify `-n`). Each tool writes a new signature file every run
+(hyperfine's `--prepare` removes the last one), as an author signing
+does: agreesign writes it atomically and, being new, does not fsync it
+(README, "Files and crashes"); minisign and signify never fsync. The
+`--force` row replaces an existing envelope, which agreesign fsyncs
+before the rename.
 
 **Batch verification** (hyperfine, warm-up 1, warm page cache): the
 rate is entries divided by the whole command's wall time (process start,
