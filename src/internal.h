@@ -151,6 +151,16 @@ char *ags_verify_item_line(int *verdict, const struct ags_batch_item *it,
                            const struct ags_policy *policy,
                            const char *attach_dir);
 
+/* --- extract.c: the metadata's fields in key order --- */
+
+#define AGS_NMETADATA 6
+
+/* The metadata's keys and values (NULL when absent) in byte order of the
+ * keys, the order in which JCS and sorted JSON write them. */
+void ags_metadata_sorted(const struct ags_metadata *md,
+                         const char *keys[AGS_NMETADATA],
+                         const char *vals[AGS_NMETADATA]);
+
 /* --- statement.c: the JSON of statements and signer blocks --- */
 
 /* JSON of the shared statement, a signer block, a countersignature list,

@@ -101,18 +101,13 @@ static void member_hex(struct msg *m, const char *k, const uint8_t *b, size_t n,
 /* Members in byte order of their keys (a NULL value is left out). */
 static void metadata(struct msg *m, const struct ags_metadata *md)
 {
-	const char *const keys[] = {"agreement_date", "corresponding_author",
-	                            "license",        "proceedings",
-	                            "publisher",      "title"};
-	const char *const vals[] = {
-	        md->agreement_date, md->corresponding_author,
-	        md->license,        md->proceedings,
-	        md->publisher,      md->title};
+	const char *keys[AGS_NMETADATA], *vals[AGS_NMETADATA];
 	size_t i;
 	int first = 1;
 
+	ags_metadata_sorted(md, keys, vals);
 	lit(m, "{");
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < AGS_NMETADATA; i++)
 		member_text(m, keys[i], vals[i], &first);
 	lit(m, "}");
 }

@@ -168,18 +168,13 @@ static void attachments(struct line *l, const struct ags_report *r,
 /* The metadata object leaves out absent fields (ags_metadata_to_json). */
 static void metadata(struct line *l, const struct ags_metadata *md)
 {
-	const char *const keys[] = {"agreement_date", "corresponding_author",
-	                            "license",        "proceedings",
-	                            "publisher",      "title"};
-	const char *const vals[] = {
-	        md->agreement_date, md->corresponding_author,
-	        md->license,        md->proceedings,
-	        md->publisher,      md->title};
+	const char *keys[AGS_NMETADATA], *vals[AGS_NMETADATA];
 	size_t i;
 	int first = 1;
 
+	ags_metadata_sorted(md, keys, vals);
 	lit(l, "{");
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (i = 0; i < AGS_NMETADATA; i++)
 		if (vals[i])
 			m_str(l, keys[i], vals[i], &first);
 	lit(l, "}");
