@@ -779,24 +779,6 @@ enum ags_err ags_extract(struct ags_metadata *md, const char *canon,
 	return AGS_OK;
 }
 
-void ags_metadata_sorted(const struct ags_metadata *md,
-                         const char *keys[AGS_NMETADATA],
-                         const char *vals[AGS_NMETADATA])
-{
-	static const char *const sorted[AGS_NMETADATA] = {
-	        "agreement_date", "corresponding_author",
-	        "license",        "proceedings",
-	        "publisher",      "title"};
-
-	memcpy(keys, sorted, sizeof(sorted));
-	vals[0] = md->agreement_date;
-	vals[1] = md->corresponding_author;
-	vals[2] = md->license;
-	vals[3] = md->proceedings;
-	vals[4] = md->publisher;
-	vals[5] = md->title;
-}
-
 json_t *ags_metadata_to_json(const struct ags_metadata *md)
 {
 	struct ags_metadata view;

@@ -151,7 +151,7 @@ char *ags_verify_item_line(int *verdict, const struct ags_batch_item *it,
                            const struct ags_policy *policy,
                            const char *attach_dir);
 
-/* --- extract.c: the metadata's fields in key order --- */
+/* --- statement.c: the metadata's fields in key order --- */
 
 #define AGS_NMETADATA 6
 

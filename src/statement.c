@@ -67,6 +67,24 @@ enum ags_err ags_signer_copy(struct ags_signer *dst,
 }
 
 /* Adds key: string to obj when value is set; returns -1 on failure. */
+void ags_metadata_sorted(const struct ags_metadata *md,
+                         const char *keys[AGS_NMETADATA],
+                         const char *vals[AGS_NMETADATA])
+{
+	static const char *const sorted[AGS_NMETADATA] = {
+	        "agreement_date", "corresponding_author",
+	        "license",        "proceedings",
+	        "publisher",      "title"};
+
+	memcpy(keys, sorted, sizeof(sorted));
+	vals[0] = md->agreement_date;
+	vals[1] = md->corresponding_author;
+	vals[2] = md->license;
+	vals[3] = md->proceedings;
+	vals[4] = md->publisher;
+	vals[5] = md->title;
+}
+
 static int set_str(json_t *obj, const char *key, const char *value)
 {
 	if (!value)
