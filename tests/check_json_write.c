@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "test_util.h"
 
 #define FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 #define VEC   "../spec/vectors/"
@@ -616,26 +617,6 @@ END_TEST
 
 /* ---- the results verification makes ---- */
 
-static const char *const agreements[] = {
-        VEC "agreements/sample-agreement.txt",
-        VEC "agreements/sample-agreement-changed.txt",
-        VEC "agreements/sample-agreement-reencoded.txt",
-        VEC "agreements/no-such-file.txt"};
-static const char *const envelopes[] = {"cosigned",
-                                        "countersigned-removed",
-                                        "countersigned-reordered",
-                                        "countersigned",
-                                        "signed",
-                                        "tampered-length",
-                                        "tampered-role",
-                                        "tampered-time",
-                                        "tampered-title",
-                                        "truncated",
-                                        "unsupported-version",
-                                        "no-such-envelope"};
-static const char *const trusts[] = {"demo",       "expired", "not-yet-valid",
-                                     "other-name", "revoked", "wrong-role"};
-
 /* One result per agreement and envelope, under trust file _i, with and
  * without a policy requiring every role; each compared. */
 START_TEST(test_verification_results)
@@ -649,16 +630,16 @@ START_TEST(test_verification_results)
 	json_t *r;
 	int verdict, seen[3] = {0, 0, 0};
 
-	snprintf(path, sizeof(path), VEC "trust/%s.trust", trusts[_i]);
+	snprintf(path, sizeof(path), VEC "trust/%s.trust", tu_vec_trusts[_i]);
 	ck_assert_int_eq(ags_trust_load(&trust, path, &err), AGS_OK);
-	for (a = 0; a < sizeof(agreements) / sizeof(agreements[0]); a++)
-		for (e = 0; e < sizeof(envelopes) / sizeof(envelopes[0]); e++)
+	for (a = 0; tu_vec_agreements[a]; a++)
+		for (e = 0; tu_vec_envelopes[e]; e++)
 			for (p = 0; p < 2; p++) {
 				snprintf(path, sizeof(path),
 				         VEC "envelopes/%s.sig.json",
-				         envelopes[e]);
+				         tu_vec_envelopes[e]);
 				it.line = ++n;
-				it.agreement = (char *)agreements[a];
+				it.agreement = (char *)tu_vec_agreements[a];
 				it.envelope = path;
 				it.id = p ? "id \"quoted\"\n" : NULL;
 				r = ags_verify_item(&verdict, &it, &trust,
@@ -667,8 +648,9 @@ START_TEST(test_verification_results)
 				ck_assert_ptr_nonnull(r);
 				seen[verdict]++;
 				snprintf(what, sizeof(what), "%s, %s, %s%s",
-				         agreements[a], envelopes[e],
-				         trusts[_i], p ? ", all roles" : "");
+				         tu_vec_agreements[a],
+				         tu_vec_envelopes[e], tu_vec_trusts[_i],
+				         p ? ", all roles" : "");
 				assert_same(r, what);
 				json_decref(r);
 			}
@@ -729,7 +711,7 @@ Suite *json_write_suite(void)
 	tcase_set_timeout(tree, 60);
 	suite_add_tcase(s, tree);
 
-	n = (int)(sizeof(trusts) / sizeof(trusts[0]));
+	n = TU_VEC_NTRUSTS;
 	tcase_add_loop_test(real, test_verification_results, 0, n);
 	tcase_add_test(real, test_error_result);
 	tcase_set_timeout(real, 60);

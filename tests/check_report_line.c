@@ -12,25 +12,6 @@
 
 #define VEC "../spec/vectors/"
 
-static const char *const agreements[] = {
-        VEC "agreements/sample-agreement.txt",
-        VEC "agreements/sample-agreement-changed.txt",
-        VEC "agreements/no-such-file.txt"};
-static const char *const envelopes[] = {"cosigned",
-                                        "countersigned-removed",
-                                        "countersigned-reordered",
-                                        "countersigned",
-                                        "signed",
-                                        "tampered-length",
-                                        "tampered-role",
-                                        "tampered-time",
-                                        "tampered-title",
-                                        "truncated",
-                                        "unsupported-version",
-                                        "no-such-envelope"};
-static const char *const trusts[] = {"demo",       "expired", "not-yet-valid",
-                                     "other-name", "revoked", "wrong-role"};
-
 /* The line of the item both ways: same verdict, same bytes. */
 static void agree_item(const struct ags_batch_item *it,
                        const struct ags_trust *trust,
@@ -60,21 +41,22 @@ START_TEST(test_vector_results)
 	char path[256], what[512];
 	size_t a, e, p;
 
-	snprintf(path, sizeof(path), VEC "trust/%s.trust", trusts[_i]);
+	snprintf(path, sizeof(path), VEC "trust/%s.trust", tu_vec_trusts[_i]);
 	ck_assert_int_eq(ags_trust_load(&trust, path, NULL), AGS_OK);
-	for (a = 0; a < sizeof(agreements) / sizeof(agreements[0]); a++)
-		for (e = 0; e < sizeof(envelopes) / sizeof(envelopes[0]); e++)
+	for (a = 0; tu_vec_agreements[a]; a++)
+		for (e = 0; tu_vec_envelopes[e]; e++)
 			for (p = 0; p < 2; p++) {
 				snprintf(path, sizeof(path),
 				         VEC "envelopes/%s.sig.json",
-				         envelopes[e]);
+				         tu_vec_envelopes[e]);
 				it.line = a * 100 + e * 2 + p + 1;
-				it.agreement = (char *)agreements[a];
+				it.agreement = (char *)tu_vec_agreements[a];
 				it.envelope = path;
 				it.id = p ? "id \"quoted\"\n\x01" : NULL;
 				snprintf(what, sizeof(what), "%s %s %s %zu",
-				         agreements[a], envelopes[e],
-				         trusts[_i], p);
+				         tu_vec_agreements[a],
+				         tu_vec_envelopes[e], tu_vec_trusts[_i],
+				         p);
 				agree_item(&it, &trust, p ? &all_roles : NULL,
 				           what);
 			}
@@ -270,8 +252,7 @@ Suite *report_line_suite(void)
 	TCase *tc = tcase_create("report_line");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_vector_results, 0,
-	                    (int)(sizeof(trusts) / sizeof(trusts[0])));
+	tcase_add_loop_test(tc, test_vector_results, 0, TU_VEC_NTRUSTS);
 	tcase_add_test(tc, test_errors_and_odd_paths);
 	tcase_add_test(tc, test_random_reports);
 	tcase_add_test(tc, test_left_to_the_tree);

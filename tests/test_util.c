@@ -79,3 +79,27 @@ uint8_t *tu_unhex(const char *hex, size_t *len)
 	*len = n / 2;
 	return out;
 }
+
+#define VEC "../spec/vectors/"
+
+const char *const tu_vec_agreements[] = {
+        VEC "agreements/sample-agreement.txt",
+        VEC "agreements/sample-agreement-changed.txt",
+        VEC "agreements/sample-agreement-reencoded.txt",
+        VEC "agreements/no-such-file.txt", NULL};
+const char *const tu_vec_envelopes[] = {"cosigned",
+                                        "countersigned-removed",
+                                        "countersigned-reordered",
+                                        "countersigned",
+                                        "signed",
+                                        "tampered-length",
+                                        "tampered-role",
+                                        "tampered-time",
+                                        "tampered-title",
+                                        "truncated",
+                                        "unsupported-version",
+                                        "no-such-envelope",
+                                        NULL};
+const char *const tu_vec_trusts[TU_VEC_NTRUSTS + 1] = {
+        "demo",       "expired", "not-yet-valid", "other-name", "revoked",
+        "wrong-role", NULL};

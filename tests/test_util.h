@@ -15,4 +15,13 @@ char *tu_read_file(const char *path, size_t *len);
 /* Decodes lowercase or uppercase hex into a malloc'd buffer; NULL on error. */
 uint8_t *tu_unhex(const char *hex, size_t *len);
 
+/* The spec's vectors that make every kind of verification result, paths
+ * relative to tests/: agreements (the last one missing), envelope names
+ * under spec/vectors/envelopes/ (the last one missing) and trust file
+ * names under spec/vectors/trust/. Each list ends with NULL. */
+extern const char *const tu_vec_agreements[];
+extern const char *const tu_vec_envelopes[];
+extern const char *const tu_vec_trusts[];
+#define TU_VEC_NTRUSTS 6
+
 #endif
