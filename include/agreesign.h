@@ -509,16 +509,41 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
                               const char *reason, const char *source,
                               struct ags_error *err);
 
+/* Locked edits of files (src/fileio.c): trust files, and envelopes that
+ * get a signature. An exclusive lock for an edit of a file (a read, a
+ * change and an atomic replace), held on a lock file beside the real
+ * file. */
+struct ags_lock {
+	char *path; /* the file to read and replace (malloc'd), or NULL */
+	int fd;     /* the lock file, -1 when no lock is held */
+};
+
+/* An lk that holds no lock: ags_lock_release is then harmless. */
+void ags_lock_init(struct ags_lock *lk);
+/* Locks the file at path for an edit: when path is a symbolic link, the
+ * file it leads to (lk->path then names it), since that is the file
+ * readers read; the link itself stays. Waits for an exclusive flock on
+ * "<lk->path>.lock", created (mode 0600, never through a symbolic link)
+ * when missing and left in place afterwards. Refuses (AGS_ERR_IO, naming
+ * path) a dangling symbolic link, anything but a regular file, and a file
+ * with more than one hard link: a replacement would change one name only.
+ * A missing file is fine (the edit creates it). On failure lk holds no
+ * lock; ags_lock_release is harmless either way. */
+enum ags_err ags_lock_take(struct ags_lock *lk, const char *path,
+                           struct ags_error *err);
+/* Releases the lock (when held) and lk->path. */
+void ags_lock_release(struct ags_lock *lk);
+
 /* An edit of a file's text: gets the current text (len 0 when the file
  * does not exist), gives the new text in *out (malloc'd). */
 typedef enum ags_err (*ags_edit_fn)(char **out, size_t *out_len,
                                     const char *buf, size_t len, void *ctx,
                                     struct ags_error *err);
 
-/* Applies edit to the file at path under an exclusive lock on
- * "<path>.lock" held around read, change and atomic replace, so that two
- * processes editing one file never lose an edit. The file is created when
- * missing. */
+/* Applies edit to the file at path under ags_lock_take's lock, held
+ * around read, change and atomic, durable replace, so that two processes
+ * editing one file, through any symbolic link to it, never lose an edit.
+ * The file is created when missing. */
 enum ags_err ags_file_edit_locked(const char *path, size_t max,
                                   ags_edit_fn edit, void *ctx,
                                   struct ags_error *err);

@@ -2,7 +2,9 @@
  * whole or not at all: a temporary file in the same directory is filled
  * and then renamed (or linked, when an existing file must not be
  * replaced). It is synced first when it replaces a file or must be
- * durable: an fsync costs more than the rest of `agreesign sign`. */
+ * durable: an fsync costs more than the rest of `agreesign sign`. An
+ * edit of an existing file holds a lock beside the real file around its
+ * read, change and replace. */
 #include "internal.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -238,5 +241,152 @@ enum ags_err ags_file_write_atomic(const char *path, const void *data,
 		unlink(tmp);
 	else if (flags & AGS_WRITE_DURABLE)
 		sync_dir(path);
+	return rc;
+}
+
+/* The file an edit of path changes: the file a symbolic link leads to,
+ * since that is the file readers read; path itself otherwise. A dangling
+ * link is refused: creating its target would write wherever it points. */
+static enum ags_err resolve(char **real, const char *path,
+                            struct ags_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+		*real = strdup(path);
+	else if (!(*real = realpath(path, NULL)) && errno != ENOMEM)
+		return errno == ENOENT
+		               ? ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                               "is a symbolic link to a "
+		                               "missing file: not followed")
+		               : io_error(err, path,
+		                          "cannot follow the symbolic link");
+	if (!*real)
+		return ags_error_set(err, AGS_ERR_NOMEM, path, 0, 0,
+		                     "out of memory");
+	return AGS_OK;
+}
+
+/* The real file may be missing (it is created) or a regular file with
+ * one name: a replacement by rename gives only one name the new text, so
+ * a second hard link would silently keep the old one. */
+static enum ags_err check_editable(const char *real, const char *path,
+                                   struct ags_error *err)
+{
+	struct stat st;
+
+	if (lstat(real, &st) != 0)
+		return errno == ENOENT ? AGS_OK
+		                       : io_error(err, path, "cannot stat");
+	if (!S_ISREG(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "is not a regular file");
+	if (st.st_nlink > 1)
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "has %ju hard links, and an edit would "
+		                     "change only one of them: not edited "
+		                     "(keep one name, e.g. a symbolic link "
+		                     "for the others)",
+		                     (uintmax_t)st.st_nlink);
+	return AGS_OK;
+}
+
+void ags_lock_init(struct ags_lock *lk)
+{
+	lk->path = NULL;
+	lk->fd = -1;
+}
+
+/* Opens "<real>.lock" and waits for an exclusive lock on it. Not a lock
+ * on the file itself: a replacement is a new inode, and a lock on the old
+ * one would not keep the next editor out. */
+static enum ags_err lock_beside(int *fd, const char *real,
+                                struct ags_error *err)
+{
+	size_t n = strlen(real) + sizeof(".lock");
+	char *name = malloc(n);
+	enum ags_err rc = AGS_OK;
+	int r = -1;
+
+	if (!name)
+		return ags_error_set(err, AGS_ERR_NOMEM, real, 0, 0,
+		                     "out of memory");
+	snprintf(name, n, "%s.lock", real);
+	*fd = open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*fd >= 0)
+		while ((r = flock(*fd, LOCK_EX)) != 0 && errno == EINTR)
+			;
+	if (r != 0)
+		rc = ags_error_set(err, AGS_ERR_IO, name, 0, 0,
+		                   "cannot lock: %s", strerror(errno));
+	free(name);
+	return rc;
+}
+
+enum ags_err ags_lock_take(struct ags_lock *lk, const char *path,
+                           struct ags_error *err)
+{
+	enum ags_err rc;
+
+	ags_lock_init(lk);
+	rc = resolve(&lk->path, path, err);
+	/* Before the lock too: no lock file beside a device or a FIFO. */
+	if (rc == AGS_OK)
+		rc = check_editable(lk->path, path, err);
+	if (rc == AGS_OK)
+		rc = lock_beside(&lk->fd, lk->path, err);
+	/* Again, now that no other edit can be under way. */
+	if (rc == AGS_OK)
+		rc = check_editable(lk->path, path, err);
+	if (rc != AGS_OK)
+		ags_lock_release(lk);
+	return rc;
+}
+
+void ags_lock_release(struct ags_lock *lk)
+{
+	if (lk->fd >= 0)
+		close(lk->fd); /* releases the lock */
+	free(lk->path);
+	ags_lock_init(lk);
+}
+
+static enum ags_err read_current(char **buf, size_t *len, const char *path,
+                                 size_t max, struct ags_error *err)
+{
+	struct ags_error local = {0};
+	enum ags_err rc = ags_file_read(buf, len, path, max, &local);
+
+	if (rc == AGS_OK)
+		return AGS_OK;
+	if (rc == AGS_ERR_IO && access(path, F_OK) != 0 && errno == ENOENT) {
+		*buf = NULL;
+		*len = 0;
+		return AGS_OK;
+	}
+	*err = local;
+	return rc;
+}
+
+enum ags_err ags_file_edit_locked(const char *path, size_t max,
+                                  ags_edit_fn edit, void *ctx,
+                                  struct ags_error *err)
+{
+	struct ags_lock lk;
+	char *buf = NULL, *out = NULL;
+	size_t len = 0, out_len = 0;
+	enum ags_err rc = ags_lock_take(&lk, path, err);
+
+	if (rc == AGS_OK)
+		rc = read_current(&buf, &len, lk.path, max, err);
+	if (rc == AGS_OK)
+		rc = edit(&out, &out_len, buf ? buf : "", len, ctx, err);
+	if (rc == AGS_OK)
+		rc = ags_file_write_atomic(
+		        lk.path, out, out_len, 0644,
+		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
+	ags_lock_release(&lk);
+	free(buf);
+	free(out);
 	return rc;
 }

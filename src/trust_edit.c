@@ -3,13 +3,9 @@
  * blank lines, order, spacing) stays byte for byte. */
 #include "internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 /* A growable text buffer. */
 struct text {
@@ -208,56 +204,4 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
 	put_quoted(&txt, reason);
 	put(&txt, line + n, len - (size_t)(line - buf) - n);
 	return finish(out, out_len, &txt, source, err);
-}
-
-static enum ags_err read_current(char **buf, size_t *len, const char *path,
-                                 size_t max, struct ags_error *err)
-{
-	struct ags_error local = {0};
-	enum ags_err rc = ags_file_read(buf, len, path, max, &local);
-
-	if (rc == AGS_OK)
-		return AGS_OK;
-	if (rc == AGS_ERR_IO && access(path, F_OK) != 0 && errno == ENOENT) {
-		*buf = NULL;
-		*len = 0;
-		return AGS_OK;
-	}
-	*err = local;
-	return rc;
-}
-
-enum ags_err ags_file_edit_locked(const char *path, size_t max,
-                                  ags_edit_fn edit, void *ctx,
-                                  struct ags_error *err)
-{
-	size_t n = strlen(path) + sizeof(".lock"), len = 0, out_len = 0;
-	char *lock = malloc(n), *buf = NULL, *out = NULL;
-	enum ags_err rc;
-	int fd;
-
-	if (!lock)
-		return ags_error_set(err, AGS_ERR_NOMEM, path, 0, 0,
-		                     "out of memory");
-	snprintf(lock, n, "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
-		rc = ags_error_set(err, AGS_ERR_IO, lock, 0, 0,
-		                   "cannot lock: %s", strerror(errno));
-		goto out;
-	}
-	rc = read_current(&buf, &len, path, max, err);
-	if (rc == AGS_OK)
-		rc = edit(&out, &out_len, buf ? buf : "", len, ctx, err);
-	if (rc == AGS_OK)
-		rc = ags_file_write_atomic(
-		        path, out, out_len, 0644,
-		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
-out:
-	if (fd >= 0)
-		close(fd); /* releases the lock */
-	free(lock);
-	free(buf);
-	free(out);
-	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -251,6 +252,134 @@ START_TEST(test_read_size_is_a_hint)
 }
 END_TEST
 
+/* 1 when another open file description may take "<path>.lock" now. */
+static int lock_is_free(const char *path)
+{
+	char name[PATH_MAX];
+	int fd, free_now;
+
+	snprintf(name, sizeof(name), "%s.lock", path);
+	fd = open(name, O_RDWR);
+	if (fd < 0)
+		return -1;
+	free_now = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return free_now;
+}
+
+/* Found by the outside review (issue 13): an edit through a symbolic
+ * link replaced the link and left the file readers read unchanged, under
+ * a lock named after the link. The lock and the edit are the target's. */
+START_TEST(test_lock_follows_symlink)
+{
+	char p[PATH_MAX], target[PATH_MAX], *real, *back;
+	struct ags_lock lk;
+	struct stat st;
+	size_t n = 0;
+
+	path_of(p, "link.trust");
+	path_of(target, "real.trust");
+	ck_assert_int_eq(
+	        ags_file_write_atomic(target, "old\n", 4, 0644, 0, NULL),
+	        AGS_OK);
+	ck_assert_int_eq(symlink("real.trust", p), 0);
+	real = realpath(target, NULL);
+	ck_assert_ptr_nonnull(real);
+	ck_assert_int_eq(ags_lock_take(&lk, p, NULL), AGS_OK);
+	ck_assert_str_eq(lk.path, real);
+	ck_assert_int_eq(lock_is_free(target), 0); /* held through the link */
+	ck_assert_int_eq(lock_is_free(p), -1);     /* no link.trust.lock */
+	ck_assert_int_eq(
+	        ags_file_write_atomic(lk.path, "new\n", 4, 0644, 1, NULL),
+	        AGS_OK);
+	ags_lock_release(&lk);
+	ck_assert_int_eq(lk.fd, -1);
+	ck_assert_ptr_null(lk.path);
+	ck_assert_int_eq(lock_is_free(target), 1);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(ags_file_read(&back, &n, target, 100, NULL), AGS_OK);
+	ck_assert_str_eq(back, "new\n");
+	free(back);
+	free(real);
+	ags_lock_release(&lk); /* twice is harmless */
+	ck_assert_int_eq(temp_files(), 0);
+}
+END_TEST
+
+static enum ags_err append_x(char **out, size_t *out_len, const char *buf,
+                             size_t len, void *ctx, struct ags_error *err)
+{
+	(void)ctx;
+	(void)err;
+	*out = malloc(len + 2);
+	ck_assert_ptr_nonnull(*out);
+	memcpy(*out, buf, len);
+	memcpy(*out + len, "x\n", 2);
+	*out_len = len + 2;
+	return AGS_OK;
+}
+
+/* A missing file is locked by its own name; a dangling symbolic link, a
+ * FIFO and a file with a second hard link are refused, naming the path
+ * given, and nothing is created or changed. */
+START_TEST(test_lock_refuses)
+{
+	char p[PATH_MAX], q[PATH_MAX], *back;
+	struct ags_error err;
+	struct ags_lock lk;
+	struct stat st;
+	size_t n = 0;
+
+	path_of(p, "new.trust");
+	ck_assert_int_eq(ags_lock_take(&lk, p, NULL), AGS_OK);
+	ck_assert_str_eq(lk.path, p);
+	ck_assert_int_eq(lock_is_free(p), 0);
+	ags_lock_release(&lk);
+
+	path_of(p, "dangling.trust");
+	path_of(q, "nowhere.trust");
+	ck_assert_int_eq(symlink("nowhere.trust", p), 0);
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_lock_take(&lk, p, &err), AGS_ERR_IO);
+	ck_assert_str_eq(err.source, p);
+	ck_assert_ptr_nonnull(strstr(err.text, "symbolic link"));
+	ck_assert_int_eq(ags_file_edit_locked(p, 100, append_x, NULL, NULL),
+	                 AGS_ERR_IO);
+	ck_assert_int_ne(lstat(q, &st), 0);
+	ck_assert_int_eq(lock_is_free(q), -1);
+
+	path_of(p, "fifo.trust");
+	ck_assert_int_eq(mkfifo(p, 0644), 0);
+	ck_assert_int_eq(ags_lock_take(&lk, p, NULL), AGS_ERR_IO);
+	ck_assert_int_eq(lock_is_free(p), -1);
+
+	path_of(p, "one.trust");
+	path_of(q, "two.trust");
+	ck_assert_int_eq(ags_file_write_atomic(p, "a\n", 2, 0644, 0, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(link(p, q), 0);
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_file_edit_locked(q, 100, append_x, NULL, &err),
+	                 AGS_ERR_IO);
+	ck_assert_str_eq(err.source, q);
+	ck_assert_ptr_nonnull(strstr(err.text, "has 2 hard links"));
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_nlink, 2);
+	ck_assert_int_eq(ags_file_read(&back, &n, p, 100, NULL), AGS_OK);
+	ck_assert_str_eq(back, "a\n");
+	free(back);
+	/* One name again: the edit goes through. */
+	ck_assert_int_eq(unlink(q), 0);
+	ck_assert_int_eq(ags_file_edit_locked(p, 100, append_x, NULL, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_file_read(&back, &n, p, 100, NULL), AGS_OK);
+	ck_assert_str_eq(back, "a\nx\n");
+	free(back);
+	ck_assert_int_eq(temp_files(), 0);
+}
+END_TEST
+
 Suite *fileio_suite(void);
 
 Suite *fileio_suite(void)
@@ -266,6 +395,8 @@ Suite *fileio_suite(void)
 	tcase_add_test(tc, test_read_refuses);
 	tcase_add_test(tc, test_read_bounds);
 	tcase_add_test(tc, test_read_size_is_a_hint);
+	tcase_add_test(tc, test_lock_follows_symlink);
+	tcase_add_test(tc, test_lock_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }
