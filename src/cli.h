@@ -71,11 +71,19 @@ struct sign_opts {
 	enum ags_role role;
 	int append, force, is_template;
 	struct cli_pass pass;
+	/* With append: reads the envelope at path into env (initialised) and
+	 * checks it as it was checked before the key was unlocked; returns an
+	 * exit status after printing why not 0. */
+	int (*reread)(struct ags_envelope *env, const char *path, void *ctx);
+	void *reread_ctx;
 };
 
 /* Loads o->key, signs env as o says (countersign: covering every
  * signature in env), writes env to out (replacing it when o->append or
- * o->force). Returns an exit status. */
+ * o->force). With o->append, env is read again with o->reread under the
+ * envelope's lock (ags_lock_take), held until it is replaced, so that a
+ * signature another process added meanwhile is kept. Returns an exit
+ * status. */
 int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
                   const char *out, int countersign);
 

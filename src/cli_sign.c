@@ -167,18 +167,68 @@ static int write_envelope(const struct ags_envelope *env, const char *out,
 	return rc;
 }
 
+static int same_attachments(const struct ags_agreement *a,
+                            const struct ags_agreement *b)
+{
+	size_t i;
+
+	if (a->nattachments != b->nattachments)
+		return 0;
+	for (i = 0; i < a->nattachments; i++)
+		if (strcmp(a->attachments[i].name, b->attachments[i].name) ||
+		    a->attachments[i].length != b->attachments[i].length ||
+		    memcmp(a->attachments[i].sha512, b->attachments[i].sha512,
+		           AGS_DIGEST_BYTES))
+			return 0;
+	return 1;
+}
+
+/* Locks the envelope and reads it again: another signer may have added a
+ * signature while the key was unlocked. The attached files are hashed
+ * again only if the statement now names others. */
+static int lock_and_reread(struct ags_lock *lk, struct ags_envelope *env,
+                           struct sign_opts *o, const char *out)
+{
+	struct ags_error err = {0};
+	struct ags_envelope fresh;
+	int rc;
+
+	if (ags_lock_take(lk, out, &err) != AGS_OK) {
+		cli_error(&err);
+		return EXIT_TROUBLE;
+	}
+	ags_envelope_init(&fresh);
+	rc = o->reread(&fresh, lk->path, o->reread_ctx);
+	if (rc == EXIT_OK &&
+	    !same_attachments(&env->agreement, &fresh.agreement) &&
+	    check_attached(&fresh, o->agreement) != 0)
+		rc = EXIT_TROUBLE;
+	ags_envelope_release(env);
+	*env = fresh;
+	return rc;
+}
+
 int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
                   const char *out, int countersign)
 {
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
 	struct ags_signer s = {0};
+	struct ags_lock lk;
 	int rc = EXIT_TROUBLE;
 
+	ags_lock_init(&lk);
 	if (env->nsigs > 0 && check_attached(env, o->agreement) != 0)
 		goto out;
 	if (load_key(&sk, o) != 0 || make_signer(&s, o, &sk->pub) != 0)
 		goto out;
+	if (o->append) {
+		rc = lock_and_reread(&lk, env, o, out);
+		if (rc != EXIT_OK)
+			goto out;
+		rc = EXIT_TROUBLE;
+		out = lk.path;
+	}
 	show(env, &s, sk->pub.key_id, countersign);
 	if (ags_sign_append(env, sk, &s, countersign, &err) != AGS_OK) {
 		if (!err.source[0])
@@ -191,6 +241,7 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 		rc = EXIT_OK;
 	}
 out:
+	ags_lock_release(&lk); /* after the envelope is replaced */
 	ags_signer_release(&s);
 	ags_seckey_free(sk);
 	return rc;

@@ -106,11 +106,31 @@ static int check_all(const struct ags_envelope *env, const char *canon,
 	return rc;
 }
 
+/* The envelope at path, read and checked: an exit status. */
+struct checked {
+	const struct ags_trust *trust;
+	const char *canon;
+	size_t len;
+};
+
+static int load_checked(struct ags_envelope *env, const char *path, void *ctx)
+{
+	const struct checked *c = ctx;
+	struct ags_error err = {0};
+
+	if (ags_envelope_load_known(env, path, c->trust, &err) != AGS_OK) {
+		cli_error(&err);
+		return EXIT_TROUBLE;
+	}
+	return check_all(env, c->canon, c->len, c->trust, path);
+}
+
 static int run(struct cs_opts *o, const char *envelope)
 {
 	struct ags_error err = {0};
 	struct ags_envelope env;
 	struct ags_trust trust;
+	struct checked c;
 	char *canon = NULL;
 	size_t len = 0;
 	int rc = EXIT_TROUBLE;
@@ -118,12 +138,17 @@ static int run(struct cs_opts *o, const char *envelope)
 	ags_envelope_init(&env);
 	ags_trust_init(&trust);
 	if (ags_trust_load(&trust, o->trust, &err) != AGS_OK ||
-	    cli_load_canon(&canon, &len, o->sign.agreement, &err) != AGS_OK ||
-	    ags_envelope_load_known(&env, envelope, &trust, &err) != AGS_OK) {
+	    cli_load_canon(&canon, &len, o->sign.agreement, &err) != AGS_OK) {
 		cli_error(&err);
 		goto out;
 	}
-	rc = check_all(&env, canon, len, &trust, envelope);
+	c.trust = &trust;
+	c.canon = canon;
+	c.len = len;
+	o->sign.reread = load_checked;
+	o->sign.reread_ctx = &c;
+	/* Checked before the key is unlocked, and again once locked. */
+	rc = load_checked(&env, envelope, &c);
 	if (rc == 0)
 		rc = cli_sign_into(&env, &o->sign, envelope, 1);
 out:

@@ -155,13 +155,37 @@ static int apply_overrides(struct ags_metadata *md, const char *const v[6])
 	return 0;
 }
 
+/* Loads the envelope at path, which must be about the canonical text
+ * canon (len bytes) of the file agreement. */
+static int load_existing(struct ags_envelope *env, const char *path,
+                         const char *agreement, const char *canon, size_t len)
+{
+	struct ags_error err = {0};
+	struct ags_agreement here;
+
+	if (ags_envelope_load(env, path, &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	ags_agreement_bind(&here, canon, len);
+	if (here.text_length != env->agreement.text_length ||
+	    memcmp(here.text_sha512, env->agreement.text_sha512,
+	           AGS_DIGEST_BYTES) != 0) {
+		cli_errorf(path,
+		           "the envelope is about a different agreement "
+		           "text than %s",
+		           agreement);
+		return -1;
+	}
+	return 0;
+}
+
 /* The envelope to extend: a new one for this text, or (--append) the
  * existing one, which must be about the same canonical text. */
 static int prepare(struct ags_envelope *env, const struct sign_opts *o,
                    const char *out, const char *canon, size_t len)
 {
 	struct ags_error err = {0};
-	struct ags_agreement here;
 
 	if (!o->append) {
 		ags_agreement_bind(&env->agreement, canon, len);
@@ -192,26 +216,28 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 			           "cannot change: drop the metadata options");
 			return -1;
 		}
-	if (ags_envelope_load(env, out, &err) != AGS_OK) {
-		cli_error(&err);
-		return -1;
-	}
-	ags_agreement_bind(&here, canon, len);
-	if (here.text_length != env->agreement.text_length ||
-	    memcmp(here.text_sha512, env->agreement.text_sha512,
-	           AGS_DIGEST_BYTES) != 0) {
-		cli_errorf(out,
-		           "the envelope is about a different agreement "
-		           "text than %s",
-		           o->agreement);
-		return -1;
-	}
-	return 0;
+	return load_existing(env, out, o->agreement, canon, len);
+}
+
+/* What the reread of cli_sign_into needs: the agreement and its text. */
+struct existing {
+	const char *agreement, *canon;
+	size_t len;
+};
+
+static int reread(struct ags_envelope *env, const char *path, void *ctx)
+{
+	const struct existing *x = ctx;
+
+	return load_existing(env, path, x->agreement, x->canon, x->len) == 0
+	               ? EXIT_OK
+	               : EXIT_TROUBLE;
 }
 
 int cmd_sign(int argc, char **argv)
 {
 	struct sign_opts o = {0};
+	struct existing x;
 	struct ags_envelope env;
 	struct ags_error err = {0};
 	char *canon = NULL, *def = NULL;
@@ -237,6 +263,11 @@ int cmd_sign(int argc, char **argv)
 		cli_error(&err);
 		goto done;
 	}
+	x.agreement = o.agreement;
+	x.canon = canon;
+	x.len = len;
+	o.reread = reread;
+	o.reread_ctx = &x;
 	if (prepare(&env, &o, out, canon, len) == 0)
 		rc = cli_sign_into(&env, &o, out, 0);
 done:

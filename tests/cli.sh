@@ -245,6 +245,75 @@ has "$T/err" "as author, key "
 [ "$(wc -l <"$T/err")" = 10 ] && ok || bad "sign: $(wc -l <"$T/err") lines on stderr, wanted 10"
 [ "$(tail -1 "$T/err")" = "agreesign: wrote shown.txt.sig.json" ] && ok || bad "sign: last line $(tail -1 "$T/err")"
 
+# --- concurrent signers: sign --append and countersign lock the envelope
+# (its real file) and read it again once locked, so no signature is lost.
+# 20 keys sealed with a passphrase, fed through a file or a pipe.
+mkdir par
+cp agr.txt par/p.txt
+cp "$K/demo.trust" par.trust
+for i in $(seq 1 20); do
+	"$A" keygen -o par/s$i --name "Signer $i" --kdf-cost min --passphrase-file pass 2>/dev/null
+	"$A" trust add -t par.trust --role co-author par/s$i.pub 2>/dev/null
+done
+expect 0 "$A" sign -k "$K/demo-author.key" par/p.txt
+for i in $(seq 1 20); do
+	if [ $((i % 2)) = 0 ]; then
+		"$A" sign --append --role co-author -k par/s$i.key --passphrase-file pass par/p.txt 2>par/err$i &
+	else
+		printf 'correct horse\n' | "$A" sign --append --role co-author -k par/s$i.key --passphrase-file /dev/stdin par/p.txt 2>par/err$i &
+	fi
+	echo $! >par/pid$i
+done
+for i in $(seq 1 20); do
+	wait "$(cat par/pid$i)" && ok || bad "signer $i: $(cat par/err$i)"
+done
+/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["signatures"]))' par/p.txt.sig.json >par/n
+[ "$(cat par/n)" = 21 ] && ok || bad "20 parallel appends: $(cat par/n) of 21 signatures"
+for i in $(seq 1 20); do
+	has par/p.txt.sig.json "$(sed -n 's/^key-id: //p' par/s$i.pub)"
+done
+expect 0 "$A" verify -t par.trust par/p.txt
+
+# A countersignature among appends: each command that says it wrote its
+# signature has it in the envelope; appends after the countersignature
+# are refused; the countersignature covers what it found.
+cp agr.txt par/c.txt
+expect 0 "$A" sign -k "$K/demo-author.key" par/c.txt
+for i in $(seq 1 6); do
+	"$A" sign --append --role co-author -k par/s$i.key --passphrase-file pass par/c.txt 2>par/cerr$i &
+	echo $! >par/pid$i
+done
+expect 0 "$A" countersign -k "$K/demo-publisher.key" -t par.trust par/c.txt
+wrote=2
+for i in $(seq 1 6); do
+	if wait "$(cat par/pid$i)"; then
+		wrote=$((wrote + 1))
+		has par/c.txt.sig.json "$(sed -n 's/^key-id: //p' par/s$i.pub)"
+	else
+		has par/cerr$i "countersigned"
+	fi
+done
+/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["signatures"]))' par/c.txt.sig.json >par/n
+[ "$(cat par/n)" = "$wrote" ] && ok || bad "appends and a countersignature: $(cat par/n) signatures, $wrote written"
+expect 0 "$A" verify -t par.trust --require-role author,publisher par/c.txt
+
+# Through a symbolic link, an append changes the envelope it leads to; a
+# hard-linked envelope is refused, unchanged.
+cp agr.txt par/l.txt
+expect 0 "$A" sign -k "$K/demo-author.key" par/l.txt
+ln -s par/l.txt.sig.json l.sig.json
+expect 0 "$A" sign --append --role co-author -k "$K/demo-coauthor.key" -o l.sig.json par/l.txt
+[ -L l.sig.json ] && ok || bad "append replaced the symbolic link"
+has par/l.txt.sig.json "$(sed -n 's/^key-id: //p' "$K/demo-coauthor.pub")"
+[ -e par/l.txt.sig.json.lock ] && [ ! -e l.sig.json.lock ] && ok || bad "the envelope's lock is not the target's"
+ln par/l.txt.sig.json h.sig.json
+cp h.sig.json h.before
+expect 2 "$A" sign --append --role co-author -k par/s1.key --passphrase-file pass -o h.sig.json par/l.txt
+has "$T/err" "h.sig.json: has 2 hard links"
+expect 2 "$A" countersign -k "$K/demo-publisher.key" -t par.trust -e h.sig.json par/l.txt
+has "$T/err" "hard links"
+same h.sig.json h.before
+
 # --- crash safety: what is fsync'd (fileio.c). A replaced file's new
 # content is synced before the rename; a secret key and a trust store
 # are synced, folder too; a new envelope is not (it can be made again).

@@ -50,6 +50,7 @@ SOURCE_DATE_EPOCH=1795003600 "$A" sign --append --role co-author \
 cp $E/cosigned.sig.json $E/countersigned.sig.json
 SOURCE_DATE_EPOCH=1795090000 "$A" countersign -k "$K/demo-publisher.key" \
 	-t trust/demo.trust -e $E/countersigned.sig.json "$S" 2>/dev/null
+rm -f $E/*.lock # the lock files of the two edits above are no vectors
 
 # Tampered envelopes: each a small edit of a good one.
 sed 's/"title": "Deterministic/"title": "Nondeterministic/' $E/signed.sig.json > $E/tampered-title.sig.json
