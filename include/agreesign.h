@@ -607,7 +607,9 @@ enum ags_err ags_verify(struct ags_report *report,
  * any attachment is present but changed (a missing one is reported, not
  * fatal). Symbolic links are not followed, and a file whose size differs
  * from the signed length is not read (see spec, 10.3). Call after
- * ags_verify. Returns AGS_OK unless out of memory. */
+ * ags_verify. Returns AGS_OK, or AGS_ERR_NOMEM, or (when there is an
+ * attachment to check) AGS_ERR_IO or AGS_ERR_INVALID when dir cannot be
+ * examined or is not a folder: then report is left as it was. */
 enum ags_err ags_verify_attachments(struct ags_report *report,
                                     const struct ags_envelope *env,
                                     const char *dir, struct ags_error *err);

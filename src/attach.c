@@ -190,13 +190,33 @@ static enum ags_attach_status check_one(const struct ags_attachment *at,
 	return status;
 }
 
+/* AGS_OK when dir is a folder to look attachments up in. Otherwise no
+ * attachment can be checked, and "missing" for each would be untrue. */
+static enum ags_err check_dir(const char *dir, struct ags_error *err)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return ags_error_set(err, AGS_ERR_IO, dir, 0, 0,
+		                     "cannot open the attachment folder: %s",
+		                     strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return ags_error_set(err, AGS_ERR_INVALID, dir, 0, 0,
+		                     "is not a folder (attachments are looked "
+		                     "for in a folder)");
+	return AGS_OK;
+}
+
 enum ags_err ags_verify_attachments(struct ags_report *report,
                                     const struct ags_envelope *env,
                                     const char *dir, struct ags_error *err)
 {
 	const struct ags_agreement *a = &env->agreement;
+	enum ags_err rc = a->nattachments ? check_dir(dir, err) : AGS_OK;
 	size_t i;
 
+	if (rc != AGS_OK)
+		return rc;
 	free(report->attachments);
 	report->nattachments = 0;
 	report->attachments = calloc(a->nattachments ? a->nattachments : 1,

@@ -245,6 +245,32 @@ START_TEST(test_name_too_long_is_missing)
 }
 END_TEST
 
+START_TEST(test_folder_must_be_a_folder)
+{
+	struct ags_report rep = {0};
+	struct ags_error err = {0};
+	char nope[160];
+
+	snprintf(nope, sizeof(nope), "%s/nope", dir);
+	ck_assert_int_eq(ags_verify_attachments(&rep, &env, nope, &err),
+	                 AGS_ERR_IO);
+	ck_assert_str_eq(err.source, nope);
+	ck_assert_ptr_nonnull(strstr(err.text, "No such file"));
+	ck_assert_ptr_null(rep.attachments);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_verify_attachments(&rep, &env, good, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "is not a folder"));
+	ck_assert_ptr_null(rep.attachments);
+	/* Nothing to check: the folder does not matter. */
+	ags_envelope_release(&env);
+	ags_envelope_init(&env);
+	ck_assert_int_eq(ags_verify_attachments(&rep, &env, nope, NULL),
+	                 AGS_OK);
+	ags_report_release(&rep);
+}
+END_TEST
+
 Suite *attach_suite(void)
 {
 	Suite *s = suite_create("attach");
@@ -257,6 +283,7 @@ Suite *attach_suite(void)
 	tcase_add_loop_test(tc, test_each_shape_is_changed, 0, NSHAPES);
 	tcase_add_test(tc, test_sparse_terabyte_is_changed_unread);
 	tcase_add_test(tc, test_name_too_long_is_missing);
+	tcase_add_test(tc, test_folder_must_be_a_folder);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -86,6 +86,20 @@ rm -f paper.pdf
 cp keep.pdf paper.pdf
 [ "$(status_of paper.pdf)" = "verified True" ] && ok || bad "good copy again: $(status_of paper.pdf)"
 
+# An --attach-dir that does not exist or is a file: a usage error, exit 2,
+# one line, nothing on stdout; for one agreement and for a batch.
+echo '{"agreement": "agr.txt"}' >m.jsonl
+for d in no-such-dir agr.txt; do
+	for args in "agr.txt" "--json agr.txt" "--batch m.jsonl"; do
+		# shellcheck disable=SC2086
+		"$A" verify -t "$K/demo.trust" --attach-dir "$d" $args >out 2>err
+		rc=$?
+		[ $rc = 2 ] && [ ! -s out ] && [ "$(wc -l <err)" = 1 ] &&
+			grep -qE "^agreesign: $d: --attach-dir( is not a folder|: No such file or directory)$" err &&
+			ok || bad "--attach-dir $d $args: exit $rc, $(cat out err)"
+	done
+done
+
 # A second file of the same name, a directory, a FIFO cannot be attached.
 "$A" sign -k "$K/demo-author.key" --force --attach supp.csv --attach elsewhere/../supp.csv agr.txt 2>err
 [ $? = 2 ] && grep -q "already attached" err && ok || bad "same name twice: $(cat err)"

@@ -607,6 +607,8 @@ def main(argv):
     roles = a.require_role.split(",") if a.require_role is not None else []
     if not all(r in ROLES for r in roles) or not all(re.fullmatch("[0-9a-f]{32}", k) for k in a.require_signer):
         ap.error("--require-role takes author, co-author, publisher; --require-signer a key id")
+    if a.attach_dir is not None and not os.path.isdir(a.attach_dir):
+        ap.error("--attach-dir %s: not a folder (§10.3)" % a.attach_dir)
     env_path = a.envelope or a.agreement + ".sig.json"
     result = {"agreement": a.agreement, "envelope": env_path}
     try:

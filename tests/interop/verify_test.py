@@ -258,6 +258,8 @@ def attachment_shapes(tmp, trust, agr, att_env, paper, raw, good_copy):
     long_env = write(os.path.join(tmp, "long-name.sig.json"), dump(env))
     rc, js = compare("attached, name longer than NAME_MAX", trust + ["-e", long_env, agr], 1, "bad-signature")
     ok(js and js["attachments"][0]["status"] == "missing", "attachment status missing: name longer than NAME_MAX")
+    for name, folder in (("that does not exist", os.path.join(tmp, "no-such-folder")), ("that is a file", agr)):
+        compare("--attach-dir " + name, trust + ["--attach-dir", folder, "-e", att_env, agr], 2)
 
 
 # ------------------------------------------------------------- (c) canonicalization
