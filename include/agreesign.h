@@ -589,9 +589,11 @@ struct ags_policy {
 enum ags_attach_status {
 	AGS_ATTACH_UNCHECKED = 0, /* ags_verify_attachments was not called */
 	AGS_ATTACH_VERIFIED,      /* present, same length and digest */
-	AGS_ATTACH_CHANGED,       /* present, but differs (or changed while
-	                             it was read) */
-	AGS_ATTACH_MISSING,       /* not present */
+	AGS_ATTACH_CHANGED,       /* present, but differs, is not a regular
+	                             file (a symbolic link included), or
+	                             changed while it was read */
+	AGS_ATTACH_MISSING,       /* not present (or a name too long for the
+	                             file system) */
 };
 
 /* "unchecked", "verified", "changed", "missing". */
@@ -628,7 +630,11 @@ enum ags_err ags_verify(struct ags_report *report,
 /* Checks each attachment of env's statement against the file of that
  * name in dir, fills report->attachments, and withdraws the verdict when
  * any attachment is present but changed (a missing one is reported, not
- * fatal). Call after ags_verify. Returns AGS_OK unless out of memory. */
+ * fatal). Symbolic links are not followed, and a file whose size differs
+ * from the signed length is not read (see spec, 10.3). Call after
+ * ags_verify. Returns AGS_OK, or AGS_ERR_NOMEM, or (when there is an
+ * attachment to check) AGS_ERR_IO or AGS_ERR_INVALID when dir cannot be
+ * examined or is not a folder: then report is left as it was. */
 enum ags_err ags_verify_attachments(struct ags_report *report,
                                     const struct ags_envelope *env,
                                     const char *dir, struct ags_error *err);

@@ -126,10 +126,13 @@ static int check_attached(const struct ags_envelope *env, const char *agreement)
 		return 0;
 	copy = strdup(agreement);
 	rep.verified = 1;
-	if (!copy ||
-	    ags_verify_attachments(&rep, env, dirname(copy), &err) != AGS_OK) {
+	if (!copy) {
+		cli_errorf(agreement, "out of memory");
+		return -1;
+	}
+	if (ags_verify_attachments(&rep, env, dirname(copy), &err) != AGS_OK) {
 		free(copy);
-		cli_errorf(agreement, "cannot check the attachments");
+		cli_error(&err);
 		return -1;
 	}
 	for (i = 0; i < rep.nattachments; i++) {

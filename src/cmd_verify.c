@@ -2,10 +2,12 @@
  * user trusts; report every signature; exit 0 only when the policy holds. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char help[] =
@@ -125,6 +127,23 @@ static int add_signer(struct verify_opts *o, const char *id)
 	return 0;
 }
 
+/* An --attach-dir that is not a folder leaves no attachment to check,
+ * for one agreement or a whole batch: a usage error, before anything. */
+static int check_attach_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		cli_errorf(dir, "--attach-dir: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_errorf(dir, "--attach-dir is not a folder");
+		return EXIT_TROUBLE;
+	}
+	return EXIT_OK;
+}
+
 /* The combinations of options and arguments that make sense. */
 static int check_args(struct verify_opts *o, int argc, char **argv)
 {
@@ -144,7 +163,7 @@ static int check_args(struct verify_opts *o, int argc, char **argv)
 		return cli_usage("verify", "give exactly one of -p KEY.pub and "
 		                           "-t TRUSTFILE");
 	o->policy.require_keys = o->keys;
-	return EXIT_OK;
+	return o->attach_dir ? check_attach_dir(o->attach_dir) : EXIT_OK;
 }
 
 static int parse(struct verify_opts *o, int argc, char **argv)

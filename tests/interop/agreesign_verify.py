@@ -18,7 +18,7 @@ comes from the Unicode Character Database 15.0.0, not from the spec. Text
 fields (§4.1) hold only code points assigned in 15.0.0, so their NFC check is
 the same under every later Unicode version.
 """
-import argparse, base64, datetime, hashlib, json, os, re, stat, sys, unicodedata
+import argparse, base64, datetime, errno, hashlib, json, os, re, stat, sys, unicodedata
 import nacl.bindings, nacl.exceptions, nacl.signing
 
 MAX_AGREEMENT, MAX_ENVELOPE, MAX_PUB, MAX_TRUST = 1 << 24, 1 << 20, 16384, 1 << 24
@@ -504,26 +504,33 @@ def read_limited(path, limit, what):
 
 
 def attachment_status(folder, att):
+    """§10.3: the name itself (lstat, no link followed); its size before any
+    byte is read; then exactly `length` bytes, and the file must end there."""
     path = os.path.join(folder, att["name"])
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
-        return "missing"
-    except OSError:
+    except OSError as e:
+        return "missing" if e.errno in (errno.ENOENT, errno.ENAMETOOLONG) else "changed"
+    if not stat.S_ISREG(st.st_mode) or st.st_size != att["length"]:
         return "changed"
-    if not stat.S_ISREG(st.st_mode):
-        return "changed"
-    h, n = hashlib.sha512(), 0
+    h, left = hashlib.sha512(), att["length"]
     try:
-        with open(path, "rb") as f:
-            if os.fstat(f.fileno()).st_ino != st.st_ino:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            now = os.fstat(f.fileno())
+            if (now.st_dev, now.st_ino, now.st_size) != (st.st_dev, st.st_ino, st.st_size):
                 return "changed"
-            for block in iter(lambda: f.read(1 << 20), b""):
+            while left:
+                block = f.read(min(left, 1 << 20))
+                if not block:
+                    return "changed"
                 h.update(block)
-                n += len(block)
+                left -= len(block)
+            if f.read(1):
+                return "changed"
     except OSError:
         return "changed"
-    return "verified" if n == att["length"] and h.hexdigest() == att["sha512"] else "changed"
+    return "verified" if h.hexdigest() == att["sha512"] else "changed"
 
 
 def judge(canon, env, store):
@@ -600,6 +607,8 @@ def main(argv):
     roles = a.require_role.split(",") if a.require_role is not None else []
     if not all(r in ROLES for r in roles) or not all(re.fullmatch("[0-9a-f]{32}", k) for k in a.require_signer):
         ap.error("--require-role takes author, co-author, publisher; --require-signer a key id")
+    if a.attach_dir is not None and not os.path.isdir(a.attach_dir):
+        ap.error("--attach-dir %s: not a folder (§10.3)" % a.attach_dir)
     env_path = a.envelope or a.agreement + ".sig.json"
     result = {"agreement": a.agreement, "envelope": env_path}
     try:

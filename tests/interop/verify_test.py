@@ -224,13 +224,42 @@ def test_fresh(tmp):
     os.mkdir(paper)
     compare("attached, a folder of that name", trust + ["-e", att_env, agr], 1)
     os.rmdir(paper)
-    os.symlink(os.path.join(other, "paper.pdf"), paper)
-    # §10.3 does not say whether a symbolic link (here to a file outside the folder) is followed
-    js1, js2 = mine(*trust, "-e", att_env, agr)[1], tool_verify(*trust, "-e", att_env, agr)[1]
-    note("§10.3 attachment that is a symbolic link to the right bytes outside the folder: mine %s, agreesign %s"
-         % (js1["attachments"][0]["status"], js2["attachments"][0]["status"]))
-    os.remove(paper)
+    attachment_shapes(tmp, trust, agr, att_env, paper, raw, os.path.join(other, "paper.pdf"))
     return agr, signed
+
+
+def attachment_shapes(tmp, trust, agr, att_env, paper, raw, good_copy):
+    """§10.3: nothing in the attachment's place is followed or opened unless it
+    is a regular file, nor read unless its size is the signed length."""
+    def sparse(p):              # as large as the file system allows
+        for size in (1 << 40, 1 << 36, 1 << 32):
+            try:
+                with open(p, "wb") as f:
+                    f.truncate(size)
+                return
+            except OSError:
+                pass
+        note("§10.3 no sparse file of 4 GiB or more here: a 1-byte-longer file stands in")
+        write(p, raw + b"x")
+    shapes = [("a symbolic link to a good copy", lambda p: os.symlink(good_copy, p)),
+              ("a dangling symbolic link", lambda p: os.symlink("nowhere.pdf", p)),
+              ("a symbolic link loop", lambda p: os.symlink(os.path.basename(p), p)),
+              ("a FIFO", os.mkfifo), ("a sparse file larger than signed", sparse),
+              ("one byte more than signed", lambda p: write(p, raw + b"\n"))]
+    for name, make in shapes:
+        make(paper)
+        rc, js = compare("attached, " + name, trust + ["-e", att_env, agr], 1)
+        ok(js and js["attachments"][0]["status"] == "changed", "attachment status changed: " + name)
+        os.remove(paper)
+    # a name longer than the file system allows names no file there: missing (the signature
+    # no longer matches the edited statement, so exit 1, but the status is what is compared)
+    env = json.loads(read(att_env))
+    env["statement"]["attachments"][0]["name"] = "a" * 300 + ".pdf"
+    long_env = write(os.path.join(tmp, "long-name.sig.json"), dump(env))
+    rc, js = compare("attached, name longer than NAME_MAX", trust + ["-e", long_env, agr], 1, "bad-signature")
+    ok(js and js["attachments"][0]["status"] == "missing", "attachment status missing: name longer than NAME_MAX")
+    for name, folder in (("that does not exist", os.path.join(tmp, "no-such-folder")), ("that is a file", agr)):
+        compare("--attach-dir " + name, trust + ["--attach-dir", folder, "-e", att_env, agr], 2)
 
 
 # ------------------------------------------------------------- (c) canonicalization
