@@ -34,11 +34,16 @@ static const char help[] =
         "      --require-role ROLES  also require a valid signature for each "
         "role\n"
         "                            of the comma-separated list (author,\n"
-        "                            co-author, publisher)\n"
+        "                            co-author, publisher: lowercase, no "
+        "space);\n"
+        "                            repeatable, every role named is "
+        "required\n"
         "      --require-signer KEYID\n"
         "                            also require a valid signature by this "
         "key\n"
-        "                            (repeatable)\n"
+        "                            (its key id: 32 lowercase hex digits);\n"
+        "                            repeatable, every key named is "
+        "required\n"
         "      --batch MANIFEST      verify every entry of MANIFEST: JSON "
         "Lines\n"
         "                            ({\"agreement\": PATH, \"envelope\": "
@@ -202,8 +207,12 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 			break;
 		case 'R':
 			if (parse_roles(&o->policy.require_roles, optarg) != 0)
-				return cli_usage("verify", "bad role list '%s'",
-				                 optarg);
+				return cli_usage(
+				        "verify",
+				        "bad role list '%s': roles are "
+				        "author, co-author, publisher, "
+				        "lowercase, comma-separated",
+				        optarg);
 			break;
 		case 'S':
 			if (add_signer(o, optarg) != 0)
