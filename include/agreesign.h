@@ -895,6 +895,12 @@ char *ags_report_html(const struct ags_report *r,
                       const struct ags_envelope *env, const char *canon,
                       size_t canon_len, const char *name);
 
+/* The page for a verification that could not be completed (an input
+ * unreadable or refused): "NOT VERIFIED" at the top, with why (may be
+ * NULL), and nothing else from the inputs. name as above. malloc'd,
+ * NUL-terminated; NULL when out of memory. */
+char *ags_report_html_error(const char *why, const char *name);
+
 #ifdef __cplusplus
 }
 #endif

@@ -98,22 +98,52 @@ struct cli_batch_opts {
 };
 int cli_verify_batch(const struct cli_batch_opts *o);
 
-/* verify --template, --template-text, --report (src/cli_template.c). */
+/* verify --template, --template-text (src/cli_template.c). */
 struct verify_extra {
 	const char *tmpl;      /* the template's envelope, or NULL */
 	const char *tmpl_text; /* the template file, or NULL: tmpl less
 	                          ".sig.json" */
-	const char *report;    /* the HTML page to write, or NULL */
 };
 /* Called once ags_verify has filled rep: checks the template (its verdict
- * joins rep's; its lines are printed when print is set) and writes the
- * HTML page. Returns AGS_OK or the error, described in err. */
+ * joins rep's; its lines are printed when print is set). Returns AGS_OK
+ * or the error, described in err. */
 enum ags_err cli_verify_extra(const struct verify_extra *x,
-                              struct ags_report *rep,
-                              const struct ags_envelope *env, const char *canon,
+                              struct ags_report *rep, const char *canon,
                               size_t len, const struct ags_trust *trust,
-                              const char *agreement, int print,
+                              int print, struct ags_error *err);
+/* verify --report (src/cli_report.c): the files a verification reads,
+ * which the page must never replace. */
+enum cli_input {
+	CLI_IN_AGREEMENT,
+	CLI_IN_ENVELOPE,
+	CLI_IN_TRUST,
+	CLI_IN_PUBKEY,
+	CLI_IN_TEMPLATE,
+	CLI_IN_TEMPLATE_TEXT, /* NULL: the template's envelope less .sig.json */
+	CLI_IN_N
+};
+struct cli_report {
+	const char *path;         /* --report FILE.html */
+	int force;                /* --force: may replace an existing file */
+	const char *in[CLI_IN_N]; /* NULL: not read by this run */
+	const char *attach_dir;   /* NULL: the agreement's folder */
+};
+/* AGS_OK when r->path may be written: it names none of the inputs (nor,
+ * when env is given, its attachments), compared by the file reached and
+ * by the directory entry, so that no other spelling or link gets past;
+ * and nothing exists there unless r->force. Else the reason, in err. */
+enum ags_err cli_report_check(const struct cli_report *r,
+                              const struct ags_envelope *env,
                               struct ags_error *err);
+/* Checks as above, then writes the page atomically: rep's verdict (env's
+ * signatures, the canonical text) when the verification ran, else (rep
+ * NULL) the error page saying why. env is NULL when it was not read. */
+enum ags_err cli_report_page(const struct cli_report *r,
+                             const struct ags_report *rep,
+                             const struct ags_envelope *env, const char *canon,
+                             size_t len, const char *why,
+                             struct ags_error *err);
+
 /* A template match in words (template check, verify --template). */
 void cli_print_template_match(const struct ags_template_match *m);
 
@@ -121,6 +151,7 @@ void cli_print_template_match(const struct ags_template_match *m);
 #define OPT_TEMPLATE      0x7401
 #define OPT_TEMPLATE_TEXT 0x7402
 #define OPT_REPORT        0x7403
+#define OPT_FORCE         0x7404
 
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);

@@ -1,9 +1,8 @@
 /* Templates on the command line: printing a match, and what verify does
- * with --template and --report (spec/templates.md). */
+ * with --template (spec/templates.md). */
 #include "cli.h"
 
 #include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Words of context shown around a change. */
@@ -141,7 +140,7 @@ void cli_print_template_match(const struct ags_template_match *m)
 }
 
 /* ---------------------------------------------------------------------
- * verify --template, --report.
+ * verify --template.
  */
 
 static void print_signature(const struct ags_sig_report *r,
@@ -198,53 +197,29 @@ static enum ags_err fail(struct ags_error *err, enum ags_err code,
 	return code;
 }
 
-static enum ags_err write_report(const char *path, const struct ags_report *rep,
-                                 const struct ags_envelope *env,
-                                 const char *canon, size_t len,
-                                 const char *agreement, struct ags_error *err)
-{
-	char *html = ags_report_html(rep, env, canon, len, agreement);
-	enum ags_err rc;
-
-	if (!html)
-		return AGS_ERR_NOMEM;
-	rc = ags_file_write_atomic(path, html, strlen(html), 0644,
-	                           AGS_WRITE_REPLACE, err);
-	free(html);
-	return rc;
-}
-
 enum ags_err cli_verify_extra(const struct verify_extra *x,
-                              struct ags_report *rep,
-                              const struct ags_envelope *env, const char *canon,
+                              struct ags_report *rep, const char *canon,
                               size_t len, const struct ags_trust *trust,
-                              const char *agreement, int print,
-                              struct ags_error *err)
+                              int print, struct ags_error *err)
 {
 	struct ags_template_check *tc = NULL;
-	enum ags_err rc = AGS_OK, wrc;
+	enum ags_err rc;
 
 	if (x->tmpl_text && !x->tmpl)
 		return fail(err, AGS_ERR_INVALID, "--template-text",
 		            "needs --template ENVELOPE");
-	if (x->tmpl) {
-		rc = ags_template_verify(&tc, x->tmpl, x->tmpl_text, canon, len,
-		                         trust, err);
-		if (rc == AGS_OK) {
-			ags_report_set_template(rep, tc);
-			if (print)
-				print_check(tc);
-		} else if (rep->verified) {
-			rep->verified = 0;
-			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
-			         "template: could not be checked: %.200s",
-			         err->text);
-		}
+	if (!x->tmpl)
+		return AGS_OK;
+	rc = ags_template_verify(&tc, x->tmpl, x->tmpl_text, canon, len, trust,
+	                         err);
+	if (rc == AGS_OK) {
+		ags_report_set_template(rep, tc);
+		if (print)
+			print_check(tc);
+	} else if (rep->verified) {
+		rep->verified = 0;
+		snprintf(rep->policy_detail, sizeof(rep->policy_detail),
+		         "template: could not be checked: %.200s", err->text);
 	}
-	if (!x->report)
-		return rc;
-	wrc = write_report(x->report, rep, env, canon, len, agreement, err);
-	if (wrc == AGS_ERR_NOMEM)
-		fail(err, wrc, x->report, "out of memory writing the report");
-	return rc != AGS_OK ? rc : wrc;
+	return rc;
 }

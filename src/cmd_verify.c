@@ -13,7 +13,8 @@
 static const char help[] =
         "usage: agreesign verify (-p KEY.pub | -t TRUSTFILE) [-e ENVELOPE]\n"
         "                        [--json] [-q] [--require-role ROLES]\n"
-        "                        [--require-signer KEYID]... AGREEMENT\n"
+        "                        [--require-signer KEYID]...\n"
+        "                        [--report FILE.html [-f]] AGREEMENT\n"
         "       agreesign verify (-p KEY.pub | -t TRUSTFILE) --batch MANIFEST\n"
         "                        [--jobs N] [--no-progress] [-q] "
         "[--require-...]\n\n"
@@ -35,11 +36,16 @@ static const char help[] =
         "      --require-role ROLES  also require a valid signature for each "
         "role\n"
         "                            of the comma-separated list (author,\n"
-        "                            co-author, publisher)\n"
+        "                            co-author, publisher: lowercase, no "
+        "space);\n"
+        "                            repeatable, every role named is "
+        "required\n"
         "      --require-signer KEYID\n"
         "                            also require a valid signature by this "
         "key\n"
-        "                            (repeatable)\n"
+        "                            (its key id: 32 lowercase hex digits);\n"
+        "                            repeatable, every key named is "
+        "required\n"
         "      --batch MANIFEST      verify every entry of MANIFEST: JSON "
         "Lines\n"
         "                            ({\"agreement\": PATH, \"envelope\": "
@@ -65,7 +71,16 @@ static const char help[] =
         "      --template-text FILE  the template's text (default: ENVELOPE "
         "less\n"
         "                            .sig.json)\n"
-        "      --report FILE.html    also write the result as a web page\n"
+        "      --report FILE.html    also write the result as a web page; "
+        "when\n"
+        "                            the input cannot be checked (exit 2), "
+        "a page\n"
+        "                            saying so. Never written over a file "
+        "the\n"
+        "                            verification reads, nor over another "
+        "file\n"
+        "                            without --force\n"
+        "  -f, --force               let --report replace an existing file\n"
         "  -h, --help                show this help\n\n"
         "Exit status: 0 verified, 1 not verified, 2 usage, input or I/O "
         "error.\n";
@@ -76,7 +91,8 @@ struct verify_opts {
 	const char *pub, *trust, *envelope, *agreement, *attach_dir;
 	int json, quiet;
 	struct cli_batch_opts batch; /* batch.manifest set: --batch */
-	struct verify_extra x;       /* --template, --report */
+	struct verify_extra x;       /* --template */
+	struct cli_report report;    /* --report, --force */
 	struct ags_policy policy;
 	const char *keys[MAX_REQUIRED];
 };
@@ -152,10 +168,13 @@ static int check_args(struct verify_opts *o, int argc, char **argv)
 		                 "--batch takes no AGREEMENT argument");
 	if (o->batch.manifest && o->envelope)
 		return cli_usage("verify", "--batch and -e exclude each other");
-	if (o->batch.manifest && (o->x.tmpl || o->x.tmpl_text || o->x.report))
+	if (o->batch.manifest &&
+	    (o->x.tmpl || o->x.tmpl_text || o->report.path))
 		return cli_usage("verify",
 		                 "--template and --report work on one "
 		                 "AGREEMENT, not with --batch");
+	if (o->report.force && !o->report.path)
+		return cli_usage("verify", "--force needs --report FILE.html");
 	if (!o->batch.manifest && argc - optind != 1)
 		return cli_usage("verify", "expected one AGREEMENT file");
 	o->agreement = argv[optind];
@@ -183,12 +202,13 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 	        {"template", required_argument, NULL, OPT_TEMPLATE},
 	        {"template-text", required_argument, NULL, OPT_TEMPLATE_TEXT},
 	        {"report", required_argument, NULL, OPT_REPORT},
+	        {"force", no_argument, NULL, 'f'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "p:t:e:jqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:t:e:jqfh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pub = optarg; break;
 		case 't': o->trust = optarg; break;
@@ -206,8 +226,12 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 			break;
 		case 'R':
 			if (parse_roles(&o->policy.require_roles, optarg) != 0)
-				return cli_usage("verify", "bad role list '%s'",
-				                 optarg);
+				return cli_usage(
+				        "verify",
+				        "bad role list '%s': roles are "
+				        "author, co-author, publisher, "
+				        "lowercase, comma-separated",
+				        optarg);
 			break;
 		case 'S':
 			if (add_signer(o, optarg) != 0)
@@ -215,7 +239,8 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 			break;
 		case OPT_TEMPLATE: o->x.tmpl = optarg; break;
 		case OPT_TEMPLATE_TEXT: o->x.tmpl_text = optarg; break;
-		case OPT_REPORT: o->x.report = optarg; break;
+		case OPT_REPORT: o->report.path = optarg; break;
+		case 'f': o->report.force = 1; break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */
 		default: return cli_usage("verify", "bad option");
 		}
@@ -292,6 +317,16 @@ static void print_json(json_t *j, const char *agreement, const char *envelope)
 	free(text);
 }
 
+/* The same words as a batch entry's reason. */
+static void describe(char *why, size_t n, const struct ags_error *err)
+{
+	if (err->line > 0)
+		snprintf(why, n, "%s: line %ld: %s", err->source, err->line,
+		         err->text);
+	else
+		snprintf(why, n, "%s: %s", err->source, err->text);
+}
+
 /* An input that could not be checked: one line on stderr and, for
  * scripts, a JSON object saying so on stdout. */
 static int trouble(const struct verify_opts *o, const char *envelope,
@@ -300,12 +335,7 @@ static int trouble(const struct verify_opts *o, const char *envelope,
 	json_t *j;
 	char why[1200];
 
-	/* The same words as a batch entry's reason. */
-	if (err->line > 0)
-		snprintf(why, sizeof(why), "%s: line %ld: %s", err->source,
-		         err->line, err->text);
-	else
-		snprintf(why, sizeof(why), "%s: %s", err->source, err->text);
+	describe(why, sizeof(why), err);
 	cli_error(err);
 	if (o->json && !o->quiet && (j = json_object())) {
 		json_object_set_new(j, "verified", json_false());
@@ -338,7 +368,93 @@ static enum ags_err check_attachments(struct ags_report *rep,
 	return rc;
 }
 
-static int run(const struct verify_opts *o, const char *envelope)
+/* The files this run reads, which --report must never replace. */
+static void report_inputs(struct verify_opts *o, const char *envelope)
+{
+	const char **in = o->report.in;
+
+	in[CLI_IN_AGREEMENT] = o->agreement;
+	in[CLI_IN_ENVELOPE] = envelope;
+	in[CLI_IN_TRUST] = o->trust;
+	in[CLI_IN_PUBKEY] = o->pub;
+	in[CLI_IN_TEMPLATE] = o->x.tmpl;
+	in[CLI_IN_TEMPLATE_TEXT] = o->x.tmpl_text;
+	o->report.attach_dir = o->attach_dir;
+}
+
+/* Said when --report was given and the page could not be written: an
+ * earlier page may still be there, and must not be taken for this run's. */
+static int no_report(const struct verify_opts *o, const char *envelope,
+                     const struct ags_error *err, int print)
+{
+	if (print)
+		trouble(o, envelope, err);
+	else
+		cli_error(err);
+	cli_errorf(o->report.path, "no report was written");
+	return EXIT_TROUBLE;
+}
+
+/* The page of this run: its verdict when the verification ran (rep), the
+ * error otherwise (why). Returns EXIT_OK, or EXIT_TROUBLE after saying
+ * why; print: also print the JSON error object of --json. */
+static int report(const struct verify_opts *o, const char *envelope,
+                  const struct ags_report *rep, const struct ags_envelope *env,
+                  const char *canon, size_t len, const char *why, int print)
+{
+	struct ags_error err = {0};
+
+	if (!o->report.path || cli_report_page(&o->report, rep, env, canon, len,
+	                                       why, &err) == AGS_OK)
+		return EXIT_OK;
+	return no_report(o, envelope, &err, print);
+}
+
+/* Reads the inputs and verifies. *read: env holds the envelope; *ran:
+ * rep holds the verdict. */
+static enum ags_err check(struct ags_report *rep, struct ags_envelope *env,
+                          struct ags_trust *trust, char **canon, size_t *len,
+                          const struct verify_opts *o, const char *envelope,
+                          int *read, int *ran, struct ags_error *err)
+{
+	enum ags_err rc;
+
+	if ((rc = load_trust(trust, o, err)) != AGS_OK ||
+	    (rc = cli_load_canon(canon, len, o->agreement, err)) != AGS_OK ||
+	    (rc = ags_envelope_load_known(env, envelope, trust, err)) != AGS_OK)
+		return rc;
+	*read = 1;
+	rc = ags_verify(rep, env, *canon, *len, trust, &o->policy, err);
+	if (rc != AGS_OK)
+		return rc;
+	*ran = 1;
+	if ((rc = check_attachments(rep, env, o, err)) != AGS_OK)
+		return rc;
+	return cli_verify_extra(&o->x, rep, *canon, *len, trust,
+	                        !o->json && !o->quiet, err);
+}
+
+/* An input could not be checked: exit status 2, and --report's page says
+ * so (the verdict withdrawn when the verification had run). */
+static int failed(const struct verify_opts *o, const char *envelope,
+                  struct ags_report *rep, const struct ags_envelope *env,
+                  const char *canon, size_t len, int ran,
+                  const struct ags_error *err)
+{
+	char why[1200];
+
+	trouble(o, envelope, err);
+	describe(why, sizeof(why), err);
+	if (ran && rep->verified) {
+		rep->verified = 0;
+		snprintf(rep->policy_detail, sizeof(rep->policy_detail),
+		         "could not be completed: %.200s", why);
+	}
+	report(o, envelope, ran ? rep : NULL, env, canon, len, why, 0);
+	return EXIT_TROUBLE;
+}
+
+static int run(struct verify_opts *o, const char *envelope)
 {
 	struct ags_error err = {0};
 	struct ags_envelope env;
@@ -346,23 +462,24 @@ static int run(const struct verify_opts *o, const char *envelope)
 	struct ags_report rep = {0};
 	char *canon = NULL;
 	size_t len = 0;
-	int rc = EXIT_TROUBLE;
+	int rc, read = 0, ran = 0;
 	json_t *j;
 
+	report_inputs(o, envelope);
+	if (o->report.path &&
+	    cli_report_check(&o->report, NULL, &err) != AGS_OK)
+		return no_report(o, envelope, &err, 1);
 	ags_envelope_init(&env);
 	ags_trust_init(&trust);
-	if (load_trust(&trust, o, &err) != AGS_OK ||
-	    cli_load_canon(&canon, &len, o->agreement, &err) != AGS_OK ||
-	    ags_envelope_load_known(&env, envelope, &trust, &err) != AGS_OK ||
-	    ags_verify(&rep, &env, canon, len, &trust, &o->policy, &err) !=
-	            AGS_OK ||
-	    check_attachments(&rep, &env, o, &err) != AGS_OK ||
-	    cli_verify_extra(&o->x, &rep, &env, canon, len, &trust,
-	                     o->agreement, !o->json && !o->quiet,
-	                     &err) != AGS_OK) {
-		rc = trouble(o, envelope, &err);
+	if (check(&rep, &env, &trust, &canon, &len, o, envelope, &read, &ran,
+	          &err) != AGS_OK) {
+		rc = failed(o, envelope, &rep, read ? &env : NULL, canon, len,
+		            ran, &err);
 		goto out;
 	}
+	rc = report(o, envelope, &rep, &env, canon, len, NULL, 1);
+	if (rc != EXIT_OK)
+		goto out;
 	rc = rep.verified ? EXIT_OK : EXIT_NOT_VERIFIED;
 	if (o->quiet)
 		goto out;

@@ -77,8 +77,8 @@ static int authentic(const struct ags_report *r)
 	return 1;
 }
 
-static void head(struct ags_buf *b, const struct ags_report *r,
-                 const struct ags_envelope *env, int shown)
+/* title: the envelope's claimed title, shown only when it verified. */
+static void head(struct ags_buf *b, int verified, const char *title)
 {
 	ags_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	                "<meta charset=\"utf-8\">\n"
@@ -88,10 +88,10 @@ static void head(struct ags_buf *b, const struct ags_report *r,
 	                "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	                "<meta name=\"viewport\" content=\"width=device-width, "
 	                "initial-scale=1\">\n<title>");
-	ags_buf_puts(b, r->verified ? "Verified" : "NOT VERIFIED");
-	if (shown && env->agreement.md.title) {
+	ags_buf_puts(b, verified ? "Verified" : "NOT VERIFIED");
+	if (title) {
 		ags_buf_puts(b, ": ");
-		esc(b, env->agreement.md.title);
+		esc(b, title);
 	}
 	ags_buf_printf(b,
 	               " \xE2\x80\x94 agreesign</title>\n<style>%s</style>\n"
@@ -295,6 +295,18 @@ static void text_html(struct ags_buf *b, const char *canon, size_t len)
 	ags_buf_puts(b, "</pre>\n");
 }
 
+static void footer(struct ags_buf *b, const char *name, const char *more)
+{
+	ags_buf_puts(b, "<footer>Made by agreesign " AGS_VERSION);
+	if (name) {
+		ags_buf_puts(b, " from the file ");
+		esc(b, name);
+	}
+	ags_buf_puts(b, ".");
+	ags_buf_puts(b, more);
+	ags_buf_puts(b, "</footer>\n</main>\n</body>\n</html>\n");
+}
+
 char *ags_report_html(const struct ags_report *r,
                       const struct ags_envelope *env, const char *canon,
                       size_t canon_len, const char *name)
@@ -302,7 +314,7 @@ char *ags_report_html(const struct ags_report *r,
 	struct ags_buf b = {0};
 	int shown = authentic(r);
 
-	head(&b, r, env, shown);
+	head(&b, r->verified, shown ? env->agreement.md.title : NULL);
 	verdict(&b, r);
 	if (shown)
 		agreement(&b, r, env);
@@ -316,13 +328,27 @@ char *ags_report_html(const struct ags_report *r,
 		ags_buf_puts(&b, "<p>The agreement's title, text and template "
 		                 "match are not shown: its signatures did not "
 		                 "verify.</p>\n");
-	ags_buf_puts(&b, "<footer>Made by agreesign " AGS_VERSION);
-	if (name) {
-		ags_buf_puts(&b, " from the file ");
-		esc(&b, name);
-	}
-	ags_buf_puts(&b, ". Identities are those of the verifier's trust "
-	                 "store; signing times are the signers' claims."
-	                 "</footer>\n</main>\n</body>\n</html>\n");
+	footer(&b, name,
+	       " Identities are those of the verifier's trust store; signing "
+	       "times are the signers' claims.");
+	return ags_buf_take(&b, NULL);
+}
+
+/* A run that could not be completed (exit status 2) gets a page too: it
+ * takes the place of an earlier page, which must not go on saying
+ * "Verified" (spec/templates.md). */
+char *ags_report_html_error(const char *why, const char *name)
+{
+	struct ags_buf b = {0};
+
+	head(&b, 0, NULL);
+	ags_buf_puts(&b, "<section class=\"verdict bad\" id=\"verdict\">"
+	                 "<h1>NOT VERIFIED</h1><p id=\"reason\">Reason: the "
+	                 "verification could not be completed: ");
+	esc(&b, why);
+	ags_buf_puts(&b, "</p></section>\n<p id=\"error\">An input could not "
+	                 "be read or was refused, so no signature was "
+	                 "judged.</p>\n");
+	footer(&b, name, "");
 	return ags_buf_take(&b, NULL);
 }

@@ -253,6 +253,33 @@ START_TEST(template_section)
 }
 END_TEST
 
+/* A run that could not be completed: red, the error escaped, and nothing
+ * that would pass for a verified page. */
+START_TEST(error_page)
+{
+	char *html = ags_report_html_error(evil, "a<b>.txt");
+
+	ck_assert_ptr_nonnull(html);
+	self_contained(html);
+	ck_assert_ptr_nonnull(strstr(html, "<section class=\"verdict bad\" "
+	                                   "id=\"verdict\"><h1>NOT "
+	                                   "VERIFIED</h1><p id=\"reason\">"
+	                                   "Reason: the verification could not "
+	                                   "be completed: "));
+	ck_assert_ptr_nonnull(strstr(html, evil_esc));
+	ck_assert_ptr_nonnull(strstr(html, "a&lt;b&gt;.txt"));
+	ck_assert_ptr_nonnull(strstr(html, "<title>NOT VERIFIED \xE2\x80\x94"));
+	ck_assert_ptr_null(strstr(html, "<script>"));
+	ck_assert_ptr_null(strstr(html, "Verified<"));
+	ck_assert_ptr_null(strstr(html, "verdict ok"));
+	free(html);
+	html = ags_report_html_error(NULL, NULL);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_nonnull(strstr(html, "<h1>NOT VERIFIED</h1>"));
+	free(html);
+}
+END_TEST
+
 Suite *report_html_suite(void)
 {
 	Suite *s = suite_create("report_html");
@@ -264,6 +291,7 @@ Suite *report_html_suite(void)
 	tcase_add_test(tc, failed_page_says_so_first);
 	tcase_add_test(tc, policy_failure_shows_content);
 	tcase_add_test(tc, template_section);
+	tcase_add_test(tc, error_page);
 	suite_add_tcase(s, tc);
 	return s;
 }

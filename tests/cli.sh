@@ -122,6 +122,11 @@ has "$T/err" "different agreement"
 expect 2 "$A" sign --append --title "Other" -k "$K/demo-publisher.key" agr.txt
 expect 1 "$A" verify -t "$K/demo.trust" --require-role author,publisher agr.txt
 has "$T/out" "publisher"
+# spec §10.3: a repeated --require-role adds its roles (the last one does
+# not replace the others); a role named twice counts once
+expect 1 "$A" verify -t "$K/demo.trust" --require-role publisher --require-role author agr.txt
+has "$T/out" "no valid signature by a trusted publisher"
+expect 0 "$A" verify -t "$K/demo.trust" --require-role author --require-role co-author,author agr.txt
 cp agr.txt.sig.json before-cs
 expect 1 "$A" countersign -k "$K/demo-publisher.key" -t "$V/trust/revoked.trust" agr.txt
 has "$T/err" "revoked"
@@ -134,9 +139,30 @@ kid=$(sed -n 's/^key-id: //p' "$K/demo-coauthor.pub")
 expect 0 "$A" verify -t "$K/demo.trust" --require-signer "$kid" agr.txt
 expect 1 "$A" verify -t "$K/demo.trust" --require-signer 00000000000000000000000000000000 agr.txt
 
+# spec §10.3: required roles are the lowercase words of §4.3, separated by
+# single commas; key ids are whole and lowercase. Anything else: usage.
 expect 2 "$A" verify -t "$K/demo.trust" --require-role author, agr.txt
 expect 2 "$A" verify -t "$K/demo.trust" --require-role "" agr.txt
+for r in Author AUTHOR editor ,author author,,publisher "author, publisher" "author " co_author; do
+	expect 2 "$A" verify -t "$K/demo.trust" --require-role "$r" agr.txt
+	has "$T/err" "bad role list"
+	[ -s "$T/out" ] && bad "--require-role '$r' printed a verdict" || ok
+done
+expect 2 "$A" verify -t "$K/demo.trust" --require-role author --require-role Publisher agr.txt
 expect 2 "$A" verify -t "$K/demo.trust" --require-signer 0123ABCD0123ABCD0123ABCD0123ABCD agr.txt
+upper=$(printf '%s' "$kid" | tr a-f A-F)
+for k in "$upper" "${kid:0:16}" "${kid:0:31}" "${kid}0" "" " $kid" "${kid:0:31}g"; do
+	expect 2 "$A" verify -t "$K/demo.trust" --require-signer "$k" agr.txt
+	has "$T/err" "32 lowercase hex digits"
+done
+# repeated: every key named is required; a key named twice counts once
+expect 1 "$A" verify -t "$K/demo.trust" --require-signer "$kid" --require-signer 00000000000000000000000000000000 agr.txt
+expect 0 "$A" verify -t "$K/demo.trust" --require-signer "$kid" --require-signer "$kid" agr.txt
+many=()
+for i in $(seq 17); do many+=(--require-signer "$kid"); done
+expect 2 "$A" verify -t "$K/demo.trust" "${many[@]}" agr.txt
+has "$T/err" "too many --require-signer"
+expect 0 "$A" verify -t "$K/demo.trust" "${many[@]:2}" agr.txt
 
 # --- attachments: a symbolic link is not followed
 mkdir att && cp agr.txt att/a.txt && printf 'paper' >att/paper.pdf

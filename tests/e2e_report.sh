@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The HTML report of `agreesign verify --report` in a real browser: headless
+# The HTML report of `agreesign verify --report`. First where the page may
+# be written (never over an input of the run, however it is named; over
+# another existing file only with --force; an error page on exit 2); these
+# cases need no browser and always run. Then in a real browser: headless
 # Chromium renders a verified and a failed page; the verdict must be in the
 # rendered DOM, in words, and on screen, in colour (a pixel of the verdict
 # box in the screenshot). Chromium is Debian's package `chromium`: when it
@@ -35,13 +38,136 @@ browser() { command -v chromium || command -v chromium-browser; }
 skip() {
 	if [ -n "${AGS_REQUIRE_BROWSER:-}" ] || [ "${CI:-}" = true ]; then
 		echo "e2e_report: $1; CI needs the browser test" >&2
-		echo "report: 0 passed, 1 failed"
+		echo "report: $pass passed, $((fail + 1)) failed"
 		exit 1
 	fi
 	echo "e2e_report: SKIPPED: $1; the HTML report was not checked in a browser"
-	echo "report: 0 passed, 0 failed, 1 skipped"
-	exit 0
+	echo "report: $pass passed, $fail failed, 1 skipped"
+	[ "$fail" = 0 ]
+	exit
 }
+
+# has FILE TEXT: FILE contains TEXT.
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$1")"; fi; }
+# kept FILE COPY: FILE is still there, byte for byte as COPY.
+kept() { if cmp -s "$1" "$2"; then ok; else bad "$1 was changed or removed"; fi; }
+
+# --- where the page may be written (no browser needed)
+mkdir files && cd files || exit 1
+cp "$S" agr.txt
+printf 'the paper\n' >paper.pdf
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z --attach paper.pdf agr.txt
+sed '/^Deterministic Signatures/,/^A Field Study/c\{{title}}' "$S" >form.tmpl
+expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
+cp "$K/demo.trust" demo.trust
+cp "$K/demo-author.pub" author.pub
+mkdir orig && cp agr.txt agr.txt.sig.json paper.pdf form.tmpl form.tmpl.sig.json demo.trust author.pub orig/
+ln -s agr.txt link-agr.txt
+ln agr.txt hard-agr.txt
+ln -s agr.txt.sig.json link-env.json
+ln agr.txt.sig.json hard-env.json
+ln -s "$PWD/paper.pdf" link-paper.pdf
+ln demo.trust hard.trust
+mkdir sub && ln -s .. sub/up
+TV=(verify -q -t demo.trust --template form.tmpl.sig.json)
+PV=(verify -q -p author.pub)
+# refused REPORT ARGS... (the agreement last): exit 2, says why and that
+# no report was written, every input as it was.
+refused() {
+	local r=$1 f
+	shift
+	expect 2 "$A" "$@" --report "$r" --force
+	has "$T/err" "a report never replaces an input"
+	has "$T/err" "$r: no report was written"
+	for f in agr.txt agr.txt.sig.json paper.pdf form.tmpl form.tmpl.sig.json demo.trust author.pub; do
+		kept "$f" "orig/$f"
+	done
+}
+for r in agr.txt ./agr.txt "$PWD/agr.txt" link-agr.txt hard-agr.txt sub/up/agr.txt; do
+	refused "$r" "${TV[@]}" agr.txt
+	has "$T/err" "is the agreement this verification reads"
+done
+for r in agr.txt.sig.json link-env.json hard-env.json; do
+	refused "$r" "${TV[@]}" agr.txt
+	has "$T/err" "is the envelope this verification reads"
+done
+refused demo.trust "${TV[@]}" agr.txt
+refused hard.trust "${TV[@]}" agr.txt
+has "$T/err" "is the trust file"
+refused author.pub "${PV[@]}" agr.txt
+has "$T/err" "is the public key"
+refused form.tmpl.sig.json "${TV[@]}" agr.txt
+has "$T/err" "is the template's envelope"
+refused form.tmpl "${TV[@]}" agr.txt
+has "$T/err" "is the template text"
+refused ./form.tmpl "${TV[@]}" --template-text form.tmpl agr.txt
+for r in paper.pdf link-paper.pdf; do
+	refused "$r" "${TV[@]}" agr.txt
+	has "$T/err" 'is the attachment "paper.pdf"'
+done
+mkdir att && cp paper.pdf att/
+refused att/paper.pdf "${TV[@]}" --attach-dir att agr.txt
+# An input that does not exist is still an input: no page appears in its
+# place (a later run would read the page as that input).
+refused missing.sig.json "${TV[@]}" -e missing.sig.json agr.txt
+[ ! -e missing.sig.json ] && ok || bad "a page was written where the envelope is read"
+refused ./none.txt "${PV[@]}" -e agr.txt.sig.json none.txt
+[ ! -e none.txt ] && ok || bad "a page was written where the agreement is read"
+# --json: the refusal is an error object
+expect 2 "$A" verify --json -t demo.trust --report agr.txt agr.txt
+/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["result"]=="error" and "never replaces an input" in d["reason"]' <"$T/out" && ok || bad "--json refusal: $(cat "$T/out")"
+
+# An unrelated existing file: only with --force.
+echo "my notes" >notes.html
+cp notes.html orig/notes.html
+expect 2 "$A" "${TV[@]}" --report notes.html agr.txt
+has "$T/err" "notes.html: file exists (use --force to replace it)"
+has "$T/err" "notes.html: no report was written"
+kept notes.html orig/notes.html
+expect 0 "$A" "${TV[@]}" --report notes.html --force agr.txt
+has notes.html "<h1>Verified</h1>"
+# a symbolic link to an unrelated file: --force replaces the link itself
+echo "other" >other.txt
+ln -s other.txt link.html
+expect 2 "$A" "${TV[@]}" --report link.html agr.txt
+expect 0 "$A" "${TV[@]}" --report link.html -f agr.txt
+[ ! -L link.html ] && [ "$(cat other.txt)" = other ] && ok || bad "--force followed the link"
+# a new file needs no --force; --force alone is a usage error
+expect 0 "$A" "${TV[@]}" --report new.html agr.txt
+has new.html "<h1>Verified</h1>"
+expect 2 "$A" "${TV[@]}" --force agr.txt
+has "$T/err" "--force needs --report"
+
+# A stale green page, then failing runs.
+expect 0 "$A" "${TV[@]}" --report status.html agr.txt
+has status.html "<h1>Verified</h1>"
+cp status.html green.html
+# verdict 1: the page of the failed verification replaces it
+sed 's/twelve months/twenty-four months/' agr.txt >changed.txt
+expect 1 "$A" "${TV[@]}" --report status.html -f -e agr.txt.sig.json changed.txt
+has status.html "<h1>NOT VERIFIED</h1>"
+cp green.html status.html
+# exit 2, input unreadable: an error page replaces it
+printf '{"not": "an envelope"}' >broken.sig.json
+expect 2 "$A" "${TV[@]}" --report status.html -f -e broken.sig.json agr.txt
+has status.html "<h1>NOT VERIFIED</h1><p id=\"reason\">Reason: the verification could not be completed: broken.sig.json"
+if grep -q "Verified<" status.html; then bad "the error page says Verified"; else ok; fi
+cp green.html status.html
+expect 2 "$A" verify -q -t nothing.trust --report status.html -f agr.txt
+has status.html "could not be completed: nothing.trust"
+# exit 2 with the template unreadable after the signatures were checked
+cp green.html status.html
+expect 2 "$A" verify -q -t demo.trust --template nothing.sig.json --report status.html -f agr.txt
+has status.html "<h1>NOT VERIFIED</h1>"
+# exit 2 without --force: the old page stays, and the command says so
+cp green.html status.html
+expect 2 "$A" "${TV[@]}" --report status.html -e broken.sig.json agr.txt
+has "$T/err" "status.html: no report was written"
+kept status.html green.html
+# a page without --force in a new place, for a run that fails
+expect 2 "$A" "${TV[@]}" --report fresh.html -e broken.sig.json agr.txt
+has fresh.html "could not be completed"
+cd "$T" || exit 1
 
 [ -n "${AGS_NO_BROWSER:-}" ] && skip "AGS_NO_BROWSER is set"
 B=$(browser)
@@ -195,8 +321,8 @@ render dom tmpl.html tmpl.dom
 dom tmpl.dom "NOT VERIFIED" "Reason: template: the agreement differs from the template in 1 paragraph" \
 	"twelve" "twenty-four"
 
-# --- the report is written atomically, replacing the old one
-expect 0 "$A" verify -q -t "$K/demo.trust" --report bad.html agr.txt
+# --- the report is written atomically, replacing the old one (--force)
+expect 0 "$A" verify -q -t "$K/demo.trust" --report bad.html --force agr.txt
 grep -q '<h1>Verified</h1>' bad.html && ok || bad "--report did not replace the old page"
 
 if [ -n "${AGS_REPORT_SHOTS:-}" ] && [ -d "$AGS_REPORT_SHOTS" ]; then

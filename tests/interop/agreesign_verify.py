@@ -598,13 +598,13 @@ def main(argv):
     src.add_argument("-t", "--trust")
     src.add_argument("-p", "--public-key")
     ap.add_argument("-e", "--envelope")
-    ap.add_argument("--require-role", default=None)
+    ap.add_argument("--require-role", action="append", default=[])  # §10.3: repeated lists add up
     ap.add_argument("--require-signer", action="append", default=[])
     ap.add_argument("--attach-dir")
     ap.add_argument("-j", "--json", action="store_true", help="accepted; output is always JSON")
     ap.add_argument("agreement")
     a = ap.parse_args(argv)
-    roles = a.require_role.split(",") if a.require_role is not None else []
+    roles = [r for lst in a.require_role for r in lst.split(",")]
     if not all(r in ROLES for r in roles) or not all(re.fullmatch("[0-9a-f]{32}", k) for k in a.require_signer):
         ap.error("--require-role takes author, co-author, publisher; --require-signer a key id")
     if a.attach_dir is not None and not os.path.isdir(a.attach_dir):

@@ -789,13 +789,25 @@ def test_strict(tmp, agr, signed):
         path = write(os.path.join(tmp, "k.pub"), text)
         compare(".pub " + name, ["-p", path, "-e", signed, agr], expect)
     # options
-    for opt, expect in (("editor", 2), ("author,", 2), ("", 2), ("author,author", 0)):
+    for opt, expect in (("editor", 2), ("author,", 2), ("", 2), ("author,author", 0), ("Author", 2),
+                        ("AUTHOR", 2), (",author", 2), ("author,,publisher", 2), ("author, publisher", 2)):
         if expect is not None:
             compare("--require-role=%s" % opt, trust + ["--require-role=" + opt, "-e", signed, agr], expect)
         else:   # not specified (§10.3): reported, not judged
             rc = mine(*trust, "--require-role=" + opt, "-e", signed, agr)[0]
             note("--require-role=%r: mine exit %s, agreesign exit %s"
                  % (opt, rc, tool_verify(*trust, "--require-role=" + opt, "-e", signed, agr)[0]))
+    # §10.3: repeated options add up; a key id is whole and lowercase
+    kid = "c4aa99203f4c423c851c2b0b6c8abffd"
+    for name, args, expect in (
+            ("--require-role publisher, then author", ["--require-role", "publisher", "--require-role", "author"], 1),
+            ("--require-role author twice", ["--require-role", "author", "--require-role", "author"], 0),
+            ("--require-signer twice", ["--require-signer", kid, "--require-signer", kid], 0),
+            ("--require-signer author, then another", ["--require-signer", kid, "--require-signer", "0" * 32], 1),
+            ("--require-signer upper case", ["--require-signer", kid.upper()], 2),
+            ("--require-signer 16 digits", ["--require-signer", kid[:16]], 2),
+            ("--require-signer 33 digits", ["--require-signer", kid + "0"], 2)):
+        compare(name, trust + args + ["-e", signed, agr], expect)
 
 
 def main():
