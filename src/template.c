@@ -111,9 +111,15 @@ static int add_words(struct splitter *sp, size_t i, size_t e, long line)
 
 int ags_tpl_words_split(struct ags_tpl_words *ws, const char *text, size_t len)
 {
+	return ags_tpl_words_split_from(ws, text, len, 0, 0);
+}
+
+int ags_tpl_words_split_from(struct ags_tpl_words *ws, const char *text,
+                             size_t len, size_t from, long line0)
+{
 	struct splitter sp = {.ws = ws};
-	size_t i = 0, e;
-	long line = 0;
+	size_t i = from, e;
+	long line = line0;
 	int new_para = 1;
 
 	memset(ws, 0, sizeof(*ws));
@@ -302,28 +308,88 @@ static enum ags_err parse_choice(struct parser *ps, const char *c, size_t n,
 	return rc;
 }
 
-static enum ags_err add_field(struct parser *ps, struct ags_tpl_token *tok,
-                              const char *name, size_t n)
+/* A new distinct field name, of shape sh, first used by token ti. */
+static enum ags_err new_name(struct parser *ps, const char *name, size_t n,
+                             const struct ags_tpl_shape *sh, size_t ti)
 {
 	struct ags_template *t = ps->t;
-	size_t i;
+	struct ags_tpl_field *f;
 	char **p;
+
+	p = realloc(t->names, (t->nnames + 1) * sizeof(*p));
+	if (!p)
+		return nomem(ps);
+	t->names = p;
+	f = realloc(t->fields, (t->nnames + 1) * sizeof(*f));
+	if (!f)
+		return nomem(ps);
+	t->fields = f;
+	if (!(t->names[t->nnames] = ags_strndup(name, n)))
+		return nomem(ps);
+	t->fields[t->nnames++] = (struct ags_tpl_field){
+	        .shape = *sh, .first = ti, .last = ti, .uses = 0};
+	return AGS_OK;
+}
+
+/* Token tok is field name[0..n) of shape sh; at is where it is written.
+ * A field used again keeps the shape of its first use. */
+static enum ags_err add_field(struct parser *ps, struct ags_tpl_token *tok,
+                              const char *name, size_t n,
+                              const struct ags_tpl_shape *sh, size_t at)
+{
+	struct ags_template *t = ps->t;
+	size_t i, ti = (size_t)(tok - t->tok);
+	struct ags_tpl_field *f;
+	enum ags_err rc;
 
 	for (i = 0; i < t->nnames; i++)
 		if (strlen(t->names[i]) == n &&
 		    memcmp(t->names[i], name, n) == 0)
 			break;
-	if (i == t->nnames) {
-		p = realloc(t->names, (t->nnames + 1) * sizeof(*p));
-		if (!p)
-			return nomem(ps);
-		t->names = p;
-		if (!(t->names[i] = ags_strndup(name, n)))
-			return nomem(ps);
-		t->nnames++;
-	}
+	if (i == t->nnames && (rc = new_name(ps, name, n, sh, ti)) != AGS_OK)
+		return rc;
+	f = &t->fields[i];
+	if (f->shape.lines != sh->lines || f->shape.max != sh->max ||
+	    f->shape.date != sh->date)
+		return syntax(ps, at,
+		              "field '%s' has another shape than at its first "
+		              "use (line %ld)",
+		              t->names[i],
+		              t->words.w[t->tok[f->first].word].line);
+	f->last = ti;
+	f->uses++;
 	tok->field = (int)i;
 	return AGS_OK;
+}
+
+/* {{name}} or {{name:shape}}: n bytes between the braces, which open at
+ * offset k - 2 of word w. */
+static enum ags_err parse_field(struct parser *ps, struct ags_tpl_token *tok,
+                                const struct ags_tpl_word *w, size_t k,
+                                size_t n)
+{
+	const char *c = ps->t->text + w->off + k, *colon = memchr(c, ':', n);
+	size_t nl = colon ? (size_t)(colon - c) : n;
+	struct ags_tpl_shape sh;
+
+	if (!is_name(c, nl))
+		return syntax(ps, w->off + k - 2,
+		              "'{{%.*s}}' is not a field name (a-z, 0-9 and _, "
+		              "starting with a letter, %u bytes at most, then "
+		              "optionally :shape), {{?text}} or {{a|b}}",
+		              (int)n, c, AGS_TPL_NAME_MAX);
+	if (k != 2 || k + n + 2 != w->len)
+		return syntax(ps, w->off + k - 2,
+		              "a field must stand alone as a word");
+	if (colon && (nl + 1 == n ||
+	              ags_tpl_shape_parse(&sh, colon + 1, n - nl - 1) != 0))
+		return syntax(ps, w->off + k + nl + 1,
+		              "'%.*s' is not a field shape (line, lines=2 to "
+		              "lines=%u, or date)",
+		              (int)(n - nl - 1), colon + 1, AGS_TPL_LINES_MAX);
+	if (!colon)
+		ags_tpl_shape_parse(&sh, NULL, 0);
+	return add_field(ps, tok, c, nl, &sh, w->off);
 }
 
 /* Reads one word of the template into tok: a field, or pieces. */
@@ -359,23 +425,11 @@ static enum ags_err parse_word(struct parser *ps, struct ags_tpl_token *tok,
 			              AGS_TPL_DIRECTIVES_PER_WORD);
 		if (rc != AGS_OK)
 			break;
-		if (is_name(s + k, (size_t)(close - s) - k)) {
-			if (k != 2 || (size_t)(close - s) + 2 != n)
-				return syntax(
-				        ps, w->off + k - 2,
-				        "a field must stand alone as a word");
-			return add_field(ps, tok, s + 2, n - 4);
-		}
 		if (close == s + k)
 			return syntax(ps, w->off + k - 2, "empty '{{}}'");
 		if (s[k] != '?' && !memchr(s + k, '|', (size_t)(close - s) - k))
-			return syntax(
-			        ps, w->off + k - 2,
-			        "'{{%.*s}}' is not a field name (a-z, 0-9 "
-			        "and _, starting with a letter, %u bytes at "
-			        "most), {{?text}} or {{a|b}}",
-			        (int)((size_t)(close - s) - k), s + k,
-			        AGS_TPL_NAME_MAX);
+			return parse_field(ps, tok, w, k,
+			                   (size_t)(close - s) - k);
 		rc = parse_choice(ps, s + k, (size_t)(close - s) - k,
 		                  w->off + k);
 		i = (size_t)(close - s) + 2;
@@ -438,6 +492,37 @@ static enum ags_err parse_tokens(struct parser *ps)
 	return AGS_OK;
 }
 
+/* The version line, then the words after it. */
+static enum ags_err read_version(struct parser *ps)
+{
+	static const char prefix[] = "{{agreesign-template/";
+	const struct ags_template *t = ps->t;
+	const char *nl = memchr(t->text, '\n', t->len);
+	size_t n = nl ? (size_t)(nl - t->text) : t->len;
+	size_t k = sizeof(AGS_TPL_VERSION_LINE) - 1;
+
+	if (n == k && memcmp(t->text, AGS_TPL_VERSION_LINE, k) == 0)
+		return n + 1 < t->len ? AGS_OK
+		                      : syntax(ps, 0,
+		                               "the template has no text "
+		                               "after its version line");
+	if (n > k && memcmp(t->text, AGS_TPL_VERSION_LINE, k) == 0)
+		return syntax(ps, 0,
+		              AGS_TPL_VERSION_LINE " must stand alone on the "
+		                                   "first line");
+	if (n >= sizeof(prefix) - 1 &&
+	    memcmp(t->text, prefix, sizeof(prefix) - 1) == 0)
+		return syntax(ps, 0,
+		              "'%.*s': unknown template version (this reader "
+		              "reads " AGS_TPL_VERSION_LINE ")",
+		              (int)(n < 64 ? n : 64), t->text);
+	return syntax(ps, 0,
+	              "the first line is not " AGS_TPL_VERSION_LINE
+	              ": a template without it has the first format, whose "
+	              "fields had no bounds, and is no longer read; add the "
+	              "line, give fields their shapes and sign it again");
+}
+
 enum ags_err ags_template_parse(struct ags_template **out, const char *canon,
                                 size_t canon_len, const char *source,
                                 struct ags_error *err)
@@ -459,9 +544,12 @@ enum ags_err ags_template_parse(struct ags_template **out, const char *canon,
 	ps.t->len = canon_len;
 	crypto_hash_sha512(ps.t->sha512, (const unsigned char *)canon,
 	                   canon_len);
-	if (ags_tpl_words_split(&ps.t->words, ps.t->text, canon_len) != 0)
+	rc = read_version(&ps);
+	if (rc == AGS_OK &&
+	    ags_tpl_words_split_from(&ps.t->words, ps.t->text, canon_len,
+	                             sizeof(AGS_TPL_VERSION_LINE), 1) != 0)
 		rc = nomem(&ps);
-	else
+	if (rc == AGS_OK)
 		rc = parse_tokens(&ps);
 	if (rc != AGS_OK) {
 		ags_template_free(ps.t);
@@ -480,6 +568,7 @@ void ags_template_free(struct ags_template *t)
 	for (i = 0; i < t->nnames; i++)
 		free(t->names[i]);
 	free(t->names);
+	free(t->fields);
 	free(t->tok);
 	free(t->pieces);
 	free(t->alts);

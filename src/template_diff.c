@@ -4,11 +4,11 @@
  * An edit-distance alignment of the template's tokens with the agreement's
  * words: a word pattern is kept (it matches the word), skipped (when
  * optional), removed (cost 1); an agreement word the template lacks is
- * added (cost 1); a field takes one or more words of one paragraph (cost
- * 0) or is removed. The cheapest alignment is read back into operations,
- * which are then grouped by paragraph: a template paragraph with changes
- * is "changed" (or "removed" when none of its words remain), and
- * agreement words that fall in no template paragraph form "added" ones. */
+ * added (cost 1); a field takes words its shape allows (cost 0) or is
+ * removed. The cheapest alignment is read back into operations, which are
+ * then grouped by paragraph: a template paragraph with changes is
+ * "changed" (or "removed" when none of its words remain), and agreement
+ * words that fall in no template paragraph form "added" ones. */
 #include "template_internal.h"
 
 #include <stdio.h>
@@ -19,9 +19,10 @@
 #define DIFF_CELLS_MAX (16u * 1024u * 1024u)
 /* Paragraphs reported at most. */
 #define DIFF_MAX 100u
+/* No start: the field can end at no word here. */
+#define NO_START ((size_t)-1)
 
 enum step { ST_NONE, ST_MATCH, ST_SKIP, ST_FIELD, ST_DEL, ST_INS };
-#define F_EXTEND 0x10 /* in a field's cell: the field went on */
 
 /* One operation of the alignment, in text order. */
 enum op_kind { OP_SAME, OP_FIELD, OP_SKIP, OP_DEL, OP_INS };
@@ -35,14 +36,14 @@ struct aligner {
 	const struct ags_template *t;
 	const struct ags_tpl_words *aw;
 	unsigned char *dir; /* (ntok + 1) x (n + 1) */
+	uint32_t *pre; /* pre[k]: bytes of words 0 .. k - 1, a space each */
+	uint32_t *dq;  /* a deque of starts, n + 1 */
+	size_t ftok[AGS_TPL_FIELDS_MAX]; /* the field tokens, in order */
+	size_t nf;
+	uint16_t *flen; /* nf x (n + 1): words the field took, ending there */
 	struct op *ops;
 	size_t nops;
 };
-
-static int same_para(const struct ags_tpl_words *aw, size_t a, size_t b)
-{
-	return aw->w[a].para == aw->w[b].para;
-}
 
 static int word_ok(const struct aligner *al, size_t ti, size_t wi)
 {
@@ -52,10 +53,31 @@ static int word_ok(const struct aligner *al, size_t ti, size_t wi)
 	                            al->aw->text + w->off, w->len);
 }
 
+/* The words field token ti took, ending at each word (+ 1). */
+static uint16_t *flen_of(const struct aligner *al, size_t ti)
+{
+	size_t k = 0;
+
+	while (al->ftok[k] != ti)
+		k++;
+	return al->flen + k * (al->aw->n + 1);
+}
+
+/* Bytes of words s .. e - 1 joined by single spaces. */
+static size_t joined(const struct aligner *al, size_t s, size_t e)
+{
+	return al->pre[e] - al->pre[s] - 1;
+}
+
+static const struct ags_tpl_shape *shape(const struct aligner *al, size_t ti)
+{
+	return &al->t->fields[al->t->tok[ti].field].shape;
+}
+
 /* Two rows of the table: costs, and whether the way to each cell ended
  * by keeping an agreement word (a field may start right after one). */
 struct rows {
-	uint32_t *prev, *cur, *fcur; /* fcur: field i - 1 still open */
+	uint32_t *prev, *cur;
 	unsigned char *pkept, *ckept;
 };
 
@@ -74,16 +96,68 @@ static int field_may_start(const struct aligner *al, size_t ti, size_t j,
 	        al->aw->para_first[ap] == j);
 }
 
+/* The starts a field of text shape may have when it ends before word j
+ * form a window that only moves right: [lo, j - 1]. The deque dq[head ..
+ * tail) holds the starts in it that may be the cheapest, costs rising. */
+struct window {
+	size_t lo, head, tail;
+};
+
+/* The cheapest start of a field of text shape (token ti) that ends
+ * before word j, the latest on a tie, or NO_START. */
+static size_t text_start(struct aligner *al, size_t ti, size_t j,
+                         const struct rows *r, struct window *wd)
+{
+	const struct ags_tpl_shape *sh = shape(al, ti);
+	size_t s = j - 1;
+
+	if (field_may_start(al, ti, s, r->pkept[s])) {
+		while (wd->tail > wd->head &&
+		       r->prev[al->dq[wd->tail - 1]] >= r->prev[s])
+			wd->tail--;
+		al->dq[wd->tail++] = (uint32_t)s;
+	}
+	while (wd->lo < j && (!ags_tpl_shape_spans(sh, al->aw, wd->lo, s) ||
+	                      joined(al, wd->lo, j) > sh->max))
+		wd->lo++;
+	while (wd->head < wd->tail && al->dq[wd->head] < wd->lo)
+		wd->head++;
+	return wd->head < wd->tail ? al->dq[wd->head] : NO_START;
+}
+
+/* The same for a date: a few words, each start tried. */
+static size_t date_start(const struct aligner *al, size_t ti, size_t j,
+                         const struct rows *r)
+{
+	const struct ags_tpl_shape *sh = shape(al, ti);
+	char v[AGS_TPL_DATE_BYTES + 1];
+	size_t s, best = NO_START;
+
+	for (s = j; s-- > 0;) {
+		if (!ags_tpl_shape_spans(sh, al->aw, s, j - 1) ||
+		    joined(al, s, j) > sh->max)
+			break;
+		if (!field_may_start(al, ti, s, r->pkept[s]) ||
+		    (best != NO_START && r->prev[s] >= r->prev[best]))
+			continue;
+		if (ags_tpl_is_date(v, ags_tpl_value(v, al->aw, s, j)))
+			best = s;
+	}
+	return best;
+}
+
 /* Row i of the table, from row i - 1. */
 static void fill_row(struct aligner *al, size_t i, struct rows *r)
 {
 	const struct ags_tpl_token *tok = &al->t->tok[i - 1];
-	size_t j, n = al->aw->n;
+	size_t j, n = al->aw->n, s;
 	unsigned char *dir = al->dir + i * (n + 1);
+	uint16_t *flen = tok->field >= 0 ? flen_of(al, i - 1) : NULL;
+	struct window wd = {0, 0, 0};
 
 	for (j = 0; j <= n; j++) {
-		uint32_t best = UINT32_MAX, f = UINT32_MAX;
-		unsigned char step = ST_NONE, fstep = 0;
+		uint32_t best = UINT32_MAX;
+		unsigned char step = ST_NONE;
 
 		if (tok->field < 0) {
 			if (j > 0 && word_ok(al, i - 1, j - 1))
@@ -91,15 +165,14 @@ static void fill_row(struct aligner *al, size_t i, struct rows *r)
 			if (tok->optional && r->prev[j] < best)
 				best = r->prev[j], step = ST_SKIP;
 		} else if (j > 0) {
-			if (field_may_start(al, i - 1, j - 1, r->pkept[j - 1]))
-				f = r->prev[j - 1];
-			if (j > 1 && same_para(al->aw, j - 2, j - 1) &&
-			    r->fcur[j - 1] < f)
-				f = r->fcur[j - 1], fstep = F_EXTEND;
-			if (f < best)
-				best = f, step = ST_FIELD;
+			s = shape(al, i - 1)->date
+			            ? date_start(al, i - 1, j, r)
+			            : text_start(al, i - 1, j, r, &wd);
+			if (s != NO_START) {
+				best = r->prev[s], step = ST_FIELD;
+				flen[j] = (uint16_t)(j - s);
+			}
 		}
-		r->fcur[j] = f;
 		/* added before removed here reads "removed, added" forwards */
 		if (j > 0 && r->cur[j - 1] + 1 < best)
 			best = r->cur[j - 1] + 1, step = ST_INS;
@@ -108,14 +181,14 @@ static void fill_row(struct aligner *al, size_t i, struct rows *r)
 		r->cur[j] = best;
 		r->ckept[j] = step == ST_MATCH || step == ST_FIELD ||
 		              (step == ST_SKIP && r->pkept[j]);
-		dir[j] = (unsigned char)(step | fstep);
+		dir[j] = step;
 	}
 }
 
 static int fill(struct aligner *al)
 {
 	size_t n = al->aw->n, i, j;
-	uint32_t *costs = calloc(3 * (n + 1), sizeof(*costs)), *t32;
+	uint32_t *costs = calloc(2 * (n + 1), sizeof(*costs)), *t32;
 	unsigned char *kept = calloc(2 * (n + 1), 1), *t8;
 	struct rows r;
 
@@ -124,8 +197,7 @@ static int fill(struct aligner *al)
 		free(kept);
 		return -1;
 	}
-	r = (struct rows){costs, costs + (n + 1), costs + 2 * (n + 1), kept,
-	                  kept + (n + 1)};
+	r = (struct rows){costs, costs + (n + 1), kept, kept + (n + 1)};
 	for (j = 0; j <= n; j++) {
 		r.prev[j] = (uint32_t)j;
 		r.pkept[j] = j == 0;
@@ -145,21 +217,13 @@ static int fill(struct aligner *al)
 static void trace(struct aligner *al)
 {
 	size_t i = al->t->ntok, j = al->aw->n, w = al->aw->n + 1, k;
-	int in_field = 0;
 	struct op tmp;
 
 	while (i > 0 || j > 0) {
 		unsigned char d = al->dir[i * w + j];
 		struct op *o = &al->ops[al->nops++];
 
-		if (in_field) {
-			*o = (struct op){OP_FIELD, i - 1, j - 1, 0};
-			in_field = (d & F_EXTEND) != 0;
-			i -= !in_field;
-			j--;
-			continue;
-		}
-		switch (i == 0 ? ST_INS : d & 0x0F) {
+		switch (i == 0 ? ST_INS : d) {
 		case ST_MATCH:
 			*o = (struct op){OP_SAME, i - 1, j - 1, 0}, i--, j--;
 			break;
@@ -167,7 +231,13 @@ static void trace(struct aligner *al)
 			*o = (struct op){OP_SKIP, i - 1, 0, 0}, i--;
 			break;
 		case ST_DEL: *o = (struct op){OP_DEL, i - 1, 0, 0}, i--; break;
-		case ST_FIELD: in_field = 1, al->nops--; break;
+		case ST_FIELD:
+			al->nops--;
+			for (k = flen_of(al, i - 1)[j]; k > 0; k--, j--)
+				al->ops[al->nops++] =
+				        (struct op){OP_FIELD, i - 1, j - 1, 0};
+			i--;
+			break;
 		default: *o = (struct op){OP_INS, 0, j - 1, 0}, j--; break;
 		}
 	}
@@ -426,13 +496,34 @@ static enum ags_err too_long(struct ags_template_match *m,
 	return d->first_words ? AGS_OK : AGS_ERR_NOMEM;
 }
 
+/* Allocates the table and what filling it needs. Returns 0, or -1 when
+ * out of memory. */
+static int aligner_init(struct aligner *al)
+{
+	size_t n = al->aw->n, i;
+
+	for (i = 0; i < al->t->ntok; i++)
+		if (al->t->tok[i].field >= 0)
+			al->ftok[al->nf++] = i;
+	al->dir = malloc((al->t->ntok + 1) * (n + 1));
+	al->pre = malloc((n + 1) * sizeof(*al->pre));
+	al->dq = malloc((n + 1) * sizeof(*al->dq));
+	al->flen = calloc(al->nf * (n + 1) + 1, sizeof(*al->flen));
+	al->ops = malloc((al->t->ntok + n + 1) * sizeof(*al->ops));
+	if (!al->dir || !al->pre || !al->dq || !al->flen || !al->ops)
+		return -1;
+	al->pre[0] = 0;
+	for (i = 0; i < n; i++)
+		al->pre[i + 1] = al->pre[i] + (uint32_t)al->aw->w[i].len + 1;
+	return 0;
+}
+
 enum ags_err ags_tpl_diff(struct ags_template_match *m,
                           const struct ags_template *t,
                           const struct ags_tpl_words *aw, size_t far_tok,
                           size_t far_word)
 {
 	struct aligner al = {.t = t, .aw = aw};
-	size_t cells = (t->ntok + 1) * (aw->n + 1);
 	size_t most = (t->words.npara + aw->npara < DIFF_MAX
 	                       ? t->words.npara + aw->npara
 	                       : DIFF_MAX) +
@@ -444,14 +535,15 @@ enum ags_err ags_tpl_diff(struct ags_template_match *m,
 		return AGS_ERR_NOMEM;
 	if (aw->n > 0 && (t->ntok + 1 > DIFF_CELLS_MAX / (aw->n + 1)))
 		return too_long(m, t, aw, far_tok, far_word);
-	al.dir = malloc(cells);
-	al.ops = malloc((t->ntok + aw->n + 1) * sizeof(*al.ops));
-	if (al.dir && al.ops && fill(&al) == 0) {
+	if (aligner_init(&al) == 0 && fill(&al) == 0) {
 		trace(&al);
 		if (assign_groups(&al) == 0)
 			rc = report(m, &al);
 	}
 	free(al.dir);
+	free(al.pre);
+	free(al.dq);
+	free(al.flen);
 	free(al.ops);
 	return rc == 0 ? AGS_OK : AGS_ERR_NOMEM;
 }

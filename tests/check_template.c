@@ -13,6 +13,8 @@
 
 #define PMLR "../spec/templates/pmlr-open-access.tmpl"
 #define T0   1795000000
+/* The first line of every template (spec/templates.md, "Version"). */
+#define V2 "{{agreesign-template/v2}}\n"
 
 static char *canon_of(const char *s, size_t *len)
 {
@@ -25,12 +27,18 @@ static char *canon_of(const char *s, size_t *len)
 	return c;
 }
 
+/* Parses template body s, after the version line. */
 static struct ags_template *parse_ok(const char *s)
 {
 	struct ags_error err = {0};
 	struct ags_template *t = NULL;
 	size_t len;
-	char *c = canon_of(s, &len);
+	char *v = malloc(sizeof(V2) + strlen(s)), *c;
+
+	memcpy(v, V2, sizeof(V2) - 1);
+	memcpy(v + sizeof(V2) - 1, s, strlen(s) + 1);
+	c = canon_of(v, &len);
+	free(v);
 
 	ck_assert_msg(ags_template_parse(&t, c, len, "t", &err) == AGS_OK,
 	              "parse: %s (line %ld, column %ld)", err.text, err.line,
@@ -85,19 +93,40 @@ static const struct {
 	const char *text, *why;
 	long line, column;
 } bad[] = {
-        {"Title: {{title\nend\n", "without '}}'", 1, 8},
-        {"A }} b\n", "'}}' without '{{'", 1, 3},
-        {"Name: ({{name}})\n", "stand alone", 1, 8},
-        {"x\n\nBy {{Title}} here\n", "not a field name", 3, 4},
-        {"By {{}} here\n", "empty", 1, 4},
-        {"By {{?}} here\n", "no text", 1, 4},
-        {"{{a}} {{b}}\n", "two fields in a row", 1, 7},
-        {"{{a}} {{?x}} {{b}}\n", "two fields in a row", 1, 14},
-        {"By {{ title }} here\n", "without '}}'", 1, 4},
-        {"A{{1|2|3|4|5|6|7|8|9}}\n", "more than 8 alternatives", 1, 2},
-        {"A {{x|y{{z}}\n", "'{{' inside", 1, 7},
-        {"{{a|b}}{{a|b}}{{a|b}}{{a|b}}{{a|b}}\n", "more than 4", 1, 29},
-        {"é {{x}}{{y}}\n", "stand alone", 1, 3},
+        {V2 "Title: {{title\nend\n", "without '}}'", 2, 8},
+        {V2 "A }} b\n", "'}}' without '{{'", 2, 3},
+        {V2 "Name: ({{name}})\n", "stand alone", 2, 8},
+        {V2 "x\n\nBy {{Title}} here\n", "not a field name", 4, 4},
+        {V2 "By {{}} here\n", "empty", 2, 4},
+        {V2 "By {{?}} here\n", "no text", 2, 4},
+        {V2 "{{a}} {{b}}\n", "two fields in a row", 2, 7},
+        {V2 "{{a}} {{?x}} {{b}}\n", "two fields in a row", 2, 14},
+        {V2 "By {{ title }} here\n", "without '}}'", 2, 4},
+        {V2 "A{{1|2|3|4|5|6|7|8|9}}\n", "more than 8 alternatives", 2, 2},
+        {V2 "A {{x|y{{z}}\n", "'{{' inside", 2, 7},
+        {V2 "{{a|b}}{{a|b}}{{a|b}}{{a|b}}{{a|b}}\n", "more than 4", 2, 29},
+        {V2 "é {{x}}{{y}}\n", "stand alone", 2, 3},
+        /* the version line (spec/templates.md, "Version") */
+        {"Title: {{title}}\n", "first line is not {{agreesign-template/v2}}", 1,
+         1},
+        {"{{agreesign-template/v2}} Title: {{title}}\n",
+         "must stand alone on the first line", 1, 1},
+        {"Title: {{title}}\n{{agreesign-template/v2}}\n", "first line is not",
+         1, 1},
+        {"{{agreesign-template/v3}}\nTitle: {{title}}\n",
+         "unknown template version", 1, 1},
+        {V2, "no text after its version line", 1, 1},
+        /* shapes (spec/templates.md, "Fields") */
+        {V2 "Date: {{d:day}}\n", "'day' is not a field shape", 2, 11},
+        {V2 "Date: {{d:}}\n", "is not a field shape", 2, 11},
+        {V2 "By {{n:lines=1}}\n", "not a field shape", 2, 8},
+        {V2 "By {{n:lines=10}}\n", "not a field shape", 2, 8},
+        {V2 "By {{n:Date}}\n", "not a field shape", 2, 8},
+        {V2 "By {{N:date}}\n", "not a field name", 2, 4},
+        {V2 "By {{n:date}}\n\nOn {{n}}\n",
+         "another shape than at its "
+         "first use (line 2)",
+         4, 4},
 };
 
 START_TEST(syntax_errors)
@@ -121,10 +150,12 @@ END_TEST
 
 START_TEST(fields_and_identity)
 {
-	static const char s[] = "Title: {{title}}\nBy {{author}} on {{date}} "
-	                        "and {{title}} again.\n";
+	static const char body[] = "Title: {{title}}\nBy {{author}} on "
+	                           "{{date:date}} and {{title:line}} again.\n";
+	static const char s[] = V2 "Title: {{title}}\nBy {{author}} on "
+	                           "{{date:date}} and {{title:line}} again.\n";
 	uint8_t d[AGS_DIGEST_BYTES], want[AGS_DIGEST_BYTES];
-	struct ags_template *t = parse_ok(s);
+	struct ags_template *t = parse_ok(body);
 	uint64_t n;
 
 	ck_assert_uint_eq(ags_template_nfields(t), 3);
@@ -161,18 +192,36 @@ START_TEST(white_space_never_counts)
 }
 END_TEST
 
-START_TEST(fields_take_words_of_one_paragraph)
+/* The added words of the first difference of m, joined by " | ". */
+static const char *added(const struct ags_template_match *m)
+{
+	static char buf[1024];
+
+	ck_assert_uint_ge(m->ndiffs, 1);
+	runs(buf, sizeof(buf), &m->diffs[0], AGS_TEMPLATE_INSERTED);
+	return buf;
+}
+
+START_TEST(fields_take_words_of_one_line)
 {
 	struct ags_template_match m;
 
 	match(&m,
 	      "Entitled\n\n{{title}}\n\n(the article) by {{name}} (the "
 	      "author).\n",
-	      "Entitled\n\n**On Engines:\nA Study**\n\n(the article) by Ada "
+	      "Entitled\n\n**On Engines: A Study**\n\n(the article) by Ada "
 	      "Lovelace\n(the author).\n");
 	ck_assert_int_eq(m.matches, 1);
 	ck_assert_str_eq(field(&m, "title"), "On Engines: A Study");
 	ck_assert_str_eq(field(&m, "name"), "Ada Lovelace");
+	ags_template_match_release(&m);
+	/* The line after a value is not the field's (issue 13, item 8). */
+	match(&m, "Title: {{title}}\nEnd.\n",
+	      "Title: A\nI also give away my rights.\nEnd.\n");
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_uint_eq(m.ndiffs, 1);
+	ck_assert_int_eq(m.diffs[0].kind, AGS_TEMPLATE_CHANGED);
+	ck_assert_str_eq(added(&m), "I also give away my rights.");
 	ags_template_match_release(&m);
 	/* A field never takes a blank line, nor the next list item. */
 	match(&m, "Title: {{title}}\n\nEnd.\n",
@@ -189,6 +238,85 @@ START_TEST(fields_take_words_of_one_paragraph)
 	match(&m, "- Date: {{date}}\n", "- Date:\n\n2025/05/24\n");
 	ck_assert_int_eq(m.matches, 1);
 	ck_assert_str_eq(field(&m, "date"), "2025/05/24");
+	ags_template_match_release(&m);
+}
+END_TEST
+
+/* lines=N: N lines of one paragraph, no more. */
+START_TEST(field_of_several_lines)
+{
+	static const char t[] = "Entitled {{title:lines=2}}\n\nEnd.\n";
+	struct ags_template_match m;
+
+	match(&m, t, "Entitled **On Engines:\nA Study**\n\nEnd.\n");
+	ck_assert_int_eq(m.matches, 1);
+	ck_assert_str_eq(field(&m, "title"), "On Engines: A Study");
+	ags_template_match_release(&m);
+	match(&m, t,
+	      "Entitled On Engines:\nA Study\nAnd I give away my "
+	      "rights.\n\nEnd.\n");
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_str_eq(added(&m), "And I give away my rights.");
+	ags_template_match_release(&m);
+	match(&m, "Entitled {{title}}\n\nEnd.\n",
+	      "Entitled On Engines:\nA Study\n\nEnd.\n");
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_str_eq(added(&m), "A Study");
+	ags_template_match_release(&m);
+}
+END_TEST
+
+static const struct {
+	const char *value;
+	int date;
+} dates[] = {
+        {"2025/05/24", 1},       {"2021-6-9", 1},
+        {"06/09/2021", 1},       {"24.05.2025", 1},
+        {"6/9/21", 1},           {"**06/09/2021**", 1},
+        {"24 May 2025", 1},      {"June 9th, 2021", 1},
+        {"June 9 2021", 1},      {"Sept. 30, 2021", 1},
+        {"Sep 1, 2021", 1},      {"1st December 2021", 1},
+        {"2025/13/24", 0},       {"2025/05/32", 0},
+        {"13/13/2025", 0},       {"06/09-2021", 0},
+        {"06/09/202", 0},        {"2025/05", 0},
+        {"june 9, 2021", 0},     {"Juni 9, 2021", 0},
+        {"June 32, 2021", 0},    {"9 June, 2021", 0},
+        {"June 9, 21", 0},       {"Monday, June 9, 2021", 0},
+        {"2021-06-09T10:00", 0}, {"06/09/2021 and I give away my rights", 0},
+        {"tomorrow", 0},         {"June 9, 2021 at noon", 0},
+};
+
+/* A date field takes a date and nothing else. */
+START_TEST(date_field)
+{
+	struct ags_template_match m;
+	char a[128];
+
+	snprintf(a, sizeof(a), "Date: %s\n\nEnd.\n", dates[_i].value);
+	match(&m, "Date: {{d:date}}\n\nEnd.\n", a);
+	ck_assert_msg(m.matches == dates[_i].date, "'%s': %d", dates[_i].value,
+	              m.matches);
+	if (m.matches)
+		ck_assert_str_eq(field(&m, "d"),
+		                 strncmp(dates[_i].value, "**", 2) == 0
+		                         ? "06/09/2021"
+		                         : dates[_i].value);
+	else
+		ck_assert_uint_eq(m.ndiffs, 1);
+	ags_template_match_release(&m);
+}
+END_TEST
+
+/* A clause written after a date on its line is a difference. */
+START_TEST(date_field_takes_no_clause)
+{
+	struct ags_template_match m;
+
+	match(&m, "Date: {{d:date}}\n\nEnd.\n",
+	      "Date: June 9, 2021 and I give away my rights.\n\nEnd.\n");
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_uint_eq(m.ndiffs, 1);
+	ck_assert_str_eq(added(&m), "and I give away my rights.");
 	ags_template_match_release(&m);
 }
 END_TEST
@@ -215,6 +343,135 @@ START_TEST(shortest_field_and_repeated_fields)
 	                      strstr(m.problem, "Charles Babbage"),
 	              "%s", m.problem);
 	ags_template_match_release(&m);
+}
+END_TEST
+
+/* Rule 6 is a condition of the match, not a check of the first way of
+ * rule 5 (issue 13, item 9). */
+START_TEST(repeated_field_is_a_condition)
+{
+	static const char t[] = "start {{x}} mid {{x}} end\n";
+	struct ags_template_match m;
+
+	/* shortest first: x = foo fails at the second {{x}}; the search
+	 * goes on to the first way that gives x one value */
+	match(&m, t, "start foo mid bar mid foo mid bar end\n");
+	ck_assert_msg(m.matches, "%s", m.problem);
+	ck_assert_str_eq(field(&m, "x"), "foo mid bar");
+	ags_template_match_release(&m);
+	/* several consistent ways (x = a, or x = a mid a): the first of
+	 * rule 5 is taken */
+	match(&m, "start {{x}} mid {{x}} mid {{y}} end\n",
+	      "start a mid a mid a mid a mid a end\n");
+	ck_assert_int_eq(m.matches, 1);
+	ck_assert_str_eq(field(&m, "x"), "a");
+	ck_assert_str_eq(field(&m, "y"), "a mid a mid a");
+	ags_template_match_release(&m);
+	/* no consistent way: the first way of rules 1-5 names the values */
+	match(&m, t, "start foo mid bar end\n");
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_uint_eq(m.ndiffs, 0);
+	ck_assert_str_eq(m.problem, "field 'x' is used twice with two values: "
+	                            "\"foo\" and \"bar\"");
+	ags_template_match_release(&m);
+	match(&m, t, "start foo mid bar mid foo mid baz end\n");
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_msg(strstr(m.problem, "\"foo\" and \"bar mid foo mid baz\""),
+	              "%s", m.problem);
+	ags_template_match_release(&m);
+}
+END_TEST
+
+/* An agreement of one line "w x w x ... fin" against templates of
+ * repeated fields, where each field could take many lengths and only the
+ * last word is wrong, so that every way fails. */
+static char *hostile_agreement(size_t pairs, const char *last)
+{
+	char *a = malloc(4 * pairs + 16);
+	size_t n = 0, i;
+
+	for (i = 0; i < pairs; i++)
+		n += (size_t)snprintf(a + n, 4 * pairs + 16 - n, "w x ");
+	snprintf(a + n - 2, 18, "%s\n", last);
+	return a;
+}
+
+/* One field used 20 times: its first value decides the rest, so the
+ * remembered states keep the search short (no budget reached), and the
+ * wrong word is the one difference. */
+START_TEST(hostile_repeated_field)
+{
+	char t[512], *a = hostile_agreement(60, "fin");
+	struct ags_template_match m;
+	size_t n = 0, i;
+
+	for (i = 0; i < 20; i++)
+		n += (size_t)snprintf(t + n, sizeof(t) - n, "{{a}} x ");
+	snprintf(t + n - 2, sizeof(t) - n + 2, "end\n");
+	match(&m, t, a);
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_str_eq(m.problem, "");
+	ck_assert_uint_eq(m.ndiffs, 1);
+	free(a);
+	ags_template_match_release(&m);
+	a = hostile_agreement(60, "end");
+	match(&m, t, a);
+	ck_assert_msg(m.matches, "%s", m.problem);
+	ck_assert_str_eq(field(&m, "a"), "w x w x w"); /* 20 of them */
+	free(a);
+	ags_template_match_release(&m);
+}
+END_TEST
+
+/* Three fields, each used three times, interleaved: the values of all
+ * three are open at once, their combinations are many, and the search
+ * ends at its step budget ("too ambiguous", no match), still reporting
+ * the wrong word. With the right word it matches at once. */
+START_TEST(hostile_interleaved_fields)
+{
+	static const char t[] = "{{a}} x {{b}} x {{c}} x {{a}} x {{b}} x {{c}} "
+	                        "x {{a}} x {{b}} x {{c}} end\n";
+	char *a = hostile_agreement(126, "fin"), buf[64];
+	struct ags_template_match m;
+
+	match(&m, t, a);
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_msg(strstr(m.problem, "too ambiguous"), "%s", m.problem);
+	ck_assert_uint_eq(m.ndiffs, 1);
+	runs(buf, sizeof(buf), &m.diffs[0], AGS_TEMPLATE_DELETED);
+	ck_assert_str_eq(buf, "end"); /* the last {{c}} took "fin" */
+	free(a);
+	ags_template_match_release(&m);
+	a = hostile_agreement(126, "end");
+	match(&m, t, a);
+	ck_assert_msg(m.matches, "%s", m.problem);
+	free(a);
+	ags_template_match_release(&m);
+}
+END_TEST
+
+/* The most fields a template may hold, half of them used twice, all
+ * open at once, over an agreement of one long line: the search ends at
+ * its budget ("too ambiguous", no match), never runs away. */
+START_TEST(hostile_many_fields)
+{
+	char t[2048], *a = malloc(64 * 1024);
+	struct ags_template_match m;
+	size_t n = 0, i;
+
+	for (i = 0; i < 32; i++)
+		n += (size_t)snprintf(t + n, sizeof(t) - n, "{{f%zu}} x ", i);
+	for (i = 0; i < 32; i++)
+		n += (size_t)snprintf(t + n, sizeof(t) - n, "{{f%zu}} x ", i);
+	snprintf(t + n, sizeof(t) - n, "end\n");
+	for (n = 0, i = 0; i < 8000; i++)
+		n += (size_t)snprintf(a + n, 64 * 1024 - n, "w x ");
+	snprintf(a + n, 64 * 1024 - n, "fin\n");
+	match(&m, t, a);
+	ck_assert_int_eq(m.matches, 0);
+	ck_assert_msg(m.ndiffs > 0 || m.problem[0], "no reason");
+	ags_template_match_release(&m);
+	free(a);
 }
 END_TEST
 
@@ -249,21 +506,29 @@ START_TEST(decoration)
 }
 END_TEST
 
+/* A field of one line holds at most 300 bytes: the rest of a long line
+ * is a difference. */
 START_TEST(long_field_is_refused)
 {
-	char *a = malloc(3000);
+	char a[2048];
 	struct ags_template_match m;
-	size_t i;
+	size_t i, n;
 
-	strcpy(a, "Title: ");
-	for (i = 0; i < 300; i++)
-		strcat(a, "word ");
-	strcat(a, "\n");
+	n = (size_t)snprintf(a, sizeof(a), "Title: ");
+	for (i = 0; i < 61; i++) /* 60 words of 4 bytes and a space: 299 */
+		n += (size_t)snprintf(a + n, sizeof(a) - n, "%s", "word ");
+	snprintf(a + n, sizeof(a) - n, "\n");
 	match(&m, "Title: {{title}}\n", a);
 	ck_assert_int_eq(m.matches, 0);
-	ck_assert_msg(strstr(m.problem, "longer than 1024"), "%s", m.problem);
+	ck_assert_uint_eq(m.ndiffs, 1);
+	ck_assert_str_eq(added(&m), "word");
 	ags_template_match_release(&m);
-	free(a);
+	a[n - 5] = '\n';
+	a[n - 4] = '\0';
+	match(&m, "Title: {{title}}\n", a);
+	ck_assert_int_eq(m.matches, 1);
+	ck_assert_uint_eq(strlen(field(&m, "title")), 299);
+	ags_template_match_release(&m);
 }
 END_TEST
 
@@ -292,7 +557,7 @@ START_TEST(changed_word)
 	d = &m.diffs[0];
 	ck_assert_int_eq(d->kind, AGS_TEMPLATE_CHANGED);
 	ck_assert_uint_eq(d->template_paragraph, 3);
-	ck_assert_int_eq(d->template_line, 4);
+	ck_assert_int_eq(d->template_line, 5); /* after the version line */
 	ck_assert_uint_eq(d->agreement_paragraph, 3);
 	ck_assert_str_eq(d->first_words, "2. The publisher sells the page.");
 	runs(buf, sizeof(buf), d, AGS_TEMPLATE_DELETED);
@@ -522,6 +787,72 @@ START_TEST(pmlr_reports_edits)
 }
 END_TEST
 
+/* A clause inserted at each field of the PMLR template, in each real
+ * agreement, without a blank line: on the line after the value (a short
+ * clause), or on the value's own line (a clause longer than any field of
+ * one line may hold). Each is a difference (issue 13, item 8). */
+START_TEST(pmlr_field_holds_no_clause)
+{
+	static const char clause[] = "The author also assigns every right in "
+	                             "the article to the publisher.";
+	static const char tail[] = "assign to the publisher, for the full "
+	                           "term of copyright and any renewal, every "
+	                           "right in the article and in every version "
+	                           "of it, in every medium now known or later "
+	                           "made, and waive every right to be named as "
+	                           "its author, with no payment of any kind, "
+	                           "whatever any other clause of this "
+	                           "agreement says, and agree that this "
+	                           "clause comes first.";
+	struct ags_template *t = pmlr();
+	struct ags_template_match m;
+	int which = _i % 2, f = (_i / 2) % 3, same_line = _i / 6;
+	const char *values[3], *name = ags_template_field_name(t, (size_t)f);
+	char buf[1024];
+	size_t len, off;
+	char *c = real_canon(which, &len), *p, *n;
+
+	if (!c) {
+		ags_template_free(t);
+		return;
+	}
+	values[0] = real[which].title;
+	values[1] = real[which].author;
+	values[2] = real[which].date;
+	ck_assert_ptr_nonnull(p = strstr(c, values[f]));
+	off = (size_t)(strchr(p, '\n') - c); /* the end of the value's line */
+	snprintf(buf, sizeof(buf), "%s%s",
+	         same_line ? " I, the undersigned, " : "\n",
+	         same_line ? tail : clause);
+	n = malloc(len + strlen(buf) + 1);
+	memcpy(n, c, off);
+	memcpy(n + off, buf, strlen(buf));
+	memcpy(n + off + strlen(buf), c + off, len - off + 1);
+	len += strlen(buf);
+	free(c);
+	c = n;
+	ck_assert_int_eq(ags_template_match(&m, t, c, len, NULL), AGS_OK);
+	ck_assert_msg(!m.matches, "%s: a clause in field %s", real[which].file,
+	              name);
+	ck_assert_uint_eq(m.ndiffs, 1);
+	ck_assert_int_eq(m.diffs[0].kind, AGS_TEMPLATE_CHANGED);
+	runs(buf, sizeof(buf), &m.diffs[0], AGS_TEMPLATE_INSERTED);
+	if (!same_line)
+		ck_assert_str_eq(buf, clause);
+	else if (f == 2) /* a date takes the date alone */
+		ck_assert_msg(strncmp(buf, "I, the undersigned, ", 20) == 0 &&
+		                      strcmp(buf + 20, tail) == 0,
+		              "added '%s'", buf);
+	else /* a field of one line takes at most 300 bytes of it */
+		ck_assert_msg(buf[0] && strstr(tail, buf) &&
+		                      strcmp(strstr(tail, buf), buf) == 0,
+		              "%s: added '%s'", name, buf);
+	ags_template_match_release(&m);
+	ags_template_free(t);
+	free(c);
+}
+END_TEST
+
 START_TEST(extract_finds_no_template_fields)
 {
 	struct ags_metadata md;
@@ -548,8 +879,8 @@ END_TEST
  * Signed templates.
  */
 
-static const char tmpl[] = "Agreement for {{title}} (the article).\n\n"
-                           "The author grants a license.\n";
+static const char tmpl[] = V2 "Agreement for {{title}} (the article).\n\n"
+                              "The author grants a license.\n";
 static const char agreement_text[] = "Agreement for On Engines (the "
                                      "article).\n\nThe author grants a "
                                      "license.\n";
@@ -719,8 +1050,9 @@ END_TEST
 
 START_TEST(template_text_must_be_the_signed_one)
 {
-	static const char other[] = "Agreement for {{title}} (the article).\n\n"
-	                            "The author grants nothing.\n";
+	static const char other[] = V2 "Agreement for {{title}} (the "
+	                               "article).\n\n"
+	                               "The author grants nothing.\n";
 	struct ags_template_check *tc;
 
 	sign_template(press, AGS_ROLE_PUBLISHER);
@@ -781,8 +1113,16 @@ Suite *template_suite(void)
 	                    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(syntax, fields_and_identity);
 	tcase_add_test(matching, white_space_never_counts);
-	tcase_add_test(matching, fields_take_words_of_one_paragraph);
+	tcase_add_test(matching, fields_take_words_of_one_line);
+	tcase_add_test(matching, field_of_several_lines);
+	tcase_add_loop_test(matching, date_field, 0,
+	                    (int)(sizeof(dates) / sizeof(dates[0])));
+	tcase_add_test(matching, date_field_takes_no_clause);
 	tcase_add_test(matching, shortest_field_and_repeated_fields);
+	tcase_add_test(matching, repeated_field_is_a_condition);
+	tcase_add_test(matching, hostile_repeated_field);
+	tcase_add_test(matching, hostile_interleaved_fields);
+	tcase_add_test(matching, hostile_many_fields);
 	tcase_add_test(matching, decoration);
 	tcase_add_test(matching, long_field_is_refused);
 	tcase_add_test(diffs, changed_word);
@@ -790,6 +1130,7 @@ Suite *template_suite(void)
 	tcase_add_test(diffs, match_json);
 	tcase_add_loop_test(pm, pmlr_matches_real_agreements, 0, 2);
 	tcase_add_loop_test(pm, pmlr_reports_edits, 0, 6);
+	tcase_add_loop_test(pm, pmlr_field_holds_no_clause, 0, 12);
 	tcase_add_test(pm, extract_finds_no_template_fields);
 	tcase_add_checked_fixture(sig, signed_setup, signed_teardown);
 	tcase_add_test(sig, signed_template_verifies);

@@ -287,7 +287,10 @@ EOF
 
 # --- a verified page, with a template
 cp "$S" agr.txt
-sed '/^Deterministic Signatures/,/^A Field Study/c\{{title}}' "$S" >form.tmpl
+{
+	echo '{{agreesign-template/v2}}'
+	sed '/^Deterministic Signatures/,/^A Field Study/c\{{title:lines=2}}' "$S"
+} >form.tmpl
 expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
 expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z agr.txt
 expect 0 "$A" verify -q -t "$K/demo.trust" --template form.tmpl.sig.json --report ok.html agr.txt

@@ -36,9 +36,17 @@ expect 0 "$A" template show "$PMLR"
 has out "fields: title corresponding_author agreement_date"
 expect 0 "$A" template show --json "$PMLR"
 json 'd["fields"] == ["title", "corresponding_author", "agreement_date"] and len(d["sha512"]) == 128'
-printf 'Dear {{Name}},\n' >bad.tmpl
+printf '{{agreesign-template/v2}}\nDear {{Name}},\n' >bad.tmpl
 expect 2 "$A" template show bad.tmpl
-has err "bad.tmpl: line 1, column 6"
+has err "bad.tmpl: line 2, column 6"
+# a template of the first format (no version line, fields without shapes)
+# is refused, with the reason (spec/templates.md, "Version")
+sed '1,2d; s/{{agreement_date:date}}/{{agreement_date}}/' "$PMLR" >old.tmpl
+expect 2 "$A" template show old.tmpl
+has err "old.tmpl: line 1, column 1: the first line is not {{agreesign-template/v2}}"
+printf '{{agreesign-template/v3}}\nDear {{name}},\n' >v3.tmpl
+expect 2 "$A" template show v3.tmpl
+has err "unknown template version"
 expect 2 "$A" template check "$PMLR"
 expect 2 "$A" template frobnicate
 expect 0 "$A" template --help
@@ -60,7 +68,7 @@ if [ -d "$SHARED/agreements" ]; then
 	# a changed word in a clause, a removed clause, an added clause
 	sed 's/the laws of the Commonwealth of Massachusetts/the laws of the State of Delaware/' "$R2" >word.txt
 	expect 1 "$A" template check "$PMLR" word.txt
-	has out "changed: template paragraph 19 (line 31), agreement paragraph 17 (line 27)"
+	has out "changed: template paragraph 19 (line 33), agreement paragraph 17 (line 27)"
 	has out "removed: Commonwealth"
 	has out "added: State"
 	has out "[-Massachusetts.-] {+Delaware.+}"
@@ -72,6 +80,19 @@ if [ -d "$SHARED/agreements" ]; then
 	has out "added: agreement paragraph 20 (line 33): \"8. The publisher may sell the article.\""
 	one=$(grep -c '^changed:\|^removed:\|^added:' out)
 	[ "$one" = 1 ] && ok || bad "added clause: $one differences"
+
+	# a clause on the lines right after a field's value, without a blank
+	# line, is no part of the field (issue 13, item 8)
+	sed 's|^  - Date: 06/09/2021$|&\n    The publisher may sell the article.|' "$R1" >after-date.txt
+	expect 1 "$A" template check "$PMLR" after-date.txt
+	has out "added: The publisher may sell the article."
+	lacks out "field agreement_date"
+	sed 's|^2025/05/24$|& and the publisher may sell the article|' "$R2" >same-line.txt
+	expect 1 "$A" template check "$PMLR" same-line.txt
+	has out "added: and the publisher may sell the article"
+	sed 's|^Zhuohan Li$|&\nThe publisher may sell the article.|' "$R1" >after-name.txt
+	expect 1 "$A" template check --json "$PMLR" after-name.txt
+	json '[(x["kind"], x["template_paragraph"], x["added"]) for x in d["differences"]] == [("changed", 5, ["The publisher may sell the article."])]'
 
 	# a publisher signs the template; extraction finds no fields in it
 	cp "$PMLR" pmlr.tmpl
@@ -128,10 +149,15 @@ if [ -d "$SHARED/agreements" ]; then
 	expect 0 "$A" sign --append -k "$K/demo-author.key" astext.txt
 	expect 1 "$A" verify -t "$K/demo.trust" --require-role author,publisher astext.txt
 	has out "signs a template, not an agreement"
-	cp real.txt.sig.json realcopy.sig.json
-	cp real.txt realcopy
-	expect 1 "$A" verify -t "$K/demo.trust" --template realcopy.sig.json real.txt
+	cp pmlr.tmpl asagreement.tmpl
+	expect 0 "$A" sign --role publisher -k "$K/demo-publisher.key" asagreement.tmpl
+	expect 1 "$A" verify -t "$K/demo.trust" --template asagreement.tmpl.sig.json real.txt
 	has out "not a template"
+
+	# a template of the first format, signed then, is refused clearly
+	expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" old.tmpl
+	expect 2 "$A" verify -t "$K/demo.trust" --template old.tmpl.sig.json real.txt
+	has err "old.tmpl: line 1, column 1: the first line is not {{agreesign-template/v2}}"
 
 	# a template text changed after signing fails
 	sed 's/within one year/within two years/' pmlr.tmpl >changed.tmpl
@@ -145,12 +171,12 @@ fi
 # --- the project's sample agreement against a template written here
 S=$ROOT/spec/vectors/agreements/sample-agreement.txt
 {
-	printf '{{?#}} Publication Agreement\n\n'
+	printf '{{agreesign-template/v2}}\n{{?#}} Publication Agreement\n\n'
 	printf 'This publication agreement (“this agreement”) concerns a written work currently entitled\n\n'
-	printf '{{title}}\n\n(“the article”) to be published in {{proceedings}} (“the proceedings”). '
+	printf '{{title:lines=2}}\n\n(“the article”) to be published in {{proceedings}} (“the proceedings”). '
 	printf 'The parties to this Agreement are:\n\n{{corresponding_author}}\n\n'
 	sed -n '/^(name of corresponding/,$p' "$S" |
-		sed 's/and Example Open Press/and {{publisher}}/; s/Date: 2026-11-20/Date: {{agreement_date}}/'
+		sed 's/and Example Open Press/and {{publisher}}/; s/Date: 2026-11-20/Date: {{agreement_date:date}}/'
 } >sample.tmpl
 expect 0 "$A" template check --json sample.tmpl "$S"
 json 'd["fields"] == {"title": "Deterministic Signatures for Scholarly Agreements: A Field Study in Canonical Plain Text", "proceedings": "Proceedings of the Workshop on Verifiable Publishing", "corresponding_author": "Inès Marović-Saldaña", "publisher": "Example Open Press", "agreement_date": "2026-11-20"}'
