@@ -299,6 +299,33 @@ START_TEST(load_known_checks_key_id)
 }
 END_TEST
 
+/* A template's statement with an attachment is written in the order of
+ * spec §6.3: ..., metadata, kind, attachments. */
+START_TEST(template_statement_order)
+{
+	struct ags_envelope env;
+	char *text = NULL, *md, *kind, *att;
+	size_t len = 0;
+
+	ags_envelope_init(&env);
+	ags_agreement_bind(&env.agreement, canon, strlen(canon));
+	env.agreement.is_template = 1;
+	env.agreement.attachments = calloc(1, sizeof(struct ags_attachment));
+	ck_assert_ptr_nonnull(env.agreement.attachments);
+	env.agreement.attachments[0].name = strdup("paper.pdf");
+	env.agreement.nattachments = 1;
+	ck_assert_int_eq(ags_envelope_format(&text, &len, &env, NULL), AGS_OK);
+	md = strstr(text, "\n    \"metadata\": {");
+	kind = strstr(text, "\n    \"kind\": \"template\",\n");
+	att = strstr(text, "\n    \"attachments\": [");
+	ck_assert_msg(md && kind && att && md < kind && kind < att, "%s", text);
+	ck_assert_ptr_nonnull(
+	        strstr(text, "\"text_length\": 19,\n    \"metadata\": {"));
+	free(text);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 Suite *envelope_suite(void)
 {
 	Suite *s = suite_create("envelope");
@@ -312,6 +339,7 @@ Suite *envelope_suite(void)
 	tcase_add_test(tc, empty_and_scalar);
 	tcase_add_test(tc, load_missing_file);
 	tcase_add_test(tc, load_known_checks_key_id);
+	tcase_add_test(tc, template_statement_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

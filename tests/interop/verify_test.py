@@ -189,6 +189,7 @@ def test_fresh(tmp):
     p = tool("sign", "--template", "-k", key("author"), "-o", tmpl_env, agr)
     if ok(p.returncode == 0, "agreesign sign --template", p.stderr.decode()):
         compare("template envelope as an agreement", trust + ["-e", tmpl_env, agr], 1, "ok")
+    test_member_orders(tmp, agr, key)
     signed = os.path.join(tmp, "signed.sig.json")
     compare("require-signer author", trust + ["--require-signer", "c4aa99203f4c423c851c2b0b6c8abffd",
                                               "-e", signed, agr], 0)
@@ -231,6 +232,37 @@ def test_fresh(tmp):
          % (js1["attachments"][0]["status"], js2["attachments"][0]["status"]))
     os.remove(paper)
     return agr, signed
+
+
+def spec_section(spec, start, end):
+    i = spec.index(start)
+    return spec[i:spec.index(end, i)]
+
+
+def test_member_orders(tmp, agr, key):
+    """§5.2's member order of the statement is §4.2's members sorted, `kind`
+    included; the tool writes every object in §6.3's order."""
+    spec = read(os.path.join(ROOT, "spec", "agreesign-v1.md")).decode("utf-8")
+    table = re.findall(r"^\| `(\w+)` ", spec_section(spec, "### 4.2 Statement", "The first four"), re.M)
+    listed = spec_section(spec, "  - statement:", ";")
+    ok(re.findall(r"`(\w+)`", listed) == sorted(table) and "kind" in table,
+       "§5.2 statement order is §4.2's members sorted", "%s / %s" % (listed, table))
+    groups = [re.findall(r"`(\w+)`", g) for g in re.findall(
+        r"((?:`\w+`,?\s*)+)\([a-z ]+\)", spec_section(spec, "### 6.3", "It indents by two"))]
+    ok(len(groups) == 7 and ["canonicalization", "text_sha512", "text_length", "metadata", "kind",
+                             "attachments"] in groups, "§6.3 lists the members of the 7 objects", str(groups))
+    paper = write(os.path.join(tmp, "order.pdf"), b"%PDF-1.4\n")
+    out = os.path.join(tmp, "order.sig.json")
+    p = tool("sign", "--template", "--attach", paper, "-k", key("author"), "-o", out, agr)
+    objects = []
+    if not ok(p.returncode == 0, "agreesign sign --template --attach", p.stderr.decode()):
+        return
+    json.loads(read(out), object_pairs_hook=lambda kv: objects.append([k for k, _ in kv]) or dict(kv))
+    for keys in objects:
+        g = next((g for g in groups if set(keys) <= set(g)), None)
+        ok(g is not None and keys == [k for k in g if k in keys], "§6.3 order of %s" % keys, str(g))
+    ok(["canonicalization", "text_sha512", "text_length", "metadata", "kind", "attachments"] in objects,
+       "the template statement holds kind and attachments")
 
 
 # ------------------------------------------------------------- (c) canonicalization
