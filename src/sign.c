@@ -96,6 +96,18 @@ static enum ags_err sign_last(struct ags_envelope *env,
 	return AGS_OK;
 }
 
+/* An optional text field of the signer block with its own rule: readers
+ * check both (spec §4.1, §4.3). */
+static const char *text_and(const char *v, const char *(*rule)(const char *))
+{
+	const char *why;
+
+	if (!v)
+		return NULL;
+	why = ags_field_check(v, strlen(v));
+	return why ? why : rule(v);
+}
+
 static enum ags_err check_signer(const struct ags_signer *s,
                                  struct ags_error *err)
 {
@@ -106,10 +118,10 @@ static enum ags_err check_signer(const struct ags_signer *s,
 		why = "a signer name is needed";
 	else if (ags_field_check(s->name, strlen(s->name)))
 		why = ags_field_check(s->name, strlen(s->name));
-	else if (s->email && ags_email_check(s->email))
-		why = ags_email_check(s->email);
-	else if (s->orcid && ags_orcid_check(s->orcid))
-		why = ags_orcid_check(s->orcid);
+	else if (text_and(s->email, ags_email_check))
+		why = text_and(s->email, ags_email_check);
+	else if (text_and(s->orcid, ags_orcid_check))
+		why = text_and(s->orcid, ags_orcid_check);
 	else if (!ags_role_name(s->role))
 		why = "role must be author, co-author or publisher";
 	else if (ags_time_format(when, s->time) != 0)

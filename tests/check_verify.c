@@ -448,7 +448,23 @@ START_TEST(sign_refusals)
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
 	                 AGS_ERR_INVALID);
+	s.name = "Charles\xef\xbb\xbf Babbage";
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "U+FEFF"));
 	s.name = "Charles Babbage";
+	/* E-mail and ORCID are text fields too: the reader checks both
+	 * rules, so signing does. */
+	s.email = "c\xe2\x80\xa8@example.org";
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "line separator"));
+	s.email = "c@example.org\xef\xbb\xbf";
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, NULL),
+	                 AGS_ERR_INVALID);
+	s.email = NULL;
 	s.orcid = "0000-0002-1825-0098";
 	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, NULL),
 	                 AGS_ERR_INVALID);

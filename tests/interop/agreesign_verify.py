@@ -163,6 +163,7 @@ def text_field(v, what):
         raise Refused("%s: not valid UTF-8" % what)
     check(1 <= n <= 1024, "%s: must be 1 to 1,024 bytes" % what)
     check(not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", v), "%s: control character" % what)
+    check("\ufeff" not in v, "%s: U+FEFF (byte order mark)" % what)
     check(v[0] != " " and v[-1] != " ", "%s: begins or ends with a space" % what)
     check(not UNASSIGNED.search(v), "%s: code point not assigned in Unicode 15.0.0" % what)
     check(nfc15(v) == v, "%s: not in NFC" % what)

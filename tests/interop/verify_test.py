@@ -594,6 +594,11 @@ def test_strict(tmp, agr, signed):
         ("name U+0085", 2, setp(G + ("name",), "A\u0085da")), ("name 1,024 bytes", 1, setp(G + ("name",), "é" * 512)),
         ("name 1,025 bytes", 2, setp(G + ("name",), "é" * 512 + "a")),
         ("name with unassigned U+0378", 2, setp(G + ("name",), "A\u0378")),
+        ("name starting with U+FEFF", 2, setp(G + ("name",), "\ufeffAda")),
+        ("name with U+FEFF inside", 2, setp(G + ("name",), "A\ufeffda")),
+        ("title ending with U+FEFF", 2, setp(S + ("metadata", "title"), "T\ufeff")),
+        ("email with U+FEFF", 2, setp(G + ("email",), "a@b\ufeff")),
+        ("name with U+200B (Cf, accepted)", 1, setp(G + ("name",), "A\u200bda")),
         ("name x U+0301 U+10EFD (not NFC in Unicode 15.0.0)", 2, setp(G + ("name",), "x\u0301\U00010EFD")),
         ("name x U+10EFD U+0301 (NFC in 15.0.0)", 1, setp(G + ("name",), "x\U00010EFD\u0301")),
         ("title 1,025 bytes", 2, setp(S + ("metadata", "title"), "x" * 1025)),
@@ -731,6 +736,9 @@ def test_strict(tmp, agr, signed):
         ("identity only", 2, demo + "A\n"), ("empty identity", 2, demo + '"" %s\n' % okey),
         ("identity not NFC", 2, demo + '"Ine\u0300s" %s\n' % okey),
         ("identity with trailing space", 2, demo + '"A " %s\n' % okey),
+        ("identity with U+FEFF", 2, demo + '"\ufeffA" %s\n' % okey),
+        ("reason with U+FEFF", 2, demo.replace("roles=author,co-author",
+                                               'revoked=2026-01-01T00:00:00Z reason="a\ufeff"')),
         ("key listed twice", 2, demo + "B %s\n" % author.split()[-1]),
         ("key small order", 2, demo + "B AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"),
         ("key base64 unused bits", 2, demo + "B %s\n" % (okey[:42] + alpha[alpha.index(okey[42]) ^ 1] + "=")),
@@ -788,6 +796,7 @@ def test_strict(tmp, agr, signed):
             ("unknown field", 2, pub + "note: x\n"), ("field repeated", 2, pub + "orcid: 0000-0002-1825-0097\n"),
             ("wrong key-id", 2, pub.replace("c4aa", "c4ab")), ("secret header", 2, pub.replace("public", "secret")),
             ("two spaces after colon", 2, pub.replace("name: ", "name:  ")),
+            ("U+FEFF in name", 2, pub.replace("name: ", "name: \ufeff")),
             ("without email and orcid", 0, "\n".join(pub.split("\n")[:4]) + "\n")):
         path = write(os.path.join(tmp, "k.pub"), text)
         compare(".pub " + name, ["-p", path, "-e", signed, agr], expect)
