@@ -180,6 +180,7 @@ static enum ags_err parse(struct ags_envelope *env, const char *buf, size_t len,
                           const char *source, const struct ags_trust *known,
                           struct ags_error *err)
 {
+	struct ags_json_notes notes;
 	json_t *root;
 	enum ags_err rc;
 
@@ -192,10 +193,18 @@ static enum ags_err parse(struct ags_envelope *env, const char *buf, size_t len,
 	if (memchr(buf, '\0', len))
 		return ags_error_set(err, AGS_ERR_JSON, source, 0, 0,
 		                     "envelope holds a NUL byte");
-	rc = ags_json_parse(&root, buf, len, source, err);
+	rc = ags_json_parse_noted(&root, &notes, buf, len, source, err);
 	if (rc != AGS_OK)
 		return rc;
 	rc = envelope_from_json(env, root, source, known, err);
+	/* The tree holds a 0 for it. If that was accepted, it was an
+	 * attachment's length (no other member is a number, and
+	 * text_length starts at 1): refused for its spelling. */
+	if (rc == AGS_OK && notes.minus_zero_line)
+		rc = ags_error_set(err, AGS_ERR_FORMAT, source,
+		                   notes.minus_zero_line,
+		                   notes.minus_zero_column,
+		                   "integer written -0: integers have no sign");
 	json_decref(root);
 	if (rc != AGS_OK)
 		ags_envelope_release(env);

@@ -308,6 +308,54 @@ START_TEST(load_known_checks_key_id)
 }
 END_TEST
 
+/* An attachment's length written -0 is refused, naming its line; written
+ * 0 it is accepted (spec §4.2: integers have no sign). jansson's tree
+ * holds 0 for both. */
+START_TEST(minus_zero_is_refused)
+{
+	static const char *const lengths[] = {"0", "-0"};
+	char att[320], *text, *bad;
+	struct ags_envelope env;
+	struct ags_error err;
+	size_t len, i;
+
+	text = good_envelope(&len);
+	for (i = 0; i < 2; i++) {
+		snprintf(att, sizeof(att),
+		         "\"attachments\": [{\"name\": \"a\", \"sha512\": "
+		         "\"%0128d\",\n\"length\": %s}],\n\"metadata\": {",
+		         0, lengths[i]);
+		bad = replace(text, "\"metadata\": {", att);
+		memset(&err, 0, sizeof(err));
+		ck_assert_int_eq(
+		        ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+		        i == 0 ? AGS_OK : AGS_ERR_FORMAT);
+		if (i == 0) {
+			ck_assert_uint_eq(env.agreement.nattachments, 1);
+			ags_envelope_release(&env);
+		} else {
+			const char *at = strstr(bad, "-0}"), *p;
+			long line = 1;
+			for (p = bad; p < at; p++)
+				line += *p == '\n';
+			ck_assert_ptr_nonnull(strstr(err.text, "-0"));
+			ck_assert_int_eq(err.line, line);
+			/* at is on a line that starts with "length". */
+			ck_assert_int_eq(err.column, 11);
+		}
+		free(bad);
+	}
+	/* text_length -0 is out of range as 0 would be. */
+	bad = replace(text, "\"text_length\": 19", "\"text_length\": -0");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.text, "text_length"));
+	free(bad);
+	free(text);
+}
+END_TEST
+
 /* A template's statement with an attachment is written in the order of
  * spec §6.3: ..., metadata, kind, attachments. */
 START_TEST(template_statement_order)
@@ -349,6 +397,7 @@ Suite *envelope_suite(void)
 	tcase_add_test(tc, load_missing_file);
 	tcase_add_test(tc, load_known_checks_key_id);
 	tcase_add_test(tc, template_statement_order);
+	tcase_add_test(tc, minus_zero_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -282,6 +282,14 @@ class _Fraction(str):
     """A JSON number with a fraction or exponent: never an integer."""
 
 
+class _Signed(str):
+    """An integer written with a minus sign (-0 included): never a v1 integer (§4.2)."""
+
+
+def _integer(token):
+    return _Signed(token) if token.startswith("-") else int(token)
+
+
 def _bad_constant(name):
     raise Refused("not JSON: %s" % name)
 
@@ -303,7 +311,7 @@ def parse_envelope(data):
     check(b"\x00" not in data, "envelope contains a NUL byte")
     check(not data.startswith(b"\xef\xbb\xbf"), "envelope starts with a BOM")
     try:
-        env = json.loads(data.decode("utf-8"), object_pairs_hook=_no_dups,
+        env = json.loads(data.decode("utf-8"), object_pairs_hook=_no_dups, parse_int=_integer,
                          parse_float=_Fraction, parse_constant=_bad_constant)
         _strings_ok(env)
     except (ValueError, RecursionError) as e:       # UnicodeDecodeError, JSONDecodeError

@@ -72,6 +72,14 @@ PY
 printf '{"format": "agreesign-envelope/v2", "statement": {}, "signatures": []}\n' > $E/unsupported-version.sig.json
 head -c 300 $E/signed.sig.json > $E/truncated.sig.json
 
+# Refused although the signature is good: an empty attachment's length
+# written -0 (§4.2), which JSON readers take for the 0 that was signed.
+D=$(mktemp -d)
+: > "$D/empty.pdf"
+"$A" sign -k "$K/demo-author.key" --attach "$D/empty.pdf" -o "$D/attached.sig.json" "$S" 2>/dev/null
+sed 's/"length": 0,/"length": -0,/' "$D/attached.sig.json" > $E/attachment-minus-zero.sig.json
+rm -rf "$D"
+
 # The expected outcome of each case: name, agreement, envelope, trust
 # file, extra verify options, exit status, then each signature's reason.
 cat > cases.tsv <<'TSV'
@@ -96,4 +104,5 @@ other-name	sample-agreement.txt	signed.sig.json	other-name.trust	-	1	name-mismat
 untrusted	sample-agreement.txt	cosigned.sig.json	other-name.trust	-	1	name-mismatch,untrusted-key
 unsupported-version	sample-agreement.txt	unsupported-version.sig.json	demo.trust	-	2	-
 truncated	sample-agreement.txt	truncated.sig.json	demo.trust	-	2	-
+attachment-minus-zero	sample-agreement.txt	attachment-minus-zero.sig.json	demo.trust	-	2	-
 TSV
