@@ -1,6 +1,7 @@
 /* Envelope parsing is strict: each malformed field is refused with a
  * message naming it, and a well-formed envelope round-trips byte for byte. */
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,65 @@ START_TEST(minus_zero_is_refused)
 }
 END_TEST
 
+/* Edits of the countersigned vector that make a countersignature no
+ * reader accepts (spec §4.4, §7), and the words the error must hold. */
+#define AUTHOR_ID   "c4aa99203f4c423c851c2b0b6c8abffd"
+#define COAUTHOR_ID "75170e1a030ddac764904c6820754f0c"
+#define PRESS_ID    "75c37b89b085248770a8b2af8db785a8"
+static const struct {
+	const char *from, *to, *why;
+} cs_edits[] = {
+        /* covers nothing: the array emptied (NULL) */
+        {NULL, NULL, "1 to 63 entries"},
+        /* the co-author's key twice */
+        {"\"key_id\": \"" AUTHOR_ID "\",\n          \"signature_sha512",
+         "\"key_id\": \"" COAUTHOR_ID "\",\n          \"signature_sha512",
+         "covered twice"},
+        /* itself */
+        {"\"key_id\": \"" AUTHOR_ID "\",\n          \"signature_sha512",
+         "\"key_id\": \"" PRESS_ID "\",\n          \"signature_sha512",
+         "its own key"},
+        /* another role */
+        {"\"role\": \"publisher\"", "\"role\": \"author\"", "role publisher"},
+        {"\"role\": \"publisher\"", "\"role\": \"co-author\"",
+         "role publisher"},
+};
+
+START_TEST(countersignature_shape)
+{
+	size_t len = 0;
+	char *text = tu_read_file(
+	        "../spec/vectors/envelopes/countersigned.sig.json", &len);
+	char *bad;
+	struct ags_envelope env;
+	struct ags_error err = {0};
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(ags_envelope_parse(&env, text, len, "e", NULL),
+	                 AGS_OK);
+	ags_envelope_release(&env);
+	if (cs_edits[_i].from) {
+		bad = replace(text, cs_edits[_i].from, cs_edits[_i].to);
+	} else {
+		json_t *root = json_loadb(text, len, 0, NULL);
+		ck_assert_ptr_nonnull(root);
+		json_array_clear(json_object_get(
+		        json_array_get(json_object_get(root, "signatures"), 2),
+		        "countersigns"));
+		bad = json_dumps(root, JSON_INDENT(2));
+		json_decref(root);
+	}
+	ck_assert_int_eq(ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.text, cs_edits[_i].why) != NULL,
+	              "edit %d: '%s' lacks '%s'", _i, err.text,
+	              cs_edits[_i].why);
+	ck_assert_ptr_nonnull(strstr(err.text, "signatures[2]"));
+	free(bad);
+	free(text);
+}
+END_TEST
+
 /* A template's statement with an attachment is written in the order of
  * spec §6.3: ..., metadata, kind, attachments. */
 START_TEST(template_statement_order)
@@ -398,6 +458,8 @@ Suite *envelope_suite(void)
 	tcase_add_test(tc, load_known_checks_key_id);
 	tcase_add_test(tc, template_statement_order);
 	tcase_add_test(tc, minus_zero_is_refused);
+	tcase_add_loop_test(tc, countersignature_shape, 0,
+	                    (int)(sizeof(cs_edits) / sizeof(cs_edits[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -353,7 +353,7 @@ def parse_envelope(data):
         time_value(s["time"], what + " time")
         if "countersigns" in e:
             cs = e["countersigns"]
-            check(type(cs) is list and len(cs) <= 63, what + " countersigns: not 0 to 63 entries")
+            check(type(cs) is list and 1 <= len(cs) <= 63, what + " countersigns: not 1 to 63 entries")
             for c in cs:
                 members(c, ("key_id", "signature_sha512"), (), what + " countersigns entry")
                 hex_value(c["key_id"], 32, what + " countersigns key_id")
@@ -362,6 +362,11 @@ def parse_envelope(data):
         check(public_key_ok(e["_pk"]), what + " public_key: not a valid Ed25519 public key")
         hex_value(e["key_id"], 32, what + " key_id")
         check(e["key_id"] == key_id(e["_pk"]), what + " key_id: not the key id of public_key")
+        if "countersigns" in e:      # §4.4: a publisher's, each key once, never itself
+            ids = [c["key_id"] for c in e["countersigns"]]
+            check(len(set(ids)) == len(ids), what + " countersigns: a key_id twice")
+            check(e["key_id"] not in ids, what + " countersigns: its own key_id")
+            check(s["role"] == "publisher", what + ": a countersignature's role is not publisher")
         e["_sig"] = b64_value(e["signature"], 64, what + " signature")
     check(len({e["key_id"] for e in sigs}) == len(sigs), "signatures: two with the same key_id")
     return env

@@ -613,11 +613,15 @@ def test_strict(tmp, agr, signed):
         ("attachments same name", 2, setp(S + ("attachments",), [{"name": "a", "length": 0, "sha512": "0" * 128}] * 2)),
         ("65 attachments", 2, setp(S + ("attachments",), [{"name": "a%d" % i, "length": 0, "sha512": "0" * 128}
                                                           for i in range(65)])),
-        ("countersigns empty", 1, setp(("signatures", 0, "countersigns"), [])),
-        ("countersigns 63", 1, setp(("signatures", 0, "countersigns"),
-                                    [{"key_id": "0" * 32, "signature_sha512": "0" * 128}] * 63)),
-        ("countersigns 64", 2, setp(("signatures", 0, "countersigns"),
-                                    [{"key_id": "0" * 32, "signature_sha512": "0" * 128}] * 64)),
+        ("countersigns empty", 2, setp(("signatures", 0, "countersigns"), [])),
+        ("countersigns in the author's entry", 2, setp(("signatures", 0, "countersigns"),
+                                                        [{"key_id": "0" * 32, "signature_sha512": "0" * 128}])),
+        ("countersigns 63, role publisher", 1, lambda e: (
+            setp(G + ("role",), "publisher")(e), setp(("signatures", 0, "countersigns"), [
+                {"key_id": "%032x" % i, "signature_sha512": "0" * 128} for i in range(63)])(e))),
+        ("countersigns 64, role publisher", 2, lambda e: (
+            setp(G + ("role",), "publisher")(e), setp(("signatures", 0, "countersigns"), [
+                {"key_id": "%032x" % i, "signature_sha512": "0" * 128} for i in range(64)])(e))),
         ("countersigns extra member", 2, setp(("signatures", 0, "countersigns"),
                                               [{"key_id": "0" * 32, "signature_sha512": "0" * 128, "x": 1}])),
         ("countersigns uppercase hex", 2, setp(("signatures", 0, "countersigns"),
@@ -670,6 +674,27 @@ def test_strict(tmp, agr, signed):
     env_case("co-author only", 1, setp(("signatures",), [c_]))
     env_case("publisher's countersignature without countersigns", 1, setp(("signatures",), [a_, c_, {
         k: v for k, v in p_.items() if k != "countersigns"}]))
+    # §4.4: what one countersignature may be
+    cov_a, cov_c = p_["countersigns"]
+    for name, cov, role in (("empty", [], "publisher"), ("a key twice", [cov_a, cov_a], "publisher"),
+                            ("a key twice, the list complete", [cov_a, cov_c, cov_a], "publisher"),
+                            ("itself", [cov_a, cov_c, dict(cov_a, key_id=p_["key_id"])], "publisher"),
+                            ("role author", [cov_a, cov_c], "author"), ("role co-author", [cov_a, cov_c], "co-author")):
+        env_case("countersignature: " + name, 2, setp(("signatures",), [a_, c_, dict(
+            p_, countersigns=cov, signer=dict(p_["signer"], role=role))]))
+    # the review's envelope (issue 13, item 10), validly signed: the author's
+    # only entry with "countersigns": [] (refused), and without it (verified)
+    seed = lambda n: base64.b64decode(re.search(r"(?m)^secret-key: (\S+)$", read(os.path.join(
+        KEYS, "demo-%s.key" % n)).decode()).group(1))
+    for name, extra, expect in (("author with countersigns []", {"countersigns": []}, 2),
+                                ("author, plain (control)", {}, 0),
+                                ("co-author countersigning the author", {"countersigns": [cov_a]}, 2)):
+        who = "coauthor" if "co-author" in name else "author"
+        entry = dict(a_ if who == "author" else c_, **extra)
+        entry.pop("signature")
+        entry["signature"] = b64(nacl.signing.SigningKey(seed(who)).sign(V.message(base["statement"], entry)).signature)
+        sigs = [entry] if who == "author" else [a_, entry]
+        env_case("signed: " + name, expect, setp(("signatures",), sigs))
     # syntax, on the tool's own text
     env_case("pretty JSON as written", 0, text=raw)
     env_case("compact JSON", 0, text=json.dumps(base, separators=(",", ":"), ensure_ascii=False))
