@@ -378,7 +378,8 @@ struct ags_signature {
 	struct ags_countersigned *covers; /* malloc'd; NULL unless this is a
 	                                     countersignature */
 	size_t ncovers;
-	int is_countersignature; /* covers is present (possibly empty) */
+	int is_countersignature; /* covers is present (1 or more entries
+	                            in an envelope that was read) */
 	char key_id[AGS_KEYID_HEX + 1];
 	uint8_t public_key[AGS_PUBLICKEY_BYTES];
 	uint8_t signature[AGS_SIGNATURE_BYTES];
@@ -435,9 +436,10 @@ void ags_agreement_bind(struct ags_agreement *a, const char *canon,
 
 /* Appends to env a signature by sk over env->agreement with signer s (s
  * is copied). When countersign is set, the new signature covers every
- * signature already in env, in order. Refuses a second signature by the
- * same key, an envelope that already holds a countersignature when
- * countersign is not set, and a key whose halves do not match. */
+ * plain signature already in env, in order. Refuses a second signature by
+ * the same key, an envelope that already holds a countersignature when
+ * countersign is not set, a countersignature whose role is not publisher
+ * or that would cover nothing, and a key whose halves do not match. */
 enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_seckey *sk,
                              const struct ags_signer *s, int countersign,

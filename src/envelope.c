@@ -83,6 +83,30 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 	return AGS_OK;
 }
 
+/* A countersignature is the publisher's acceptance of the other
+ * signatures (spec §7): in that role, and never of itself. */
+static enum ags_err countersigner_check(const struct ags_signature *sig,
+                                        const char *source, const char *path,
+                                        struct ags_error *err)
+{
+	size_t i;
+
+	if (sig->signer.role != AGS_ROLE_PUBLISHER)
+		return ags_error_set(
+		        err, AGS_ERR_FORMAT, source, 0, 0,
+		        "%s: a countersignature must have the role "
+		        "publisher",
+		        path);
+	for (i = 0; i < sig->ncovers; i++)
+		if (strcmp(sig->covers[i].key_id, sig->key_id) == 0)
+			return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+			                     "%s.countersigns[%zu]: a "
+			                     "countersignature cannot cover "
+			                     "its own key",
+			                     path, i);
+	return AGS_OK;
+}
+
 static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
                                     const char *source, const char *path,
                                     const struct ags_trust *known,
@@ -108,6 +132,8 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 		snprintf(sub, sizeof(sub), "%s.countersigns", path);
 		rc = ags_covers_from_json(sig, covers, source, sub, err);
 	}
+	if (rc == AGS_OK && covers)
+		rc = countersigner_check(sig, source, path, err);
 	return rc;
 }
 
@@ -180,6 +206,7 @@ static enum ags_err parse(struct ags_envelope *env, const char *buf, size_t len,
                           const char *source, const struct ags_trust *known,
                           struct ags_error *err)
 {
+	struct ags_json_notes notes;
 	json_t *root;
 	enum ags_err rc;
 
@@ -192,10 +219,18 @@ static enum ags_err parse(struct ags_envelope *env, const char *buf, size_t len,
 	if (memchr(buf, '\0', len))
 		return ags_error_set(err, AGS_ERR_JSON, source, 0, 0,
 		                     "envelope holds a NUL byte");
-	rc = ags_json_parse(&root, buf, len, source, err);
+	rc = ags_json_parse_noted(&root, &notes, buf, len, source, err);
 	if (rc != AGS_OK)
 		return rc;
 	rc = envelope_from_json(env, root, source, known, err);
+	/* The tree holds a 0 for it. If that was accepted, it was an
+	 * attachment's length (no other member is a number, and
+	 * text_length starts at 1): refused for its spelling. */
+	if (rc == AGS_OK && notes.minus_zero_line)
+		rc = ags_error_set(err, AGS_ERR_FORMAT, source,
+		                   notes.minus_zero_line,
+		                   notes.minus_zero_column,
+		                   "integer written -0: integers have no sign");
 	json_decref(root);
 	if (rc != AGS_OK)
 		ags_envelope_release(env);

@@ -101,6 +101,10 @@ const char *ags_field_check(const char *s, size_t len)
 			return "value holds a control character";
 		if (cp == 0x2028 || cp == 0x2029)
 			return "value holds a line separator";
+		/* Invisible, and refused inside an agreement (text/v1): a
+		 * field is no file, so it has no leading BOM to allow. */
+		if (cp == 0xFEFF)
+			return "value holds U+FEFF (a byte order mark)";
 		/* As in text/v1: NFC is stable only for assigned code points.
 		 */
 		if (!ags_unicode_assigned(cp))

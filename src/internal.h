@@ -131,6 +131,20 @@ const char *ags_jcs_escape(unsigned char c, char tmp[8]);
 enum ags_err ags_json_parse(json_t **out, const char *buf, size_t len,
                             const char *source, struct ags_error *err);
 
+/* What the tree of an accepted document cannot show. jansson reads the
+ * integer -0 as 0, and so does ags_json_parse (its trees stay jansson's);
+ * formats whose integers have no sign refuse it from this note. */
+struct ags_json_notes {
+	/* Line and column (1-based) of the first integer written -0, or 0
+	 * and 0 when there is none. */
+	long minus_zero_line, minus_zero_column;
+};
+
+/* ags_json_parse, and on success *notes (when not NULL) filled. */
+enum ags_err ags_json_parse_noted(json_t **out, struct ags_json_notes *notes,
+                                  const char *buf, size_t len,
+                                  const char *source, struct ags_error *err);
+
 /* --- report_line.c, manifest.c: a batch result as one JSON line --- */
 
 /* The text ags_json_dumps_sorted gives for ags_verify_item's tree of a

@@ -32,6 +32,7 @@ struct rd {
 	const unsigned char *at; /* where the first problem is */
 	const char *why;         /* the first problem, or NULL */
 	int nomem;
+	const unsigned char *minus_zero; /* the first integer "-0", or NULL */
 };
 
 /* Records the first problem; returns -1 for the callers' convenience. */
@@ -421,6 +422,9 @@ static json_t *read_number(struct rd *r)
 		bad(r, p, "integer out of range");
 		return NULL;
 	}
+	/* jansson makes it 0, and so do we; the caller may refuse it. */
+	if (*p == '-' && i == 0 && !r->minus_zero)
+		r->minus_zero = p;
 	if (!(v = json_integer(i)))
 		out_of_memory(r);
 	return v;
@@ -647,6 +651,15 @@ static void position(const unsigned char *buf, const unsigned char *at,
 	}
 }
 
+static void note(struct ags_json_notes *notes, const struct rd *r,
+                 const char *buf)
+{
+	notes->minus_zero_line = notes->minus_zero_column = 0;
+	if (r->minus_zero)
+		position((const unsigned char *)buf, r->minus_zero,
+		         &notes->minus_zero_line, &notes->minus_zero_column);
+}
+
 /* Refused input. The message and position are jansson's, so that what
  * users and tests see stays what json_loadb said before this reader
  * replaced it (refusals are rare; reading twice costs nothing that
@@ -673,6 +686,13 @@ static enum ags_err refused(const struct rd *r, const char *buf, size_t len,
 enum ags_err ags_json_parse(json_t **out, const char *buf, size_t len,
                             const char *source, struct ags_error *err)
 {
+	return ags_json_parse_noted(out, NULL, buf, len, source, err);
+}
+
+enum ags_err ags_json_parse_noted(json_t **out, struct ags_json_notes *notes,
+                                  const char *buf, size_t len,
+                                  const char *source, struct ags_error *err)
+{
 	struct rd r = {0};
 	const char *nul = len ? memchr(buf, '\0', len) : NULL;
 	long line, column;
@@ -693,6 +713,8 @@ enum ags_err ags_json_parse(json_t **out, const char *buf, size_t len,
 	free(r.scratch);
 	if (v) {
 		*out = v;
+		if (notes)
+			note(notes, &r, buf);
 		return AGS_OK;
 	}
 	if (r.nomem)

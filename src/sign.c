@@ -54,6 +54,29 @@ static enum ags_err check_append(const struct ags_envelope *env,
 	return AGS_OK;
 }
 
+/* What every reader refuses (spec §4.4, §7): a countersignature in
+ * another role than publisher, or one that covers nothing. */
+static enum ags_err check_countersign(const struct ags_envelope *env,
+                                      const struct ags_signer *s,
+                                      struct ags_error *err)
+{
+	size_t i;
+
+	if (s->role != AGS_ROLE_PUBLISHER)
+		return ags_error_set(err, AGS_ERR_INVALID, "", 0, 0,
+		                     "a countersignature is signed in the role "
+		                     "publisher, not %s",
+		                     ags_role_name(s->role)
+		                             ? ags_role_name(s->role)
+		                             : "another");
+	for (i = 0; i < env->nsigs; i++)
+		if (!env->sigs[i].is_countersignature)
+			return AGS_OK;
+	return ags_error_set(err, AGS_ERR_INVALID, "", 0, 0,
+	                     "nothing to countersign: the envelope holds no "
+	                     "plain signature");
+}
+
 /* Lists every plain (not countersigning) signature of env, in order. */
 static enum ags_err fill_covers(struct ags_signature *sig,
                                 const struct ags_envelope *env,
@@ -62,7 +85,7 @@ static enum ags_err fill_covers(struct ags_signature *sig,
 	size_t i, n = 0;
 
 	sig->is_countersignature = 1;
-	sig->covers = calloc(env->nsigs ? env->nsigs : 1, sizeof(*sig->covers));
+	sig->covers = calloc(env->nsigs, sizeof(*sig->covers));
 	if (!sig->covers)
 		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
 		                     "out of memory");
@@ -96,6 +119,18 @@ static enum ags_err sign_last(struct ags_envelope *env,
 	return AGS_OK;
 }
 
+/* An optional text field of the signer block with its own rule: readers
+ * check both (spec §4.1, §4.3). */
+static const char *text_and(const char *v, const char *(*rule)(const char *))
+{
+	const char *why;
+
+	if (!v)
+		return NULL;
+	why = ags_field_check(v, strlen(v));
+	return why ? why : rule(v);
+}
+
 static enum ags_err check_signer(const struct ags_signer *s,
                                  struct ags_error *err)
 {
@@ -106,10 +141,10 @@ static enum ags_err check_signer(const struct ags_signer *s,
 		why = "a signer name is needed";
 	else if (ags_field_check(s->name, strlen(s->name)))
 		why = ags_field_check(s->name, strlen(s->name));
-	else if (s->email && ags_email_check(s->email))
-		why = ags_email_check(s->email);
-	else if (s->orcid && ags_orcid_check(s->orcid))
-		why = ags_orcid_check(s->orcid);
+	else if (text_and(s->email, ags_email_check))
+		why = text_and(s->email, ags_email_check);
+	else if (text_and(s->orcid, ags_orcid_check))
+		why = text_and(s->orcid, ags_orcid_check);
 	else if (!ags_role_name(s->role))
 		why = "role must be author, co-author or publisher";
 	else if (ags_time_format(when, s->time) != 0)
@@ -155,6 +190,8 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
 		rc = check_halves(sk, err);
 	if (rc == AGS_OK)
 		rc = check_append(env, sk->pub.key_id, countersign, err);
+	if (rc == AGS_OK && countersign)
+		rc = check_countersign(env, s, err);
 	if (rc != AGS_OK)
 		return rc;
 	grown = realloc(env->sigs, (env->nsigs + 1) * sizeof(*grown));

@@ -481,18 +481,17 @@ enum ags_err ags_covers_from_json(struct ags_signature *sig, json_t *j,
                                   struct ags_error *err)
 {
 	char sub[128];
-	size_t i, n;
+	size_t i, k, n = json_array_size(j);
 	enum ags_err rc = AGS_OK;
 
-	if (!json_is_array(j) || json_array_size(j) >= AGS_SIGNATURES_MAX)
+	/* A countersignature accepts at least one signature, each once. */
+	if (!json_is_array(j) || n == 0 || n >= AGS_SIGNATURES_MAX)
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "%s must be an array of fewer than %u "
-		                     "entries",
-		                     path, AGS_SIGNATURES_MAX);
-	n = json_array_size(j);
+		                     "%s must be an array of 1 to %u entries",
+		                     path, AGS_SIGNATURES_MAX - 1);
 	sig->is_countersignature = 1;
 	sig->ncovers = 0;
-	sig->covers = calloc(n ? n : 1, sizeof(*sig->covers));
+	sig->covers = calloc(n, sizeof(*sig->covers));
 	if (!sig->covers)
 		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
 		                     "out of memory");
@@ -501,6 +500,14 @@ enum ags_err ags_covers_from_json(struct ags_signature *sig, json_t *j,
 		rc = cover_from_json(&sig->covers[i], json_array_get(j, i),
 		                     source, sub, err);
 		sig->ncovers = i + 1;
+		for (k = 0; rc == AGS_OK && k < i; k++)
+			if (strcmp(sig->covers[k].key_id,
+			           sig->covers[i].key_id) == 0)
+				rc = ags_error_set(err, AGS_ERR_FORMAT, source,
+				                   0, 0,
+				                   "%s: key %s is covered "
+				                   "twice",
+				                   sub, sig->covers[i].key_id);
 	}
 	return rc;
 }

@@ -76,6 +76,11 @@ static const char *covers_mismatch(const struct ags_envelope *env, size_t idx)
 	uint8_t h[AGS_DIGEST_BYTES];
 	size_t i, k = 0;
 
+	/* The envelope reader refuses these; an envelope built in memory
+	 * has not been through it. */
+	if (cs->signer.role != AGS_ROLE_PUBLISHER || cs->ncovers == 0)
+		return "a countersignature covers at least one signature and "
+		       "has the role publisher";
 	for (i = 0; i < env->nsigs; i++) {
 		const struct ags_signature *s = &env->sigs[i];
 		if (s->is_countersignature)

@@ -1,6 +1,7 @@
 /* Envelope parsing is strict: each malformed field is refused with a
  * message naming it, and a well-formed envelope round-trips byte for byte. */
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,15 @@ static const struct {
         {"\"title\": \"A Title\"", "\"title\": \"A \\u0378\"", "not assigned",
          AGS_ERR_FORMAT},
         {"\"title\": \"A Title\"", "\"title\": \"Ine\\u0300s\"", "NFC",
+         AGS_ERR_FORMAT},
+        /* U+FEFF, escaped or raw, first or inside (spec §4.1). */
+        {"\"title\": \"A Title\"", "\"title\": \"\\ufeffA Title\"", "U+FEFF",
+         AGS_ERR_FORMAT},
+        {"\"title\": \"A Title\"", "\"title\": \"A\xef\xbb\xbfTitle\"",
+         "U+FEFF", AGS_ERR_FORMAT},
+        {"\"name\": \"Ada Lovelace\"", "\"name\": \"Ada Lovelace\xef\xbb\xbf\"",
+         "U+FEFF", AGS_ERR_FORMAT},
+        {"ada@example.org", "ada@example.org\xef\xbb\xbf", "U+FEFF",
          AGS_ERR_FORMAT},
         {"2026-11-18T", "2026-13-18T", "time", AGS_ERR_FORMAT},
         {"0000-0002-1825-0097", "0000-0002-1825-0098", "check digit",
@@ -299,6 +309,140 @@ START_TEST(load_known_checks_key_id)
 }
 END_TEST
 
+/* An attachment's length written -0 is refused, naming its line; written
+ * 0 it is accepted (spec §4.2: integers have no sign). jansson's tree
+ * holds 0 for both. */
+START_TEST(minus_zero_is_refused)
+{
+	static const char *const lengths[] = {"0", "-0"};
+	char att[320], *text, *bad;
+	struct ags_envelope env;
+	struct ags_error err;
+	size_t len, i;
+
+	text = good_envelope(&len);
+	for (i = 0; i < 2; i++) {
+		snprintf(att, sizeof(att),
+		         "\"attachments\": [{\"name\": \"a\", \"sha512\": "
+		         "\"%0128d\",\n\"length\": %s}],\n\"metadata\": {",
+		         0, lengths[i]);
+		bad = replace(text, "\"metadata\": {", att);
+		memset(&err, 0, sizeof(err));
+		ck_assert_int_eq(
+		        ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+		        i == 0 ? AGS_OK : AGS_ERR_FORMAT);
+		if (i == 0) {
+			ck_assert_uint_eq(env.agreement.nattachments, 1);
+			ags_envelope_release(&env);
+		} else {
+			const char *at = strstr(bad, "-0}"), *p;
+			long line = 1;
+			for (p = bad; p < at; p++)
+				line += *p == '\n';
+			ck_assert_ptr_nonnull(strstr(err.text, "-0"));
+			ck_assert_int_eq(err.line, line);
+			/* at is on a line that starts with "length". */
+			ck_assert_int_eq(err.column, 11);
+		}
+		free(bad);
+	}
+	/* text_length -0 is out of range as 0 would be. */
+	bad = replace(text, "\"text_length\": 19", "\"text_length\": -0");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.text, "text_length"));
+	free(bad);
+	free(text);
+}
+END_TEST
+
+/* Edits of the countersigned vector that make a countersignature no
+ * reader accepts (spec §4.4, §7), and the words the error must hold. */
+#define AUTHOR_ID   "c4aa99203f4c423c851c2b0b6c8abffd"
+#define COAUTHOR_ID "75170e1a030ddac764904c6820754f0c"
+#define PRESS_ID    "75c37b89b085248770a8b2af8db785a8"
+static const struct {
+	const char *from, *to, *why;
+} cs_edits[] = {
+        /* covers nothing: the array emptied (NULL) */
+        {NULL, NULL, "1 to 63 entries"},
+        /* the co-author's key twice */
+        {"\"key_id\": \"" AUTHOR_ID "\",\n          \"signature_sha512",
+         "\"key_id\": \"" COAUTHOR_ID "\",\n          \"signature_sha512",
+         "covered twice"},
+        /* itself */
+        {"\"key_id\": \"" AUTHOR_ID "\",\n          \"signature_sha512",
+         "\"key_id\": \"" PRESS_ID "\",\n          \"signature_sha512",
+         "its own key"},
+        /* another role */
+        {"\"role\": \"publisher\"", "\"role\": \"author\"", "role publisher"},
+        {"\"role\": \"publisher\"", "\"role\": \"co-author\"",
+         "role publisher"},
+};
+
+START_TEST(countersignature_shape)
+{
+	size_t len = 0;
+	char *text = tu_read_file(
+	        "../spec/vectors/envelopes/countersigned.sig.json", &len);
+	char *bad;
+	struct ags_envelope env;
+	struct ags_error err = {0};
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(ags_envelope_parse(&env, text, len, "e", NULL),
+	                 AGS_OK);
+	ags_envelope_release(&env);
+	if (cs_edits[_i].from) {
+		bad = replace(text, cs_edits[_i].from, cs_edits[_i].to);
+	} else {
+		json_t *root = json_loadb(text, len, 0, NULL);
+		ck_assert_ptr_nonnull(root);
+		json_array_clear(json_object_get(
+		        json_array_get(json_object_get(root, "signatures"), 2),
+		        "countersigns"));
+		bad = json_dumps(root, JSON_INDENT(2));
+		json_decref(root);
+	}
+	ck_assert_int_eq(ags_envelope_parse(&env, bad, strlen(bad), "e", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.text, cs_edits[_i].why) != NULL,
+	              "edit %d: '%s' lacks '%s'", _i, err.text,
+	              cs_edits[_i].why);
+	ck_assert_ptr_nonnull(strstr(err.text, "signatures[2]"));
+	free(bad);
+	free(text);
+}
+END_TEST
+
+/* A template's statement with an attachment is written in the order of
+ * spec §6.3: ..., metadata, kind, attachments. */
+START_TEST(template_statement_order)
+{
+	struct ags_envelope env;
+	char *text = NULL, *md, *kind, *att;
+	size_t len = 0;
+
+	ags_envelope_init(&env);
+	ags_agreement_bind(&env.agreement, canon, strlen(canon));
+	env.agreement.is_template = 1;
+	env.agreement.attachments = calloc(1, sizeof(struct ags_attachment));
+	ck_assert_ptr_nonnull(env.agreement.attachments);
+	env.agreement.attachments[0].name = strdup("paper.pdf");
+	env.agreement.nattachments = 1;
+	ck_assert_int_eq(ags_envelope_format(&text, &len, &env, NULL), AGS_OK);
+	md = strstr(text, "\n    \"metadata\": {");
+	kind = strstr(text, "\n    \"kind\": \"template\",\n");
+	att = strstr(text, "\n    \"attachments\": [");
+	ck_assert_msg(md && kind && att && md < kind && kind < att, "%s", text);
+	ck_assert_ptr_nonnull(
+	        strstr(text, "\"text_length\": 19,\n    \"metadata\": {"));
+	free(text);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 Suite *envelope_suite(void)
 {
 	Suite *s = suite_create("envelope");
@@ -312,6 +456,10 @@ Suite *envelope_suite(void)
 	tcase_add_test(tc, empty_and_scalar);
 	tcase_add_test(tc, load_missing_file);
 	tcase_add_test(tc, load_known_checks_key_id);
+	tcase_add_test(tc, template_statement_order);
+	tcase_add_test(tc, minus_zero_is_refused);
+	tcase_add_loop_test(tc, countersignature_shape, 0,
+	                    (int)(sizeof(cs_edits) / sizeof(cs_edits[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

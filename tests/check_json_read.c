@@ -425,6 +425,44 @@ START_TEST(test_minus_zero)
 }
 END_TEST
 
+/* ags_json_parse_noted: the same tree, and where the first integer
+ * written -0 stands (formats whose integers have no sign refuse it). */
+static const struct {
+	const char *in;
+	long line, column;
+} minus_zero_notes[] = {
+        {"[-0]", 1, 2},
+        {"[0]", 0, 0},
+        {"[-0.0]", 0, 0},
+        {"[-0e0]", 0, 0},
+        {"[-1, 10, -10]", 0, 0},
+        {"[\"-0\"]", 0, 0},
+        {"{\"a\": 0,\n \"b\": [1, -0], \"c\": -0}", 2, 11},
+        {"{\"\xc3\xa9\": -0}", 1, 7},
+};
+
+START_TEST(test_minus_zero_noted)
+{
+	const char *in = minus_zero_notes[_i].in;
+	struct ags_json_notes notes = {-1, -1};
+	json_t *v, *plain;
+
+	ck_assert_int_eq(
+	        ags_json_parse_noted(&v, &notes, in, strlen(in), "", NULL),
+	        AGS_OK);
+	ck_assert_int_eq(ags_json_parse(&plain, in, strlen(in), "", NULL),
+	                 AGS_OK);
+	same_tree(v, plain, in);
+	ck_assert_msg(notes.minus_zero_line == minus_zero_notes[_i].line &&
+	                      notes.minus_zero_column ==
+	                              minus_zero_notes[_i].column,
+	              "%s: noted at %ld:%ld", in, notes.minus_zero_line,
+	              notes.minus_zero_column);
+	json_decref(v);
+	json_decref(plain);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * Integers at the int64 limits, spelled with and without a fraction
  */
@@ -838,6 +876,9 @@ Suite *json_read_suite(void)
 	suite_add_tcase(s, files);
 	tcase_add_loop_test(cases_tc, test_case, 0, (int)NCASES);
 	tcase_add_test(cases_tc, test_minus_zero);
+	tcase_add_loop_test(
+	        cases_tc, test_minus_zero_noted, 0,
+	        (int)(sizeof(minus_zero_notes) / sizeof(minus_zero_notes[0])));
 	tcase_add_test(cases_tc, test_integer_limits);
 	tcase_add_test(cases_tc, test_string_every_byte);
 	tcase_add_test(cases_tc, test_string_utf8_pairs);

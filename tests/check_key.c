@@ -732,6 +732,10 @@ static const struct edit pub_edits[] = {
         {"invalid utf-8 in name", "Ada Lovelace", "Ada \xff", 4},
         {"line separator in name", "Ada Lovelace", "Ada\xe2\x80\xa8Lovelace",
          4},
+        {"U+FEFF in name", "Ada Lovelace",
+         "\xef\xbb\xbf"
+         "Ada Lovelace",
+         4},
         {"bad orcid check digit", "0097", "0098", 6},
         {"orcid without dashes", "0000-0002-1825-0097", "0000000218250097", 6},
         {"email without @", "ada@example.org", "ada.example.org", 5},

@@ -365,6 +365,7 @@ START_TEST(signature_added_after_countersignature)
 	                 AGS_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.text, "countersigned"));
 	/* ...and a forger who appends one by hand is caught. */
+	s.role = AGS_ROLE_PUBLISHER;
 	ck_assert_int_eq(ags_sign_append(&env, stranger.sk, &s, 1, NULL),
 	                 AGS_OK);
 	env.sigs[3].is_countersignature = 0;
@@ -377,6 +378,74 @@ START_TEST(signature_added_after_countersignature)
 	ck_assert_int_eq(r.sigs[2].reason, AGS_REASON_COUNTERSIGN);
 	ags_report_release(&r);
 	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* The review's envelope (issue 13, item 10): one entry, role author, an
+ * empty countersigns, validly signed. Written and read back, it is
+ * refused; built in memory, verify does not accept it either. */
+START_TEST(empty_countersignature_is_refused)
+{
+	struct ags_envelope env, back;
+	struct ags_trust t;
+	struct ags_report r;
+	struct ags_error err = {0};
+	uint8_t *msg = NULL;
+	size_t len = 0;
+	char *out = NULL;
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	env.sigs[0].is_countersignature = 1;
+	env.sigs[0].covers = calloc(1, sizeof(*env.sigs[0].covers));
+	ck_assert_int_eq(ags_signed_message(&msg, &len, &env, 0, NULL), AGS_OK);
+	crypto_sign_detached(env.sigs[0].signature, NULL, msg, len,
+	                     author.sk->sk);
+	free(msg);
+	trust_with(&t, "");
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_COUNTERSIGN);
+	ags_report_release(&r);
+	ck_assert_int_eq(ags_envelope_format(&out, &len, &env, NULL), AGS_OK);
+	ck_assert_ptr_nonnull(strstr(out, "\"countersigns\": []"));
+	ck_assert_int_eq(ags_envelope_parse(&back, out, len, "e", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.text, "1 to 63 entries"));
+	free(out);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* What readers refuse, the library does not sign: a countersignature in
+ * another role, or one with nothing to cover. */
+START_TEST(countersign_refusals)
+{
+	struct ags_envelope env;
+	struct ags_error err = {0};
+	struct ags_signer s = {"Example Open Press", NULL, NULL,
+	                       AGS_ROLE_AUTHOR, T0};
+
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	ck_assert_int_eq(ags_sign_append(&env, publisher.sk, &s, 1, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "role publisher"));
+	ck_assert_uint_eq(env.nsigs, 1);
+	/* The only signature is (made by hand into) a countersignature. */
+	env.sigs[0].is_countersignature = 1;
+	s.role = AGS_ROLE_PUBLISHER;
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_sign_append(&env, publisher.sk, &s, 1, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "nothing to countersign"));
+	ck_assert_uint_eq(env.nsigs, 1);
+	env.sigs[0].is_countersignature = 0;
+	ck_assert_int_eq(ags_sign_append(&env, publisher.sk, &s, 1, NULL),
+	                 AGS_OK);
+	ck_assert_uint_eq(env.sigs[1].ncovers, 1);
 	ags_envelope_release(&env);
 }
 END_TEST
@@ -448,7 +517,23 @@ START_TEST(sign_refusals)
 	memset(&err, 0, sizeof(err));
 	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
 	                 AGS_ERR_INVALID);
+	s.name = "Charles\xef\xbb\xbf Babbage";
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "U+FEFF"));
 	s.name = "Charles Babbage";
+	/* E-mail and ORCID are text fields too: the reader checks both
+	 * rules, so signing does. */
+	s.email = "c\xe2\x80\xa8@example.org";
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "line separator"));
+	s.email = "c@example.org\xef\xbb\xbf";
+	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, NULL),
+	                 AGS_ERR_INVALID);
+	s.email = NULL;
 	s.orcid = "0000-0002-1825-0098";
 	ck_assert_int_eq(ags_sign_append(&env, coauthor.sk, &s, 0, NULL),
 	                 AGS_ERR_INVALID);
@@ -501,6 +586,8 @@ Suite *verify_suite(void)
 	tcase_add_loop_test(tc, countersignature_catches_edits, 0, 3);
 	tcase_add_test(tc, signature_added_after_countersignature);
 	tcase_add_test(tc, policy_requirements);
+	tcase_add_test(tc, empty_countersignature_is_refused);
+	tcase_add_test(tc, countersign_refusals);
 	tcase_add_test(tc, sign_refusals);
 	tcase_add_test(tc, domain_separation);
 	suite_add_tcase(s, tc);

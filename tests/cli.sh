@@ -120,6 +120,12 @@ has "$T/err" "already signed"
 expect 2 "$A" sign --append -k "$K/demo-publisher.key" --role co-author changed.txt
 has "$T/err" "different agreement"
 expect 2 "$A" sign --append --title "Other" -k "$K/demo-publisher.key" agr.txt
+# What a verifier refuses is never signed (spec §4.1): a U+FEFF, an
+# e-mail address that is no text field.
+expect 2 "$A" sign -k "$K/demo-author.key" -o bom.sig.json --title "$(printf '\xef\xbb\xbfTitle')" agr.txt
+has "$T/err" "U+FEFF"
+expect 2 "$A" sign -k "$K/demo-author.key" -o ls.sig.json --email "$(printf 'a\xe2\x80\xa8@example.org')" agr.txt
+has "$T/err" "line separator"
 expect 1 "$A" verify -t "$K/demo.trust" --require-role author,publisher agr.txt
 has "$T/out" "publisher"
 # spec §10.3: a repeated --require-role adds its roles (the last one does

@@ -163,6 +163,7 @@ def text_field(v, what):
         raise Refused("%s: not valid UTF-8" % what)
     check(1 <= n <= 1024, "%s: must be 1 to 1,024 bytes" % what)
     check(not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029]", v), "%s: control character" % what)
+    check("\ufeff" not in v, "%s: U+FEFF (byte order mark)" % what)
     check(v[0] != " " and v[-1] != " ", "%s: begins or ends with a space" % what)
     check(not UNASSIGNED.search(v), "%s: code point not assigned in Unicode 15.0.0" % what)
     check(nfc15(v) == v, "%s: not in NFC" % what)
@@ -281,6 +282,14 @@ class _Fraction(str):
     """A JSON number with a fraction or exponent: never an integer."""
 
 
+class _Signed(str):
+    """An integer written with a minus sign (-0 included): never a v1 integer (§4.2)."""
+
+
+def _integer(token):
+    return _Signed(token) if token.startswith("-") else int(token)
+
+
 def _bad_constant(name):
     raise Refused("not JSON: %s" % name)
 
@@ -302,7 +311,7 @@ def parse_envelope(data):
     check(b"\x00" not in data, "envelope contains a NUL byte")
     check(not data.startswith(b"\xef\xbb\xbf"), "envelope starts with a BOM")
     try:
-        env = json.loads(data.decode("utf-8"), object_pairs_hook=_no_dups,
+        env = json.loads(data.decode("utf-8"), object_pairs_hook=_no_dups, parse_int=_integer,
                          parse_float=_Fraction, parse_constant=_bad_constant)
         _strings_ok(env)
     except (ValueError, RecursionError) as e:       # UnicodeDecodeError, JSONDecodeError
@@ -344,7 +353,7 @@ def parse_envelope(data):
         time_value(s["time"], what + " time")
         if "countersigns" in e:
             cs = e["countersigns"]
-            check(type(cs) is list and len(cs) <= 63, what + " countersigns: not 0 to 63 entries")
+            check(type(cs) is list and 1 <= len(cs) <= 63, what + " countersigns: not 1 to 63 entries")
             for c in cs:
                 members(c, ("key_id", "signature_sha512"), (), what + " countersigns entry")
                 hex_value(c["key_id"], 32, what + " countersigns key_id")
@@ -353,6 +362,11 @@ def parse_envelope(data):
         check(public_key_ok(e["_pk"]), what + " public_key: not a valid Ed25519 public key")
         hex_value(e["key_id"], 32, what + " key_id")
         check(e["key_id"] == key_id(e["_pk"]), what + " key_id: not the key id of public_key")
+        if "countersigns" in e:      # §4.4: a publisher's, each key once, never itself
+            ids = [c["key_id"] for c in e["countersigns"]]
+            check(len(set(ids)) == len(ids), what + " countersigns: a key_id twice")
+            check(e["key_id"] not in ids, what + " countersigns: its own key_id")
+            check(s["role"] == "publisher", what + ": a countersignature's role is not publisher")
         e["_sig"] = b64_value(e["signature"], 64, what + " signature")
     check(len({e["key_id"] for e in sigs}) == len(sigs), "signatures: two with the same key_id")
     return env

@@ -189,6 +189,7 @@ def test_fresh(tmp):
     p = tool("sign", "--template", "-k", key("author"), "-o", tmpl_env, agr)
     if ok(p.returncode == 0, "agreesign sign --template", p.stderr.decode()):
         compare("template envelope as an agreement", trust + ["-e", tmpl_env, agr], 1, "ok")
+    test_member_orders(tmp, agr, key)
     signed = os.path.join(tmp, "signed.sig.json")
     compare("require-signer author", trust + ["--require-signer", "c4aa99203f4c423c851c2b0b6c8abffd",
                                               "-e", signed, agr], 0)
@@ -260,6 +261,37 @@ def attachment_shapes(tmp, trust, agr, att_env, paper, raw, good_copy):
     ok(js and js["attachments"][0]["status"] == "missing", "attachment status missing: name longer than NAME_MAX")
     for name, folder in (("that does not exist", os.path.join(tmp, "no-such-folder")), ("that is a file", agr)):
         compare("--attach-dir " + name, trust + ["--attach-dir", folder, "-e", att_env, agr], 2)
+
+
+def spec_section(spec, start, end):
+    i = spec.index(start)
+    return spec[i:spec.index(end, i)]
+
+
+def test_member_orders(tmp, agr, key):
+    """§5.2's member order of the statement is §4.2's members sorted, `kind`
+    included; the tool writes every object in §6.3's order."""
+    spec = read(os.path.join(ROOT, "spec", "agreesign-v1.md")).decode("utf-8")
+    table = re.findall(r"^\| `(\w+)` ", spec_section(spec, "### 4.2 Statement", "The first four"), re.M)
+    listed = spec_section(spec, "  - statement:", ";")
+    ok(re.findall(r"`(\w+)`", listed) == sorted(table) and "kind" in table,
+       "§5.2 statement order is §4.2's members sorted", "%s / %s" % (listed, table))
+    groups = [re.findall(r"`(\w+)`", g) for g in re.findall(
+        r"((?:`\w+`,?\s*)+)\([a-z ]+\)", spec_section(spec, "### 6.3", "It indents by two"))]
+    ok(len(groups) == 7 and ["canonicalization", "text_sha512", "text_length", "metadata", "kind",
+                             "attachments"] in groups, "§6.3 lists the members of the 7 objects", str(groups))
+    paper = write(os.path.join(tmp, "order.pdf"), b"%PDF-1.4\n")
+    out = os.path.join(tmp, "order.sig.json")
+    p = tool("sign", "--template", "--attach", paper, "-k", key("author"), "-o", out, agr)
+    objects = []
+    if not ok(p.returncode == 0, "agreesign sign --template --attach", p.stderr.decode()):
+        return
+    json.loads(read(out), object_pairs_hook=lambda kv: objects.append([k for k, _ in kv]) or dict(kv))
+    for keys in objects:
+        g = next((g for g in groups if set(keys) <= set(g)), None)
+        ok(g is not None and keys == [k for k in g if k in keys], "§6.3 order of %s" % keys, str(g))
+    ok(["canonicalization", "text_sha512", "text_length", "metadata", "kind", "attachments"] in objects,
+       "the template statement holds kind and attachments")
 
 
 # ------------------------------------------------------------- (c) canonicalization
@@ -591,6 +623,11 @@ def test_strict(tmp, agr, signed):
         ("name U+0085", 2, setp(G + ("name",), "A\u0085da")), ("name 1,024 bytes", 1, setp(G + ("name",), "é" * 512)),
         ("name 1,025 bytes", 2, setp(G + ("name",), "é" * 512 + "a")),
         ("name with unassigned U+0378", 2, setp(G + ("name",), "A\u0378")),
+        ("name starting with U+FEFF", 2, setp(G + ("name",), "\ufeffAda")),
+        ("name with U+FEFF inside", 2, setp(G + ("name",), "A\ufeffda")),
+        ("title ending with U+FEFF", 2, setp(S + ("metadata", "title"), "T\ufeff")),
+        ("email with U+FEFF", 2, setp(G + ("email",), "a@b\ufeff")),
+        ("name with U+200B (Cf, accepted)", 1, setp(G + ("name",), "A\u200bda")),
         ("name x U+0301 U+10EFD (not NFC in Unicode 15.0.0)", 2, setp(G + ("name",), "x\u0301\U00010EFD")),
         ("name x U+10EFD U+0301 (NFC in 15.0.0)", 1, setp(G + ("name",), "x\U00010EFD\u0301")),
         ("title 1,025 bytes", 2, setp(S + ("metadata", "title"), "x" * 1025)),
@@ -605,11 +642,15 @@ def test_strict(tmp, agr, signed):
         ("attachments same name", 2, setp(S + ("attachments",), [{"name": "a", "length": 0, "sha512": "0" * 128}] * 2)),
         ("65 attachments", 2, setp(S + ("attachments",), [{"name": "a%d" % i, "length": 0, "sha512": "0" * 128}
                                                           for i in range(65)])),
-        ("countersigns empty", 1, setp(("signatures", 0, "countersigns"), [])),
-        ("countersigns 63", 1, setp(("signatures", 0, "countersigns"),
-                                    [{"key_id": "0" * 32, "signature_sha512": "0" * 128}] * 63)),
-        ("countersigns 64", 2, setp(("signatures", 0, "countersigns"),
-                                    [{"key_id": "0" * 32, "signature_sha512": "0" * 128}] * 64)),
+        ("countersigns empty", 2, setp(("signatures", 0, "countersigns"), [])),
+        ("countersigns in the author's entry", 2, setp(("signatures", 0, "countersigns"),
+                                                        [{"key_id": "0" * 32, "signature_sha512": "0" * 128}])),
+        ("countersigns 63, role publisher", 1, lambda e: (
+            setp(G + ("role",), "publisher")(e), setp(("signatures", 0, "countersigns"), [
+                {"key_id": "%032x" % i, "signature_sha512": "0" * 128} for i in range(63)])(e))),
+        ("countersigns 64, role publisher", 2, lambda e: (
+            setp(G + ("role",), "publisher")(e), setp(("signatures", 0, "countersigns"), [
+                {"key_id": "%032x" % i, "signature_sha512": "0" * 128} for i in range(64)])(e))),
         ("countersigns extra member", 2, setp(("signatures", 0, "countersigns"),
                                               [{"key_id": "0" * 32, "signature_sha512": "0" * 128, "x": 1}])),
         ("countersigns uppercase hex", 2, setp(("signatures", 0, "countersigns"),
@@ -662,6 +703,27 @@ def test_strict(tmp, agr, signed):
     env_case("co-author only", 1, setp(("signatures",), [c_]))
     env_case("publisher's countersignature without countersigns", 1, setp(("signatures",), [a_, c_, {
         k: v for k, v in p_.items() if k != "countersigns"}]))
+    # §4.4: what one countersignature may be
+    cov_a, cov_c = p_["countersigns"]
+    for name, cov, role in (("empty", [], "publisher"), ("a key twice", [cov_a, cov_a], "publisher"),
+                            ("a key twice, the list complete", [cov_a, cov_c, cov_a], "publisher"),
+                            ("itself", [cov_a, cov_c, dict(cov_a, key_id=p_["key_id"])], "publisher"),
+                            ("role author", [cov_a, cov_c], "author"), ("role co-author", [cov_a, cov_c], "co-author")):
+        env_case("countersignature: " + name, 2, setp(("signatures",), [a_, c_, dict(
+            p_, countersigns=cov, signer=dict(p_["signer"], role=role))]))
+    # the review's envelope (issue 13, item 10), validly signed: the author's
+    # only entry with "countersigns": [] (refused), and without it (verified)
+    seed = lambda n: base64.b64decode(re.search(r"(?m)^secret-key: (\S+)$", read(os.path.join(
+        KEYS, "demo-%s.key" % n)).decode()).group(1))
+    for name, extra, expect in (("author with countersigns []", {"countersigns": []}, 2),
+                                ("author, plain (control)", {}, 0),
+                                ("co-author countersigning the author", {"countersigns": [cov_a]}, 2)):
+        who = "coauthor" if "co-author" in name else "author"
+        entry = dict(a_ if who == "author" else c_, **extra)
+        entry.pop("signature")
+        entry["signature"] = b64(nacl.signing.SigningKey(seed(who)).sign(V.message(base["statement"], entry)).signature)
+        sigs = [entry] if who == "author" else [a_, entry]
+        env_case("signed: " + name, expect, setp(("signatures",), sigs))
     # syntax, on the tool's own text
     env_case("pretty JSON as written", 0, text=raw)
     env_case("compact JSON", 0, text=json.dumps(base, separators=(",", ":"), ensure_ascii=False))
@@ -696,11 +758,13 @@ def test_strict(tmp, agr, signed):
     pad = 1048576 - len(raw.encode())
     env_case("exactly 1,048,576 bytes", 0, text=raw + " " * pad)
     env_case("1,048,577 bytes", 2, text=raw + " " * (pad + 1))
-    rc, _ = env_case("attachment length -0", None,
-                     text=dump(dict(base, statement=dict(base["statement"], attachments=[
-                         {"name": "a", "length": 12345, "sha512": "0" * 128}]))).replace(b"12345", b"-0"))
-    note("§4.2/§6.2 attachment `length` written `-0` (an RFC 8259 integer spelling of 0): "
-         "both verifiers exit %s, i.e. accept it" % rc)
+    # §4.2: integers have no sign; -0 (RFC 8259 JSON, read as 0 by most parsers) is refused
+    with_att = lambda n: dump(dict(base, statement=dict(base["statement"], attachments=[
+        {"name": "a", "length": 12345, "sha512": "0" * 128}]))).replace(b"12345", n)
+    env_case("attachment length 0", 1, text=with_att(b"0"))
+    env_case("attachment length -0", 2, text=with_att(b"-0"))
+    env_case("text_length -0", 2, text=raw.replace('"text_length": 2202', '"text_length": -0'))
+    env_case("-0 as a member's value outside v1", 2, text=raw.replace('"format"', '"x": -0, "format"', 1))
 
     # trust files
     demo = read(os.path.join(KEYS, "demo.trust")).decode("utf-8")
@@ -728,6 +792,9 @@ def test_strict(tmp, agr, signed):
         ("identity only", 2, demo + "A\n"), ("empty identity", 2, demo + '"" %s\n' % okey),
         ("identity not NFC", 2, demo + '"Ine\u0300s" %s\n' % okey),
         ("identity with trailing space", 2, demo + '"A " %s\n' % okey),
+        ("identity with U+FEFF", 2, demo + '"\ufeffA" %s\n' % okey),
+        ("reason with U+FEFF", 2, demo.replace("roles=author,co-author",
+                                               'revoked=2026-01-01T00:00:00Z reason="a\ufeff"')),
         ("key listed twice", 2, demo + "B %s\n" % author.split()[-1]),
         ("key small order", 2, demo + "B AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"),
         ("key base64 unused bits", 2, demo + "B %s\n" % (okey[:42] + alpha[alpha.index(okey[42]) ^ 1] + "=")),
@@ -785,6 +852,7 @@ def test_strict(tmp, agr, signed):
             ("unknown field", 2, pub + "note: x\n"), ("field repeated", 2, pub + "orcid: 0000-0002-1825-0097\n"),
             ("wrong key-id", 2, pub.replace("c4aa", "c4ab")), ("secret header", 2, pub.replace("public", "secret")),
             ("two spaces after colon", 2, pub.replace("name: ", "name:  ")),
+            ("U+FEFF in name", 2, pub.replace("name: ", "name: \ufeff")),
             ("without email and orcid", 0, "\n".join(pub.split("\n")[:4]) + "\n")):
         path = write(os.path.join(tmp, "k.pub"), text)
         compare(".pub " + name, ["-p", path, "-e", signed, agr], expect)

@@ -73,6 +73,24 @@ PY
 printf '{"format": "agreesign-envelope/v2", "statement": {}, "signatures": []}\n' > $E/unsupported-version.sig.json
 head -c 300 $E/signed.sig.json > $E/truncated.sig.json
 
+# Refused although the signature is good: an empty attachment's length
+# written -0 (§4.2), which JSON readers take for the 0 that was signed.
+D=$(mktemp -d)
+: > "$D/empty.pdf"
+"$A" sign -k "$K/demo-author.key" --attach "$D/empty.pdf" -o "$D/attached.sig.json" "$S" 2>/dev/null
+sed 's/"length": 0,/"length": -0,/' "$D/attached.sig.json" > $E/attachment-minus-zero.sig.json
+rm -rf "$D"
+# Refused as a whole: a countersignature that covers nothing or is not the
+# publisher's (§4.4), a title holding U+FEFF (§4.1).
+/usr/bin/python3 - $E/countersigned.sig.json $E/countersigned-empty.sig.json <<'PY'
+import json, sys
+env = json.load(open(sys.argv[1], encoding="utf-8"))
+env["signatures"][2]["countersigns"] = []
+open(sys.argv[2], "w", encoding="utf-8").write(json.dumps(env, indent=2, ensure_ascii=False) + "\n")
+PY
+sed 's/"role": "publisher"/"role": "author"/' $E/countersigned.sig.json > $E/countersigned-as-author.sig.json
+sed $'s/"title": "Deterministic/"title": "\xef\xbb\xbfDeterministic/' $E/signed.sig.json > $E/title-with-bom.sig.json
+
 # The expected outcome of each case: name, agreement, envelope, trust
 # file, extra verify options, exit status, then each signature's reason.
 cat > cases.tsv <<'TSV'
@@ -97,4 +115,8 @@ other-name	sample-agreement.txt	signed.sig.json	other-name.trust	-	1	name-mismat
 untrusted	sample-agreement.txt	cosigned.sig.json	other-name.trust	-	1	name-mismatch,untrusted-key
 unsupported-version	sample-agreement.txt	unsupported-version.sig.json	demo.trust	-	2	-
 truncated	sample-agreement.txt	truncated.sig.json	demo.trust	-	2	-
+attachment-minus-zero	sample-agreement.txt	attachment-minus-zero.sig.json	demo.trust	-	2	-
+countersigned-empty	sample-agreement.txt	countersigned-empty.sig.json	demo.trust	-	2	-
+countersigned-as-author	sample-agreement.txt	countersigned-as-author.sig.json	demo.trust	-	2	-
+title-with-bom	sample-agreement.txt	title-with-bom.sig.json	demo.trust	-	2	-
 TSV
