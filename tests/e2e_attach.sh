@@ -43,6 +43,7 @@ grep -q "attachment paper.pdf: verified" out && ok || bad "--attach-dir: $(cat o
 # the HTML report. timeout: the old code hashed a sparse terabyte for hours.
 shape_statuses() { # the status in each output; verify exits 1 in each
 	local t j b h
+	rm -f r.html # each shape gets a page of its own, never a stale one
 	t=$(timeout 60 "$A" verify -t "$K/demo.trust" --report r.html agr.txt)
 	[ $? = 1 ] || echo "text-exit"
 	j=$(timeout 60 "$A" verify --json -t "$K/demo.trust" agr.txt | /usr/bin/python3 -c \

@@ -57,7 +57,10 @@ mkdir files && cd files || exit 1
 cp "$S" agr.txt
 printf 'the paper\n' >paper.pdf
 expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z --attach paper.pdf agr.txt
-sed '/^Deterministic Signatures/,/^A Field Study/c\{{title}}' "$S" >form.tmpl
+{
+	echo '{{agreesign-template/v2}}'
+	sed '/^Deterministic Signatures/,/^A Field Study/c\{{title:lines=2}}' "$S"
+} >form.tmpl
 expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
 cp "$K/demo.trust" demo.trust
 cp "$K/demo-author.pub" author.pub
