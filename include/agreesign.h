@@ -864,6 +864,29 @@ char *ags_report_html(const struct ags_report *r,
                       const struct ags_envelope *env, const char *canon,
                       size_t canon_len, const char *name);
 
+/* ---------------------------------------------------------------------
+ * Untrusted text in output (src/display.c; spec/agreesign-v1.md §10.5)
+ */
+
+/* The most bytes ags_display_char writes for one character. */
+#define AGS_DISPLAY_MAX 8u
+
+/* The display form of the first character of s (n >= 1 bytes), the one
+ * rule for every line written for people (terminal, HTML report): a C0
+ * control, DEL, or a byte that does not begin a valid UTF-8 sequence
+ * becomes "\xNN"; a C1 control, a bidirectional control or U+2028/U+2029
+ * becomes "\u{NNNN}" (lowercase hex); any other character stands for
+ * itself. Writes at most AGS_DISPLAY_MAX bytes into out (no NUL), returns
+ * their number and sets *used to the bytes of s they stand for. */
+size_t ags_display_char(char out[AGS_DISPLAY_MAX], const char *s, size_t n,
+                        size_t *used);
+
+/* Copies s into out (cap bytes, the NUL included). A longer s is cut at a
+ * character boundary and ends with an ellipsis (U+2026): a fixed buffer
+ * (struct ags_error, a report's reason) never holds half a character.
+ * Returns out. */
+char *ags_text_copy(char *out, size_t cap, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -211,6 +211,19 @@ static char *field_value(const struct ags_tpl_words *aw, size_t wi, size_t end)
 	return s;
 }
 
+/* The problem of a field given two values, each cut short when long. */
+static void two_values(struct ags_template_match *m,
+                       const struct ags_template_field *fl, const char *v)
+{
+	char a[72], b[72]; /* with a 64-byte name, all fits in 256 */
+
+	ags_bounded(m->problem, sizeof(m->problem),
+	            "field '%s' is used twice with two values: \"%s\" and "
+	            "\"%s\"",
+	            fl->name, ags_text_copy(a, sizeof(a), fl->value),
+	            ags_text_copy(b, sizeof(b), v));
+}
+
 /* Sets m->fields from the path; a field used twice must get one value. */
 static enum ags_err take_fields(struct ags_template_match *m,
                                 const struct matcher *mt)
@@ -240,10 +253,7 @@ static enum ags_err take_fields(struct ags_template_match *m,
 			continue;
 		}
 		if (strcmp(fl->value, v) != 0 && !m->problem[0])
-			snprintf(m->problem, sizeof(m->problem),
-			         "field '%s' is used twice with two values: "
-			         "\"%.80s\" and \"%.80s\"",
-			         fl->name, fl->value, v);
+			two_values(m, fl, v);
 		free(v);
 	}
 	return AGS_OK;
@@ -291,21 +301,22 @@ static enum ags_err run(struct ags_template_match *m, struct matcher *mt)
 		return rc;
 	}
 	if (found == -2)
-		snprintf(m->problem, sizeof(m->problem),
-		         "the agreement is too ambiguous to match against this "
-		         "template in %zu steps",
-		         mt->max_steps);
+		ags_bounded(
+		        m->problem, sizeof(m->problem),
+		        "the agreement is too ambiguous to match against this "
+		        "template in %zu steps",
+		        mt->max_steps);
 	rc = ags_tpl_diff(m, mt->t, mt->aw, mt->far_tok, mt->far_word);
 	if (rc != AGS_OK || m->ndiffs > 0 || m->problem[0])
 		return rc;
 	if (mt->long_field >= 0)
-		snprintf(
+		ags_bounded(
 		        m->problem, sizeof(m->problem),
 		        "the value of field '%s' would be longer than %u bytes",
 		        mt->t->names[mt->long_field], AGS_FIELD_MAX);
 	else
-		snprintf(m->problem, sizeof(m->problem),
-		         "the agreement does not match the template");
+		ags_bounded(m->problem, sizeof(m->problem),
+		            "the agreement does not match the template");
 	return rc;
 }
 
