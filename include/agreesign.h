@@ -200,8 +200,11 @@ enum ags_err ags_jcs_serialize(char **out, size_t *out_len, const json_t *v,
                                struct ags_error *err);
 
 /* One line of JSON output (src/json_write.c): the text json_dumps(j,
- * JSON_COMPACT | JSON_SORT_KEYS) returns, byte for byte (jansson 2.14), in
- * a sixth of the instructions. A malloc'd NUL-terminated string the caller
+ * JSON_COMPACT | JSON_SORT_KEYS) returns (jansson 2.14), in a sixth of the
+ * instructions, except that DEL, the C1 controls, the bidirectional
+ * controls and U+2028/U+2029 are written as \uXXXX (spec §10.4), so that
+ * the line holds no code point that steers a terminal or reorders text;
+ * it parses to the same value. A malloc'd NUL-terminated string the caller
  * free()s, its length in *len (when len is non-NULL); NULL where
  * json_dumps gives NULL (j not an object or array, a string that is not
  * UTF-8, a cycle) and when out of memory, *len then left alone. */

@@ -67,7 +67,7 @@ for c in é € 𝄞; do
 	has out "…"
 	printf '{"agreement": "agr.txt", "id": "entry %s"}\n' "$c" >m.jsonl
 	expect 1 "$A" verify --batch m.jsonl --no-progress -t rev.trust
-	json "d['id'] == 'entry $c' and d['agreement'] == './agr.txt' or d['agreement'] == 'agr.txt'"
+	json "d['id'] == 'entry $c' and d['agreement'] == 'agr.txt'"
 	json 'd["envelope"].endswith("agr.txt.sig.json") and d["result"] == "not-verified"'
 
 	# a long trusted identity and a long claimed name: name mismatch
@@ -155,7 +155,7 @@ json 'd["agreement"] == "'"$AG"'" and d["metadata"]["title"] == "On \u202eEngine
 printf '{"agreement": "%s", "id": "entry %s"}\n' "$AG" "$RLO" >evil.jsonl
 expect 1 "$A" verify --batch evil.jsonl --no-progress -t evil.trust
 clean out "controls, --batch manifest"
-json 'd["id"] == "entry \u202e" and d["agreement"] == "./'"$AG"'" or d["agreement"] == "'"$AG"'"'
+json 'd["id"] == "entry \u202e" and d["agreement"] == "'"$AG"'"'
 expect 1 "$A" verify --batch "$dir" --no-progress -t evil-ok.trust
 clean out "controls, --batch folder"
 json 'd["reason"] == "attachment \"paper\u202efdp.exe\" has changed"'
