@@ -200,8 +200,11 @@ enum ags_err ags_jcs_serialize(char **out, size_t *out_len, const json_t *v,
                                struct ags_error *err);
 
 /* One line of JSON output (src/json_write.c): the text json_dumps(j,
- * JSON_COMPACT | JSON_SORT_KEYS) returns, byte for byte (jansson 2.14), in
- * a sixth of the instructions. A malloc'd NUL-terminated string the caller
+ * JSON_COMPACT | JSON_SORT_KEYS) returns (jansson 2.14), in a sixth of the
+ * instructions, except that DEL, the C1 controls, the bidirectional
+ * controls and U+2028/U+2029 are written as \uXXXX (spec §10.4), so that
+ * the line holds no code point that steers a terminal or reorders text;
+ * it parses to the same value. A malloc'd NUL-terminated string the caller
  * free()s, its length in *len (when len is non-NULL); NULL where
  * json_dumps gives NULL (j not an object or array, a string that is not
  * UTF-8, a cycle) and when out of memory, *len then left alone. */
@@ -902,6 +905,29 @@ char *ags_report_html(const struct ags_report *r,
  * NULL), and nothing else from the inputs. name as above. malloc'd,
  * NUL-terminated; NULL when out of memory. */
 char *ags_report_html_error(const char *why, const char *name);
+
+/* ---------------------------------------------------------------------
+ * Untrusted text in output (src/display.c; spec/agreesign-v1.md §10.5)
+ */
+
+/* The most bytes ags_display_char writes for one character. */
+#define AGS_DISPLAY_MAX 8u
+
+/* The display form of the first character of s (n >= 1 bytes), the one
+ * rule for every line written for people (terminal, HTML report): a C0
+ * control, DEL, or a byte that does not begin a valid UTF-8 sequence
+ * becomes "\xNN"; a C1 control, a bidirectional control or U+2028/U+2029
+ * becomes "\u{NNNN}" (lowercase hex); any other character stands for
+ * itself. Writes at most AGS_DISPLAY_MAX bytes into out (no NUL), returns
+ * their number and sets *used to the bytes of s they stand for. */
+size_t ags_display_char(char out[AGS_DISPLAY_MAX], const char *s, size_t n,
+                        size_t *used);
+
+/* Copies s into out (cap bytes, the NUL included). A longer s is cut at a
+ * character boundary and ends with an ellipsis (U+2026): a fixed buffer
+ * (struct ags_error, a report's reason) never holds half a character.
+ * Returns out. */
+char *ags_text_copy(char *out, size_t cap, const char *s);
 
 #ifdef __cplusplus
 }

@@ -213,6 +213,7 @@ enum ags_err ags_verify_attachments(struct ags_report *report,
 {
 	const struct ags_agreement *a = &env->agreement;
 	enum ags_err rc = a->nattachments ? check_dir(dir, err) : AGS_OK;
+	char name[200];
 	size_t i;
 
 	if (rc != AGS_OK)
@@ -230,10 +231,11 @@ enum ags_err ags_verify_attachments(struct ags_report *report,
 		if (report->attachments[i] == AGS_ATTACH_CHANGED &&
 		    report->verified) {
 			report->verified = 0;
-			snprintf(report->policy_detail,
-			         sizeof(report->policy_detail),
-			         "attachment \"%.200s\" has changed",
-			         a->attachments[i].name);
+			ags_bounded(report->policy_detail,
+			            sizeof(report->policy_detail),
+			            "attachment \"%s\" has changed",
+			            ags_text_copy(name, sizeof(name),
+			                          a->attachments[i].name));
 		}
 	}
 	return AGS_OK;

@@ -65,7 +65,7 @@ static enum ags_err scan_fail(const struct scan *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ags_vbounded(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return ags_error_set(s->err, AGS_ERR_TEXT, s->source, s->line,
 	                     s->col + 1, "%s", msg);

@@ -20,9 +20,13 @@ void cli_error(const struct ags_error *err);
 /* A usage problem: the message, then "try 'agreesign CMD --help'". */
 int cli_usage(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/* Writes s with every byte that could steer a terminal or forge a line
- * (control characters, DEL) shown as \xNN. */
+/* Writes s in its display form (ags_display_char, spec §10.5): control
+ * characters, DEL and bytes that are not UTF-8 as \xNN, C1 and bidi
+ * controls and U+2028/U+2029 as \u{NNNN}. Every untrusted string printed
+ * for people goes through it. */
 void cli_put_escaped(FILE *f, const char *s);
+/* The same for n bytes of s (which need not end there). */
+void cli_put_escaped_n(FILE *f, const char *s, size_t n);
 /* Writes all len bytes of p to fd, retrying after EINTR and short writes;
  * gives up silently on an error (for messages: there is nowhere to report
  * it). */

@@ -340,7 +340,7 @@ int cli_verify_batch(const struct cli_batch_opts *o)
 	}
 	ctx.prog.start = now();
 	if (ags_batch_run_lines(&cfg, next_item, emit, &ctx, &err) != AGS_OK) {
-		snprintf(err.source, sizeof(err.source), "%s", o->manifest);
+		ags_text_copy(err.source, sizeof(err.source), o->manifest);
 		cli_error(&err);
 		rc = EXIT_TROUBLE;
 	} else {

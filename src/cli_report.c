@@ -60,24 +60,29 @@ static enum ags_err fail(struct ags_error *err, enum ags_err code,
 static enum ags_err fail(struct ags_error *err, enum ags_err code,
                          const char *path, const char *fmt, ...)
 {
+	char text[2 * sizeof(err->text)];
 	va_list ap;
 
 	err->code = code;
 	err->line = err->column = 0;
-	snprintf(err->source, sizeof(err->source), "%s", path);
+	ags_text_copy(err->source, sizeof(err->source), path);
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	ags_text_copy(err->text, sizeof(err->text), text);
 	return code;
 }
 
 static enum ags_err refuse(struct ags_error *err, const char *path,
                            const char *what, const char *name)
 {
+	char quoted[200];
+
 	return fail(err, AGS_ERR_INVALID, path,
-	            "is %s%s%.200s%s this verification reads: a report never "
+	            "is %s%s%s%s this verification reads: a report never "
 	            "replaces an input",
-	            what, name ? " \"" : "", name ? name : "",
+	            what, name ? " \"" : "",
+	            name ? ags_text_copy(quoted, sizeof(quoted), name) : "",
 	            name ? "\"" : "");
 }
 

@@ -235,12 +235,14 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	show(env, &s, sk->pub.key_id, countersign);
 	if (ags_sign_append(env, sk, &s, countersign, &err) != AGS_OK) {
 		if (!err.source[0])
-			snprintf(err.source, sizeof(err.source), "%s", out);
+			ags_text_copy(err.source, sizeof(err.source), out);
 		cli_error(&err);
 		goto out;
 	}
 	if (write_envelope(env, out, o->append || o->force) == 0) {
-		fprintf(stderr, "agreesign: wrote %s\n", out);
+		fputs("agreesign: wrote ", stderr);
+		cli_put_escaped(stderr, out);
+		fputc('\n', stderr);
 		rc = EXIT_OK;
 	}
 out:

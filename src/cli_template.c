@@ -8,24 +8,22 @@
 /* Words of context shown around a change. */
 #define CONTEXT 5
 
-/* Prints the words of s from word `from` on, at most n words. */
+/* Prints the words of s from word `from` on, at most n words, escaped
+ * a word at a time (a byte at a time would split its characters). */
 static void put_words(const char *s, size_t from, size_t n)
 {
-	size_t w = 0, i = 0, shown = 0;
-	char buf[2] = {0, 0};
+	size_t w = 0, shown = 0, len;
 
-	for (; s[i] && shown < n; i++) {
-		if (s[i] == ' ') {
-			if (w >= from && shown + 1 < n)
-				putchar(' ');
-			w++;
-			shown += w > from;
-			continue;
-		}
+	while (*s && shown < n) {
+		len = strcspn(s, " ");
 		if (w >= from) {
-			buf[0] = s[i];
-			cli_put_escaped(stdout, buf);
+			cli_put_escaped_n(stdout, s, len);
+			shown++;
+			if (s[len] == ' ' && shown < n)
+				putchar(' ');
 		}
+		w++;
+		s += len + (s[len] == ' ');
 	}
 }
 
@@ -126,7 +124,9 @@ void cli_print_template_match(const struct ags_template_match *m)
 	else
 		puts("result: DOES NOT MATCH");
 	for (i = 0; i < m->nfields; i++) {
-		printf("field %s: ", m->fields[i].name);
+		fputs("field ", stdout);
+		cli_put_escaped(stdout, m->fields[i].name);
+		fputs(": ", stdout);
 		cli_put_escaped(stdout, m->fields[i].value);
 		putchar('\n');
 	}
@@ -191,8 +191,8 @@ static enum ags_err fail(struct ags_error *err, enum ags_err code,
 {
 	if (err->code == AGS_OK) {
 		err->code = code;
-		snprintf(err->source, sizeof(err->source), "%s", source);
-		snprintf(err->text, sizeof(err->text), "%s", text);
+		ags_text_copy(err->source, sizeof(err->source), source);
+		ags_text_copy(err->text, sizeof(err->text), text);
 	}
 	return code;
 }
@@ -204,6 +204,7 @@ enum ags_err cli_verify_extra(const struct verify_extra *x,
 {
 	struct ags_template_check *tc = NULL;
 	enum ags_err rc;
+	char why[sizeof(err->text) + 64];
 
 	if (x->tmpl_text && !x->tmpl)
 		return fail(err, AGS_ERR_INVALID, "--template-text",
@@ -218,8 +219,10 @@ enum ags_err cli_verify_extra(const struct verify_extra *x,
 			print_check(tc);
 	} else if (rep->verified) {
 		rep->verified = 0;
-		snprintf(rep->policy_detail, sizeof(rep->policy_detail),
-		         "template: could not be checked: %.200s", err->text);
+		snprintf(why, sizeof(why), "template: could not be checked: %s",
+		         err->text);
+		ags_text_copy(rep->policy_detail, sizeof(rep->policy_detail),
+		              why);
 	}
 	return rc;
 }

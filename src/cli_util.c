@@ -15,9 +15,31 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Formats and writes the message escaped: it may quote input (a JSON
+ * key, a trust file option, an argument), so that it stays one line and
+ * cannot steer a terminal. Formatted whole, never cut: a cut could split
+ * a character. */
+static void put_message(FILE *f, const char *fmt, va_list ap)
+{
+	char small[1024], *msg = small;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	else
+		msg = small; /* out of memory: the start, escaped */
+	va_end(again);
+	if (n >= 0)
+		cli_put_escaped(f, msg);
+	if (msg != small)
+		free(msg);
+}
+
 void cli_errorf(const char *subject, const char *fmt, ...)
 {
-	char msg[8192];
 	va_list ap;
 
 	fputs("agreesign: ", stderr);
@@ -25,12 +47,9 @@ void cli_errorf(const char *subject, const char *fmt, ...)
 		cli_put_escaped(stderr, subject);
 		fputs(": ", stderr);
 	}
-	/* The message may quote input (a JSON key, a trust file option):
-	 * escaped, so that it stays one line and cannot steer a terminal. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	put_message(stderr, fmt, ap);
 	va_end(ap);
-	cli_put_escaped(stderr, msg);
 	fputc('\n', stderr);
 }
 
@@ -53,61 +72,39 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 
 	fputs("agreesign: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(stderr, fmt, ap); /* may quote an argument */
 	va_end(ap);
 	fprintf(stderr, "\nTry 'agreesign %s --help'.\n", cmd);
 	return EXIT_TROUBLE;
 }
 
-/* Code points that are invisible yet steer a terminal or reorder what
- * it shows: C1 controls (U+009B opens escape sequences) and the bidi
- * controls (U+202E can make "fdp.exe" read "exe.pdf"). */
-static int hazardous(uint32_t cp)
+/* The library's display rule (spec §10.5): controls, bytes that are not
+ * UTF-8, C1 and bidi controls (U+202E can make "fdp.exe" read "exe.pdf")
+ * and U+2028/U+2029 never reach the terminal as themselves. */
+void cli_put_escaped_n(FILE *f, const char *s, size_t n)
 {
-	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
-	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
+	char out[AGS_DISPLAY_MAX];
+	size_t i = 0, from = 0, k, used;
 
-/* Length of the well-formed UTF-8 sequence at s and its code point, or
- * 0 when the bytes there are not one. */
-static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
-{
-	size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-	size_t i;
-
-	if (n == 0 || s[0] > 0xF4)
-		return 0;
-	*cp = s[0] & (0x7Fu >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[i] & 0x3Fu);
+	while (i < n) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
+			i++;
+			continue;
+		}
+		k = ags_display_char(out, s + i, n - i, &used);
+		if (k != used || memcmp(out, s + i, k) != 0) {
+			fwrite(s + from, 1, i - from, f);
+			fwrite(out, 1, k, f);
+			from = i + used;
+		}
+		i += used;
 	}
-	return n;
+	fwrite(s + from, 1, n - from, f);
 }
 
 void cli_put_escaped(FILE *f, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t cp;
-	size_t n;
-
-	while (*u) {
-		if (*u < 0x20 || *u == 0x7F) {
-			fprintf(f, "\\x%02x", *u++);
-		} else if (*u < 0x80) {
-			fputc(*u++, f);
-		} else if ((n = utf8_seq(u, &cp)) == 0) {
-			fprintf(f, "\\x%02x", *u++); /* not UTF-8 */
-		} else if (hazardous(cp)) {
-			fprintf(f, "\\u{%04x}", (unsigned)cp);
-			u += n;
-		} else {
-			fwrite(u, 1, n, f);
-			u += n;
-		}
-	}
+	cli_put_escaped_n(f, s, strlen(s));
 }
 
 void cli_write_all(int fd, const char *p, size_t len)

@@ -128,8 +128,11 @@ static int write_pair(struct keygen_opts *o, struct ags_seckey *sk)
 		cli_error(&err);
 		goto out;
 	}
-	fprintf(stderr, "agreesign: wrote %s.pub and %s.key (key id %s)\n",
-	        o->base, o->base, sk->pub.key_id);
+	fputs("agreesign: wrote ", stderr);
+	cli_put_escaped(stderr, o->base);
+	fputs(".pub and ", stderr);
+	cli_put_escaped(stderr, o->base);
+	fprintf(stderr, ".key (key id %s)\n", sk->pub.key_id);
 	rc = EXIT_OK;
 out:
 	sodium_free(pass);

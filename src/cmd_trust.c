@@ -135,8 +135,9 @@ static int do_add(const struct trust_opts *o)
 		cli_error(&err);
 		rc = EXIT_TROUBLE;
 	} else {
-		fprintf(stderr, "agreesign: %s: added key %s (", o->file,
-		        pub.key_id);
+		fputs("agreesign: ", stderr);
+		cli_put_escaped(stderr, o->file);
+		fprintf(stderr, ": added key %s (", pub.key_id);
 		cli_put_escaped(stderr, pub.name);
 		fputs(")\n", stderr);
 	}
@@ -175,7 +176,11 @@ static int do_revoke(const struct trust_opts *o)
 		cli_error(&err);
 		return EXIT_TROUBLE;
 	}
-	fprintf(stderr, "agreesign: %s: revoked key %s\n", o->file, o->arg);
+	fputs("agreesign: ", stderr);
+	cli_put_escaped(stderr, o->file);
+	fputs(": revoked key ", stderr);
+	cli_put_escaped(stderr, o->arg);
+	fputc('\n', stderr);
 	return EXIT_OK;
 }
 

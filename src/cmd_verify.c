@@ -299,22 +299,29 @@ static void print_text(const struct ags_report *r,
 		cli_put_escaped(stdout, env->agreement.attachments[i].name);
 		printf(": %s\n", ags_attach_status_name(r->attachments[i]));
 	}
-	if (r->verified)
+	if (r->verified) {
 		puts("verified");
-	else
-		printf("NOT VERIFIED: %s\n", r->policy_detail);
+	} else {
+		/* the reason may quote an attachment's name */
+		fputs("NOT VERIFIED: ", stdout);
+		cli_put_escaped(stdout, r->policy_detail);
+		putchar('\n');
+	}
 }
 
-static void print_json(json_t *j, const char *agreement, const char *envelope)
+/* Prints j with the paths; -1 when it cannot (out of memory: every
+ * string went through ags_json_text, so none fails to encode). */
+static int print_json(json_t *j, const char *agreement, const char *envelope)
 {
 	char *text;
 
-	json_object_set_new(j, "agreement", ags_json_text(agreement));
-	json_object_set_new(j, "envelope", ags_json_text(envelope));
-	text = ags_json_dumps_sorted(j, NULL);
-	if (text)
-		puts(text);
+	if (json_object_set_new(j, "agreement", ags_json_text(agreement)) ||
+	    json_object_set_new(j, "envelope", ags_json_text(envelope)) ||
+	    !(text = ags_json_dumps_sorted(j, NULL)))
+		return -1;
+	puts(text);
 	free(text);
+	return 0;
 }
 
 /* The same words as a batch entry's reason. */
@@ -337,11 +344,13 @@ static int trouble(const struct verify_opts *o, const char *envelope,
 
 	describe(why, sizeof(why), err);
 	cli_error(err);
-	if (o->json && !o->quiet && (j = json_object())) {
-		json_object_set_new(j, "verified", json_false());
-		json_object_set_new(j, "result", json_string("error"));
-		json_object_set_new(j, "reason", ags_json_text(why));
-		print_json(j, o->agreement, envelope);
+	if (o->json && !o->quiet) {
+		j = json_object();
+		if (!j || json_object_set_new(j, "verified", json_false()) ||
+		    json_object_set_new(j, "result", json_string("error")) ||
+		    json_object_set_new(j, "reason", ags_json_text(why)) ||
+		    print_json(j, o->agreement, envelope) != 0)
+			cli_errorf(o->agreement, "out of memory");
 		json_decref(j);
 	}
 	return EXIT_TROUBLE;
@@ -447,8 +456,12 @@ static int failed(const struct verify_opts *o, const char *envelope,
 	describe(why, sizeof(why), err);
 	if (ran && rep->verified) {
 		rep->verified = 0;
-		snprintf(rep->policy_detail, sizeof(rep->policy_detail),
-		         "could not be completed: %.200s", why);
+		char detail[sizeof(why) + 32];
+
+		snprintf(detail, sizeof(detail), "could not be completed: %s",
+		         why);
+		ags_text_copy(rep->policy_detail, sizeof(rep->policy_detail),
+		              detail);
 	}
 	report(o, envelope, ran ? rep : NULL, env, canon, len, why, 0);
 	return EXIT_TROUBLE;
@@ -485,12 +498,13 @@ static int run(struct verify_opts *o, const char *envelope)
 		goto out;
 	if (!o->json)
 		print_text(&rep, &env, o->agreement);
-	else if ((j = ags_report_json(&rep, &env))) {
-		print_json(j, o->agreement, envelope);
+	else if (!(j = ags_report_json(&rep, &env)) ||
+	         print_json(j, o->agreement, envelope) != 0) {
 		json_decref(j);
-	} else {
 		cli_errorf(o->agreement, "out of memory");
 		rc = EXIT_TROUBLE;
+	} else {
+		json_decref(j);
 	}
 out:
 	ags_report_release(&rep);

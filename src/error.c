@@ -56,11 +56,13 @@ enum ags_err ags_error_set(struct ags_error *err, enum ags_err code,
 	if (!err || err->code != AGS_OK)
 		return code;
 	err->code = code;
-	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
+	/* A long path or quoted value is cut at a character boundary: the
+	 * message goes into JSON results, which need UTF-8. */
+	ags_text_copy(err->source, sizeof(err->source), source ? source : "");
 	err->line = line;
 	err->column = column;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	ags_vbounded(err->text, sizeof(err->text), fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -95,7 +95,9 @@ static inline void ags_buf_puts(struct ags_buf *b, const char *s)
 }
 void ags_buf_printf(struct ags_buf *b, const char *fmt, ...) AGS_PRINTF(2, 3);
 /* Appends s (n bytes) with & < > " ' written as HTML character
- * references. */
+ * references, and every other character in its display form
+ * (ags_display_char): no control, bidi control or byte that is not UTF-8
+ * reaches the page as itself. */
 void ags_buf_put_html(struct ags_buf *b, const char *s, size_t n);
 /* The string (malloc'd, NUL-terminated; the buffer is emptied), or NULL
  * after a failure. */
@@ -117,6 +119,30 @@ int ags_utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp);
  * \n or \u001f (the latter written into tmp), or NULL when c stands for
  * itself. */
 const char *ags_jcs_escape(unsigned char c, char tmp[8]);
+
+/* --- display.c: untrusted text in output (spec §10.5) --- */
+
+/* 1 when no output writes code point cp as itself: the C0 controls, DEL,
+ * the C1 controls (U+009B starts terminal sequences), the bidirectional
+ * controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069: they
+ * reorder what a line shows) and U+2028, U+2029 (line breaks to some
+ * readers). JSON output writes them as \uXXXX, text output as \xNN or
+ * \u{xxxx}. */
+static inline int ags_output_hazard(uint32_t cp)
+{
+	if (cp < 0x2000)
+		return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C;
+	return cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* vsnprintf into buf (cap bytes) that never cuts a character: a text
+ * longer than cap - 1 bytes is cut at a character boundary and ends with
+ * "\u2026" (an ellipsis), so that what fits is still UTF-8 and visibly
+ * shortened. */
+void ags_vbounded(char *buf, size_t cap, const char *fmt, va_list ap)
+        AGS_PRINTF(3, 0);
+void ags_bounded(char *buf, size_t cap, const char *fmt, ...) AGS_PRINTF(3, 4);
 
 /* --- json_read.c: the strict JSON reader of envelopes and manifests --- */
 

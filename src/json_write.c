@@ -1,17 +1,25 @@
 /* The text json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) gives, written
- * without jansson's dumper: every JSON line the tool prints comes from
- * here. A batch result is about 1 KB, and jansson spends some 100,000
- * instructions on it (a callback per token, a UTF-8 decode per code
- * point, a qsort and a hash lookup per key); this, about 17,000 (plain
- * ASCII 8 bytes at a time, small objects sorted on the stack).
- * tests/check_json_write.c compares the two writers byte for byte.
+ * without jansson's dumper, with one more rule (spec §10.4): every JSON
+ * line the tool prints comes from here. A batch result is about 1 KB, and
+ * jansson spends some 100,000 instructions on it (a callback per token, a
+ * UTF-8 decode per code point, a qsort and a hash lookup per key); this,
+ * about 17,000 (plain ASCII 8 bytes at a time, small objects sorted on the
+ * stack). tests/check_json_write.c compares the two writers byte for byte,
+ * once jansson's text has the rule applied.
+ *
+ * The rule: a code point that output never writes as itself
+ * (ags_output_hazard: DEL, the C1 controls, the bidirectional controls,
+ * U+2028 and U+2029) is written as \uXXXX with uppercase hex, as jansson
+ * writes the C0 controls, so that a terminal that shows a line, or a
+ * reader that splits at U+2028, sees only ASCII there. The string a
+ * parser reads back is the same.
  *
  * What jansson 2.14 writes, and so what this writes:
  * - members in the order of memcmp() of their keys, a key before the
  *   keys it is a prefix of ("a" < "a\u0000b" < "ab");
  * - in strings and keys '"' and '\\' escaped, \b \f \n \r \t by name,
  *   the other bytes below 0x20 (NUL of json_stringn too) as \u00XX with
- *   uppercase hex; DEL, '/' and all other UTF-8 as they are;
+ *   uppercase hex; '/' and all other UTF-8 as they are (but the rule);
  * - a string that is not UTF-8 (json_stringn_nocheck) fails the text. In
  *   a key (json_object_set_nocheck) jansson ignores the failure and keeps
  *   what it had written of the key: the opening quote and the key up to
@@ -60,8 +68,11 @@ struct member {
 
 enum str_rc { STR_OK, STR_NOMEM, STR_BAD_UTF8 };
 
-/* The class of each byte in a string: 0 written as it is, 1 escaped,
- * 2 the start of a multi-byte UTF-8 sequence, or not UTF-8 at all. */
+/* The class of each byte in a string: 0 written as it is, 1 escaped as
+ * jansson escapes it, 2 the start of a multi-byte UTF-8 sequence, or not
+ * UTF-8 at all, 3 DEL, 4 the first byte of a sequence that may be one of
+ * the other code points of the rule (0xC2: U+0080..U+00BF, 0xD8: U+061C,
+ * 0xE2: U+2000..U+2FFF). Classes 3 and 4 are escaped by the rule only. */
 /* clang-format off */
 static const unsigned char byte_class[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
@@ -71,14 +82,14 @@ static const unsigned char byte_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x70: DEL as is */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, /* 0x70: DEL */
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80-0xFF */
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xC2 */
+	2, 2, 2, 2, 2, 2, 2, 2, 4, 2, 2, 2, 2, 2, 2, 2, /* 0xD8 */
+	2, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xE2 */
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 /* clang-format on */
@@ -127,11 +138,12 @@ static inline int put_char(struct out *o, char c)
 #define ONES  0x0101010101010101u
 #define HIGHS 0x8080808080808080u
 
-/* 1 when none of the 8 bytes at p is escaped or above 0x7F. Each term
+/* 1 when none of the 8 bytes at p is escaped or above 0x7E. Each term
  * sets the high bit of (at least the lowest) byte of its kind: (w - 0x20
  * in each byte) & ~w for bytes below 0x20, the same with 1 on w xor '"'
- * (or '\\') for bytes equal to them, w itself for bytes above 0x7F. A
- * borrow starts only at a byte so flagged: no flag, no such byte. */
+ * (or '\\') for bytes equal to them, w itself for bytes above 0x7F, and
+ * w + 1 in each byte for DEL. A borrow or carry starts only at a byte so
+ * flagged: no flag, no such byte. */
 static inline int plain8(const unsigned char *p)
 {
 	uint64_t w, q, b;
@@ -140,7 +152,7 @@ static inline int plain8(const unsigned char *p)
 	q = w ^ (ONES * '"');
 	b = w ^ (ONES * '\\');
 	return ((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
-	         ((b - ONES) & ~b) | w) &
+	         ((b - ONES) & ~b) | w | (w + ONES)) &
 	        HIGHS) == 0;
 }
 
@@ -174,6 +186,29 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* Writes \uXXXX (uppercase hex, as jansson writes \u001F) at d for code
+ * point cp < 0x10000; returns the end. */
+static char *put_u(char *d, uint32_t cp)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	d[0] = '\\';
+	d[1] = 'u';
+	d[2] = hex[cp >> 12 & 15];
+	d[3] = hex[cp >> 8 & 15];
+	d[4] = hex[cp >> 4 & 15];
+	d[5] = hex[cp & 15];
+	return d + 6;
+}
+
+/* The code point of the valid UTF-8 sequence at p (n = 2 or 3 bytes). */
+static uint32_t decode23(const unsigned char *p, size_t n)
+{
+	if (n == 2)
+		return (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+	return (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+}
+
 /* Writes the escape of c (class 1) at d; returns the end. */
 static char *put_escape(char *d, unsigned char c)
 {
@@ -198,7 +233,8 @@ static char *put_escape(char *d, unsigned char c)
 /* Escapes the bytes from p up to stop into o, which has room for 6 bytes
  * out per byte in (a sequence begun before stop may end past it, but not
  * past end). Returns where it stopped, or NULL at bytes that are not
- * UTF-8. *kept: o's length after the last escape written. */
+ * UTF-8. *kept: o's length after the last escape jansson would write
+ * (not those of the rule: jansson's text of a bad key ends there). */
 static const unsigned char *escape_run(struct out *o, const unsigned char *p,
                                        const unsigned char *stop,
                                        const unsigned char *end, size_t *kept)
@@ -223,7 +259,15 @@ static const unsigned char *escape_run(struct out *o, const unsigned char *p,
 			} else if (byte_class[*p] == 1) {
 				d = put_escape(d, *p++);
 				*kept = (size_t)(d - o->s);
+			} else if (byte_class[*p] == 3) {
+				d = put_u(d, *p++);
 			} else if ((n = utf8_len(p, (size_t)(end - p))) != 0) {
+				if (byte_class[*p] == 4 &&
+				    ags_output_hazard(decode23(p, n))) {
+					d = put_u(d, decode23(p, n));
+					p += n;
+					continue;
+				}
 				for (i = 0; i < n; i++)
 					*d++ = (char)*p++;
 			} else {

@@ -94,7 +94,7 @@ static enum ags_err fail(const struct parser *p, long line, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	ags_vbounded(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	return ags_error_set(p->err, AGS_ERR_FORMAT, p->source,
 	                     line > 0 ? line : 0, 0, "%s", text);

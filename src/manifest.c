@@ -242,7 +242,7 @@ static json_t *outcome_json(const struct outcome *oc,
 	                    it->envelope ? ags_json_text(it->envelope)
 	                                 : json_null());
 	if (it->id)
-		json_object_set_new(j, "id", json_string(it->id));
+		json_object_set_new(j, "id", ags_json_text(it->id));
 	return j;
 }
 

@@ -66,9 +66,12 @@ json_t *ags_json_text(const char *s)
 	return j;
 }
 
+/* Text from an input, or null. Through ags_json_text, so that a string
+ * that is not UTF-8 is shown, not turned into a failure that would pass
+ * for "out of memory". */
 static json_t *opt_string(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? ags_json_text(s) : json_null();
 }
 
 static json_t *text_json(const struct ags_report *r,
@@ -100,7 +103,7 @@ static json_t *sig_json(const struct ags_sig_report *sr,
 	    set(o, "key_id", json_string(sig->key_id)) ||
 	    set(o, "trusted_identity",
 	        opt_string(sr->trusted ? sr->trusted->identity : NULL)) ||
-	    set(o, "claimed_name", json_string(s->name)) ||
+	    set(o, "claimed_name", ags_json_text(s->name)) ||
 	    set(o, "claimed_email", opt_string(s->email)) ||
 	    set(o, "claimed_orcid", opt_string(s->orcid)) ||
 	    set(o, "role", json_string(ags_role_name(s->role))) ||
@@ -129,7 +132,8 @@ static json_t *attachments_json(const struct ags_report *r,
 		                                    : AGS_ATTACH_UNCHECKED;
 		ags_hex_encode(hex, a->attachments[i].sha512, AGS_DIGEST_BYTES);
 		o = json_object();
-		if (!o || set(o, "name", json_string(a->attachments[i].name)) ||
+		if (!o ||
+		    set(o, "name", ags_json_text(a->attachments[i].name)) ||
 		    set(o, "length",
 		        json_integer((json_int_t)a->attachments[i].length)) ||
 		    set(o, "sha512", json_string(hex)) ||

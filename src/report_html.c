@@ -286,12 +286,27 @@ static void template_html(struct ags_buf *b,
 		match_html(b, &tc->match);
 }
 
+/* The signed text keeps its line breaks and tabs; every other character
+ * is written as in any other string of the page. */
+static void esc_lines(struct ags_buf *b, const char *s, size_t n)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\n' || s[i] == '\t') {
+			ags_buf_put_html(b, s + from, i - from);
+			ags_buf_put(b, s + i, 1);
+			from = i + 1;
+		}
+	ags_buf_put_html(b, s + from, n - from);
+}
+
 static void text_html(struct ags_buf *b, const char *canon, size_t len)
 {
 	ags_buf_puts(b, "<h2>The signed text</h2>\n<p>Exactly the canonical "
 	                "text (" AGS_FORMAT_CANON ") whose digest was "
 	                "signed.</p>\n<pre id=\"signed-text\">");
-	ags_buf_put_html(b, canon, len);
+	esc_lines(b, canon, len);
 	ags_buf_puts(b, "</pre>\n");
 }
 

@@ -6,8 +6,9 @@
  *
  * Members go out in memcmp order of their keys, the order of the tree's
  * dump. A string made only of printable ASCII other than '"' and '\\' and
- * of valid UTF-8 is written as it is, which is what the dump does; any
- * other string (rare: a control character in a name) is escaped by
+ * of valid UTF-8 without a code point of ags_output_hazard is written as
+ * it is, which is what the dump does; any other string (rare: a bidi
+ * control in a name, a control character in a path) is escaped by
  * ags_json_dumps_sorted itself, so there is one set of escaping rules.
  * What the tree would write differently (a string that is not UTF-8,
  * which ags_json_text rewrites, or a template check) is left to the tree:
@@ -45,7 +46,8 @@ static void key(struct line *l, const char *k, int *first)
 }
 
 /* The length of s when the dump writes it as it is (no byte below 0x20,
- * no '"' or '\\', only valid UTF-8); else (size_t)-1. */
+ * no '"', '\\' or DEL, only valid UTF-8, no code point the dump escapes);
+ * else (size_t)-1. */
 static size_t plain(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -53,7 +55,7 @@ static size_t plain(const char *s)
 	uint32_t cp;
 
 	for (;;) {
-		while (u[i] >= 0x20 && u[i] < 0x80 && u[i] != '"' &&
+		while (u[i] >= 0x20 && u[i] < 0x7F && u[i] != '"' &&
 		       u[i] != '\\')
 			i++;
 		if (u[i] == 0)
@@ -62,7 +64,7 @@ static size_t plain(const char *s)
 			return (size_t)-1;
 		if (n == 0)
 			n = i + strlen(s + i);
-		if (ags_utf8_next(u, n, &i, &cp) != 0)
+		if (ags_utf8_next(u, n, &i, &cp) != 0 || ags_output_hazard(cp))
 			return (size_t)-1;
 	}
 }

@@ -68,23 +68,48 @@ void ags_buf_printf(struct ags_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* The display form of the character at s, when it is not the character
+ * itself: its length, else 0. */
+static size_t display_escape(char out[AGS_DISPLAY_MAX], const char *s, size_t n,
+                             size_t *used)
+{
+	size_t k = ags_display_char(out, s, n, used);
+
+	return k == *used && memcmp(out, s, k) == 0 ? 0 : k;
+}
+
 void ags_buf_put_html(struct ags_buf *b, const char *s, size_t n)
 {
-	size_t i, from = 0;
+	char tmp[AGS_DISPLAY_MAX];
+	size_t i = 0, from = 0, used, k;
 	const char *ref;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		switch (s[i]) {
 		case '&': ref = "&amp;"; break;
 		case '<': ref = "&lt;"; break;
 		case '>': ref = "&gt;"; break;
 		case '"': ref = "&quot;"; break;
 		case '\'': ref = "&#39;"; break;
-		default: continue;
+		default:
+			/* the display rule of every line people read */
+			if ((unsigned char)s[i] >= 0x20 &&
+			    (unsigned char)s[i] < 0x7F) {
+				i++;
+				continue;
+			}
+			k = display_escape(tmp, s + i, n - i, &used);
+			if (k) {
+				ags_buf_put(b, s + from, i - from);
+				ags_buf_put(b, tmp, k);
+				from = i + used;
+			}
+			i += used;
+			continue;
 		}
 		ags_buf_put(b, s + from, i - from);
 		ags_buf_puts(b, ref);
-		from = i + 1;
+		from = ++i;
 	}
 	ags_buf_put(b, s + from, n - from);
 }

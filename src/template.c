@@ -216,7 +216,7 @@ static enum ags_err syntax(const struct parser *ps, size_t pos, const char *fmt,
 	for (size_t i = ls; i < pos; i++)
 		col += ((unsigned char)s[i] & 0xC0) != 0x80;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ags_vbounded(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return ags_error_set(ps->err, AGS_ERR_FORMAT, ps->source, line, col,
 	                     "%s", msg);

@@ -68,26 +68,26 @@ static void judge(struct ags_template_check *tc)
 		if (!r->sigs[i].valid)
 			break;
 	if (!r->text_matches)
-		snprintf(tc->detail, sizeof(tc->detail),
-		         "the template file is not the template that was "
-		         "signed");
+		ags_bounded(tc->detail, sizeof(tc->detail),
+		            "the template file is not the template that was "
+		            "signed");
 	else if (i < r->nsigs)
-		snprintf(tc->detail, sizeof(tc->detail),
-		         "the template's signature %zu is not valid: %.180s",
-		         i + 1, r->sigs[i].detail);
+		ags_bounded(tc->detail, sizeof(tc->detail),
+		            "the template's signature %zu is not valid: %s",
+		            i + 1, r->sigs[i].detail);
 	else if (!r->verified)
-		snprintf(tc->detail, sizeof(tc->detail),
-		         "the template's envelope does not verify: %.200s",
-		         r->policy_detail);
+		ags_bounded(tc->detail, sizeof(tc->detail),
+		            "the template's envelope does not verify: %s",
+		            r->policy_detail);
 	else if (!tc->match.matches && tc->match.ndiffs)
-		snprintf(tc->detail, sizeof(tc->detail),
-		         "the agreement differs from the template in %zu "
-		         "paragraph%s",
-		         tc->match.ndiffs, tc->match.ndiffs == 1 ? "" : "s");
+		ags_bounded(tc->detail, sizeof(tc->detail),
+		            "the agreement differs from the template in %zu "
+		            "paragraph%s",
+		            tc->match.ndiffs, tc->match.ndiffs == 1 ? "" : "s");
 	else if (!tc->match.matches)
-		snprintf(tc->detail, sizeof(tc->detail),
-		         "the agreement does not match the template: %.180s",
-		         tc->match.problem);
+		ags_bounded(tc->detail, sizeof(tc->detail),
+		            "the agreement does not match the template: %s",
+		            tc->match.problem);
 	else
 		tc->verified = 1;
 }
@@ -167,8 +167,8 @@ void ags_report_set_template(struct ags_report *r,
 	r->tmpl = tc;
 	if (tc && !tc->verified && r->verified) {
 		r->verified = 0;
-		snprintf(r->policy_detail, sizeof(r->policy_detail),
-		         "template: %.240s", tc->detail);
+		ags_bounded(r->policy_detail, sizeof(r->policy_detail),
+		            "template: %s", tc->detail);
 	}
 }
 
@@ -257,7 +257,7 @@ json_t *ags_template_match_json(const struct ags_template_match *m)
 			goto fail;
 	if (set(o, "matches", json_boolean(m->matches)) ||
 	    set(o, "problem",
-	        m->problem[0] ? json_string(m->problem) : json_null()))
+	        m->problem[0] ? ags_json_text(m->problem) : json_null()))
 		goto fail;
 	if (set(o, "fields", f)) {
 		f = NULL;
@@ -282,9 +282,9 @@ json_t *ags_template_check_json(const struct ags_template_check *tc)
 	ags_hex_encode(hex, tc->sha512, AGS_DIGEST_BYTES);
 	if (!o || set(o, "verified", json_boolean(tc->verified)) ||
 	    set(o, "reason",
-	        tc->verified ? json_null() : json_string(tc->detail)) ||
-	    set(o, "file", json_string(tc->text_path)) ||
-	    set(o, "envelope", json_string(tc->envelope_path)) ||
+	        tc->verified ? json_null() : ags_json_text(tc->detail)) ||
+	    set(o, "file", ags_json_text(tc->text_path)) ||
+	    set(o, "envelope", ags_json_text(tc->envelope_path)) ||
 	    set(o, "canonicalization", json_string(AGS_FORMAT_CANON)) ||
 	    set(o, "sha512", json_string(hex)) ||
 	    set(o, "length", json_integer((json_int_t)tc->length)) ||

@@ -452,10 +452,11 @@ static int report(struct ags_template_match *m, const struct aligner *al)
 		if (!changed(al, g, k))
 			continue;
 		if (m->ndiffs == DIFF_MAX) {
-			snprintf(m->problem, sizeof(m->problem),
-			         "more than %u paragraphs differ; the first %u "
-			         "are shown",
-			         DIFF_MAX, DIFF_MAX);
+			ags_bounded(
+			        m->problem, sizeof(m->problem),
+			        "more than %u paragraphs differ; the first %u "
+			        "are shown",
+			        DIFF_MAX, DIFF_MAX);
 			break;
 		}
 		rc = build_diff(&m->diffs[m->ndiffs], al, g, k);
@@ -489,10 +490,11 @@ static enum ags_err too_long(struct ags_template_match *m,
 		d->first_words = ags_tpl_first_words(&t->words, tp);
 	}
 	if (!m->problem[0])
-		snprintf(m->problem, sizeof(m->problem),
-		         "the texts are too long to compare word by word; the "
-		         "first difference is in template paragraph %zu",
-		         tp + 1);
+		ags_bounded(
+		        m->problem, sizeof(m->problem),
+		        "the texts are too long to compare word by word; the "
+		        "first difference is in template paragraph %zu",
+		        tp + 1);
 	return d->first_words ? AGS_OK : AGS_ERR_NOMEM;
 }
 

@@ -219,6 +219,19 @@ static char *field_value(const struct matcher *mt, size_t ti)
 	return ags_strndup(v, n);
 }
 
+/* The problem of a field given two values, each cut short when long. */
+static void two_values(struct ags_template_match *m,
+                       const struct ags_template_field *fl, const char *v)
+{
+	char a[72], b[72]; /* with a 64-byte name, all fits in 256 */
+
+	ags_bounded(m->problem, sizeof(m->problem),
+	            "field '%s' is used twice with two values: \"%s\" and "
+	            "\"%s\"",
+	            fl->name, ags_text_copy(a, sizeof(a), fl->value),
+	            ags_text_copy(b, sizeof(b), v));
+}
+
 /* Sets m->fields from the path. A field used twice with two values (the
  * path of a search without rule 6) is the problem. */
 static enum ags_err take_fields(struct ags_template_match *m,
@@ -248,10 +261,7 @@ static enum ags_err take_fields(struct ags_template_match *m,
 			continue;
 		}
 		if (strcmp(fl->value, v) != 0 && !m->problem[0])
-			snprintf(m->problem, sizeof(m->problem),
-			         "field '%s' is used twice with two values: "
-			         "\"%.80s\" and \"%.80s\"",
-			         fl->name, fl->value, v);
+			two_values(m, fl, v);
 		free(v);
 	}
 	return AGS_OK;
@@ -332,10 +342,11 @@ static enum ags_err run(struct ags_template_match *m, struct matcher *mt)
 	if (found == -1)
 		return AGS_ERR_NOMEM;
 	if (found == -2)
-		snprintf(m->problem, sizeof(m->problem),
-		         "the agreement is too ambiguous to match against this "
-		         "template in %zu steps",
-		         mt->max_steps);
+		ags_bounded(
+		        m->problem, sizeof(m->problem),
+		        "the agreement is too ambiguous to match against this "
+		        "template in %zu steps",
+		        mt->max_steps);
 	rc = ags_tpl_diff(m, mt->t, mt->aw, mt->far_tok, mt->far_word);
 	/* Without rule 6 the cheapest alignment costs 0 only when the
 	 * search found a way: this is for safety, not expected. */

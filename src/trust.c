@@ -45,7 +45,7 @@ static enum ags_err fail(struct cursor *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	ags_vbounded(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	return ags_error_set(c->err, AGS_ERR_FORMAT, c->source, c->line, 0,
 	                     "%s", text);

@@ -63,7 +63,7 @@ static void mark(struct ags_sig_report *s, enum ags_reason why, const char *fmt,
 	s->valid = 0;
 	s->reason = why;
 	va_start(ap, fmt);
-	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	ags_vbounded(s->detail, sizeof(s->detail), fmt, ap);
 	va_end(ap);
 }
 
@@ -107,7 +107,7 @@ static void check_trust(struct ags_sig_report *r,
                         const struct ags_signature *sig,
                         const struct ags_trust_entry *e)
 {
-	char when[21];
+	char when[21], name[96], identity[96];
 
 	if (e->revoked)
 		mark(r, AGS_REASON_REVOKED, "key %s is revoked: %s",
@@ -129,12 +129,14 @@ static void check_trust(struct ags_sig_report *r,
 		     "valid-before %s",
 		     when);
 	}
+	/* Both names fit, each cut short when long (a text field may hold
+	 * 1,024 bytes). */
 	if (strcmp(sig->signer.name, e->identity) != 0)
 		mark(r, AGS_REASON_NAME_MISMATCH,
 		     "envelope names the signer \"%s\", the trusted identity "
-		     "is "
-		     "\"%s\"",
-		     sig->signer.name, e->identity);
+		     "is \"%s\"",
+		     ags_text_copy(name, sizeof(name), sig->signer.name),
+		     ags_text_copy(identity, sizeof(identity), e->identity));
 }
 
 static enum ags_err check_one(struct ags_report *rep, size_t idx,
@@ -186,8 +188,9 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 
 	for (i = 0; i < env->nsigs; i++) {
 		if (!rep->sigs[i].valid) {
-			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
-			         "signature %zu is not valid", i + 1);
+			ags_bounded(rep->policy_detail,
+			            sizeof(rep->policy_detail),
+			            "signature %zu is not valid", i + 1);
 			return;
 		}
 		have |= (unsigned)env->sigs[i].signer.role;
@@ -195,9 +198,10 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 	for (k = 0; k < 3; k++) {
 		enum ags_role r = (enum ags_role)(1u << k);
 		if ((roles & (unsigned)r) && !(have & (unsigned)r)) {
-			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
-			         "no valid signature by a trusted %s",
-			         ags_role_name(r));
+			ags_bounded(rep->policy_detail,
+			            sizeof(rep->policy_detail),
+			            "no valid signature by a trusted %s",
+			            ags_role_name(r));
 			return;
 		}
 	}
@@ -207,9 +211,10 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 			           policy->require_keys[k]) == 0)
 				break;
 		if (i == env->nsigs) {
-			snprintf(rep->policy_detail, sizeof(rep->policy_detail),
-			         "no signature by required key %.64s",
-			         policy->require_keys[k]);
+			ags_bounded(rep->policy_detail,
+			            sizeof(rep->policy_detail),
+			            "no signature by required key %s",
+			            policy->require_keys[k]);
 			return;
 		}
 	}
@@ -247,16 +252,18 @@ enum ags_err ags_verify(struct ags_report *report,
 	if (policy)
 		roles |= policy->require_roles;
 	if (env->nsigs == 0)
-		snprintf(report->policy_detail, sizeof(report->policy_detail),
-		         "the envelope holds no signature");
+		ags_bounded(report->policy_detail,
+		            sizeof(report->policy_detail),
+		            "the envelope holds no signature");
 	else if (env->agreement.is_template !=
 	         (policy && policy->expect_template))
-		snprintf(report->policy_detail, sizeof(report->policy_detail),
-		         env->agreement.is_template
-		                 ? "the envelope signs a template, not an "
-		                   "agreement"
-		                 : "the envelope signs an agreement, not a "
-		                   "template");
+		ags_bounded(report->policy_detail,
+		            sizeof(report->policy_detail),
+		            env->agreement.is_template
+		                    ? "the envelope signs a template, not an "
+		                      "agreement"
+		                    : "the envelope signs an agreement, not a "
+		                      "template");
 	else
 		apply_policy(report, env, roles, policy);
 	return AGS_OK;

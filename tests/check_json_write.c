@@ -1,8 +1,9 @@
 /* src/json_write.c: ags_json_dumps_sorted gives exactly the bytes of
- * json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS), NULL included, for every
- * kind of byte and code point, key order, nesting, number, for random
- * trees and for the results verification makes of the spec vectors. A few
- * cases also spell out the expected text, so that a change in jansson
+ * json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) with the escaping rule of
+ * spec §10.4 applied (json_rule.h), NULL included, for every kind of byte
+ * and code point, key order, nesting, number, for random trees and for
+ * the results verification makes of the spec vectors. A few cases also
+ * spell out the expected text, so that a change in jansson or in the rule
  * shows here and not only as a difference. (The tests run in tests/.) */
 #include <check.h>
 #include <float.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "json_rule.h"
 #include "test_util.h"
 
 #define FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
@@ -20,7 +22,8 @@
 /* Both writers on j: the same text (and length), or both NULL. */
 static void assert_same(const json_t *j, const char *what)
 {
-	char *want = json_dumps(j, FLAGS);
+	char *jansson = json_dumps(j, FLAGS);
+	char *want = rule_apply(jansson);
 	size_t len = (size_t)-1;
 	char *got = ags_json_dumps_sorted(j, &len);
 
@@ -37,6 +40,7 @@ static void assert_same(const json_t *j, const char *what)
 		              "  ours    %.300s",
 		              what, strlen(want), len, want, got);
 	}
+	free(jansson);
 	free(want);
 	free(got);
 }
@@ -110,17 +114,72 @@ START_TEST(test_each_byte_at_each_offset)
 }
 END_TEST
 
-/* The escapes, spelled out (jansson's hex is uppercase; DEL and '/' are
- * not escaped). */
+/* The escapes, spelled out (jansson's hex is uppercase, and so is the
+ * rule's; '/' is not escaped). */
 START_TEST(test_escapes_spelled_out)
 {
 	json_t *a = json_pack("[s#]", "\"\\/\b\f\n\r\t\x01\x1f\x7f\x00z", 13);
 
 	ck_assert_ptr_nonnull(a);
-	assert_text(a,
-	            "[\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001F\x7f\\u0000z\"]",
-	            "escapes");
+	assert_text(
+	        a,
+	        "[\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001F\\u007F\\u0000z\"]",
+	        "escapes");
 	json_decref(a);
+}
+END_TEST
+
+/* The rule's code points, each spelled out, and their neighbours, which
+ * stand for themselves: in a value and in a key. */
+START_TEST(test_rule_spelled_out)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	        {"\xc2\x80", "\\u0080"},
+	        {"\xc2\x9b", "\\u009B"},
+	        {"\xc2\x9f", "\\u009F"},
+	        {"\xc2\xa0", "\xc2\xa0"},
+	        {"\xd8\x9b", "\xd8\x9b"},
+	        {"\xd8\x9c", "\\u061C"},
+	        {"\xd8\x9d", "\xd8\x9d"},
+	        {"\xe2\x80\x8d", "\xe2\x80\x8d"},
+	        {"\xe2\x80\x8e", "\\u200E"},
+	        {"\xe2\x80\x8f", "\\u200F"},
+	        {"\xe2\x80\xa7", "\xe2\x80\xa7"},
+	        {"\xe2\x80\xa8", "\\u2028"},
+	        {"\xe2\x80\xa9", "\\u2029"},
+	        {"\xe2\x80\xaa", "\\u202A"},
+	        {"\xe2\x80\xae", "\\u202E"},
+	        {"\xe2\x80\xaf", "\xe2\x80\xaf"},
+	        {"\xe2\x81\xa5", "\xe2\x81\xa5"},
+	        {"\xe2\x81\xa6", "\\u2066"},
+	        {"\xe2\x81\xa9", "\\u2069"},
+	        {"\xe2\x81\xaa", "\xe2\x81\xaa"},
+	        {"\x7e", "~"},
+	        {"\x7f", "\\u007F"},
+	};
+	char in[32], want[64], key[64];
+	json_t *a, *o, *back;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(in, sizeof(in), "a%sb", cases[i].in);
+		snprintf(want, sizeof(want), "[\"a%sb\"]", cases[i].out);
+		snprintf(key, sizeof(key), "{\"a%sb\":1}", cases[i].out);
+		a = json_pack("[s]", in);
+		o = json_pack("{s:i}", in, 1);
+		assert_text(a, want, in);
+		assert_text(o, key, in);
+		/* a parser reads back the same string */
+		back = json_loads(want, 0, NULL);
+		ck_assert_ptr_nonnull(back);
+		ck_assert_str_eq(json_string_value(json_array_get(back, 0)),
+		                 in);
+		json_decref(back);
+		json_decref(a);
+		json_decref(o);
+	}
 }
 END_TEST
 
@@ -297,7 +356,7 @@ START_TEST(test_key_order)
 		        o,
 		        "{\"\":2,\"A\":5,\"a\":1,\"a\\u0000\":9,"
 		        "\"a\\u0000b\":3,\"aa\":8,\"ab\":0,\"b\":4,"
-		        "\"\x7f\":7,\"\xc3\xa9\":6,\"\xf0\x9f\x98\x80\":10}",
+		        "\"\\u007F\":7,\"\xc3\xa9\":6,\"\xf0\x9f\x98\x80\":10}",
 		        "key order");
 		json_decref(o);
 	}
@@ -691,6 +750,7 @@ Suite *json_write_suite(void)
 	tcase_add_loop_test(text, test_each_ascii_byte, 0, 128);
 	tcase_add_loop_test(text, test_each_byte_at_each_offset, 0, 256);
 	tcase_add_test(text, test_escapes_spelled_out);
+	tcase_add_test(text, test_rule_spelled_out);
 	tcase_add_loop_test(text, test_every_code_point, 0, 0x110000 / 4096);
 	tcase_add_test(text, test_utf8_edges);
 	n = (int)(sizeof(bad_utf8) / sizeof(bad_utf8[0]));

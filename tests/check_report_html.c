@@ -280,6 +280,100 @@ START_TEST(error_page)
 }
 END_TEST
 
+/* No control, C1 control or bidi control reaches the page as itself
+ * (issue 13, item 7): each is shown as \u{NNNN} (or \xNN), in the title,
+ * the signed text (whose line breaks and tabs stay), an attachment's
+ * name, the file name, a template's path and field, a trusted identity
+ * and the reasons. */
+static const char hazard[] = "x\xc2\x9b"
+                             "2J\xe2\x80\xae"
+                             "fdp\x1b.exe";
+static const char hazard_shown[] = "x\\u{009b}2J\\u{202e}fdp\\x1b.exe";
+
+static void no_raw_hazard(const char *html)
+{
+	ck_assert_ptr_null(strstr(html, "\xc2\x9b"));
+	ck_assert_ptr_null(strstr(html, "\xe2\x80\xae"));
+	ck_assert_ptr_null(strchr(html, 0x1b));
+	ck_assert_ptr_nonnull(strstr(html, hazard_shown));
+}
+
+START_TEST(controls_are_shown_escaped)
+{
+	static const char body[] = "Clause x\xc2\x9b"
+	                           "2J\xe2\x80\xae"
+	                           "fdp\x1b.exe one.\n\tIndented.\n";
+	struct ags_signer s = {author->pub.name, NULL, NULL, AGS_ROLE_AUTHOR,
+	                       T0};
+	struct ags_template_check *tc = fake_check(1);
+	struct ags_envelope env;
+	struct ags_trust other;
+	struct ags_report r;
+	char b64[64], buf[512], *html;
+
+	ags_envelope_init(&env);
+	ags_agreement_bind(&env.agreement, body, strlen(body));
+	env.agreement.md.title = strdup("On Engines");
+	env.agreement.attachments = calloc(1, sizeof(struct ags_attachment));
+	env.agreement.attachments[0].name = strdup("paper.pdf");
+	env.agreement.nattachments = 1;
+	ck_assert_int_eq(ags_sign_append(&env, author, &s, 0, NULL), AGS_OK);
+	ck_assert_int_eq(
+	        ags_verify(&r, &env, body, strlen(body), &trust, NULL, NULL),
+	        AGS_OK);
+	/* tests/ holds no paper.pdf: missing, the verdict stands */
+	ck_assert_int_eq(ags_verify_attachments(&r, &env, ".", NULL), AGS_OK);
+	/* text fields cannot hold C0 or C1 controls (a signer refuses them),
+	 * but the page must not rely on it: given as the renderer gets them */
+	free(env.agreement.md.title);
+	env.agreement.md.title = strdup(hazard);
+	free(env.agreement.attachments[0].name);
+	env.agreement.attachments[0].name = strdup(hazard);
+	free(tc->text_path);
+	tc->text_path = strdup(hazard);
+	free(tc->match.fields[0].value);
+	tc->match.fields[0].value = strdup(hazard);
+	ags_report_set_template(&r, tc);
+	ck_assert_int_eq(r.verified, 1);
+	html = ags_report_html(&r, &env, body, strlen(body), hazard);
+	ck_assert_ptr_nonnull(html);
+	no_raw_hazard(html);
+	ck_assert_ptr_nonnull(strstr(html, "<td>x\\u{009b}")); /* title */
+	ck_assert_ptr_nonnull(strstr(html, "Attachment x\\u{009b}"));
+	ck_assert_ptr_nonnull(strstr(html, "exe one.\n\tIndented."));
+	ck_assert_ptr_nonnull(strstr(html, "from the file x\\u{009b}"));
+	free(html);
+	ags_report_release(&r);
+	/* the same key under an identity with controls: name mismatch */
+	free(env.agreement.md.title);
+	env.agreement.md.title = strdup("On Engines");
+	free(env.agreement.attachments[0].name);
+	env.agreement.attachments[0].name = strdup("paper.pdf");
+	sodium_bin2base64(b64, sizeof(b64), author->pub.pk, 32,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	snprintf(buf, sizeof(buf),
+	         "agreesign trust v1\n\"x\xc2\xa0\xe2\x80\xae"
+	         "y\" %s\n",
+	         b64);
+	ck_assert_int_eq(ags_trust_parse(&other, buf, strlen(buf), "t", NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(
+	        ags_verify(&r, &env, body, strlen(body), &other, NULL, NULL),
+	        AGS_OK);
+	ck_assert_int_eq(r.verified, 0);
+	html = ags_report_html(&r, &env, body, strlen(body), NULL);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_null(strstr(html, "\xe2\x80\xae"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>x\xc2\xa0\\u{202e}y</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "identity is &quot;x\xc2\xa0"
+	                                   "\\u{202e}y&quot;"));
+	free(html);
+	ags_report_release(&r);
+	ags_trust_release(&other);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 Suite *report_html_suite(void)
 {
 	Suite *s = suite_create("report_html");
@@ -292,6 +386,7 @@ Suite *report_html_suite(void)
 	tcase_add_test(tc, policy_failure_shows_content);
 	tcase_add_test(tc, template_section);
 	tcase_add_test(tc, error_page);
+	tcase_add_test(tc, controls_are_shown_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }

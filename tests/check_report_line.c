@@ -118,10 +118,28 @@ static uint64_t rnd(void)
  * time in null_in (0: never). */
 static char *text_of(unsigned null_in)
 {
-	static const char *const pieces[] = {
-	        "a",    "Z",  " ",  "\"",   "\\", "/", "\x01",
-	        "\x1f", "\n", "\t", "\x7f", "é",  "€", "\xe2\x80\xa8",
-	        "𝄞",    "ok"};
+	static const char *const pieces[] = {"a",
+	                                     "Z",
+	                                     " ",
+	                                     "\"",
+	                                     "\\",
+	                                     "/",
+	                                     "\x01",
+	                                     "\x1f",
+	                                     "\n",
+	                                     "\t",
+	                                     "\x7f",
+	                                     "é",
+	                                     "€",
+	                                     "\xe2\x80\xa8",
+	                                     "𝄞",
+	                                     "ok",
+	                                     "\xc2\x9b",
+	                                     "\xc2\xa0",
+	                                     "\xe2\x80\xae",
+	                                     "\xe2\x81\xa6",
+	                                     "\xd8\x9c",
+	                                     "\xe2\x80\x8d"};
 	size_t n = rnd() % 9, i;
 	char *s = calloc(1, 8 * 4 + 1);
 
@@ -216,6 +234,83 @@ START_TEST(test_random_reports)
 }
 END_TEST
 
+/* Every field that can carry untrusted text, with a C1 control (CSI)
+ * and a bidi control (RLO) in it (issue 13, item 7): the line holds
+ * neither as itself, only their \uXXXX escapes, and reads back as the
+ * same strings. */
+START_TEST(test_hazards_escaped_everywhere)
+{
+	static const char evil[] = "a\xc2\x9b"
+	                           "2J\xe2\x80\xae"
+	                           "fdp.exe";
+	struct ags_trust_entry entry = {0};
+	struct ags_batch_item it = {0};
+	struct ags_envelope env;
+	struct ags_report rep = {0};
+	struct ags_agreement *a = &env.agreement;
+	char *want, *got = NULL, path[64];
+	json_t *back, *sig;
+
+	ck_assert_int_eq(
+	        ags_envelope_load(&env, VEC "envelopes/signed.sig.json", NULL),
+	        AGS_OK);
+	entry.identity = (char *)evil;
+	replace(&a->md.title, strdup(evil));
+	replace(&env.sigs[0].signer.name, strdup(evil));
+	replace(&env.sigs[0].signer.email, strdup(evil));
+	a->attachments = calloc(1, sizeof(*a->attachments));
+	a->attachments[0].name = strdup(evil);
+	a->nattachments = 1;
+	rep.nsigs = env.nsigs;
+	rep.sigs = calloc(env.nsigs, sizeof(*rep.sigs));
+	rep.sigs[0].trusted = &entry;
+	rep.sigs[0].reason = AGS_REASON_REVOKED;
+	snprintf(rep.sigs[0].detail, sizeof(rep.sigs[0].detail), "%s", evil);
+	snprintf(rep.policy_detail, sizeof(rep.policy_detail), "%s", evil);
+	snprintf(path, sizeof(path), "dir/%s.txt", evil);
+	it.line = 1;
+	it.agreement = path;
+	it.envelope = path;
+	it.id = (char *)evil;
+	want = tree_line(&rep, &env, &it);
+	ck_assert_int_eq(ags_report_line(&got, NULL, &rep, &env, &it), AGS_OK);
+	ck_assert_str_eq(got, want);
+	ck_assert_ptr_null(strstr(got, "\xc2\x9b"));
+	ck_assert_ptr_null(strstr(got, "\xe2\x80\xae"));
+	ck_assert_ptr_nonnull(strstr(got, "a\\u009B2J\\u202Efdp.exe"));
+	back = json_loads(got, 0, NULL);
+	ck_assert_ptr_nonnull(back);
+	sig = json_array_get(json_object_get(back, "signatures"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(back, "id")), evil);
+	ck_assert_str_eq(json_string_value(json_object_get(back, "agreement")),
+	                 path);
+	ck_assert_str_eq(json_string_value(json_object_get(back, "reason")),
+	                 evil);
+	ck_assert_str_eq(json_string_value(json_object_get(
+	                         json_object_get(back, "metadata"), "title")),
+	                 evil);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(back, "attachments"), 0),
+	                "name")),
+	        evil);
+	ck_assert_str_eq(json_string_value(json_object_get(sig, "detail")),
+	                 evil);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(sig, "trusted_identity")),
+	        evil);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(sig, "claimed_name")), evil);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(sig, "claimed_email")), evil);
+	json_decref(back);
+	free(want);
+	free(got);
+	ags_report_release(&rep);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 /* A string the tree rewrites (not UTF-8) is left to the tree. */
 START_TEST(test_left_to_the_tree)
 {
@@ -256,6 +351,7 @@ Suite *report_line_suite(void)
 	tcase_add_test(tc, test_errors_and_odd_paths);
 	tcase_add_test(tc, test_random_reports);
 	tcase_add_test(tc, test_left_to_the_tree);
+	tcase_add_test(tc, test_hazards_escaped_everywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -382,6 +382,41 @@ START_TEST(repeated_field_is_a_condition)
 }
 END_TEST
 
+/* Two long non-ASCII values of one field (issue 13, item 6): the
+ * problem quotes both, each cut at a character, and stays UTF-8. Loop _i:
+ * the width of the character and the parity of what precedes it. */
+START_TEST(long_values_in_problem)
+{
+	static const char *const wide[] = {"\xC3\xA9", "\xE2\x82\xAC",
+	                                   "\xF0\x9D\x84\x9E"};
+	struct ags_template_match m;
+	char a[2048], w1[400], w2[400];
+	json_t *j;
+	size_t n, k = strlen(wide[_i / 2]);
+
+	memset(w1, 'x', (size_t)_i % 2);
+	memset(w2, 'y', 1);
+	for (n = (size_t)_i % 2; n + k < 300; n += k)
+		memcpy(w1 + n, wide[_i / 2], k);
+	w1[n] = '\0';
+	for (n = 1; n + k < 300; n += k)
+		memcpy(w2 + n, wide[_i / 2], k);
+	w2[n] = '\0';
+	snprintf(a, sizeof(a), "Name: %s\n\nSigned: %s\n", w1, w2);
+	match(&m, "Name: {{name}}\n\nSigned: {{name}}\n", a);
+	ck_assert_int_eq(m.matches, 0);
+	j = json_string(m.problem);
+	ck_assert_msg(j != NULL, "not UTF-8: %s", m.problem);
+	json_decref(j);
+	ck_assert_ptr_nonnull(strstr(m.problem, "\xE2\x80\xA6\" and \""));
+	ck_assert_int_eq(m.problem[strlen(m.problem) - 1], '"');
+	j = ags_template_match_json(&m);
+	ck_assert_ptr_nonnull(j);
+	json_decref(j);
+	ags_template_match_release(&m);
+}
+END_TEST
+
 /* An agreement of one line "w x w x ... fin" against templates of
  * repeated fields, where each field could take many lengths and only the
  * last word is wrong, so that every way fails. */
@@ -1124,6 +1159,7 @@ Suite *template_suite(void)
 	tcase_add_test(matching, hostile_interleaved_fields);
 	tcase_add_test(matching, hostile_many_fields);
 	tcase_add_test(matching, decoration);
+	tcase_add_loop_test(matching, long_values_in_problem, 0, 6);
 	tcase_add_test(matching, long_field_is_refused);
 	tcase_add_test(diffs, changed_word);
 	tcase_add_test(diffs, removed_and_added_clauses);

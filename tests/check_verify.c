@@ -568,6 +568,150 @@ START_TEST(domain_separation)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Long non-ASCII values that reach a reason (issue 13, item 6): a reason
+ * is cut at a character boundary with an ellipsis, never inside a
+ * character, so it stays UTF-8 and the JSON report can be written.
+ */
+
+static const char *const wide_chars[] = {"\xC3\xA9", "\xE2\x82\xAC",
+                                         "\xF0\x9D\x84\x9E"};
+
+/* `odd` ASCII letters, then character c up to about max bytes. */
+static char *long_text(const char *c, size_t odd, size_t max)
+{
+	size_t k = strlen(c), n = odd;
+	char *s = malloc(max + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, 'x', odd);
+	for (; n + k <= max; n += k)
+		memcpy(s + n, c, k);
+	s[n] = '\0';
+	return s;
+}
+
+static int is_utf8(const char *s)
+{
+	json_t *j = json_string(s);
+
+	json_decref(j);
+	return j != NULL;
+}
+
+/* The reason is UTF-8, and the whole report goes out as JSON. */
+static void assert_reason_ok(const char *reason, const struct ags_report *r,
+                             const struct ags_envelope *env)
+{
+	json_t *j;
+	char *line;
+
+	ck_assert_msg(is_utf8(reason), "not UTF-8: %s", reason);
+	ck_assert_ptr_nonnull(strstr(reason, "\xE2\x80\xA6"));
+	j = ags_report_json(r, env);
+	ck_assert_ptr_nonnull(j);
+	line = ags_json_dumps_sorted(j, NULL);
+	ck_assert_ptr_nonnull(line);
+	free(line);
+	json_decref(j);
+}
+
+/* A revocation reason of 1,000 bytes; loop _i: character width and the
+ * parity of what comes before it. */
+START_TEST(long_revocation_reason)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	char opts[1100],
+	        *why = long_text(wide_chars[_i / 2], (size_t)_i % 2, 1000);
+
+	snprintf(opts, sizeof(opts),
+	         "revoked=2026-01-01T00:00:00Z reason=\"%s\"", why);
+	new_envelope(&env);
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	trust_with(&t, opts);
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_REVOKED);
+	assert_reason_ok(r.sigs[0].detail, &r, &env);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+	free(why);
+}
+END_TEST
+
+/* A long claimed name against a long trusted identity: both are quoted,
+ * each cut short. */
+START_TEST(long_names_in_name_mismatch)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	char *who = long_text(wide_chars[_i / 2], (size_t)_i % 2, 1000);
+	char *claimed = long_text(wide_chars[(_i / 2 + 1) % 3], 1, 1000);
+	struct ags_signer s = {claimed, NULL, NULL, AGS_ROLE_AUTHOR, T0};
+	char buf[1200];
+
+	snprintf(buf, sizeof(buf), "agreesign trust v1\n\"%s\" %s\n", who,
+	         author.b64);
+	ck_assert_int_eq(ags_trust_parse(&t, buf, strlen(buf), "t", NULL),
+	                 AGS_OK);
+	new_envelope(&env);
+	ck_assert_int_eq(ags_sign_append(&env, author.sk, &s, 0, NULL), AGS_OK);
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_NAME_MISMATCH);
+	assert_reason_ok(r.sigs[0].detail, &r, &env);
+	/* the end of the reason survives: both names are in it */
+	ck_assert_ptr_nonnull(strstr(r.sigs[0].detail, "the trusted identity"));
+	ck_assert_int_eq(r.sigs[0].detail[strlen(r.sigs[0].detail) - 1], '"');
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+	free(who);
+	free(claimed);
+}
+END_TEST
+
+/* A changed attachment whose name is 255 bytes (a file name's limit). */
+START_TEST(long_attachment_name)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	char dir[] = "/tmp/ags-attach-XXXXXX", path[512];
+	char *name = long_text(wide_chars[_i / 2], (size_t)_i % 2, 255);
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("changed", f);
+	fclose(f);
+	new_envelope(&env);
+	env.agreement.attachments = calloc(1, sizeof(struct ags_attachment));
+	env.agreement.attachments[0].name = strdup(name);
+	env.agreement.attachments[0].length = 7;
+	env.agreement.nattachments = 1;
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	ck_assert_int_eq(ags_trust_from_pubkey(&t, &author.sk->pub, NULL),
+	                 AGS_OK);
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 1);
+	ck_assert_int_eq(ags_verify_attachments(&r, &env, dir, NULL), AGS_OK);
+	ck_assert_int_eq(r.attachments[0], AGS_ATTACH_CHANGED);
+	ck_assert_int_eq(r.verified, 0);
+	assert_reason_ok(r.policy_detail, &r, &env);
+	ck_assert_ptr_nonnull(strstr(r.policy_detail, "\" has changed"));
+	remove(path);
+	remove(dir);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+	free(name);
+}
+END_TEST
+
 Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
@@ -590,6 +734,9 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, countersign_refusals);
 	tcase_add_test(tc, sign_refusals);
 	tcase_add_test(tc, domain_separation);
+	tcase_add_loop_test(tc, long_revocation_reason, 0, 6);
+	tcase_add_loop_test(tc, long_names_in_name_mismatch, 0, 6);
+	tcase_add_loop_test(tc, long_attachment_name, 0, 6);
 	suite_add_tcase(s, tc);
 	return s;
 }

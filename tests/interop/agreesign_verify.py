@@ -606,6 +606,27 @@ def policy(sigs, atts, roles, signers):
     return None
 
 
+# §10.4: in JSON output, DEL, the C1 controls, the bidirectional controls,
+# U+2028 and U+2029 are written as \uXXXX, like the C0 controls; hex digits
+# uppercase. (json.dumps writes C0 escapes in lowercase and the others raw.)
+_OUT_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_OUT_TOKEN = re.compile(r'\\u([0-9a-f]{4})|\\.|' + _OUT_RAW.pattern)
+
+
+def _out_token(m):
+    if m.group(1) is not None:
+        return "\\u" + m.group(1).upper()
+    if m.group(0).startswith("\\"):
+        return m.group(0)
+    return "\\u%04X" % ord(m.group(0))
+
+
+def json_line(v):
+    """One line of JSON output (§10.4): members sorted, compact, UTF-8."""
+    text = json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _OUT_TOKEN.sub(_out_token, text)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(prog="agreesign_verify.py")
     src = ap.add_mutually_exclusive_group(required=True)
@@ -634,7 +655,7 @@ def main(argv):
         env = parse_envelope(read_limited(env_path, MAX_ENVELOPE, "envelope"))
     except Refused as e:
         result.update(reason=str(e), result="error", verified=False)
-        print(json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        print(json_line(result))
         return 2
     st = env["statement"]
     matches, sigs = judge(canon, env, store)
@@ -647,7 +668,7 @@ def main(argv):
                   reason=reason, metadata=st["metadata"], attachments=atts, signatures=sigs,
                   text={"canonicalization": "text/v1", "sha512": st["text_sha512"],
                         "length": st["text_length"], "matches": matches})
-    print(json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    print(json_line(result))
     return 0 if reason is None else 1
 
 

@@ -40,15 +40,20 @@ def tool(*args, cwd=ROOT):
     return subprocess.run([BIN] + list(args), cwd=cwd, capture_output=True)
 
 
-def mine(*args):
-    """The verifier in-process: (exit status, parsed JSON output or None)."""
+def mine_text(*args):
+    """The verifier in-process: (exit status, its output)."""
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
             rc = V.main(list(args))
     except SystemExit as e:          # argparse usage error
         rc = e.code
-    text = out.getvalue()
+    return rc, out.getvalue()
+
+
+def mine(*args):
+    """The verifier in-process: (exit status, parsed JSON output or None)."""
+    rc, text = mine_text(*args)
     return rc, (json.loads(text) if text.strip() else None)
 
 
@@ -292,6 +297,52 @@ def test_member_orders(tmp, agr, key):
         ok(g is not None and keys == [k for k in g if k in keys], "§6.3 order of %s" % keys, str(g))
     ok(["canonicalization", "text_sha512", "text_length", "metadata", "kind", "attachments"] in objects,
        "the template statement holds kind and attachments")
+
+
+# ------------------------------------------------------------- (b2) output
+
+# §10.4 and §10.5: the code points no output line holds as themselves.
+HAZARD = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def test_output(tmp):
+    """Paths, a title and an attachment name with C1 and bidi controls: both
+    verifiers write them escaped (§10.4), a parser reads back the same
+    strings, and the text output shows them as \\u{NNNN} (§10.5)."""
+    trust = ["-t", os.path.join(KEYS, "demo.trust")]
+    folder = os.path.join(tmp, "out\u009b2J\u202efdp")
+    os.mkdir(folder)
+    agr = os.path.join(folder, "agreement\u2028.txt")
+    shutil.copy(os.path.join(VEC, "agreements", "sample-agreement.txt"), agr)
+    att_name = "paper\u202egpj.pdf"
+    title = "On \u2066Engines\u2069 \u202e"
+    paper = write(os.path.join(folder, att_name), b"%PDF-1.4\n")
+    p = tool("sign", "-k", os.path.join(KEYS, "demo-author.key"), "--time", "2026-11-18T11:06:40Z",
+             "--attach", paper, "--title", title, agr)
+    if not ok(p.returncode == 0, "output: sign with controls in title and attachment name", p.stderr.decode()):
+        return
+    write(paper, b"%PDF-1.5\n")        # changed: the reason quotes its name
+    args = trust + [agr]
+    compare("output: controls in paths and fields", args, 1)
+    outputs = (("agreesign", tool("verify", "--json", *args).stdout.decode("utf-8")),
+               ("mine", mine_text(*args)[1]))
+    for who, text in outputs:
+        line = text[:-1] if text.endswith("\n") else text
+        ok(text.count("\n") == 1 and not HAZARD.search(line),
+           "output: %s --json holds no control or bidi control as itself" % who, repr(text[:200]))
+        ok("\\u009B" in line and "\\u202E" in line and "\\u2028" in line and "\\u2066" in line,
+           "output: %s --json escapes them as \\uXXXX, uppercase" % who, repr(line[:200]))
+        js = json.loads(line)
+        ok(js["agreement"] == agr and js["metadata"]["title"] == title
+           and js["attachments"][0]["name"] == att_name and att_name in js["reason"],
+           "output: %s --json reads back the same strings" % who)
+    text = tool("verify", *args).stdout.decode("utf-8")
+    ok(not HAZARD.search(text.replace("\n", "")), "output: text holds no control or bidi control as itself",
+       repr(text))
+    ok("NOT VERIFIED: attachment \"paper\\u{202e}gpj.pdf\" has changed\n" in text,
+       "output: the NOT VERIFIED line shows the bidi control as \\u{202e}", repr(text[-200:]))
+    ok("\\u{009b}2J\\u{202e}fdp" in text and "agreement\\u{2028}.txt" in text,
+       "output: the path is shown with \\u{NNNN}", repr(text[:200]))
 
 
 # ------------------------------------------------------------- (c) canonicalization
@@ -884,6 +935,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="agreesign-interop-") as tmp:
         fresh = None
         for name, run in (("cases", lambda: test_cases()), ("fresh", lambda: test_fresh(tmp)),
+                          ("output", lambda: test_output(tmp)),
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
                           ("strict", lambda: fresh and test_strict(tmp, *fresh))):
             try:
