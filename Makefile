@@ -41,7 +41,7 @@ BIN = $(BUILD)/agreesign
 TESTBIN = $(BUILD)/check_agreesign
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps check unit cli-test interop demo clean asan tsan format format-check
+.PHONY: all deps check unit cli-test interop arch-test demo clean asan tsan format format-check
 
 all: $(BIN)
 
@@ -102,7 +102,13 @@ cli-test: $(BIN)
 interop: $(BIN)
 	/usr/bin/python3 tests/interop/verify_test.py $(BIN)
 
-check: unit cli-test interop
+# The architecture checker's own test (tests/arch/layers_test.sh plants a
+# cycle, a call upward and a call into the CLI in tiny libraries).
+arch-test:
+	@echo "== tests/arch/layers_test.sh"
+	@bash tests/arch/layers_test.sh
+
+check: unit cli-test interop arch-test
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)

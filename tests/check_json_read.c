@@ -139,15 +139,7 @@ START_TEST(test_jsontestsuite)
 	char dir[1024];
 	struct tally t = {0, 0};
 
-	if (!tu_shared_dir()) {
-		fprintf(stderr,
-		        "json_read: %s skipped: no shared vectors "
-		        "folder (set AGS_SHARED)\n",
-		        __func__);
-		return;
-	}
-	snprintf(dir, sizeof(dir), "%s/vectors/jsontestsuite/test_parsing",
-	         tu_shared_dir());
+	snprintf(dir, sizeof(dir), TU_EXTERNAL "/jsontestsuite/test_parsing");
 	agree_dir(dir, 0, &t);
 	/* 283 files: 188 n_ refused, 95 y_ of which jansson refuses 12
 	 * (tests/check_vectors.c says which and why). */

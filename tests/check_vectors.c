@@ -2,8 +2,8 @@
  * RFC 8032 section 7.1, Project Wycheproof EdDSA, Ed25519 edge cases built
  * here (small-order and mixed-order points, S >= L, non-canonical
  * encodings) and JSONTestSuite's must-accept and must-reject files.
- * The vectors live in ../shared/vectors (see its README); every test that
- * needs them skips, saying so, when that folder is absent. What these
+ * The vectors are committed in tests/vectors/external (see its README),
+ * so none of these tests is ever skipped. What these
  * tests measure is written up in spec/agreesign-v1.md, section 5.3. */
 #include <check.h>
 #include <dirent.h>
@@ -16,17 +16,6 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define SKIP_WITHOUT_SHARED()                                                  \
-	do {                                                                   \
-		if (!tu_shared_dir()) {                                        \
-			fprintf(stderr,                                        \
-			        "vectors: %s skipped: no shared vectors "      \
-			        "folder (set AGS_SHARED)\n",                   \
-			        __func__);                                     \
-			return;                                                \
-		}                                                              \
-	} while (0)
-
 /* ---------------------------------------------------------------------
  * Reading the vector files
  */
@@ -36,7 +25,7 @@ static char *vec_read(const char *rel, size_t *len)
 	char path[1024];
 	char *data;
 
-	snprintf(path, sizeof(path), "%s/vectors/%s", tu_shared_dir(), rel);
+	snprintf(path, sizeof(path), TU_EXTERNAL "/%s", rel);
 	data = tu_read_file(path, len);
 	ck_assert_msg(data != NULL, "cannot read %s", path);
 	return data;
@@ -161,7 +150,6 @@ START_TEST(test_rfc8032)
 	uint8_t *msg;
 	size_t mlen;
 
-	SKIP_WITHOUT_SHARED();
 	root = vec_json(RFC8032_FILE);
 	ck_assert_uint_eq(json_array_size(json_object_get(root, "vectors")),
 	                  RFC8032_COUNT);
@@ -489,7 +477,6 @@ static void wy_run_file(const char *rel, const char *key_obj, int ntests,
 
 START_TEST(test_wycheproof_v0)
 {
-	SKIP_WITHOUT_SHARED();
 	wy_run_file("wycheproof/eddsa_test.json", "key", 145, v0_expected,
 	            sizeof(v0_expected) / sizeof(v0_expected[0]));
 }
@@ -497,7 +484,6 @@ END_TEST
 
 START_TEST(test_wycheproof_v1)
 {
-	SKIP_WITHOUT_SHARED();
 	wy_run_file("wycheproof/ed25519_test.json", "publicKey", 150,
 	            v1_expected, sizeof(v1_expected) / sizeof(v1_expected[0]));
 }
@@ -952,7 +938,7 @@ static void jts_list(struct names *out, const char *prefix)
 	size_t cap = 0, len;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/vectors/" JTS_DIR, tu_shared_dir());
+	snprintf(path, sizeof(path), TU_EXTERNAL "/" JTS_DIR);
 	d = opendir(path);
 	ck_assert_msg(d != NULL, "cannot open %s", path);
 	out->v = NULL;
@@ -1013,7 +999,6 @@ START_TEST(test_jts_must_reject)
 	enum ags_err rc;
 	size_t i, njson = 0;
 
-	SKIP_WITHOUT_SHARED();
 	jts_list(&ns, "n_");
 	ck_assert_uint_eq(ns.n, 188);
 	for (i = 0; i < ns.n; i++) {
@@ -1051,7 +1036,6 @@ START_TEST(test_jts_must_accept)
 	size_t i, nrefused = 0;
 	int r;
 
-	SKIP_WITHOUT_SHARED();
 	jts_list(&ns, "y_");
 	ck_assert_uint_eq(ns.n, 95);
 	for (i = 0; i < ns.n; i++) {

@@ -6,8 +6,13 @@
 #include <stdint.h>
 
 /* Path of ../shared (AGS_SHARED, default "../../shared" from tests/),
- * or NULL when the folder is not there: tests that need it skip. */
+ * or NULL when the folder is not there: tests that need it (only the two
+ * real agreements, which are not ours to publish) skip. */
 const char *tu_shared_dir(void);
+
+/* The external conformance vectors committed with the tests (RFC 8032,
+ * Wycheproof, RFC 8785, JSONTestSuite), relative to tests/: always there. */
+#define TU_EXTERNAL "vectors/external"
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
 char *tu_read_file(const char *path, size_t *len);

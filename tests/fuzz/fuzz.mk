@@ -19,15 +19,16 @@ FUZZ_HARNESSES = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_HARNESSES := $(filter-out fuzz_util,$(FUZZ_HARNESSES))
 FUZZ_LIB_OBJ = $(LIB_SRC:src/%.c=$(FUZZ_DIR)/lib/%.o)
 FUZZ_BINS = $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
-# Extra seeds read from ../shared when it is there (not copied here).
+# Extra seeds: the committed external vectors, and the real agreements from
+# ../shared when it is there (they are not ours to publish).
 FUZZ_SHARED = $${AGS_SHARED:-../shared}
-FUZZ_EXTRA_fuzz_jcs = $(FUZZ_SHARED)/vectors/jcs/input \
-                      $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing
-FUZZ_EXTRA_fuzz_envelope = $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing
-FUZZ_EXTRA_fuzz_json_write = $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing \
-                             $(FUZZ_SHARED)/vectors/jcs/input
-FUZZ_EXTRA_fuzz_json = $(FUZZ_SHARED)/vectors/jsontestsuite/test_parsing \
-                       $(FUZZ_SHARED)/vectors/jcs/input
+FUZZ_EXTRA_fuzz_jcs = tests/vectors/external/jcs/input \
+                      tests/vectors/external/jsontestsuite/test_parsing
+FUZZ_EXTRA_fuzz_envelope = tests/vectors/external/jsontestsuite/test_parsing
+FUZZ_EXTRA_fuzz_json_write = tests/vectors/external/jsontestsuite/test_parsing \
+                             tests/vectors/external/jcs/input
+FUZZ_EXTRA_fuzz_json = tests/vectors/external/jsontestsuite/test_parsing \
+                       tests/vectors/external/jcs/input
 FUZZ_EXTRA_fuzz_canon = $(FUZZ_SHARED)/agreements
 FUZZ_EXTRA_fuzz_extract = $(FUZZ_SHARED)/agreements
 
