@@ -5,7 +5,8 @@
 # the same results as one batch.
 set -uo pipefail
 A=$(realpath "$1")
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the nearest folder above this script that holds spec/.
+ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
 K=$ROOT/keys
 S=$ROOT/spec/vectors/agreements/sample-agreement.txt
 T=$(mktemp -d)

@@ -12,7 +12,8 @@
 # AGS_KILL_LOOPS (default 300) sets the number of SIGKILL runs.
 set -uo pipefail
 A=$(realpath "$1")
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the nearest folder above this script that holds spec/.
+ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
 V=$ROOT/spec/vectors
 T=$(mktemp -d)
 W=$T/w # everything the commands may see; out, err and notes live in $T

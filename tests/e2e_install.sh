@@ -10,7 +10,8 @@
 set -uo pipefail
 A=$(realpath "$1")
 B=$(dirname "$A")
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the nearest folder above this script that holds spec/.
+ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
 K=$ROOT/keys
 V=$ROOT/spec/vectors
 T=$(mktemp -d)

@@ -9,7 +9,8 @@
 # Usage: tests/e2e_output.sh path/to/agreesign
 set -uo pipefail
 A=$(realpath "$1")
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the nearest folder above this script that holds spec/.
+ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
 K=$ROOT/keys
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

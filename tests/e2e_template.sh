@@ -5,7 +5,8 @@
 # Usage: tests/e2e_template.sh path/to/agreesign
 set -uo pipefail
 A=$(realpath "$1")
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the nearest folder above this script that holds spec/.
+ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
 SHARED=${AGS_SHARED:-$ROOT/../shared}
 K=$ROOT/keys
 PMLR=$ROOT/spec/templates/pmlr-open-access.tmpl

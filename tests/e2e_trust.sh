@@ -3,7 +3,8 @@
 # bad input without touching the file, and concurrent edits are not lost.
 set -uo pipefail
 A=$(realpath "$1")
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the nearest folder above this script that holds spec/.
+ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
 K=$ROOT/keys
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
