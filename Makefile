@@ -23,18 +23,24 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
 OPT ?= -O2 -g
 CFLAGS ?=
 ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) \
-             $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+             $(WARN) -Iinclude $(LIB_INC) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?=
 ALL_LDFLAGS = -pthread $(LDFLAGS)
 
-CLI_SRC = src/main.c $(wildcard src/cmd_*.c) $(wildcard src/cli_*.c)
-LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard src/*.c))
-TEST_SRC = $(wildcard tests/check_*.c) tests/test_util.c
-SUITES = $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
+# The library's layers, from the lowest to the highest (src/README.md): a
+# file may call its own layer and those below, never above (make arch).
+LAYERS = base codec text format op report job
+LIB_SRC = $(foreach l,$(LAYERS),$(wildcard src/lib/$(l)/*.c))
+LIB_HDR = src/lib/internal.h $(foreach l,$(LAYERS),$(wildcard src/lib/$(l)/*.h))
+LIB_INC = -Isrc/lib $(foreach l,$(LAYERS),-Isrc/lib/$(l))
+CLI_SRC = $(wildcard src/cli/*.c)
+TEST_SRC = $(wildcard tests/unit/check_*.c) tests/unit/test_util.c
+SUITES = $(patsubst tests/unit/check_%.c,%,$(filter-out tests/unit/check_main.c,$(wildcard tests/unit/check_*.c)))
+E2E_SUITES = tests/e2e/cli.sh $(wildcard tests/e2e/e2e_*.sh)
 
-LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
-CLI_OBJ = $(CLI_SRC:src/%.c=$(BUILD)/cli/%.o)
-TEST_OBJ = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
+LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
+CLI_OBJ = $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
+TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
 
 LIB = $(BUILD)/libagreesign.a
 BIN = $(BUILD)/agreesign
@@ -55,22 +61,22 @@ $(DEPS_STAMP): .ci/install-deps
 # V=1 shows the compiler's command lines.
 Q = $(if $(V),,@)
 
-$(BUILD)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(DEPS_STAMP)
+$(BUILD)/lib/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: src/%.c include/agreesign.h $(wildcard src/cli*.h) | $(DEPS_STAMP)
+$(BUILD)/cli/%.o: src/cli/%.c include/agreesign.h $(wildcard src/cli/*.h) $(LIB_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%.o: tests/%.c include/agreesign.h src/internal.h $(wildcard tests/*.h) $(BUILD)/suites.h | $(DEPS_STAMP)
+$(BUILD)/tests/%.o: tests/unit/%.c include/agreesign.h $(LIB_HDR) $(wildcard tests/unit/*.h) $(BUILD)/suites.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -I$(BUILD) $(shell pkg-config --cflags check) -c $< -o $@
 
-# The runner's list of suites: one per tests/check_<module>.c, each
+# The runner's list of suites: one per tests/unit/check_<module>.c, each
 # defining Suite *<module>_suite(void). Rewritten only when it changes.
 $(BUILD)/suites.h: FORCE
 	@mkdir -p $(BUILD)
@@ -93,10 +99,10 @@ $(TESTBIN): $(TEST_OBJ) $(LIB)
 unit: $(TESTBIN)
 	cd tests && AGS_SHARED=$${AGS_SHARED:-../../shared} ../$(TESTBIN)
 
-# End-to-end tests: tests/cli.sh and every tests/e2e_<topic>.sh, each
-# called with the binary's path and ending with "N passed, N failed".
+# End-to-end tests: tests/e2e/cli.sh and every tests/e2e/e2e_<topic>.sh,
+# each called with the binary's path and ending with "N passed, N failed".
 cli-test: $(BIN)
-	@set -e; for t in tests/cli.sh $(wildcard tests/e2e_*.sh); do \
+	@set -e; for t in $(E2E_SUITES); do \
 		echo "== $$t"; bash $$t $(BIN); done
 
 interop: $(BIN)
@@ -124,7 +130,7 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
 	        LDFLAGS="-fsanitize=thread" build-tsan/agreesign
-	TSAN_OPTIONS="halt_on_error=1 exitcode=66" bash tests/e2e_batch.sh build-tsan/agreesign
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" bash tests/e2e/e2e_batch.sh build-tsan/agreesign
 
 # The unit tests and the CLI suites under valgrind memcheck, built -O1 -g
 # without sanitizers: an invalid access, a use of uninitialised memory or a
@@ -143,7 +149,7 @@ tsan:
 # that binary, and the commands it runs are run here by the other suites.
 VG_BUILD = build-valgrind
 VG_LOGS = $(VG_BUILD)/vglogs
-VG_SUITES = tests/cli.sh $(filter-out tests/e2e_install.sh,$(wildcard tests/e2e_*.sh))
+VG_SUITES = $(filter-out tests/e2e/e2e_install.sh,$(E2E_SUITES))
 # What valgrind reports as an error or a leak, in a log.
 VG_ERRORS = ERROR SUMMARY: [1-9]|^==[0-9]+== (Invalid |Conditional jump|Use of uninitialised|Syscall param|Mismatched free|Source and destination overlap|Process terminating|.* (definitely|indirectly|possibly) lost in loss record)
 
@@ -172,11 +178,13 @@ valgrind:
 bench:
 	bash tests/bench/run.sh
 
+FORMATTED = $(shell find src include tests/unit tests/fuzz -name '*.[ch]')
+
 format:
-	clang-format -i src/*.c src/*.h include/*.h tests/*.c tests/fuzz/*.[ch]
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run -Werror src/*.c src/*.h include/*.h tests/*.c tests/fuzz/*.[ch]
+	clang-format --dry-run -Werror $(FORMATTED)
 
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (tests/fuzz/README.md).
 include tests/fuzz/fuzz.mk
@@ -215,7 +223,7 @@ SO_NAME = libagreesign.so.$(SO_MAJOR)
 SO = $(BUILD)/libagreesign.so.$(SO_VERSION)
 # The same library sources compiled as position-independent code, apart
 # from the static build's objects.
-PIC_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+PIC_OBJ = $(LIB_SRC:src/lib/%.c=$(BUILD)/pic/%.o)
 # Exports exactly the functions include/agreesign.h declares.
 EXPORTS = $(BUILD)/agreesign.map
 PC = $(BUILD)/agreesign.pc
@@ -224,14 +232,14 @@ PC = $(BUILD)/agreesign.pc
 all: shared
 shared: $(SO)
 
-$(BUILD)/pic/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(DEPS_STAMP)
+$(BUILD)/pic/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $< (PIC)")
 	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
-$(EXPORTS): include/agreesign.h src/exports.awk
+$(EXPORTS): include/agreesign.h src/lib/exports.awk
 	@mkdir -p $(dir $@)
-	$(Q)awk -f src/exports.awk include/agreesign.h > $@.tmp && mv $@.tmp $@
+	$(Q)awk -f src/lib/exports.awk include/agreesign.h > $@.tmp && mv $@.tmp $@
 
 $(SO): $(PIC_OBJ) $(EXPORTS)
 	@$(if $(V),,echo "  LD      $@")
@@ -240,11 +248,11 @@ $(SO): $(PIC_OBJ) $(EXPORTS)
 		-o $@ $(PIC_OBJ) $(PKG_LIBS)
 
 # Rewritten when PREFIX or a directory changes, else left alone.
-$(PC): src/agreesign.pc.in include/agreesign.h FORCE
+$(PC): src/lib/agreesign.pc.in include/agreesign.h FORCE
 	@mkdir -p $(dir $@)
 	@sed -e 's|@prefix@|$(prefix)|g' -e 's|@libdir@|$(libdir)|g' \
 	     -e 's|@includedir@|$(includedir)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	     src/agreesign.pc.in > $@.tmp
+	     src/lib/agreesign.pc.in > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 install: $(BIN) $(LIB) $(SO) $(PC)
@@ -259,9 +267,9 @@ install: $(BIN) $(LIB) $(SO) $(PC)
 	ln -sf $(SO_NAME) "$(DESTDIR)$(libdir)/libagreesign.so"
 	$(INSTALL_DATA) include/agreesign.h "$(DESTDIR)$(includedir)/agreesign.h"
 	$(INSTALL_DATA) $(PC) "$(DESTDIR)$(pkgconfigdir)/agreesign.pc"
-	$(INSTALL_DATA) src/man/agreesign.1 "$(DESTDIR)$(man1dir)/agreesign.1"
-	$(INSTALL_DATA) src/man/agreesign.5 "$(DESTDIR)$(man5dir)/agreesign.5"
-	$(INSTALL_DATA) src/completion/agreesign.bash "$(DESTDIR)$(bashcompdir)/agreesign"
+	$(INSTALL_DATA) src/cli/man/agreesign.1 "$(DESTDIR)$(man1dir)/agreesign.1"
+	$(INSTALL_DATA) src/cli/man/agreesign.5 "$(DESTDIR)$(man5dir)/agreesign.5"
+	$(INSTALL_DATA) src/cli/completion/agreesign.bash "$(DESTDIR)$(bashcompdir)/agreesign"
 
 uninstall:
 	rm -f "$(DESTDIR)$(bindir)/agreesign" \

@@ -13,11 +13,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?=
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
-              -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) -Iinclude -Isrc \
-              -Itests/fuzz $(PKG_CFLAGS)
+              -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) -Iinclude $(LIB_INC) \
+              -Itests/fuzz -Itests/unit $(PKG_CFLAGS)
 FUZZ_HARNESSES = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_HARNESSES := $(filter-out fuzz_util,$(FUZZ_HARNESSES))
-FUZZ_LIB_OBJ = $(LIB_SRC:src/%.c=$(FUZZ_DIR)/lib/%.o)
+FUZZ_LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(FUZZ_DIR)/lib/%.o)
 FUZZ_BINS = $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 # Extra seeds: the committed external vectors, and the real agreements from
 # ../shared when it is there (they are not ours to publish).
@@ -42,7 +42,7 @@ $(FUZZ_DEPS_STAMP): .ci/install-deps | $(DEPS_STAMP)
 	@AGS_EXTRA_DEPS="clang libclang-rt-14-dev" sh .ci/install-deps
 	@touch $@
 
-$(FUZZ_DIR)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(FUZZ_DEPS_STAMP)
+$(FUZZ_DIR)/lib/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(FUZZ_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $< (fuzz)")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
@@ -80,11 +80,11 @@ fuzz-smoke:
 # per file, with clang's source-based coverage: make fuzz-coverage.
 FUZZ_COV_DIR = $(FUZZ_DIR)/cov
 FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
-FUZZ_COV_LIB_OBJ = $(LIB_SRC:src/%.c=$(FUZZ_COV_DIR)/lib/%.o)
+FUZZ_COV_LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(FUZZ_COV_DIR)/lib/%.o)
 .SECONDARY: $(FUZZ_COV_LIB_OBJ)
 .PHONY: fuzz-coverage
 
-$(FUZZ_COV_DIR)/lib/%.o: src/%.c include/agreesign.h $(wildcard src/*.h) | $(FUZZ_DEPS_STAMP)
+$(FUZZ_COV_DIR)/lib/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(FUZZ_DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

@@ -1,7 +1,7 @@
 /* fuzz_json_write: src/json_write.c against jansson's own writer.
  * Property: ags_json_dumps_sorted(v) is byte for byte
  * json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) with the escaping rule of
- * spec §10.4 applied (tests/json_rule.h), or both are NULL, for
+ * spec §10.4 applied (tests/unit/json_rule.h), or both are NULL, for
  * - what jansson parses of the input (U+0000 allowed, any top level;
  *   then also that value inside an array, and inside an object under a
  *   key made of the input's first bytes);
@@ -10,7 +10,7 @@
  *   both writers, a bad key is written in part by both (see json_write.c). */
 #include "fuzz_util.h"
 
-#include "../json_rule.h"
+#include "json_rule.h"
 
 #include <string.h>
 
