@@ -47,7 +47,7 @@ BIN = $(BUILD)/agreesign
 TESTBIN = $(BUILD)/check_agreesign
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps check unit cli-test interop arch-test demo clean asan tsan format format-check
+.PHONY: all deps check unit cli-test interop arch arch-test demo clean asan tsan format format-check
 
 all: $(BIN)
 
@@ -113,6 +113,12 @@ interop: $(BIN)
 arch-test:
 	@echo "== tests/arch/layers_test.sh"
 	@bash tests/arch/layers_test.sh
+
+# The library's architecture, from its object files: no cycle between
+# files, no call to a higher layer, no call into the CLI (src/README.md).
+arch: $(LIB_OBJ) $(CLI_OBJ)
+	@echo "== tests/arch/layers.py"
+	@/usr/bin/python3 tests/arch/layers.py --src src/lib --layers "$(LAYERS)" $(BUILD)/lib $(LIB_OBJ) -- $(CLI_OBJ)
 
 check: unit cli-test interop arch-test
 

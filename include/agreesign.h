@@ -98,7 +98,7 @@ const char *ags_strerror(enum ags_err code);
 void ags_error_clear(struct ags_error *err);
 
 /* ---------------------------------------------------------------------
- * Files and times (src/fileio.c, src/field.c)
+ * Files and times (src/lib/base/fileio.c, src/lib/codec/field.c)
  */
 
 /* Reads a regular file of at most max bytes into a malloc'd buffer with a
@@ -145,7 +145,7 @@ char *ags_text_nfc(const char *s);
 int ags_time_format(char out[21], int64_t t);
 
 /* ---------------------------------------------------------------------
- * Canonical text, text/v1 (src/canon.c)
+ * Canonical text, text/v1 (src/lib/text/canon.c)
  */
 
 /* Turns agreement bytes into their text/v1 canonical form.
@@ -162,7 +162,7 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
 int ags_unicode_assigned(uint32_t cp);
 
 /* ---------------------------------------------------------------------
- * Metadata extraction (src/extract.c)
+ * Metadata extraction (src/lib/text/extract.c)
  */
 
 struct ags_metadata {
@@ -189,7 +189,7 @@ enum ags_err ags_extract(struct ags_metadata *md, const char *canon,
 json_t *ags_metadata_to_json(const struct ags_metadata *md);
 
 /* ---------------------------------------------------------------------
- * RFC 8785 JSON Canonicalization Scheme (src/jcs.c)
+ * RFC 8785 JSON Canonicalization Scheme (src/lib/codec/jcs.c)
  */
 
 /* Serializes v as RFC 8785 canonical JSON. On success *out is a malloc'd
@@ -199,7 +199,7 @@ json_t *ags_metadata_to_json(const struct ags_metadata *md);
 enum ags_err ags_jcs_serialize(char **out, size_t *out_len, const json_t *v,
                                struct ags_error *err);
 
-/* One line of JSON output (src/json_write.c): the text json_dumps(j,
+/* One line of JSON output (src/lib/codec/json_write.c): the text json_dumps(j,
  * JSON_COMPACT | JSON_SORT_KEYS) returns (jansson 2.14), in a sixth of the
  * instructions, except that DEL, the C1 controls, the bidirectional
  * controls and U+2028/U+2029 are written as \uXXXX (spec §10.4), so that
@@ -211,8 +211,8 @@ enum ags_err ags_jcs_serialize(char **out, size_t *out_len, const json_t *v,
 char *ags_json_dumps_sorted(const json_t *j, size_t *len);
 
 /* ---------------------------------------------------------------------
- * Keys (src/key.c: generation and secret-key sealing; src/keyfile.c: the
- * .pub and .key file formats)
+ * Keys (src/lib/format/key.c: generation and secret-key sealing;
+ * src/lib/format/keyfile.c: the .pub and .key file formats)
  */
 
 /* A public key with the identity its owner gave it. */
@@ -317,7 +317,8 @@ enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
                                struct ags_error *err);
 
 /* ---------------------------------------------------------------------
- * Statements and envelopes (src/statement.c, src/envelope.c)
+ * Statements and envelopes (src/lib/format/statement.c,
+ * src/lib/format/envelope.c)
  */
 
 /* Roles a signer can sign in. */
@@ -434,7 +435,7 @@ void ags_agreement_bind(struct ags_agreement *a, const char *canon,
                         size_t canon_len);
 
 /* ---------------------------------------------------------------------
- * Signing (src/sign.c)
+ * Signing (src/lib/op/sign.c)
  */
 
 /* Appends to env a signature by sk over env->agreement with signer s (s
@@ -451,7 +452,7 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
 void ags_signer_release(struct ags_signer *s);
 
 /* ---------------------------------------------------------------------
- * Trust store (src/trust.c)
+ * Trust store (src/lib/format/trust.c)
  */
 
 /* Entries come from ags_trust_parse or ags_trust_from_pubkey, whose keys
@@ -493,8 +494,8 @@ enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
                                              const uint8_t *pk);
 
-/* Trust file edits (src/trust_edit.c). Each takes the trust file's text
- * (buf, len; len 0 for a new file) and gives the new text in *out
+/* Trust file edits (src/lib/format/trust_edit.c). Each takes the trust file's
+ * text (buf, len; len 0 for a new file) and gives the new text in *out
  * (malloc'd; the caller free()s it): comments, blank lines and the order
  * of entries are kept, and the result is parsed before it is returned. */
 
@@ -514,8 +515,8 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
                               const char *reason, const char *source,
                               struct ags_error *err);
 
-/* Locked edits of files (src/fileio.c): trust files, and envelopes that
- * get a signature. An exclusive lock for an edit of a file (a read, a
+/* Locked edits of files (src/lib/base/fileio.c): trust files, and envelopes
+ * that get a signature. An exclusive lock for an edit of a file (a read, a
  * change and an atomic replace), held on a lock file beside the real
  * file. */
 struct ags_lock {
@@ -554,7 +555,7 @@ enum ags_err ags_file_edit_locked(const char *path, size_t max,
                                   struct ags_error *err);
 
 /* ---------------------------------------------------------------------
- * Verification (src/verify.c)
+ * Verification (src/lib/op/verify.c)
  */
 
 enum ags_reason {
@@ -668,7 +669,7 @@ int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
         __attribute__((warn_unused_result));
 
 /* ---------------------------------------------------------------------
- * Batch verification (src/batch.c)
+ * Batch verification (src/lib/job/batch.c)
  */
 
 /* One entry of a batch: what to verify. */
@@ -741,9 +742,10 @@ enum ags_err ags_batch_run_lines(const struct ags_batch_config *cfg,
                                  void *ctx, struct ags_error *err);
 
 /* ---------------------------------------------------------------------
- * Templates (src/template.c: syntax; src/template_match.c: matching;
- * src/template_diff.c: differences; src/template_check.c: signed
- * templates). The rules are in spec/templates.md.
+ * Templates (src/lib/format/template.c: syntax; src/lib/op/template_match.c:
+ * matching; src/lib/op/template_diff.c: differences;
+ * src/lib/job/template_check.c: signed templates). The rules are in
+ * spec/templates.md.
  *
  * A template is an agreement text with named fields, {{name}}, and
  * decoration that may vary, {{?text}} (may be absent) and {{a|b}} (one of
@@ -885,7 +887,7 @@ void ags_report_set_template(struct ags_report *r,
                              struct ags_template_check *tc);
 
 /* ---------------------------------------------------------------------
- * The verification report as a web page (src/report_html.c)
+ * The verification report as a web page (src/lib/report/report_html.c)
  */
 
 /* One self-contained HTML page for people to read and archive: inline
@@ -907,7 +909,7 @@ char *ags_report_html(const struct ags_report *r,
 char *ags_report_html_error(const char *why, const char *name);
 
 /* ---------------------------------------------------------------------
- * Untrusted text in output (src/display.c; spec/agreesign-v1.md §10.5)
+ * Untrusted text in output (src/lib/base/display.c; spec/agreesign-v1.md §10.5)
  */
 
 /* The most bytes ags_display_char writes for one character. */

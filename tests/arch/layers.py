@@ -2,18 +2,25 @@
 """Checks the library's architecture from its object files.
 
 Usage: layers.py --layers "base codec ..." LIB_OBJ_DIR [CLI_OBJ_DIR]
+       layers.py --layers "base codec ..." LIB_OBJ_DIR LIB.o ... [-- CLI.o ...]
 
 LIB_OBJ_DIR holds one object per library source, in a folder per layer
-(LIB_OBJ_DIR/<layer>/<module>.o); --layers names the layers from the lowest
+(LIB_OBJ_DIR/<layer>/<module>.o): every object under it, or the objects
+listed after it (the Makefile lists them, so that an object left behind by
+an older layout is not read); --layers names the layers from the lowest
 to the highest. From `nm`, each object's defined and undefined symbols give
 the graph "file A refers to a symbol that file B defines". It fails
 (exit 1, one line per finding) when
   - a library object refers to a symbol defined in a CLI object,
   - an object refers to a symbol of a higher layer (a call upward),
   - the file graph has a cycle (among files of any layer),
-  - an object lies outside the named layers.
+  - an object lies outside the named layers,
+  - with --src SRC_LIB_DIR (before LIB_OBJ_DIR): a source or header of
+    SRC_LIB_DIR/<layer>/ includes a header of a higher layer's folder
+    (headers at SRC_LIB_DIR's top, such as internal.h, are for every layer).
 Exit 0 prints a one-line summary; exit 2 is a usage or tool error."""
 import os
+import re
 import subprocess
 import sys
 
@@ -83,21 +90,47 @@ def cycles(graph):
     return out
 
 
+def includes(src, rank):
+    """Findings: a file that includes a header of a higher layer."""
+    where, found = {}, []
+    for layer in rank:
+        d = os.path.join(src, layer)
+        for f in sorted(os.listdir(d)) if os.path.isdir(d) else ():
+            where[f] = layer
+    for f, layer in sorted(where.items()):
+        with open(os.path.join(src, layer, f), encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+                h = m and os.path.basename(m.group(1))
+                if h in where and rank[where[h]] > rank[layer]:
+                    found.append("%s/%s:%d includes %s of layer %s: an include upward"
+                                 % (layer, f, n, h, where[h]))
+    return found
+
+
 def main(argv):
+    src = None
+    if len(argv) > 2 and argv[1] == "--src":
+        src, argv = argv[2], [argv[0]] + argv[3:]
     if len(argv) < 4 or argv[1] != "--layers":
-        sys.exit("usage: layers.py --layers \"LOW ... HIGH\" LIB_OBJ_DIR [CLI_OBJ_DIR]")
+        sys.exit("usage: layers.py [--src SRC_LIB_DIR] --layers \"LOW ... HIGH\" LIB_OBJ_DIR [CLI_OBJ_DIR]")
     layers = argv[2].split()
     rank = {name: i for i, name in enumerate(layers)}
     lib_dir = argv[3]
-    cli_dir = argv[4] if len(argv) > 4 else None
-    lib = {name_of(lib_dir, p): symbols(p) for p in objects(lib_dir)}
+    rest = argv[4:]
+    if any(a.endswith(".o") for a in rest):
+        cut = rest.index("--") if "--" in rest else len(rest)
+        lib_objs, cli_objs = rest[:cut], rest[cut + 1:]
+    else:
+        lib_objs = objects(lib_dir)
+        cli_objs = objects(rest[0]) if rest else []
+    lib = {name_of(lib_dir, p): symbols(p) for p in lib_objs}
     if not lib:
         sys.exit("layers: no object files under %s" % lib_dir)
     cli_defs = {}
-    if cli_dir:
-        for p in objects(cli_dir):
-            for s in symbols(p)[0]:
-                cli_defs[s] = name_of(cli_dir, p)
+    for p in cli_objs:
+        for s in symbols(p)[0]:
+            cli_defs[s] = os.path.basename(p)[:-2]
     owner = {}
     for f, (defined, _) in lib.items():
         for s in defined:
@@ -120,6 +153,8 @@ def main(argv):
             if glayer in rank and rank[glayer] > rank[layer]:
                 problems.append("%s (%s) calls %s in %s (%s): a call upward"
                                 % (f, layer, s, g, glayer))
+    if src:
+        problems.extend(includes(src, rank))
     for comp in cycles(graph):
         problems.append("cycle among: " + " ".join(comp))
     for p in problems:

@@ -60,6 +60,19 @@ expect 1 'low/a: refers to usage, defined in the CLI \(main\)' "$T/cli/lib" "$T/
 obj stray/lib/a 'int a(void) { return 1; }'
 expect 1 'a: not in a layer folder' "$T/stray/lib"
 
+# A source that includes a header of a higher layer (with --src).
+mkdir -p "$T/inc/src/low" "$T/inc/src/high"
+printf '#include "high.h"\nint a(void) { return 1; }\n' > "$T/inc/src/low/a.c"
+printf 'int b(void);\n' > "$T/inc/src/high/high.h"
+printf '#include "high.h"\n' > "$T/inc/src/high/b.c"
+obj inc/lib/low/a 'int a(void) { return 1; }'
+out=$(/usr/bin/python3 "$HERE/layers.py" --src "$T/inc/src" --layers "low high" "$T/inc/lib" 2>&1)
+if [ $? = 1 ] && printf '%s\n' "$out" | grep -q 'low/a.c:1 includes high.h of layer high: an include upward'; then ok
+else bad "include upward not found: $out"; fi
+# The same include from its own layer is fine.
+out=$(/usr/bin/python3 "$HERE/layers.py" --src "$T/inc/src" --layers "low high" "$T/clean/lib" 2>&1)
+printf '%s\n' "$out" | grep -q 'high/b.c' && bad "own-layer include reported: $out" || ok
+
 # No objects at all is an error, not a pass.
 mkdir -p "$T/empty"
 expect 1 'no object files' "$T/empty"

@@ -1,4 +1,4 @@
-/* fuzz_canon: text/v1 canonicalization (src/canon.c).
+/* fuzz_canon: text/v1 canonicalization (src/lib/text/canon.c).
  * Properties: whatever is accepted comes out valid text/v1 (one LF at the
  * end, no CR, no trailing blanks, no leading, doubled or final blank line,
  * NFC) and canonicalizes to itself; and it equals a plain reference (BOM,

@@ -1,5 +1,5 @@
-/* fuzz_envelope: the strict envelope reader (src/envelope.c,
- * src/statement.c) and the verifier behind it (src/verify.c).
+/* fuzz_envelope: the strict envelope reader (src/lib/format/envelope.c,
+ * src/lib/format/statement.c) and the verifier behind it (src/lib/op/verify.c).
  * Properties: a refused input leaves an empty envelope and a proper error;
  * an accepted one formats, and format -> parse -> format is byte-stable;
  * every signature's signed message can be rebuilt; verification against a

@@ -1,5 +1,5 @@
-/* fuzz_extract: metadata extraction (src/extract.c), on the raw input and
- * on its canonical text. Properties: every value found passes the field
+/* fuzz_extract: metadata extraction (src/lib/text/extract.c), on the raw input
+ * and on its canonical text. Properties: every value found passes the field
  * rules (ags_field_check: UTF-8, 1..1024 bytes, no control character, no
  * outer space) and is NFC; a license is a CC id; extraction is
  * deterministic; the metadata serializes with JCS. */

@@ -1,6 +1,6 @@
-/* fuzz_jcs: RFC 8785 canonical JSON (src/jcs.c) over what jansson parses.
- * Property: parse -> JCS -> parse -> JCS gives the same bytes. The input
- * is parsed twice: strictly (duplicates refused) and loosely (U+0000
+/* fuzz_jcs: RFC 8785 canonical JSON (src/lib/codec/jcs.c) over what jansson
+ * parses. Property: parse -> JCS -> parse -> JCS gives the same bytes. The
+ * input is parsed twice: strictly (duplicates refused) and loosely (U+0000
  * allowed, every number a real); JCS may refuse a value (U+0000, a huge
  * integer, a nesting too deep) but what it writes must read back to
  * itself. Its output is re-read with every number as a real, since JCS

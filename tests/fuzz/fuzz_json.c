@@ -1,5 +1,5 @@
-/* fuzz_json: the strict JSON reader (src/json_read.c) against jansson,
- * differential. Property: ags_json_parse accepts exactly what
+/* fuzz_json: the strict JSON reader (src/lib/codec/json_read.c) against
+ * jansson, differential. Property: ags_json_parse accepts exactly what
  * json_loadb(JSON_REJECT_DUPLICATES) accepts, except that it refuses every
  * input holding a NUL byte (jansson skips some); an accepted input gives
  * an equal tree with members in the same order (the compact dumps are

@@ -1,4 +1,4 @@
-/* fuzz_json_write: src/json_write.c against jansson's own writer.
+/* fuzz_json_write: src/lib/codec/json_write.c against jansson's own writer.
  * Property: ags_json_dumps_sorted(v) is byte for byte
  * json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) with the escaping rule of
  * spec §10.4 applied (tests/unit/json_rule.h), or both are NULL, for

@@ -1,4 +1,4 @@
-/* fuzz_manifest: one line of a batch manifest (src/manifest.c), read
+/* fuzz_manifest: one line of a batch manifest (src/lib/job/manifest.c), read
  * against two base folders. Properties: a line is either refused with a
  * reason or gives an agreement and an envelope path, never both nor
  * neither; paths hold no control character; a relative path is resolved

@@ -1,6 +1,6 @@
-/* fuzz_trust: the trust file reader (src/trust.c). Properties: a refused
- * file gets an error naming a line of it and leaves an empty store; in an
- * accepted one every entry has a checked identity, a derived key id, at
+/* fuzz_trust: the trust file reader (src/lib/format/trust.c). Properties: a
+ * refused file gets an error naming a line of it and leaves an empty store; in
+ * an accepted one every entry has a checked identity, a derived key id, at
  * least one role, a reason only when revoked, a line of the file, and is
  * the entry ags_trust_find returns for its key (no key twice). */
 #include "fuzz_util.h"

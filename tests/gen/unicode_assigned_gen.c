@@ -1,4 +1,4 @@
-/* Writes src/unicode_assigned_table.h: the code points assigned in Unicode
+/* Writes src/lib/base/unicode_assigned_table.h: the code points assigned in Unicode
  * 15.0.0 (General_Category not Cn) as sorted [first, last] ranges.
  *
  * The table is generated once and committed, not computed at run time:
@@ -10,7 +10,7 @@
  * Not built by default. Run from the repository root:
  *   cc -std=c11 tests/gen/unicode_assigned_gen.c \
  *       $(pkg-config --cflags --libs libutf8proc) -o /tmp/gen
- *   /tmp/gen > src/unicode_assigned_table.h
+ *   /tmp/gen > src/lib/base/unicode_assigned_table.h
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -64,8 +64,8 @@ static void header(int n, long total)
 	       " *   cc -std=c11 tests/gen/unicode_assigned_gen.c \\\n"
 	       " *       $(pkg-config --cflags --libs libutf8proc) -o "
 	       "/tmp/gen\n"
-	       " *   /tmp/gen > src/unicode_assigned_table.h\n"
-	       " * Included only by src/unicode_assigned.c.\n"
+	       " *   /tmp/gen > src/lib/base/unicode_assigned_table.h\n"
+	       " * Included only by src/lib/base/unicode_assigned.c.\n"
 	       " */\n",
 	       total, n);
 	printf("#ifndef AGS_UNICODE_ASSIGNED_TABLE_H\n"

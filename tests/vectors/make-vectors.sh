@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the test vectors of spec/vectors/ into OUTDIR with the demo
 # keys at fixed times. Ed25519 signatures are deterministic, so the output
-# is byte-for-byte reproducible: tests/cli.sh regenerates it and compares
+# is byte-for-byte reproducible: tests/e2e/cli.sh regenerates it and compares
 # it with the committed copy, so a silent format change fails the build.
 # Usage: tests/vectors/make-vectors.sh AGREESIGN OUTDIR
 set -euo pipefail

@@ -1,7 +1,7 @@
 /* A growing string for the text the library builds (template differences,
  * the HTML report). Appending never fails loudly: a failure marks the
  * buffer, and the caller sees it once, when it takes the string. */
-#include "template_internal.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  * Regenerate from the repository root with:
  *   cc -std=c11 tests/gen/unicode_assigned_gen.c \
  *       $(pkg-config --cflags --libs libutf8proc) -o /tmp/gen
- *   /tmp/gen > src/unicode_assigned_table.h
- * Included only by src/unicode_assigned.c.
+ *   /tmp/gen > src/lib/base/unicode_assigned_table.h
+ * Included only by src/lib/base/unicode_assigned.c.
  */
 #ifndef AGS_UNICODE_ASSIGNED_TABLE_H
 #define AGS_UNICODE_ASSIGNED_TABLE_H

@@ -310,3 +310,12 @@ enum ags_err ags_seed_unseal(uint8_t seed[AGS_SEED_BYTES],
 	sodium_free(key);
 	return rc;
 }
+
+/* Keys must lie in the prime-order group: libsodium accepts a key with a
+ * torsion component, under which one secret would sign for eight key ids.
+ * A format-layer rule, checked when a key is read (key files, trust
+ * stores, envelopes) and again before every verification. */
+int ags_public_key_valid(const uint8_t pk[AGS_PUBLICKEY_BYTES])
+{
+	return crypto_core_ed25519_is_valid_point(pk) == 1;
+}

@@ -511,3 +511,15 @@ enum ags_err ags_covers_from_json(struct ags_signature *sig, json_t *j,
 	}
 	return rc;
 }
+
+/* Names are plain file names: no directory part, nothing hidden behind
+ * "." or "..", one text line. */
+const char *ags_attachment_name_check(const char *name)
+{
+	if (ags_field_check(name, strlen(name)))
+		return ags_field_check(name, strlen(name));
+	if (strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return "attachment name must be a plain file name";
+	return NULL;
+}

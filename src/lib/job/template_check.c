@@ -1,7 +1,8 @@
 /* Signed templates: an agreement is checked against a template only when
  * the template's text is the one a trusted publisher signed
- * (spec/templates.md, "Signed templates"); and the JSON of matches and
- * checks. */
+ * (spec/templates.md, "Signed templates"). Their JSON is written by
+ * report/report.c, their memory freed with the report that owns
+ * them (op/verify.c). */
 #include "template_internal.h"
 
 #include <sodium.h>
@@ -10,18 +11,6 @@
 #include <string.h>
 
 #define SIG_SUFFIX ".sig.json"
-
-void ags_template_check_free(struct ags_template_check *tc)
-{
-	if (!tc)
-		return;
-	free(tc->text_path);
-	free(tc->envelope_path);
-	ags_envelope_release(&tc->env);
-	ags_report_release(&tc->report);
-	ags_template_match_release(&tc->match);
-	free(tc);
-}
 
 /* The template file: text when given, else envelope path e less
  * ".sig.json". *out is malloc'd. */
@@ -170,128 +159,4 @@ void ags_report_set_template(struct ags_report *r,
 		ags_bounded(r->policy_detail, sizeof(r->policy_detail),
 		            "template: %s", tc->detail);
 	}
-}
-
-/* ---------------------------------------------------------------------
- * JSON.
- */
-
-static int set(json_t *o, const char *key, json_t *v)
-{
-	return json_object_set_new(o, key, v);
-}
-
-/* A paragraph number or line, null when 0. */
-static json_t *count(size_t n)
-{
-	return n ? json_integer((json_int_t)n) : json_null();
-}
-
-/* The texts of the segments of kind op, as an array. */
-static json_t *runs(const struct ags_template_diff *d,
-                    enum ags_template_seg_op op)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < d->nsegs; i++)
-		if (d->segs[i].op == op &&
-		    json_array_append_new(a, json_string(d->segs[i].text))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
-static json_t *segs_json(const struct ags_template_diff *d)
-{
-	json_t *a = json_array(), *s;
-	size_t i;
-
-	for (i = 0; a && i < d->nsegs; i++) {
-		s = json_object();
-		if (!s ||
-		    set(s, "op",
-		        json_string(ags_template_seg_op_name(d->segs[i].op))) ||
-		    set(s, "text", json_string(d->segs[i].text)) ||
-		    json_array_append_new(a, s)) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	return a;
-}
-
-static json_t *diff_json(const struct ags_template_diff *d)
-{
-	json_t *o = json_object();
-
-	if (!o ||
-	    set(o, "kind", json_string(ags_template_diff_kind_name(d->kind))) ||
-	    set(o, "template_paragraph", count(d->template_paragraph)) ||
-	    set(o, "template_line", count((size_t)d->template_line)) ||
-	    set(o, "agreement_paragraph", count(d->agreement_paragraph)) ||
-	    set(o, "agreement_line", count((size_t)d->agreement_line)) ||
-	    set(o, "first_words", json_string(d->first_words)) ||
-	    set(o, "removed", runs(d, AGS_TEMPLATE_DELETED)) ||
-	    set(o, "added", runs(d, AGS_TEMPLATE_INSERTED)) ||
-	    set(o, "words", segs_json(d))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-json_t *ags_template_match_json(const struct ags_template_match *m)
-{
-	json_t *o = json_object(), *f = json_object(), *d = json_array();
-	size_t i;
-
-	if (!o || !f || !d)
-		goto fail;
-	for (i = 0; i < m->nfields; i++)
-		if (set(f, m->fields[i].name, json_string(m->fields[i].value)))
-			goto fail;
-	for (i = 0; i < m->ndiffs; i++)
-		if (json_array_append_new(d, diff_json(&m->diffs[i])))
-			goto fail;
-	if (set(o, "matches", json_boolean(m->matches)) ||
-	    set(o, "problem",
-	        m->problem[0] ? ags_json_text(m->problem) : json_null()))
-		goto fail;
-	if (set(o, "fields", f)) {
-		f = NULL;
-		goto fail;
-	}
-	f = NULL;
-	if (set(o, "differences", d) == 0)
-		return o;
-	d = NULL;
-fail:
-	json_decref(f);
-	json_decref(d);
-	json_decref(o);
-	return NULL;
-}
-
-json_t *ags_template_check_json(const struct ags_template_check *tc)
-{
-	char hex[2 * AGS_DIGEST_BYTES + 1];
-	json_t *o = json_object();
-
-	ags_hex_encode(hex, tc->sha512, AGS_DIGEST_BYTES);
-	if (!o || set(o, "verified", json_boolean(tc->verified)) ||
-	    set(o, "reason",
-	        tc->verified ? json_null() : ags_json_text(tc->detail)) ||
-	    set(o, "file", ags_json_text(tc->text_path)) ||
-	    set(o, "envelope", ags_json_text(tc->envelope_path)) ||
-	    set(o, "canonicalization", json_string(AGS_FORMAT_CANON)) ||
-	    set(o, "sha512", json_string(hex)) ||
-	    set(o, "length", json_integer((json_int_t)tc->length)) ||
-	    set(o, "signed", ags_report_json(&tc->report, &tc->env)) ||
-	    set(o, "match", ags_template_match_json(&tc->match))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
 }

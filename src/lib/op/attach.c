@@ -114,18 +114,6 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Names are plain file names: no directory part, nothing hidden behind
- * "." or "..", one text line. */
-const char *ags_attachment_name_check(const char *name)
-{
-	if (ags_field_check(name, strlen(name)))
-		return ags_field_check(name, strlen(name));
-	if (strchr(name, '/') || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		return "attachment name must be a plain file name";
-	return NULL;
-}
-
 enum ags_err ags_attachment_add(struct ags_agreement *a, const char *path,
                                 struct ags_error *err)
 {

@@ -26,11 +26,6 @@ const char *ags_reason_name(enum ags_reason r)
 	return "unknown";
 }
 
-int ags_public_key_valid(const uint8_t pk[AGS_PUBLICKEY_BYTES])
-{
-	return crypto_core_ed25519_is_valid_point(pk) == 1;
-}
-
 int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
                        const uint8_t *msg, size_t msg_len,
                        const uint8_t pk[AGS_PUBLICKEY_BYTES])
@@ -41,6 +36,20 @@ int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
 	if (!ags_public_key_valid(pk))
 		return -1;
 	return crypto_sign_verify_detached(sig, msg, msg_len, pk) == 0 ? 0 : -1;
+}
+
+/* A report owns the template check set on it (ags_report_set_template),
+ * so the check is freed here, below the job layer that makes it. */
+void ags_template_check_free(struct ags_template_check *tc)
+{
+	if (!tc)
+		return;
+	free(tc->text_path);
+	free(tc->envelope_path);
+	ags_envelope_release(&tc->env);
+	ags_report_release(&tc->report);
+	ags_template_match_release(&tc->match);
+	free(tc);
 }
 
 void ags_report_release(struct ags_report *r)

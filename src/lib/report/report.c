@@ -1,7 +1,10 @@
 /* The verification report as JSON: the one shape scripts read, from
  * `verify --json` and from batch runs alike. Built only from what was
- * verified or is labelled as the signer's claim. */
-#include "internal.h"
+ * verified or is labelled as the signer's claim. The JSON of a template
+ * match and check lives here too: a report holds a template check, which
+ * holds the report of the template's own envelope, so the two writers call
+ * each other and belong in one file. */
+#include "template_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,4 +177,123 @@ fail:
 	json_decref(arr);
 	json_decref(o);
 	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Template matches and checks (spec/templates.md, "Output").
+ */
+
+/* A paragraph number or line, null when 0. */
+static json_t *count(size_t n)
+{
+	return n ? json_integer((json_int_t)n) : json_null();
+}
+
+/* The texts of the segments of kind op, as an array. */
+static json_t *runs(const struct ags_template_diff *d,
+                    enum ags_template_seg_op op)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < d->nsegs; i++)
+		if (d->segs[i].op == op &&
+		    json_array_append_new(a, json_string(d->segs[i].text))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *segs_json(const struct ags_template_diff *d)
+{
+	json_t *a = json_array(), *s;
+	size_t i;
+
+	for (i = 0; a && i < d->nsegs; i++) {
+		s = json_object();
+		if (!s ||
+		    set(s, "op",
+		        json_string(ags_template_seg_op_name(d->segs[i].op))) ||
+		    set(s, "text", json_string(d->segs[i].text)) ||
+		    json_array_append_new(a, s)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *diff_json(const struct ags_template_diff *d)
+{
+	json_t *o = json_object();
+
+	if (!o ||
+	    set(o, "kind", json_string(ags_template_diff_kind_name(d->kind))) ||
+	    set(o, "template_paragraph", count(d->template_paragraph)) ||
+	    set(o, "template_line", count((size_t)d->template_line)) ||
+	    set(o, "agreement_paragraph", count(d->agreement_paragraph)) ||
+	    set(o, "agreement_line", count((size_t)d->agreement_line)) ||
+	    set(o, "first_words", json_string(d->first_words)) ||
+	    set(o, "removed", runs(d, AGS_TEMPLATE_DELETED)) ||
+	    set(o, "added", runs(d, AGS_TEMPLATE_INSERTED)) ||
+	    set(o, "words", segs_json(d))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *ags_template_match_json(const struct ags_template_match *m)
+{
+	json_t *o = json_object(), *f = json_object(), *d = json_array();
+	size_t i;
+
+	if (!o || !f || !d)
+		goto fail;
+	for (i = 0; i < m->nfields; i++)
+		if (set(f, m->fields[i].name, json_string(m->fields[i].value)))
+			goto fail;
+	for (i = 0; i < m->ndiffs; i++)
+		if (json_array_append_new(d, diff_json(&m->diffs[i])))
+			goto fail;
+	if (set(o, "matches", json_boolean(m->matches)) ||
+	    set(o, "problem",
+	        m->problem[0] ? ags_json_text(m->problem) : json_null()))
+		goto fail;
+	if (set(o, "fields", f)) {
+		f = NULL;
+		goto fail;
+	}
+	f = NULL;
+	if (set(o, "differences", d) == 0)
+		return o;
+	d = NULL;
+fail:
+	json_decref(f);
+	json_decref(d);
+	json_decref(o);
+	return NULL;
+}
+
+json_t *ags_template_check_json(const struct ags_template_check *tc)
+{
+	char hex[2 * AGS_DIGEST_BYTES + 1];
+	json_t *o = json_object();
+
+	ags_hex_encode(hex, tc->sha512, AGS_DIGEST_BYTES);
+	if (!o || set(o, "verified", json_boolean(tc->verified)) ||
+	    set(o, "reason",
+	        tc->verified ? json_null() : ags_json_text(tc->detail)) ||
+	    set(o, "file", ags_json_text(tc->text_path)) ||
+	    set(o, "envelope", ags_json_text(tc->envelope_path)) ||
+	    set(o, "canonicalization", json_string(AGS_FORMAT_CANON)) ||
+	    set(o, "sha512", json_string(hex)) ||
+	    set(o, "length", json_integer((json_int_t)tc->length)) ||
+	    set(o, "signed", ags_report_json(&tc->report, &tc->env)) ||
+	    set(o, "match", ags_template_match_json(&tc->match))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
