@@ -156,10 +156,10 @@ static enum ags_err check_attachments(const struct cli_report *r,
 			break;
 		}
 		snprintf(path, n, "%s/%s", dir, name);
-		file_id_get(&in, path);
-		free(path);
+		file_id_get(&in, path); /* in.name points into path */
 		if (file_id_same(out, &in))
 			rc = refuse(err, r->path, "the attachment", name);
+		free(path);
 	}
 	free(copy);
 	return rc;

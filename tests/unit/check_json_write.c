@@ -757,6 +757,9 @@ Suite *json_write_suite(void)
 	tcase_add_loop_test(text, test_bad_utf8, 0, n);
 	tcase_add_test(text, test_bad_key_spelled_out);
 	tcase_add_test(text, test_long_strings);
+	/* a test forks per loop value: under ASan on a loaded machine the
+	 * default 4 s ran out for a handful of them */
+	tcase_set_timeout(text, 60);
 	suite_add_tcase(s, text);
 
 	tcase_add_test(tree, test_key_order);
