@@ -162,7 +162,7 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
 int ags_unicode_assigned(uint32_t cp);
 
 /* ---------------------------------------------------------------------
- * Metadata extraction (src/extract.c)
+ * Metadata extraction (src/lib/text/extract.c, extract_scan.c)
  */
 
 struct ags_metadata {
