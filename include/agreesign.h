@@ -162,7 +162,7 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
 int ags_unicode_assigned(uint32_t cp);
 
 /* ---------------------------------------------------------------------
- * Metadata extraction (src/lib/text/extract.c)
+ * Metadata extraction (src/lib/text/extract.c, extract_scan.c)
  */
 
 struct ags_metadata {
@@ -211,8 +211,9 @@ enum ags_err ags_jcs_serialize(char **out, size_t *out_len, const json_t *v,
 char *ags_json_dumps_sorted(const json_t *j, size_t *len);
 
 /* ---------------------------------------------------------------------
- * Keys (src/lib/format/key.c: generation and secret-key sealing;
- * src/lib/format/keyfile.c: the .pub and .key file formats)
+ * Keys (src/lib/format/: key.c generation and secret-key sealing;
+ * keyfile_parse.c and keyfile_format.c the .pub and .key file formats;
+ * keyfile_io.c key files on disk)
  */
 
 /* A public key with the identity its owner gave it. */

@@ -1,8 +1,9 @@
-/* fuzz_extract: metadata extraction (src/lib/text/extract.c), on the raw input
- * and on its canonical text. Properties: every value found passes the field
- * rules (ags_field_check: UTF-8, 1..1024 bytes, no control character, no
- * outer space) and is NFC; a license is a CC id; extraction is
- * deterministic; the metadata serializes with JCS. */
+/* fuzz_extract: metadata extraction (src/lib/text/extract.c,
+ * extract_scan.c), on the raw input and on its canonical text. Properties:
+ * every value found passes the field rules (ags_field_check: UTF-8,
+ * 1..1024 bytes, no control character, no outer space) and is NFC; a
+ * license is a CC id; extraction is deterministic; the metadata
+ * serializes with JCS. */
 #include "fuzz_util.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
-/* fuzz_pubkey: the .pub reader (src/lib/format/keyfile.c). Properties: a
- * refused file gets an error naming a line of it; an accepted one has one
- * spelling, so formatting the parsed key gives back the input byte for
- * byte; its key id is the one derived from the key. */
+/* fuzz_pubkey: the .pub reader (src/lib/format/keyfile_parse.c).
+ * Properties: a refused file gets an error naming a line of it; an
+ * accepted one has one spelling, so formatting the parsed key gives back
+ * the input byte for byte; its key id is the one derived from the key. */
 #include "fuzz_util.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
-/* fuzz_seckey: the .key reader (src/lib/format/keyfile.c,
- * src/lib/format/key.c), unsealed and sealed, with a fixed passphrase ("fuzz
- * passphrase"). Properties: a refused file gets an error naming a line of it
- * and no key; an accepted key's public half derives from its secret half; an
+/* fuzz_seckey: the .key reader (src/lib/format/keyfile_parse.c, key.c),
+ * unsealed and sealed, with a fixed passphrase ("fuzz passphrase").
+ * Properties: a refused file gets an error naming a line of it and no
+ * key; an accepted key's public half derives from its secret half; an
  * unsealed file formats back to the same bytes; a sealed one, sealed again
  * at the lowest cost, opens to the same key; the passphrase is asked for
  * at most once, and only for a sealed file.

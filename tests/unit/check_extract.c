@@ -1,7 +1,8 @@
-/* Metadata extraction (src/extract.c): the two real PMLR agreements and
- * variants made from them by string edits at run time (their text is read
- * from the shared folder, never copied here), the project's own sample
- * agreement, synthetic edge cases, garbage, and the JSON form. */
+/* Metadata extraction (src/lib/text/extract.c, extract_scan.c): the two
+ * real PMLR agreements and variants made from them by string edits at run
+ * time (their text is read from the shared folder, never copied here), the
+ * project's own sample agreement, synthetic edge cases, garbage, and the
+ * JSON form. */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>

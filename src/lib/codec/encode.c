@@ -94,8 +94,8 @@ static int b64_group(uint8_t *out, size_t n, const char *s)
 
 /* Table-free and not constant-time: every value decoded here is public
  * (keys, signatures, salts, nonces, sealed ciphertext). A clear seed is
- * decoded by libsodium in keyfile.c. sodium_base642bin cost more than
- * the rest of reading an envelope's signature entry. */
+ * decoded by libsodium in keyfile_parse.c. sodium_base642bin cost more
+ * than the rest of reading an envelope's signature entry. */
 int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s, size_t slen)
 {
 	size_t i;

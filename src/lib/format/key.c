@@ -1,7 +1,8 @@
 /* Key material: key ids, identities, generation, and sealing the secret
  * seed under a passphrase (Argon2id, then XChaCha20-Poly1305). Seeds,
  * passphrases and derived keys live only in sodium_malloc'd memory, which
- * sodium_free() wipes. The file formats are in keyfile.c. */
+ * sodium_free() wipes. The file formats are read in keyfile_parse.c and
+ * written in keyfile_format.c. */
 #include "key_internal.h"
 
 #include <stdlib.h>

@@ -1,5 +1,7 @@
-/* What src/key.c (key material, sealing) offers src/keyfile.c (the file
- * formats); not part of the API. To be folded into internal.h. */
+/* What key.c (key material, sealing) offers the key file formats
+ * (keyfile_parse.c reads them, keyfile_format.c writes them), and the
+ * spellings those two share; not part of the API. To be folded into
+ * internal.h. */
 #ifndef AGS_KEY_INTERNAL_H
 #define AGS_KEY_INTERNAL_H
 
@@ -11,6 +13,14 @@
 #define AGS_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define AGS_SEALED_BYTES                                                       \
 	(AGS_SEED_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+
+/* The values of the kdf and cipher fields of a .key, and the base64 of
+ * every binary field: the one spelling of each, read and written. */
+#define AGS_KEYFILE_KDF_NONE       "none"
+#define AGS_KEYFILE_KDF_ARGON2ID   "argon2id13"
+#define AGS_KEYFILE_CIPHER_NONE    "none"
+#define AGS_KEYFILE_CIPHER_XCHACHA "xchacha20poly1305-ietf"
+#define AGS_KEYFILE_B64            sodium_base64_VARIANT_ORIGINAL
 
 /* A sealed seed as a .key file carries it. ad (ad_len bytes) is the file
  * from its first byte through the LF that ends the "nonce:" line. */

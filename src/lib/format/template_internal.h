@@ -51,6 +51,15 @@ int ags_tpl_words_split_from(struct ags_tpl_words *ws, const char *text,
                              size_t len, size_t from, long line0);
 void ags_tpl_words_release(struct ags_tpl_words *ws);
 
+/* The first words of paragraph p of ws, "…" appended when there are
+ * more: malloc'd, or NULL when out of memory. */
+char *ags_tpl_first_words(const struct ags_tpl_words *ws, size_t p);
+
+/* Grows the array *pp (of size-byte items, room for *cap) to hold need
+ * items. Returns 0, or -1 when out of memory (*pp is then unchanged). The
+ * word splitter and the template parser grow their arrays with it. */
+int ags_tpl_grow(void *pp, size_t *cap, size_t need, size_t size);
+
 /* A piece of a template word: literal bytes (nalts == 0) or a choice
  * between alts[alt0 .. alt0 + nalts) (an alternative may be empty). */
 struct ags_tpl_piece {
@@ -170,9 +179,5 @@ enum ags_err ags_tpl_diff(struct ags_template_match *m,
                           const struct ags_template *t,
                           const struct ags_tpl_words *aw, size_t far_tok,
                           size_t far_word);
-
-/* The first words of paragraph p of ws, "…" appended when there are
- * more: malloc'd, or NULL when out of memory. */
-char *ags_tpl_first_words(const struct ags_tpl_words *ws, size_t p);
 
 #endif

@@ -3,414 +3,14 @@
  * between two anchor phrases of the agreement form; a field whose anchors
  * are missing, or whose value is empty, too long or ambiguous, stays NULL,
  * because a wrong value in a signed statement is worse than none.
- * The rules are written down in spec/extraction.md. */
-#include "internal.h"
+ * The rules are written down in spec/extraction.md; extract_scan.c finds
+ * the anchors and cleans the values. */
+#include "extract_internal.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #define NFIELDS 6
-
-/* ---------------------------------------------------------------------
- * Anchor matching. Agreements are typed by people, so an anchor phrase
- * is a small pattern rather than a literal: in a pattern ' ' matches one
- * or more white-space bytes (line breaks included, so an anchor may wrap),
- * '~' matches zero or more, '"' matches a straight or curly double quote,
- * and every other byte matches itself ignoring ASCII case.
- */
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Length of the double quote at t[i] (", U+201C or U+201D), or 0. */
-static size_t quote_len(const char *t, size_t n, size_t i)
-{
-	if (t[i] == '"')
-		return 1;
-	if (i + 3 <= n && memcmp(t + i, "\xE2\x80", 2) == 0 &&
-	    (t[i + 2] == '\x9C' || t[i + 2] == '\x9D'))
-		return 3;
-	return 0;
-}
-
-static size_t skip_space(const char *t, size_t n, size_t i)
-{
-	while (i < n && is_space(t[i]))
-		i++;
-	return i;
-}
-
-/* End of the match of pattern p at t[i], or 0 when p does not match
- * there (a match is never empty: every pattern starts with a literal). */
-static size_t match_at(const char *t, size_t n, size_t i, const char *p)
-{
-	size_t k;
-
-	for (; *p; p++) {
-		if (*p == ' ' || *p == '~') {
-			k = skip_space(t, n, i);
-			if (*p == ' ' && k == i)
-				return 0;
-			i = k;
-		} else if (i >= n) {
-			return 0;
-		} else if (*p == '"') {
-			if ((k = quote_len(t, n, i)) == 0)
-				return 0;
-			i += k;
-		} else if (lower(t[i]) != lower(*p)) {
-			return 0;
-		} else {
-			i++;
-		}
-	}
-	return i;
-}
-
-struct hit {
-	size_t start, end;
-};
-
-/* The first match of p starting in t[from..to). */
-static bool find_first(struct hit *h, const char *t, size_t n, size_t from,
-                       size_t to, const char *p)
-{
-	size_t i, e;
-
-	for (i = from; i < to; i++) {
-		if (lower(t[i]) == lower(p[0]) &&
-		    (e = match_at(t, n, i, p)) != 0) {
-			h->start = i;
-			h->end = e;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The last match of p starting in t[from..to) that ends by `to`. */
-static bool find_last(struct hit *h, const char *t, size_t from, size_t to,
-                      const char *p)
-{
-	struct hit cur;
-	bool found = false;
-
-	while (find_first(&cur, t, to, from, to, p)) {
-		*h = cur;
-		found = true;
-		from = cur.start + 1;
-	}
-	return found;
-}
-
-/* ---------------------------------------------------------------------
- * Lines and paragraphs.
- */
-
-static size_t line_end(const char *t, size_t n, size_t i)
-{
-	const char *nl = memchr(t + i, '\n', n - i);
-
-	return nl ? (size_t)(nl - t) : n;
-}
-
-static bool is_blank(const char *s, size_t n)
-{
-	return skip_space(s, n, 0) == n;
-}
-
-/* A Markdown thematic break: three or more '-', '*' or '_' and spaces. */
-static bool is_rule(const char *s, size_t n)
-{
-	size_t i, marks = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '-' || s[i] == '*' || s[i] == '_')
-			marks++;
-		else if (!is_space(s[i]))
-			return false;
-	}
-	return marks >= 3;
-}
-
-/* Start of the line holding t[pos]. */
-static size_t line_start(const char *t, size_t pos)
-{
-	while (pos > 0 && t[pos - 1] != '\n')
-		pos--;
-	return pos;
-}
-
-/* Start of the paragraph holding t[pos]: just after the nearest blank
- * line before it, or the start of the text. */
-static size_t para_start(const char *t, size_t pos)
-{
-	size_t ls = line_start(t, pos), prev;
-
-	while (ls > 0) {
-		prev = line_start(t, ls - 1);
-		if (is_blank(t + prev, ls - 1 - prev))
-			break;
-		ls = prev;
-	}
-	return ls;
-}
-
-/* True when a blank line lies wholly inside t[from..to): the span
- * crosses a paragraph break. */
-static bool has_blank_line(const char *t, size_t from, size_t to)
-{
-	size_t i, e;
-
-	for (i = from; i < to; i = e + 1) {
-		e = line_end(t, to, i);
-		if (i > from && e < to && is_blank(t + i, e - i))
-			return true;
-	}
-	return false;
-}
-
-/* ---------------------------------------------------------------------
- * Cleaning a value: Markdown and HTML decoration is layout, not content,
- * so it is removed before the value is checked. Each pass edits s in
- * place and returns the new length.
- */
-
-static bool starts_ci(const char *s, size_t n, const char *lit)
-{
-	size_t k = strlen(lit), i;
-
-	if (k > n)
-		return false;
-	for (i = 0; i < k; i++)
-		if (lower(s[i]) != lit[i])
-			return false;
-	return true;
-}
-
-static bool is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
-/* Length of the HTML tag at s ("<b>", "</i>", "<br/>", "<sup id=x>"), or
- * 0: a '<' then an optional '/', a letter, letters or digits, then '>',
- * '/' or a space, and a '>' before any '<' or line break. Text such as
- * "<http://x>" or "a < b" is not a tag. */
-static size_t tag_len(const char *s, size_t n)
-{
-	size_t i = 1;
-
-	if (n < 3 || s[0] != '<')
-		return 0;
-	if (s[i] == '/')
-		i++;
-	if (i >= n || !is_alnum(s[i]) || (s[i] >= '0' && s[i] <= '9'))
-		return 0;
-	while (i < n && is_alnum(s[i]))
-		i++;
-	if (i >= n || (s[i] != '>' && s[i] != '/' && s[i] != ' '))
-		return 0;
-	while (i < n && s[i] != '>' && s[i] != '<' && s[i] != '\n')
-		i++;
-	return i < n && s[i] == '>' ? i + 1 : 0;
-}
-
-/* Length of a <sup>…</sup> element at s, content included, or 0. A
- * footnote mark is not part of a title or a name. The closing tag must
- * start within SUP_MAX bytes: marks are short, and the bound keeps a text
- * full of unclosed <sup> tags linear. */
-#define SUP_MAX 256
-
-static size_t sup_len(const char *s, size_t n)
-{
-	struct hit h;
-
-	if (!starts_ci(s, n, "<sup") || tag_len(s, n) == 0)
-		return 0;
-	if (!find_first(&h, s, n, 0, n < SUP_MAX ? n : SUP_MAX, "</sup>"))
-		return 0;
-	return h.end;
-}
-
-static size_t strip_markup(char *s, size_t n)
-{
-	size_t i = 0, o = 0, k;
-
-	while (i < n) {
-		if ((k = sup_len(s + i, n - i)) || (k = tag_len(s + i, n - i)))
-			i += k;
-		else if (i + 1 < n && (s[i] == '*' || s[i] == '_') &&
-		         s[i + 1] == s[i])
-			i += 2;
-		else
-			s[o++] = s[i++];
-	}
-	return o;
-}
-
-/* Turns every run of white space into one space and trims both ends. */
-static size_t collapse_space(char *s, size_t n)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!is_space(s[i]))
-			s[o++] = s[i];
-		else if (o > 0 && s[o - 1] != ' ')
-			s[o++] = ' ';
-	}
-	if (o > 0 && s[o - 1] == ' ')
-		o--;
-	return o;
-}
-
-/* Length of the superscript digit (¹²³⁰⁴…⁹) at s, or 0. */
-static size_t supdigit_len(const unsigned char *s, size_t n)
-{
-	if (n >= 2 && s[0] == 0xC2 &&
-	    (s[1] == 0xB9 || s[1] == 0xB2 || s[1] == 0xB3))
-		return 2;
-	if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 &&
-	    (s[2] == 0xB0 || (s[2] >= 0xB4 && s[2] <= 0xB9)))
-		return 3;
-	return 0;
-}
-
-/* Removes footnote marks written as superscript digits from both ends. */
-static size_t strip_supdigits(char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t head = 0, k;
-
-	while ((k = supdigit_len(u + head, n - head)) != 0)
-		head += k;
-	for (;;) {
-		if (n - head >= 2 && supdigit_len(u + n - 2, 2) == 2)
-			n -= 2;
-		else if (n - head >= 3 && supdigit_len(u + n - 3, 3) == 3)
-			n -= 3;
-		else
-			break;
-	}
-	memmove(s, s + head, n - head);
-	return n - head;
-}
-
-/* A value wrapped whole in one '*' or '_' is Markdown italics: unwrap it.
- * Single marks inside a value may be content, so they stay. */
-static size_t strip_italics(char *s, size_t n)
-{
-	if (n < 3 || (s[0] != '*' && s[0] != '_') || s[n - 1] != s[0])
-		return n;
-	memmove(s, s + 1, n - 2);
-	return collapse_space(s, n - 2);
-}
-
-static size_t strip_trailing_comma(char *s, size_t n)
-{
-	while (n > 0 && (s[n - 1] == ',' || s[n - 1] == ' '))
-		n--;
-	return n;
-}
-
-/* ---------------------------------------------------------------------
- * Turning a span of text into a field value.
- */
-
-/* Copies the lines of t[from..to) that are neither blank nor rules,
- * joined by one space, into a malloc'd buffer of *len bytes. */
-static char *join_lines(size_t *len, const char *t, size_t from, size_t to)
-{
-	char *buf = malloc(to - from + 1);
-	size_t i = from, o = 0, e;
-
-	if (!buf)
-		return NULL;
-	while (i < to) {
-		e = line_end(t, to, i);
-		if (!is_blank(t + i, e - i) && !is_rule(t + i, e - i)) {
-			if (o > 0)
-				buf[o++] = ' ';
-			memcpy(buf + o, t + i, e - i);
-			o += e - i;
-		}
-		i = e + 1;
-	}
-	*len = o;
-	return buf;
-}
-
-/* Sets *out to the NFC form of s (n bytes) when it is an acceptable field
- * value, else to NULL. Only running out of memory is an error. */
-static enum ags_err accept_value(char **out, const char *s, size_t n)
-{
-	struct hit h;
-	utf8proc_uint8_t *nfc = NULL;
-	utf8proc_ssize_t r;
-
-	*out = NULL;
-	/* A template's field, {{name}}, is a blank to fill, not a value
-	 * (spec/templates.md): a template's statement names no title. */
-	if (n == 0 || (find_first(&h, s, n, 0, n, "{{") &&
-	               find_first(&h, s, n, 0, n, "}}")))
-		return AGS_OK;
-	/* Most values need no normalization (see ags_nfc_trivial), and
-	 * utf8proc_map costs a third of what signing does. */
-	if (ags_nfc_trivial(s, n)) {
-		nfc = (utf8proc_uint8_t *)ags_strndup(s, n);
-		r = nfc ? (utf8proc_ssize_t)n : UTF8PROC_ERROR_NOMEM;
-	} else {
-		r = utf8proc_map((const utf8proc_uint8_t *)s,
-		                 (utf8proc_ssize_t)n, &nfc,
-		                 UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-	}
-	if (r == UTF8PROC_ERROR_NOMEM)
-		return AGS_ERR_NOMEM;
-	if (r < 0)
-		return AGS_OK;
-	if (ags_field_check((char *)nfc, (size_t)r) != NULL) {
-		free(nfc);
-		return AGS_OK;
-	}
-	*out = (char *)nfc;
-	return AGS_OK;
-}
-
-/* The value held by t[from..to): its lines joined, decoration removed,
- * white space collapsed; a trailing comma removed when `comma` (it
- * belongs to the sentence, not to the name). */
-static enum ags_err span_value(char **out, const char *t, size_t from,
-                               size_t to, bool comma)
-{
-	enum ags_err rc;
-	size_t n;
-	char *buf;
-
-	*out = NULL;
-	if (to <= from)
-		return AGS_OK;
-	if (!(buf = join_lines(&n, t, from, to)))
-		return AGS_ERR_NOMEM;
-	n = collapse_space(buf, strip_markup(buf, n));
-	n = strip_italics(buf, collapse_space(buf, strip_supdigits(buf, n)));
-	if (comma)
-		n = strip_trailing_comma(buf, n);
-	rc = accept_value(out, buf, n);
-	free(buf);
-	return rc;
-}
 
 /* ---------------------------------------------------------------------
  * The fields. Each sets *out to a malloc'd value or NULL.
@@ -424,53 +24,55 @@ static enum ags_err span_value(char **out, const char *t, size_t from,
  * mark that follows it. */
 static enum ags_err find_title(char **out, const char *t, size_t n)
 {
-	struct hit a, b;
+	struct ags_ex_hit a, b;
 	size_t from;
 
 	*out = NULL;
-	if (!find_first(&a, t, n, 0, n, "currently entitled"))
+	if (!ags_ex_find_first(&a, t, n, 0, n, "currently entitled"))
 		return AGS_OK;
 	from = a.end < n && t[a.end] == ':' ? a.end + 1 : a.end;
-	if (!find_first(&b, t, n, from, n, ARTICLE_MARK))
+	if (!ags_ex_find_first(&b, t, n, from, n, ARTICLE_MARK))
 		return AGS_OK;
-	return span_value(out, t, from, b.start, false);
+	return ags_ex_span_value(out, t, from, b.start, false);
 }
 
 /* Between "The parties to this Agreement are:" and the "(name of
  * corresponding author" caption under the blank the name is written on. */
 static enum ags_err find_author(char **out, const char *t, size_t n)
 {
-	struct hit a, b;
+	struct ags_ex_hit a, b;
 
 	*out = NULL;
-	if (!find_first(&a, t, n, 0, n, "the parties to this agreement are~:"))
+	if (!ags_ex_find_first(&a, t, n, 0, n,
+	                       "the parties to this agreement are~:"))
 		return AGS_OK;
-	if (!find_first(&b, t, n, a.end, n, "(~name of corresponding author"))
+	if (!ags_ex_find_first(&b, t, n, a.end, n,
+	                       "(~name of corresponding author"))
 		return AGS_OK;
-	return span_value(out, t, a.end, b.start, false);
+	return ags_ex_span_value(out, t, a.end, b.start, false);
 }
 
 /* True when t[i] does not continue a word, so that a match at i starts
  * a word of its own. */
 static bool word_start(const char *t, size_t i)
 {
-	return i == 0 || !is_alnum(t[i - 1]);
+	return i == 0 || !ags_ex_is_alnum(t[i - 1]);
 }
 
 /* X in "published in X (“the proceedings”)", within one paragraph. */
 static enum ags_err find_proceedings(char **out, const char *t, size_t n)
 {
-	struct hit m, a;
+	struct ags_ex_hit m, a;
 	size_t ps;
 
 	*out = NULL;
-	if (!find_first(&m, t, n, 0, n, PROCEEDINGS_MARK))
+	if (!ags_ex_find_first(&m, t, n, 0, n, PROCEEDINGS_MARK))
 		return AGS_OK;
-	ps = para_start(t, m.start);
-	if (!find_last(&a, t, ps, m.start, "published in ") ||
-	    !word_start(t, a.start) || has_blank_line(t, a.end, m.start))
+	ps = ags_ex_para_start(t, m.start);
+	if (!ags_ex_find_last(&a, t, ps, m.start, "published in ") ||
+	    !word_start(t, a.start) || ags_ex_has_blank_line(t, a.end, m.start))
 		return AGS_OK;
-	return span_value(out, t, a.end, m.start, true);
+	return ags_ex_span_value(out, t, a.end, m.start, true);
 }
 
 /* X in "and X, (“the publisher”)": the text after the first word "and"
@@ -479,20 +81,20 @@ static enum ags_err find_proceedings(char **out, const char *t, size_t n)
  * (… “you”) out; taking the first "and" keeps "Smith and Sons" whole. */
 static enum ags_err find_publisher(char **out, const char *t, size_t n)
 {
-	struct hit m, a;
+	struct ags_ex_hit m, a;
 	size_t from, i;
 
 	*out = NULL;
-	if (!find_first(&m, t, n, 0, n, PUBLISHER_MARK))
+	if (!ags_ex_find_first(&m, t, n, 0, n, PUBLISHER_MARK))
 		return AGS_OK;
-	from = para_start(t, m.start);
+	from = ags_ex_para_start(t, m.start);
 	for (i = from; i < m.start; i++)
 		if (t[i] == ')')
 			from = i + 1;
-	for (i = from; find_first(&a, t, m.start, i, m.start, "and ");
+	for (i = from; ags_ex_find_first(&a, t, m.start, i, m.start, "and ");
 	     i = a.start + 1)
 		if (word_start(t, a.start))
-			return span_value(out, t, a.end, m.start, true);
+			return ags_ex_span_value(out, t, a.end, m.start, true);
 	return AGS_OK;
 }
 
@@ -522,7 +124,7 @@ static size_t version_len(const char *t, size_t n, size_t i)
 	dot = ++k;
 	while (k < n && t[k] >= '0' && t[k] <= '9')
 		k++;
-	if (k == dot || k - i > 8 || (k < n && is_alnum(t[k])))
+	if (k == dot || k - i > 8 || (k < n && ags_ex_is_alnum(t[k])))
 		return 0;
 	if (k + 1 < n && t[k] == '.' && t[k + 1] >= '0' && t[k + 1] <= '9')
 		return 0;
@@ -550,8 +152,8 @@ static size_t cc_kind(char *id, const char *t, size_t n, size_t i)
 
 	for (k = 0; k < sizeof(cc_kinds) / sizeof(cc_kinds[0]); k++) {
 		len = strlen(cc_kinds[k]);
-		if (starts_ci(t + i, n - i, cc_kinds[k]) && i + len < n &&
-		    t[i + len] == '/') {
+		if (ags_ex_starts_ci(t + i, n - i, cc_kinds[k]) &&
+		    i + len < n && t[i + len] == '/') {
 			id_append(id, cc_kinds[k], len);
 			id_append(id, "-", 1);
 			return len + 1;
@@ -567,12 +169,12 @@ static bool cc_license_at(char id[CC_ID_MAX], const char *t, size_t n, size_t i)
 	size_t k, v;
 
 	id[0] = '\0';
-	if ((k = match_at(t, n, i, "licenses/")) != 0) {
+	if ((k = ags_ex_match_at(t, n, i, "licenses/")) != 0) {
 		id_append(id, "CC-", 3);
 		if ((v = cc_kind(id, t, n, k)) == 0)
 			return false;
 		k += v;
-	} else if ((k = match_at(t, n, i, "publicdomain/zero/")) != 0) {
+	} else if ((k = ags_ex_match_at(t, n, i, "publicdomain/zero/")) != 0) {
 		id_append(id, "CC0-", 4);
 	} else {
 		return false;
@@ -586,11 +188,11 @@ static bool cc_license_at(char id[CC_ID_MAX], const char *t, size_t n, size_t i)
 static enum ags_err find_license(char **out, const char *t, size_t n)
 {
 	char id[CC_ID_MAX], first[CC_ID_MAX] = "";
-	struct hit h;
+	struct ags_ex_hit h;
 	size_t i = 0;
 
 	*out = NULL;
-	while (find_first(&h, t, n, i, n, "creativecommons.org/")) {
+	while (ags_ex_find_first(&h, t, n, i, n, "creativecommons.org/")) {
 		i = h.end;
 		if (!cc_license_at(id, t, n, h.end))
 			continue;
@@ -598,7 +200,7 @@ static enum ags_err find_license(char **out, const char *t, size_t n)
 			return AGS_OK;
 		memcpy(first, id, sizeof(id));
 	}
-	return accept_value(out, first, strlen(first));
+	return ags_ex_accept_value(out, first, strlen(first));
 }
 
 /* ---------------------------------------------------------------------
@@ -618,7 +220,8 @@ static size_t form_label(const char *s, size_t n, size_t *label_at,
 	while (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
 	       s[i + 1] == ' ')
 		i += 2;
-	for (k = i; k < n && (is_alnum(s[k]) || s[k] == ' ' || s[k] & 0x80);
+	for (k = i;
+	     k < n && (ags_ex_is_alnum(s[k]) || s[k] == ' ' || s[k] & 0x80);
 	     k++)
 		if (s[k] >= '0' && s[k] <= '9')
 			return 0;
@@ -629,16 +232,6 @@ static size_t form_label(const char *s, size_t n, size_t *label_at,
 	return k + 1;
 }
 
-/* A cleaned, malloc'd copy of line t[i..e) of *len bytes, or NULL. */
-static char *clean_line(size_t *len, const char *t, size_t i, size_t e)
-{
-	char *s = ags_strndup(t + i, e - i);
-
-	if (s)
-		*len = collapse_space(s, strip_markup(s, e - i));
-	return s;
-}
-
 /* When line t[i..e) is the label "Date:", sets *found and sets *out to
  * the value written after the colon on that line (NULL when none). */
 static enum ags_err date_on_line(char **out, bool *found, const char *t,
@@ -646,19 +239,19 @@ static enum ags_err date_on_line(char **out, bool *found, const char *t,
 {
 	size_t len, after, at, ll;
 	enum ags_err rc = AGS_OK;
-	struct hit h;
+	struct ags_ex_hit h;
 	char *s;
 
 	/* Cleaning allocates: look only at lines that can hold the label. */
 	*found = false;
-	if (!find_first(&h, t, e, i, e, "date"))
+	if (!ags_ex_find_first(&h, t, e, i, e, "date"))
 		return AGS_OK;
-	if (!(s = clean_line(&len, t, i, e)))
+	if (!(s = ags_ex_clean_line(&len, t, i, e)))
 		return AGS_ERR_NOMEM;
 	after = form_label(s, len, &at, &ll);
-	*found = after && ll == 4 && starts_ci(s + at, 4, "date");
+	*found = after && ll == 4 && ags_ex_starts_ci(s + at, 4, "date");
 	if (*found)
-		rc = span_value(out, s, after, len, false);
+		rc = ags_ex_span_value(out, s, after, len, false);
 	free(s);
 	return rc;
 }
@@ -673,17 +266,17 @@ static enum ags_err date_next_line(char **out, const char *t, size_t n,
 	enum ags_err rc;
 
 	for (; i < n; i = e + 1) {
-		e = line_end(t, n, i);
-		if (!is_blank(t + i, e - i))
+		e = ags_ex_line_end(t, n, i);
+		if (!ags_ex_is_blank(t + i, e - i))
 			break;
 	}
-	if (i >= n || is_rule(t + i, e - i))
+	if (i >= n || ags_ex_is_rule(t + i, e - i))
 		return AGS_OK;
-	if (!(s = clean_line(&len, t, i, e)))
+	if (!(s = ags_ex_clean_line(&len, t, i, e)))
 		return AGS_ERR_NOMEM;
 	rc = AGS_OK;
 	if (form_label(s, len, &at, &ll) == 0)
-		rc = span_value(out, s, 0, len, false);
+		rc = ags_ex_span_value(out, s, 0, len, false);
 	free(s);
 	return rc;
 }
@@ -696,7 +289,7 @@ static enum ags_err find_date(char **out, const char *t, size_t n)
 
 	*out = NULL;
 	for (i = 0; i < n && !found && rc == AGS_OK; i = e + 1) {
-		e = line_end(t, n, i);
+		e = ags_ex_line_end(t, n, i);
 		rc = date_on_line(out, &found, t, i, e);
 	}
 	if (rc == AGS_OK && found && !*out && e < n)

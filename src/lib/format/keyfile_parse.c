@@ -1,26 +1,18 @@
-/* The .pub and .key file formats: a header line, then "field: value" lines
- * in one fixed order (see spec, "Key files"). Each key has exactly one
- * spelling, so anything else is refused, naming the line that is wrong.
- * A .key may hold the seed in the clear: it is read into and written from
- * sodium_malloc'd memory only. */
+/* Reading the .pub and .key file formats: a header line, then
+ * "field: value" lines in one fixed order (see spec, "Key files"). Each
+ * key has exactly one spelling, so anything else is refused, naming the
+ * line that is wrong. A .key may hold the seed in the clear: it is read
+ * into sodium_malloc'd memory only. keyfile_format.c writes these files,
+ * keyfile_io.c reads and writes them on disk. Tested by check_key.c. */
 #include "key_internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#define KDF_NONE       "none"
-#define KDF_ARGON2ID   "argon2id13"
-#define CIPHER_NONE    "none"
-#define CIPHER_XCHACHA "xchacha20poly1305-ietf"
-#define B64            sodium_base64_VARIANT_ORIGINAL
-#define SEED_B64_SIZE  sodium_base64_ENCODED_LEN(AGS_SEED_BYTES, B64)
 #define FIELD_NAME_MAX 32
+
+#define SEED_B64_SIZE sodium_base64_ENCODED_LEN(AGS_SEED_BYTES, AGS_KEYFILE_B64)
 
 /* The fields in file order; a .pub holds the first PUB_FIELDS of them. */
 enum field {
@@ -345,8 +337,8 @@ static enum ags_err parse_kdf(struct ags_sealed *s, const struct parser *p)
 	for (f = F_OPS; f <= F_SALT; f++)
 		if (!p->v[f].s)
 			return fail(p, p->v[F_KDF].line,
-			            "kdf is %s but %s is missing", KDF_ARGON2ID,
-			            fields[f].name);
+			            "kdf is %s but %s is missing",
+			            AGS_KEYFILE_KDF_ARGON2ID, fields[f].name);
 	if (parse_decimal(&o, ops->s, ops->len) != 0 ||
 	    ags_kdf_check(o, crypto_pwhash_MEMLIMIT_MIN) != 0)
 		return fail(p, ops->line,
@@ -375,14 +367,15 @@ static enum ags_err parse_sealed(struct ags_sealed *s, const struct parser *p)
 
 	if (rc != AGS_OK)
 		return rc;
-	if (!value_is(&p->v[F_CIPHER], CIPHER_XCHACHA))
+	if (!value_is(&p->v[F_CIPHER], AGS_KEYFILE_CIPHER_XCHACHA))
 		return fail(p, p->v[F_CIPHER].line,
-		            "cipher must be %s when kdf is %s", CIPHER_XCHACHA,
-		            KDF_ARGON2ID);
+		            "cipher must be %s when kdf is %s",
+		            AGS_KEYFILE_CIPHER_XCHACHA,
+		            AGS_KEYFILE_KDF_ARGON2ID);
 	if (!nonce->s)
 		return fail(p, p->v[F_CIPHER].line,
 		            "cipher is %s but nonce is missing",
-		            CIPHER_XCHACHA);
+		            AGS_KEYFILE_CIPHER_XCHACHA);
 	rc = b64_value(s->nonce, sizeof(s->nonce), p, F_NONCE);
 	if (rc == AGS_OK)
 		rc = b64_value(s->ct, sizeof(s->ct), p, F_SECRET);
@@ -400,14 +393,15 @@ static enum ags_err check_clear(const struct parser *p)
 		if (p->v[f].s)
 			return fail(p, p->v[f].line,
 			            "%s is present but kdf is %s",
-			            fields[f].name, KDF_NONE);
-	if (!value_is(&p->v[F_CIPHER], CIPHER_NONE))
+			            fields[f].name, AGS_KEYFILE_KDF_NONE);
+	if (!value_is(&p->v[F_CIPHER], AGS_KEYFILE_CIPHER_NONE))
 		return fail(p, p->v[F_CIPHER].line,
-		            "cipher must be %s when kdf is %s", CIPHER_NONE,
-		            KDF_NONE);
+		            "cipher must be %s when kdf is %s",
+		            AGS_KEYFILE_CIPHER_NONE, AGS_KEYFILE_KDF_NONE);
 	if (p->v[F_NONCE].s)
 		return fail(p, p->v[F_NONCE].line,
-		            "nonce is present but cipher is %s", CIPHER_NONE);
+		            "nonce is present but cipher is %s",
+		            AGS_KEYFILE_CIPHER_NONE);
 	return AGS_OK;
 }
 
@@ -426,11 +420,11 @@ static enum ags_err decode_seed(uint8_t *seed, char *check,
 
 	ok = v->len == SEED_B64_SIZE - 1 &&
 	     sodium_base642bin(seed, AGS_SEED_BYTES, v->s, v->len, NULL, &got,
-	                       &end, B64) == 0 &&
+	                       &end, AGS_KEYFILE_B64) == 0 &&
 	     got == AGS_SEED_BYTES && end == v->s + v->len;
 	if (ok) {
 		sodium_bin2base64(check, SEED_B64_SIZE, seed, AGS_SEED_BYTES,
-		                  B64);
+		                  AGS_KEYFILE_B64);
 		ok = sodium_memcmp(check, v->s, v->len) == 0;
 	}
 	sodium_memzero(check, SEED_B64_SIZE);
@@ -447,12 +441,12 @@ static enum ags_err parse_protection(struct ags_sealed *s, int *sealed,
 {
 	const struct value *kdf = &p->v[F_KDF];
 
-	*sealed = value_is(kdf, KDF_ARGON2ID);
+	*sealed = value_is(kdf, AGS_KEYFILE_KDF_ARGON2ID);
 	if (*sealed)
 		return parse_sealed(s, p);
-	if (!value_is(kdf, KDF_NONE))
-		return fail(p, kdf->line, "kdf must be %s or %s", KDF_NONE,
-		            KDF_ARGON2ID);
+	if (!value_is(kdf, AGS_KEYFILE_KDF_NONE))
+		return fail(p, kdf->line, "kdf must be %s or %s",
+		            AGS_KEYFILE_KDF_NONE, AGS_KEYFILE_KDF_ARGON2ID);
 	return check_clear(p);
 }
 
@@ -472,21 +466,6 @@ enum ags_err ags_pubkey_parse(struct ags_pubkey *out, const char *buf,
 		rc = parse_identity(out, &p, 1);
 	if (rc != AGS_OK)
 		ags_pubkey_release(out);
-	return rc;
-}
-
-enum ags_err ags_pubkey_load(struct ags_pubkey *out, const char *path,
-                             struct ags_error *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	enum ags_err rc;
-
-	ags_pubkey_init(out);
-	rc = ags_file_read(&buf, &len, path, AGS_KEYFILE_MAX, err);
-	if (rc == AGS_OK)
-		rc = ags_pubkey_parse(out, buf, len, path, err);
-	free(buf);
 	return rc;
 }
 
@@ -524,412 +503,5 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
 		                          p.v[F_PK].line, err);
 	sodium_free(seed);
 	ags_pubkey_release(&pub);
-	return rc;
-}
-
-/* ---- reading a .key ------------------------------------------------- */
-
-static enum ags_err io_error(struct ags_error *err, const char *path,
-                             const char *what)
-{
-	return ags_error_set(err, AGS_ERR_IO, path, 0, 0, "%s: %s", what,
-	                     strerror(errno));
-}
-
-static enum ags_err check_keyfile(int fd, const char *path, int *loose_mode,
-                                  struct ags_error *err)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0)
-		return io_error(err, path, "cannot stat");
-	if (!S_ISREG(st.st_mode))
-		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
-		                     "is not a regular file");
-	if ((uintmax_t)st.st_size > AGS_KEYFILE_MAX)
-		return ags_error_set(err, AGS_ERR_TOO_LARGE, path, 0, 0,
-		                     "key file is larger than %u bytes",
-		                     AGS_KEYFILE_MAX);
-	if (loose_mode)
-		*loose_mode = (st.st_mode & 077) != 0;
-	return AGS_OK;
-}
-
-/* Reads to end of file (the size from fstat is only a hint) into guarded
- * memory; one byte more than the limit is room to notice growth. */
-static enum ags_err read_secret(char **out, size_t *len, int fd,
-                                const char *path, struct ags_error *err)
-{
-	char *buf = sodium_malloc(AGS_KEYFILE_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-
-	if (!buf)
-		return ags_error_set(err, AGS_ERR_NOMEM, path, 0, 0,
-		                     "out of memory");
-	while (n <= AGS_KEYFILE_MAX) {
-		r = read(fd, buf + n, AGS_KEYFILE_MAX + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			sodium_free(buf);
-			return io_error(err, path, "cannot read");
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > AGS_KEYFILE_MAX) {
-		sodium_free(buf);
-		return ags_error_set(err, AGS_ERR_TOO_LARGE, path, 0, 0,
-		                     "key file is larger than %u bytes",
-		                     AGS_KEYFILE_MAX);
-	}
-	*out = buf;
-	*len = n;
-	return AGS_OK;
-}
-
-static int open_keyfile(const char *path, struct ags_error *err)
-{
-	/* O_NOFOLLOW: a secret key is never read through a symbolic link;
-	 * O_NONBLOCK: a FIFO must not hang us before fstat refuses it. */
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-	                            O_NOCTTY);
-
-	if (fd < 0 && errno == ELOOP)
-		ags_error_set(err, AGS_ERR_IO, path, 0, 0,
-		              "is a symbolic link (not followed for a secret "
-		              "key)");
-	else if (fd < 0)
-		io_error(err, path, "cannot open");
-	return fd;
-}
-
-enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
-                             ags_passphrase_fn ask, void *ctx, int *loose_mode,
-                             struct ags_error *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	enum ags_err rc;
-	int fd;
-
-	*out = NULL;
-	if (loose_mode)
-		*loose_mode = 0;
-	fd = open_keyfile(path, err);
-	if (fd < 0)
-		return AGS_ERR_IO;
-	rc = check_keyfile(fd, path, loose_mode, err);
-	if (rc == AGS_OK)
-		rc = read_secret(&buf, &len, fd, path, err);
-	close(fd);
-	if (rc == AGS_OK)
-		rc = ags_seckey_parse(out, buf, len, path, ask, ctx, err);
-	sodium_free(buf);
-	return rc;
-}
-
-/* ---- formatting ----------------------------------------------------- */
-
-/* Appends into a fixed buffer; full records that something did not fit. */
-struct writer {
-	char *buf;
-	size_t cap, len;
-	int full;
-};
-
-static void put(struct writer *w, const char *s, size_t n)
-{
-	if (w->full || n > w->cap - w->len) {
-		w->full = 1;
-		return;
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-static void put_field(struct writer *w, const char *name, const char *value)
-{
-	put(w, name, strlen(name));
-	put(w, ": ", 2);
-	put(w, value, strlen(value));
-	put(w, "\n", 1);
-}
-
-/* Encodes in place, so that a seed never passes through other memory. */
-static void put_b64(struct writer *w, const char *name, const uint8_t *bin,
-                    size_t n)
-{
-	size_t enc = sodium_base64_ENCODED_LEN(n, B64); /* counts the NUL */
-
-	put(w, name, strlen(name));
-	put(w, ": ", 2);
-	if (w->full || enc > w->cap - w->len) {
-		w->full = 1;
-		return;
-	}
-	sodium_bin2base64(w->buf + w->len, enc, bin, n, B64);
-	w->len += enc - 1;
-	put(w, "\n", 1);
-}
-
-static void put_decimal(struct writer *w, const char *name,
-                        unsigned long long v)
-{
-	char num[24];
-
-	snprintf(num, sizeof(num), "%llu", v);
-	put_field(w, name, num);
-}
-
-/* The lines a .pub and a .key share: header, key id, key, identity. */
-static void put_identity(struct writer *w, const char *header,
-                         const struct ags_pubkey *pub)
-{
-	char id[AGS_KEYID_HEX + 1];
-
-	ags_key_id(id, pub->pk);
-	put(w, header, strlen(header));
-	put(w, "\n", 1);
-	put_field(w, "key-id", id);
-	put_b64(w, "public-key", pub->pk, sizeof(pub->pk));
-	put_field(w, "name", pub->name);
-	if (pub->email)
-		put_field(w, "email", pub->email);
-	if (pub->orcid)
-		put_field(w, "orcid", pub->orcid);
-}
-
-enum ags_err ags_pubkey_format(char **out, size_t *out_len,
-                               const struct ags_pubkey *pub,
-                               struct ags_error *err)
-{
-	struct writer w = {NULL, AGS_KEYFILE_MAX, 0, 0};
-	enum ags_err rc;
-
-	*out = NULL;
-	*out_len = 0;
-	rc = ags_identity_validate(pub->name, pub->email, pub->orcid, err);
-	if (rc != AGS_OK)
-		return rc;
-	w.buf = malloc(w.cap + 1);
-	if (!w.buf)
-		return ags_error_set(err, AGS_ERR_NOMEM, NULL, 0, 0,
-		                     "out of memory");
-	put_identity(&w, AGS_FORMAT_PUBKEY, pub);
-	if (w.full) { /* cannot happen with fields of AGS_FIELD_MAX */
-		free(w.buf);
-		return ags_error_set(err, AGS_ERR_TOO_LARGE, NULL, 0, 0,
-		                     "public key file would be too large");
-	}
-	w.buf[w.len] = '\0';
-	/* Give back the room a public key file did not need. */
-	*out = realloc(w.buf, w.len + 1);
-	if (!*out)
-		*out = w.buf;
-	*out_len = w.len;
-	return AGS_OK;
-}
-
-static void put_clear(struct writer *w, const struct ags_seckey *sk)
-{
-	put_field(w, "kdf", KDF_NONE);
-	put_field(w, "cipher", CIPHER_NONE);
-	put_b64(w, "secret-key", sk->sk, AGS_SEED_BYTES);
-}
-
-static enum ags_err put_sealed(struct writer *w, const struct ags_seckey *sk,
-                               const char *pass, size_t pass_len,
-                               const struct ags_kdf_params *kdf,
-                               struct ags_error *err)
-{
-	struct ags_sealed s;
-	enum ags_err rc;
-
-	s.kdf = *kdf;
-	randombytes_buf(s.salt, sizeof(s.salt));
-	randombytes_buf(s.nonce, sizeof(s.nonce));
-	put_field(w, "kdf", KDF_ARGON2ID);
-	put_decimal(w, "kdf-opslimit", kdf->opslimit);
-	put_decimal(w, "kdf-memlimit", kdf->memlimit);
-	put_b64(w, "kdf-salt", s.salt, sizeof(s.salt));
-	put_field(w, "cipher", CIPHER_XCHACHA);
-	put_b64(w, "nonce", s.nonce, sizeof(s.nonce));
-	if (w->full)
-		return AGS_OK; /* the caller reports it */
-	s.ad = (const uint8_t *)w->buf;
-	s.ad_len = w->len;
-	rc = ags_seed_seal(&s, sk->sk, pass, pass_len, err);
-	if (rc == AGS_OK)
-		put_b64(w, "secret-key", s.ct, sizeof(s.ct));
-	return rc;
-}
-
-/* Refuses what a reader would refuse, before anything is derived. */
-static enum ags_err check_seal_args(struct ags_kdf_params *kdf,
-                                    const char *pass, size_t pass_len,
-                                    const struct ags_kdf_params *given,
-                                    struct ags_error *err)
-{
-	kdf->opslimit = given ? given->opslimit : AGS_KDF_OPSLIMIT;
-	kdf->memlimit = given ? given->memlimit : AGS_KDF_MEMLIMIT;
-	if (!pass)
-		return AGS_OK;
-	if (pass_len == 0)
-		return ags_error_set(err, AGS_ERR_INVALID, "passphrase", 0, 0,
-		                     "passphrase is empty");
-	if (pass_len > AGS_PASSPHRASE_MAX)
-		return ags_error_set(err, AGS_ERR_INVALID, "passphrase", 0, 0,
-		                     "passphrase is longer than %u bytes",
-		                     AGS_PASSPHRASE_MAX);
-	if (ags_kdf_check(kdf->opslimit, kdf->memlimit) != 0)
-		return ags_error_set(err, AGS_ERR_INVALID, "kdf", 0, 0,
-		                     "key derivation cost is out of bounds");
-	return AGS_OK;
-}
-
-static enum ags_err check_seckey(const struct ags_seckey *sk,
-                                 struct ags_error *err)
-{
-	if (sodium_memcmp(sk->sk + AGS_SEED_BYTES, sk->pub.pk,
-	                  AGS_PUBLICKEY_BYTES) != 0)
-		return ags_error_set(
-		        err, AGS_ERR_KEY, NULL, 0, 0,
-		        "public key does not match the secret key");
-	return ags_identity_validate(sk->pub.name, sk->pub.email, sk->pub.orcid,
-	                             err);
-}
-
-enum ags_err ags_seckey_format(char **out, size_t *out_len,
-                               const struct ags_seckey *sk,
-                               const char *passphrase, size_t pass_len,
-                               const struct ags_kdf_params *kdf,
-                               struct ags_error *err)
-{
-	struct writer w = {NULL, AGS_KEYFILE_MAX, 0, 0};
-	struct ags_kdf_params params;
-	enum ags_err rc;
-
-	*out = NULL;
-	*out_len = 0;
-	rc = check_seckey(sk, err);
-	if (rc == AGS_OK)
-		rc = check_seal_args(&params, passphrase, pass_len, kdf, err);
-	if (rc == AGS_OK && !(w.buf = sodium_malloc(w.cap + 1)))
-		rc = ags_error_set(err, AGS_ERR_NOMEM, NULL, 0, 0,
-		                   "out of memory");
-	if (rc != AGS_OK)
-		return rc;
-	put_identity(&w, AGS_FORMAT_SECKEY, &sk->pub);
-	if (passphrase)
-		rc = put_sealed(&w, sk, passphrase, pass_len, &params, err);
-	else
-		put_clear(&w, sk);
-	if (rc == AGS_OK && w.full)
-		rc = ags_error_set(err, AGS_ERR_TOO_LARGE, NULL, 0, 0,
-		                   "secret key file would be too large");
-	if (rc != AGS_OK) {
-		sodium_free(w.buf);
-		return rc;
-	}
-	w.buf[w.len] = '\0';
-	*out = w.buf;
-	*out_len = w.len;
-	return AGS_OK;
-}
-
-/* ---- writing a pair ------------------------------------------------- */
-
-static enum ags_err pair_path(char out[PATH_MAX], const char *base,
-                              const char *ext, struct ags_error *err)
-{
-	int n = snprintf(out, PATH_MAX, "%s%s", base, ext);
-
-	if (base[0] == '\0' || n < 0 || n >= PATH_MAX)
-		return ags_error_set(err, AGS_ERR_INVALID, base, 0, 0,
-		                     "key file name is empty or too long");
-	return AGS_OK;
-}
-
-/* lstat: a dangling symbolic link counts as an existing file. */
-static enum ags_err refuse_existing(const char *path, struct ags_error *err)
-{
-	struct stat st;
-
-	if (lstat(path, &st) == 0)
-		return ags_error_set(err, AGS_ERR_EXISTS, path, 0, 0,
-		                     "file exists (use --force to replace it)");
-	return AGS_OK;
-}
-
-/* Writes the .key exclusively first, so that *created tells whether this
- * call made the file (and may remove it again) or replaced one. */
-static enum ags_err write_key(const char *path, const char *data, size_t len,
-                              int force, int *created, struct ags_error *err)
-{
-	struct ags_error first;
-	enum ags_err rc;
-
-	ags_error_clear(&first);
-	*created = 0;
-	rc = ags_file_write_atomic(path, data, len, 0600, AGS_WRITE_DURABLE,
-	                           &first);
-	if (rc == AGS_OK)
-		*created = 1;
-	else if (rc == AGS_ERR_EXISTS && force)
-		return ags_file_write_atomic(
-		        path, data, len, 0600,
-		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
-	else if (err && err->code == AGS_OK)
-		*err = first;
-	return rc;
-}
-
-static enum ags_err write_pair(const char *keypath, const char *pubpath,
-                               const char *key, size_t keylen, const char *pub,
-                               size_t publen, int force, struct ags_error *err)
-{
-	int created = 0;
-	enum ags_err rc = write_key(keypath, key, keylen, force, &created, err);
-
-	if (rc != AGS_OK)
-		return rc;
-	rc = ags_file_write_atomic(
-	        pubpath, pub, publen, 0644,
-	        AGS_WRITE_DURABLE | (force ? AGS_WRITE_REPLACE : 0u), err);
-	/* No half pair: a .key this call made goes again with its .pub. */
-	if (rc != AGS_OK && created)
-		unlink(keypath);
-	return rc;
-}
-
-enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
-                               const char *passphrase, size_t pass_len,
-                               const struct ags_kdf_params *kdf, int force,
-                               struct ags_error *err)
-{
-	char pubpath[PATH_MAX], keypath[PATH_MAX];
-	char *pub = NULL, *key = NULL;
-	size_t publen = 0, keylen = 0;
-	enum ags_err rc = pair_path(pubpath, base, ".pub", err);
-
-	if (rc == AGS_OK)
-		rc = pair_path(keypath, base, ".key", err);
-	if (rc == AGS_OK && !force)
-		rc = refuse_existing(keypath, err);
-	if (rc == AGS_OK && !force)
-		rc = refuse_existing(pubpath, err);
-	if (rc == AGS_OK)
-		rc = ags_seckey_format(&key, &keylen, sk, passphrase, pass_len,
-		                       kdf, err);
-	if (rc == AGS_OK)
-		rc = ags_pubkey_format(&pub, &publen, &sk->pub, err);
-	if (rc == AGS_OK)
-		rc = write_pair(keypath, pubpath, key, keylen, pub, publen,
-		                force, err);
-	free(pub);
-	sodium_free(key);
 	return rc;
 }
