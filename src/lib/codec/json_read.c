@@ -87,38 +87,6 @@ static void skip_ws(struct rd *r)
 	r->p = p;
 }
 
-/* The length of the well-formed UTF-8 sequence of two to four bytes at p
- * (Unicode Table 3-7), or 0. The second byte's range excludes overlong
- * forms (E0, F0), surrogates (ED) and code points beyond U+10FFFF (F4). */
-static size_t utf8_multi(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char b = p[0], lo = 0x80, hi = 0xbf;
-	size_t n, k;
-
-	if (b >= 0xc2 && b <= 0xdf)
-		n = 2;
-	else if (b >= 0xe0 && b <= 0xef)
-		n = 3;
-	else if (b >= 0xf0 && b <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (b == 0xe0)
-		lo = 0xa0;
-	else if (b == 0xed)
-		hi = 0x9f;
-	else if (b == 0xf0)
-		lo = 0x90;
-	else if (b == 0xf4)
-		hi = 0x8f;
-	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (k = 2; k < n; k++)
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* 1 for the bytes a string may hold as they are: printable ASCII but the
  * quote and the backslash. Everything else takes the slow path. */
 static int plain(unsigned char c)
@@ -270,6 +238,7 @@ static int read_escaped(struct rd *r, const unsigned char *start,
                         const char **s, size_t *n)
 {
 	size_t need = (size_t)(r->end - start);
+	uint32_t cp;
 	char *o;
 
 	if (need > r->scratch_cap) {
@@ -295,7 +264,8 @@ static int read_escaped(struct rd *r, const unsigned char *start,
 		}
 		if (*r->p < 0x20)
 			return bad(r, r->p, "control character in a string");
-		if (*r->p >= 0x80 && !(k = utf8_multi(r->p, r->end)))
+		if (*r->p >= 0x80 &&
+		    !(k = ags_utf8_next(r->p, (size_t)(r->end - r->p), &cp)))
 			return bad(r, r->p, "invalid UTF-8");
 		memcpy(o, r->p, k);
 		o += k;
@@ -313,6 +283,7 @@ static int read_escaped(struct rd *r, const unsigned char *start,
 static int read_string(struct rd *r, const char **s, size_t *n)
 {
 	const unsigned char *start = r->p + 1, *p = start, *end = r->end;
+	uint32_t cp;
 	size_t k;
 
 	for (;;) {
@@ -325,7 +296,7 @@ static int read_string(struct rd *r, const char **s, size_t *n)
 		}
 		if (*p < 0x20)
 			return bad(r, p, "control character in a string");
-		if (!(k = utf8_multi(p, end)))
+		if (!(k = ags_utf8_next(p, (size_t)(end - p), &cp)))
 			return bad(r, p, "invalid UTF-8");
 		p += k;
 	}
