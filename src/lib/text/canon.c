@@ -320,20 +320,20 @@ static int sort_marks(utf8proc_int32_t *r, size_t n)
  * error. */
 static utf8proc_ssize_t nfc_decompose(struct nfc *z, size_t from, size_t to)
 {
-	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)z->in;
-	utf8proc_int32_t cp;
+	const unsigned char *s = (const unsigned char *)z->in;
+	uint32_t cp;
 	utf8proc_ssize_t k;
-	size_t i = from, n = 0, run;
+	size_t i = from, n = 0, run, len;
 
 	/* A code point decomposes into at most 1.5 per byte (U+01D5). */
 	if (cps_reserve(z, 2 * (to - from) + 4) != 0)
 		return UTF8PROC_ERROR_NOMEM;
 	while (i < to) {
-		k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(to - i), &cp);
-		if (k <= 0)
+		len = ags_utf8_next(s + i, to - i, &cp);
+		if (len == 0)
 			return UTF8PROC_ERROR_INVALIDUTF8; /* not after scan */
-		i += (size_t)k;
-		k = utf8proc_decompose_char(cp, z->cps + n,
+		i += len;
+		k = utf8proc_decompose_char((utf8proc_int32_t)cp, z->cps + n,
 		                            (utf8proc_ssize_t)(z->ncps - n),
 		                            NFC_OPTIONS, NULL);
 		if (k < 0 || (size_t)k > z->ncps - n)
