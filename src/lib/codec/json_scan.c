@@ -172,7 +172,9 @@ static int read_escape(struct ags_json_rd *r, char **o)
 {
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	const char *hit;
-	uint32_t cp;
+	/* Set whenever read_u_escape returns 0, which GCC cannot see under
+	 * -fPIC: ags_json_bad, which returns its -1, might be interposed. */
+	uint32_t cp = 0;
 
 	if (r->end - r->p < 2)
 		return ags_json_bad(r, r->p,
