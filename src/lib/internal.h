@@ -19,6 +19,32 @@ enum ags_err ags_error_set(struct ags_error *err, enum ags_err code,
 /* Duplicates n bytes into a malloc'd NUL-terminated string, or NULL. */
 char *ags_strndup(const char *s, size_t n);
 
+/* --- utf8.c: the one UTF-8 decoder (RFC 3629) --- */
+
+/* The length (1 to 4) of the well-formed UTF-8 sequence at s, of which n
+ * bytes may be read, with its code point in *cp; 0 when the bytes are not
+ * one (a stray continuation byte, an overlong form, a surrogate, a code
+ * point above U+10FFFF, a byte that never occurs) or are cut short, *cp
+ * then untouched. One call per character: callers scan ASCII themselves
+ * where speed matters. */
+size_t ags_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Why the bytes at s (n to read) are not a UTF-8 sequence, for messages. */
+enum ags_utf8_bad {
+	AGS_UTF8_OK,        /* they are: ags_utf8_next accepts them */
+	AGS_UTF8_STRAY,     /* a continuation byte without a lead byte */
+	AGS_UTF8_OVERLONG,  /* a shorter sequence exists for the code point */
+	AGS_UTF8_SURROGATE, /* U+D800..U+DFFF */
+	AGS_UTF8_TOO_BIG,   /* above U+10FFFF */
+	AGS_UTF8_TRUNCATED, /* a lead byte without enough continuation bytes */
+	AGS_UTF8_BYTE,      /* 0xF8..0xFF, which never occur */
+};
+/* AGS_UTF8_OK exactly when ags_utf8_next(s, n, ...) != 0. Slower: meant
+ * for the sequence ags_utf8_next refused. An overlong form, a surrogate
+ * or a code point too big shows in the first two bytes and is named even
+ * when the rest is cut. */
+enum ags_utf8_bad ags_utf8_why(const unsigned char *s, size_t n);
+
 /* --- encode.c: hex and base64 (RFC 4648, standard alphabet, padded) --- */
 
 /* Writes 2*n lowercase hex digits and a NUL into out (2*n+1 bytes). */
@@ -109,11 +135,6 @@ void ags_buf_release(struct ags_buf *b);
 /* Integers beyond this lose precision in an IEEE double (I-JSON, RFC 7493):
  * JCS refuses them. */
 #define AGS_JCS_INT_MAX 9007199254740991LL
-
-/* Decodes the UTF-8 sequence at s[*i] (len bytes in all) into *cp and
- * advances *i. Returns 0, or -1 on an invalid, overlong or truncated
- * sequence, a surrogate or a code point above U+10FFFF. */
-int ags_utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp);
 
 /* The JCS escape of byte c inside a string: a backslash sequence such as
  * \n or \u001f (the latter written into tmp), or NULL when c stands for

@@ -81,7 +81,7 @@ size_t ags_display_char(char out[AGS_DISPLAY_MAX], const char *s, size_t n,
 	size_t i = 0;
 	uint32_t cp;
 
-	if (u[0] < 0x80 || ags_utf8_next(u, n, &i, &cp) != 0) {
+	if (u[0] < 0x80 || (i = ags_utf8_next(u, n, &cp)) == 0) {
 		*used = 1;
 		if (u[0] >= 0x20 && u[0] != 0x7F && u[0] < 0x80) {
 			out[0] = s[0];

@@ -8,38 +8,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Length of the UTF-8 sequence at s (at most n bytes) and its code point,
- * or 0 when the sequence is not valid UTF-8 (RFC 3629). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0)
-		len = 2, c &= 0x1F, min = 0x80;
-	else if ((c & 0xF0) == 0xE0)
-		len = 3, c &= 0x0F, min = 0x800;
-	else if ((c & 0xF8) == 0xF0)
-		len = 4, c &= 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3Fu);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 char *ags_text_nfc(const char *s)
 {
 	utf8proc_uint8_t *out = NULL;
@@ -94,7 +62,7 @@ const char *ags_field_check(const char *s, size_t len)
 	if (s[0] == ' ' || s[len - 1] == ' ')
 		return "value has leading or trailing spaces";
 	while (i < len) {
-		k = utf8_next(u + i, len - i, &cp);
+		k = ags_utf8_next(u + i, len - i, &cp);
 		if (k == 0)
 			return "value is not valid UTF-8";
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))

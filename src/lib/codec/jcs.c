@@ -84,42 +84,6 @@ static enum ags_err put_str(struct jcs *j, const char *s)
 	return put(j, s, strlen(s));
 }
 
-/* Decodes the code point at s[*i] and advances *i. Returns -1 for anything
- * that is not well-formed UTF-8 (Unicode Table 3-7): stray continuation
- * bytes, overlong forms, surrogates, values above U+10FFFF, truncation. */
-int ags_utf8_next(const unsigned char *s, size_t len, size_t *i, uint32_t *cp)
-{
-	unsigned char b = s[*i];
-	uint32_t c, min;
-	size_t n, k;
-
-	if (b < 0x80) {
-		*cp = b;
-		*i += 1;
-		return 0;
-	}
-	if (b >= 0xc2 && b <= 0xdf)
-		n = 1, c = b & 0x1fu, min = 0x80;
-	else if (b >= 0xe0 && b <= 0xef)
-		n = 2, c = b & 0x0fu, min = 0x800;
-	else if (b >= 0xf0 && b <= 0xf4)
-		n = 3, c = b & 0x07u, min = 0x10000;
-	else
-		return -1;
-	if (len - *i - 1 < n)
-		return -1;
-	for (k = 1; k <= n; k++) {
-		if ((s[*i + k] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[*i + k] & 0x3fu);
-	}
-	if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return -1;
-	*cp = c;
-	*i += n + 1;
-	return 0;
-}
-
 /* Strings and keys must be valid UTF-8 without U+0000: jansson can hold
  * either (JSON_ALLOW_NUL, the _nocheck and _setn functions), JCS cannot
  * carry them faithfully. what is "string" or "object key". */
@@ -127,7 +91,7 @@ static enum ags_err check_text(struct jcs *j, const char *s, size_t len,
                                const char *what)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, at;
+	size_t i = 0, k;
 	uint32_t cp;
 
 	while (i < len) {
@@ -136,15 +100,15 @@ static enum ags_err check_text(struct jcs *j, const char *s, size_t len,
 			i++;
 			continue;
 		}
-		at = i;
-		if (ags_utf8_next(u, len, &i, &cp) < 0)
+		if ((k = ags_utf8_next(u + i, len - i, &cp)) == 0)
 			return ags_error_set(
 			        j->err, AGS_ERR_FORMAT, "", 0, 0,
-			        "%s holds invalid UTF-8 at byte %zu", what, at);
+			        "%s holds invalid UTF-8 at byte %zu", what, i);
 		if (cp == 0)
 			return ags_error_set(j->err, AGS_ERR_FORMAT, "", 0, 0,
 			                     "%s holds U+0000 at byte %zu",
-			                     what, at);
+			                     what, i);
+		i += k;
 	}
 	return AGS_OK;
 }
@@ -381,6 +345,7 @@ static enum ags_err put_value(struct jcs *j, const json_t *v, int depth);
 static long utf16_next(const char *s, size_t len, size_t *i, uint32_t *pending)
 {
 	uint32_t cp;
+	size_t k;
 
 	if (*pending) {
 		cp = *pending;
@@ -388,8 +353,9 @@ static long utf16_next(const char *s, size_t len, size_t *i, uint32_t *pending)
 		return (long)cp;
 	}
 	if (*i >= len ||
-	    ags_utf8_next((const unsigned char *)s, len, i, &cp) < 0)
+	    !(k = ags_utf8_next((const unsigned char *)s + *i, len - *i, &cp)))
 		return -1;
+	*i += k;
 	if (cp < 0x10000)
 		return (long)cp;
 	cp -= 0x10000;

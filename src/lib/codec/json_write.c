@@ -156,36 +156,6 @@ static inline int plain8(const unsigned char *p)
 	        HIGHS) == 0;
 }
 
-/* The length (2 to 4) of the UTF-8 sequence at p, n bytes available,
- * p[0] >= 0x80; 0 when jansson refuses it: a bad first or continuation
- * byte, an overlong form, a surrogate, beyond U+10FFFF, or cut short. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		len = 2, cp = p[0] & 0x1Fu;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		len = 3, cp = p[0] & 0x0Fu;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		len = 4, cp = p[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3Fu);
-	}
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
-		return 0;
-	return len;
-}
-
 /* Writes \uXXXX (uppercase hex, as jansson writes \u001F) at d for code
  * point cp < 0x10000; returns the end. */
 static char *put_u(char *d, uint32_t cp)
@@ -199,14 +169,6 @@ static char *put_u(char *d, uint32_t cp)
 	d[4] = hex[cp >> 4 & 15];
 	d[5] = hex[cp & 15];
 	return d + 6;
-}
-
-/* The code point of the valid UTF-8 sequence at p (n = 2 or 3 bytes). */
-static uint32_t decode23(const unsigned char *p, size_t n)
-{
-	if (n == 2)
-		return (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
-	return (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
 }
 
 /* Writes the escape of c (class 1) at d; returns the end. */
@@ -242,6 +204,7 @@ static const unsigned char *escape_run(struct out *o, const unsigned char *p,
 	char *d = o->s + o->len;
 	const unsigned char *q;
 	size_t n, i;
+	uint32_t cp;
 
 	while (p < stop) {
 		/* most of a result is plain ASCII: 8 bytes at a time */
@@ -261,10 +224,11 @@ static const unsigned char *escape_run(struct out *o, const unsigned char *p,
 				*kept = (size_t)(d - o->s);
 			} else if (byte_class[*p] == 3) {
 				d = put_u(d, *p++);
-			} else if ((n = utf8_len(p, (size_t)(end - p))) != 0) {
+			} else if ((n = ags_utf8_next(p, (size_t)(end - p),
+			                              &cp)) != 0) {
 				if (byte_class[*p] == 4 &&
-				    ags_output_hazard(decode23(p, n))) {
-					d = put_u(d, decode23(p, n));
+				    ags_output_hazard(cp)) {
+					d = put_u(d, cp);
 					p += n;
 					continue;
 				}

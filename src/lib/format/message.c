@@ -42,7 +42,7 @@ static void key(struct msg *m, const char *k, int *first)
 static void text(struct msg *m, const char *what, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0, n = strlen(s);
+	size_t i = 0, run = 0, n = strlen(s), k;
 	const char *esc;
 	uint32_t cp;
 	char tmp[8];
@@ -50,8 +50,10 @@ static void text(struct msg *m, const char *what, const char *s)
 	ags_buf_put(&m->b, "\"", 1);
 	while (i < n) {
 		if (u[i] >= 0x80) {
-			if (ags_utf8_next(u, n, &i, &cp) == 0)
+			if ((k = ags_utf8_next(u + i, n - i, &cp)) != 0) {
+				i += k;
 				continue;
+			}
 			if (!m->bad)
 				m->bad = what;
 			break;

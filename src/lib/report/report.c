@@ -15,52 +15,28 @@ static int set(json_t *o, const char *key, json_t *v)
 	return json_object_set_new(o, key, v);
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] < 0x80    ? 1
-	           : s[0] >= 0xF0 ? 4
-	           : s[0] >= 0xE0 ? 3
-	           : s[0] >= 0xC2 ? 2
-	                          : 0;
-	uint32_t cp;
-	size_t i;
-
-	if (n == 0 || s[0] > 0xF4)
-		return 0;
-	cp = s[0] & (0xFFu >> (n + 1));
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3Fu);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return n;
-}
-
 json_t *ags_json_text(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	json_t *j = json_string(s);
 	char *out, *o;
-	size_t n;
+	size_t len, i = 0, n;
+	uint32_t cp;
 
 	if (j || !s)
 		return j;
-	out = o = malloc(4 * strlen(s) + 1);
+	len = strlen(s);
+	out = o = malloc(4 * len + 1);
 	if (!out)
 		return NULL;
-	while (*u) {
-		if ((n = utf8_len(u)) == 0) {
-			snprintf(o, 5, "\\x%02x", *u++);
+	while (i < len) {
+		if ((n = ags_utf8_next(u + i, len - i, &cp)) == 0) {
+			snprintf(o, 5, "\\x%02x", u[i++]);
 			o += 4;
 		} else {
-			memcpy(o, u, n);
+			memcpy(o, u + i, n);
 			o += n;
-			u += n;
+			i += n;
 		}
 	}
 	*o = '\0';

@@ -51,7 +51,7 @@ static void key(struct line *l, const char *k, int *first)
 static size_t plain(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n = 0; /* n: the length, once needed */
+	size_t i = 0, n = 0, k; /* n: the length, once needed */
 	uint32_t cp;
 
 	for (;;) {
@@ -64,8 +64,10 @@ static size_t plain(const char *s)
 			return (size_t)-1;
 		if (n == 0)
 			n = i + strlen(s + i);
-		if (ags_utf8_next(u, n, &i, &cp) != 0 || ags_output_hazard(cp))
+		if ((k = ags_utf8_next(u + i, n - i, &cp)) == 0 ||
+		    ags_output_hazard(cp))
 			return (size_t)-1;
+		i += k;
 	}
 }
 

@@ -33,26 +33,16 @@ struct scan {
 	struct ags_error *err;
 };
 
-/* Why a byte sequence is not UTF-8 (RFC 3629). */
-enum utf8_bad {
-	UTF8_OK,
-	UTF8_STRAY,     /* continuation byte without a lead byte */
-	UTF8_OVERLONG,  /* a shorter sequence exists for this code point */
-	UTF8_SURROGATE, /* U+D800..U+DFFF */
-	UTF8_TOO_BIG,   /* above U+10FFFF */
-	UTF8_TRUNCATED, /* lead byte without enough continuation bytes */
-	UTF8_BYTE,      /* 0xF8..0xFF never occur */
-};
-
-/* UTF8_BYTE is reported with the byte itself (scan_multibyte). */
+/* text/v1's words for why a byte sequence is not UTF-8; AGS_UTF8_BYTE is
+ * reported with the byte itself (bad_utf8). */
 static const char *const utf8_why[] = {
-        [UTF8_OK] = "",
-        [UTF8_STRAY] = "unexpected continuation byte",
-        [UTF8_OVERLONG] = "overlong encoding",
-        [UTF8_SURROGATE] = "surrogate code point",
-        [UTF8_TOO_BIG] = "code point above U+10FFFF",
-        [UTF8_TRUNCATED] = "truncated sequence",
-        [UTF8_BYTE] = "byte that never occurs in UTF-8",
+        [AGS_UTF8_OK] = "",
+        [AGS_UTF8_STRAY] = "unexpected continuation byte",
+        [AGS_UTF8_OVERLONG] = "overlong encoding",
+        [AGS_UTF8_SURROGATE] = "surrogate code point",
+        [AGS_UTF8_TOO_BIG] = "code point above U+10FFFF",
+        [AGS_UTF8_TRUNCATED] = "truncated sequence",
+        [AGS_UTF8_BYTE] = "byte that never occurs in UTF-8",
 };
 
 static enum ags_err scan_fail(const struct scan *s, const char *fmt, ...)
@@ -79,57 +69,6 @@ static int is_control(uint32_t cp)
 	return cp >= 0x7F && cp <= 0x9F;
 }
 
-/* Sequence length and payload bits of lead byte b, or why b cannot lead. */
-static enum utf8_bad utf8_lead(uint8_t b, size_t *need, uint32_t *cp)
-{
-	if (b < 0xC0)
-		return UTF8_STRAY;
-	if (b < 0xC2)
-		return UTF8_OVERLONG; /* C0, C1 only encode U+0000..U+007F */
-	if (b >= 0xF8)
-		return UTF8_BYTE;
-	if (b >= 0xF5)
-		return UTF8_TOO_BIG;
-	*need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-	*cp = b & (0x7Fu >> *need);
-	return UTF8_OK;
-}
-
-/* The second byte alone decides overlong, surrogate and too-big forms
- * (RFC 3629 section 4), so they are reported even when the rest is cut. */
-static enum utf8_bad utf8_second(uint8_t lead, uint8_t b)
-{
-	if ((lead == 0xE0 && b < 0xA0) || (lead == 0xF0 && b < 0x90))
-		return UTF8_OVERLONG;
-	if (lead == 0xED && b > 0x9F)
-		return UTF8_SURROGATE;
-	if (lead == 0xF4 && b > 0x8F)
-		return UTF8_TOO_BIG;
-	return UTF8_OK;
-}
-
-/* Decodes one multi-byte sequence at p (n > 0 bytes left). */
-static enum utf8_bad utf8_decode(const uint8_t *p, size_t n, uint32_t *cp,
-                                 size_t *len)
-{
-	enum utf8_bad bad = utf8_lead(p[0], len, cp);
-	size_t k;
-
-	if (bad != UTF8_OK)
-		return bad;
-	if (n < 2 || (p[1] & 0xC0) != 0x80)
-		return UTF8_TRUNCATED;
-	bad = utf8_second(p[0], p[1]);
-	if (bad != UTF8_OK)
-		return bad;
-	for (k = 1; k < *len; k++) {
-		if (k >= n || (p[k] & 0xC0) != 0x80)
-			return UTF8_TRUNCATED;
-		*cp = (*cp << 6) | (p[k] & 0x3Fu);
-	}
-	return UTF8_OK;
-}
-
 /* Refuses decoded code points that text/v1 does not accept. */
 static enum ags_err check_cp(const struct scan *s, uint32_t cp)
 {
@@ -150,19 +89,26 @@ static enum ags_err check_cp(const struct scan *s, uint32_t cp)
 	return AGS_OK;
 }
 
+/* Refuses the bytes at in[i], which are not UTF-8, saying why. */
+static enum ags_err bad_utf8(const struct scan *s)
+{
+	enum ags_utf8_bad bad = ags_utf8_why(s->in + s->i, s->n - s->i);
+
+	if (bad == AGS_UTF8_BYTE)
+		return scan_fail(s, "invalid UTF-8: byte 0x%02X never occurs",
+		                 (unsigned)s->in[s->i]);
+	return scan_fail(s, "invalid UTF-8: %s", utf8_why[bad]);
+}
+
 static enum ags_err scan_multibyte(struct scan *s)
 {
 	uint32_t cp = 0;
-	size_t len = 0;
-	enum utf8_bad bad;
+	size_t len;
 	enum ags_err rc;
 
-	bad = utf8_decode(s->in + s->i, s->n - s->i, &cp, &len);
-	if (bad == UTF8_BYTE)
-		return scan_fail(s, "invalid UTF-8: byte 0x%02X never occurs",
-		                 (unsigned)s->in[s->i]);
-	if (bad != UTF8_OK)
-		return scan_fail(s, "invalid UTF-8: %s", utf8_why[bad]);
+	len = ags_utf8_next(s->in + s->i, s->n - s->i, &cp);
+	if (len == 0)
+		return bad_utf8(s);
 	rc = check_cp(s, cp);
 	if (rc != AGS_OK)
 		return rc;
@@ -374,20 +320,20 @@ static int sort_marks(utf8proc_int32_t *r, size_t n)
  * error. */
 static utf8proc_ssize_t nfc_decompose(struct nfc *z, size_t from, size_t to)
 {
-	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)z->in;
-	utf8proc_int32_t cp;
+	const unsigned char *s = (const unsigned char *)z->in;
+	uint32_t cp;
 	utf8proc_ssize_t k;
-	size_t i = from, n = 0, run;
+	size_t i = from, n = 0, run, len;
 
 	/* A code point decomposes into at most 1.5 per byte (U+01D5). */
 	if (cps_reserve(z, 2 * (to - from) + 4) != 0)
 		return UTF8PROC_ERROR_NOMEM;
 	while (i < to) {
-		k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(to - i), &cp);
-		if (k <= 0)
+		len = ags_utf8_next(s + i, to - i, &cp);
+		if (len == 0)
 			return UTF8PROC_ERROR_INVALIDUTF8; /* not after scan */
-		i += (size_t)k;
-		k = utf8proc_decompose_char(cp, z->cps + n,
+		i += len;
+		k = utf8proc_decompose_char((utf8proc_int32_t)cp, z->cps + n,
 		                            (utf8proc_ssize_t)(z->ncps - n),
 		                            NFC_OPTIONS, NULL);
 		if (k < 0 || (size_t)k > z->ncps - n)
