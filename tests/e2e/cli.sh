@@ -2,6 +2,7 @@
 # End-to-end tests of the agreesign command line: exit codes, messages,
 # files left as they were, and the committed spec vectors.
 # Usage: tests/e2e/cli.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 # one_line FILE: FILE is a single line (a message, a JSON result).

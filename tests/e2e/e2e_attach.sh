@@ -2,6 +2,7 @@
 # Bound paper files: each way a file can differ is reported, and a large
 # file is hashed in constant memory (peak RSS measured, well below 16 MiB).
 # Usage: tests/e2e/e2e_attach.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 status_of() { # status_of NAME: the attachment's status in verify --json

@@ -4,6 +4,7 @@
 # what a single verify says; a manifest sharded with GNU parallel gives
 # the same results as one batch.
 # Usage: tests/e2e/e2e_batch.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 # 300 entries: kind = i % 6.

@@ -10,6 +10,7 @@
 # and no file changed, created or left behind.
 # Usage: tests/e2e/e2e_hostile.sh path/to/agreesign
 # AGS_KILL_LOOPS (default 300) sets the number of SIGKILL runs.
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 W=$T/w # everything the commands may see; out, err and notes live in $T
 MNT=

@@ -7,6 +7,7 @@
 # `make uninstall` leaving no file behind.
 # Usage: tests/e2e/e2e_install.sh path/to/agreesign (the build folder it
 # is in is the one installed from).
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 B=$(dirname "$A")
 D=$T/dest

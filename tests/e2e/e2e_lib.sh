@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What every shell suite in tests/e2e/ shares. A suite sources it first:
 #   . "$(dirname "$0")/e2e_lib.sh"
 # and is called with the binary's path: tests/e2e/NAME.sh path/to/agreesign
@@ -14,6 +15,7 @@
 #   pass fail the counters that finish reports
 # A suite that must undo something before $T goes (a mount, a folder
 # outside $T) registers a command with at_exit.
+# shellcheck disable=SC2034 # A, K, S, SHARED: for the suites
 set -uo pipefail
 
 # The Makefile's wildcard e2e_*.sh takes this file for a suite too: run

@@ -7,6 +7,7 @@
 # field that can carry untrusted text are escaped in text, --json, --batch
 # and the HTML report.
 # Usage: tests/e2e/e2e_output.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 # json_line EXPR: the library's json, and $T/out is exactly one line (a

@@ -12,6 +12,7 @@
 # AGS_NO_BROWSER=1 skips it on purpose. Screenshots are left in
 # $AGS_REPORT_SHOTS when that names a folder.
 # Usage: tests/e2e/e2e_report.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 browser() { command -v chromium || command -v chromium-browser; }

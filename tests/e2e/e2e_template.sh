@@ -3,6 +3,7 @@
 # `template show`, a publisher signing a template, and `verify --template`
 # with trusted, untrusted and altered templates.
 # Usage: tests/e2e/e2e_template.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 PMLR=$ROOT/spec/templates/pmlr-open-access.tmpl
 

@@ -2,6 +2,7 @@
 # agreesign trust add|list|revoke: edits keep comments and order, refuse
 # bad input without touching the file, and concurrent edits are not lost.
 # Usage: tests/e2e/e2e_trust.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 # A hand-written file with comments: edits keep every byte of it.

@@ -2,6 +2,7 @@
 # What happens on a terminal: passphrases are read from it without echo,
 # and verify --batch draws a progress bar there (and only there).
 # Usage: tests/e2e/e2e_tty.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
 # A machine without pseudo-terminals (a chroot with no /dev/pts) cannot run
