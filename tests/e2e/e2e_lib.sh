@@ -10,7 +10,7 @@
 #            spec/ and the Makefile, so that the suites run from anywhere
 #   K V S    the demo keys, the spec vectors, the sample agreement
 #   SHARED   the real agreements beside the repository (AGS_SHARED)
-#   PY       the Python the checks run (Debian's, not a virtualenv's)
+#   PY       /usr/bin/python3, which the JSON checks run
 #   T        a temporary folder, removed on exit; the current folder
 #   pass fail the counters that finish reports
 # A suite that must undo something before $T goes (a mount, a folder
