@@ -1,36 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end tests of the agreesign command line: exit codes, messages,
 # files left as they were, and the committed spec vectors.
-# Usage: tests/cli.sh path/to/agreesign
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-SHARED=${AGS_SHARED:-$ROOT/../shared}
-K=$ROOT/keys
-V=$ROOT/spec/vectors
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
+# Usage: tests/e2e/cli.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect STATUS CMD...: runs CMD, output in $T/out and $T/err.
-expect() {
-	local want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	local got=$?
-	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
-}
-# has FILE TEXT: FILE contains TEXT.
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$1")"; fi; }
-same() { if cmp -s "$1" "$2"; then ok; else bad "$1 and $2 differ"; fi; }
+# one_line FILE: FILE is a single line (a message, a JSON result).
 one_line() { if [ "$(wc -l <"$1")" = 1 ]; then ok; else bad "$1 is not one line: $(cat "$1")"; fi; }
 
-S=$V/agreements/sample-agreement.txt
 cp "$S" agr.txt
 
 # --- the committed vectors are what the code makes, byte for byte
@@ -100,7 +77,7 @@ expect 0 "$A" verify -t "$K/demo.trust" -q agr.txt
 expect 1 "$A" verify -p "$K/demo-publisher.pub" agr.txt
 has "$T/out" "untrusted-key"
 expect 0 "$A" verify --json -t "$K/demo.trust" agr.txt
-/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["verified"] is True and d["signatures"][0]["trusted_identity"]=="Inès Marović-Saldaña" and d["text"]["matches"]' <"$T/out" && ok || bad "verify --json content"
+json 'd["verified"] is True and d["signatures"][0]["trusted_identity"]=="Inès Marović-Saldaña" and d["text"]["matches"]'
 one_line "$T/out"
 
 # A one-word change is caught; the envelope stays as it was.
@@ -391,5 +368,4 @@ if [ -d "$SHARED/agreements" ]; then
 	has x.json '"agreement_date": "06/09/2021"'
 fi
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish cli

@@ -1,24 +1,16 @@
 #!/usr/bin/env bash
 # Bound paper files: each way a file can differ is reported, and a large
 # file is hashed in constant memory (peak RSS measured, well below 16 MiB).
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# Usage: tests/e2e/e2e_attach.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
+
 status_of() { # status_of NAME: the attachment's status in verify --json
 	"$A" verify --json -t "$K/demo.trust" agr.txt 2>/dev/null |
 		/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print([a["status"] for a in d["attachments"] if a["name"]==sys.argv[1]][0], d["verified"])' "$1"
 }
 
-cp "$ROOT/spec/vectors/agreements/sample-agreement.txt" agr.txt
+cp "$S" agr.txt
 head -c 100000 /dev/urandom >paper.pdf
 printf 'supplementary data\n' >supp.csv
 "$A" sign -k "$K/demo-author.key" --attach paper.pdf --attach supp.csv agr.txt 2>/dev/null
@@ -134,5 +126,4 @@ else:
     assert peak < 16 * 1024, "peak RSS %d KiB" % peak
 PY
 
-echo "attach: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish attach

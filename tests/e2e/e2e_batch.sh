@@ -3,20 +3,9 @@
 # one result each, in input order, the same for every --jobs, equal to
 # what a single verify says; a manifest sharded with GNU parallel gives
 # the same results as one batch.
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-S=$ROOT/spec/vectors/agreements/sample-agreement.txt
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-PY=/usr/bin/python3
+# Usage: tests/e2e/e2e_batch.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 
 # 300 entries: kind = i % 6.
 mkdir -p a
@@ -132,5 +121,4 @@ else
 	bad "GNU parallel is not installed (it should come from .ci/install-deps)"
 fi
 
-echo "batch: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish batch

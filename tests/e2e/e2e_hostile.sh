@@ -8,36 +8,27 @@
 # Each refusal must be one line "agreesign: FILE: problem" on stderr with
 # exit 2 (1 for a verification failure), no crash (exit < 128, no hang),
 # and no file changed, created or left behind.
-# Usage: tests/e2e_hostile.sh path/to/agreesign
+# Usage: tests/e2e/e2e_hostile.sh path/to/agreesign
 # AGS_KILL_LOOPS (default 300) sets the number of SIGKILL runs.
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-V=$ROOT/spec/vectors
-T=$(mktemp -d)
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 W=$T/w # everything the commands may see; out, err and notes live in $T
 MNT=
 KD= # the SIGKILL tests' folder: on tmpfs when there is one (no fsync cost)
-cleanup() {
+# Before $T is removed: the tmpfs mounted in it goes, the files locked
+# for the permission tests become removable, and the SIGKILL folder
+# (outside $T when on /dev/shm) goes too.
+undo_mounts_and_locks() {
 	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null
 	chmod -R u+rwX "$T" 2>/dev/null
-	rm -rf "$T"
 	[ -n "$KD" ] && rm -rf "$KD"
 }
-trap cleanup EXIT
+at_exit undo_mounts_and_locks
 mkdir "$W"
 chmod 755 "$T" "$W" # readable by "nobody" for the permission tests
 cd "$W" || exit 2
-pass=0
-fail=0
 notes=()
 
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
 note() { notes+=("$*"); }
 # AGS_TIMING=1 prints the seconds each section took.
 last=$SECONDS
@@ -106,10 +97,10 @@ allow() {
 }
 
 # --- fixtures: copies, so that nothing outside $W can change
-cp "$V/agreements/sample-agreement.txt" agr.txt
+cp "$S" agr.txt
 cp "$V/envelopes/signed.sig.json" good.sig.json
 cp "$V/envelopes/countersigned.sig.json" cs.sig.json
-cp "$ROOT"/keys/demo-*.key "$ROOT"/keys/demo-*.pub "$ROOT"/keys/demo.trust .
+cp "$K"/demo-*.key "$K"/demo-*.pub "$K"/demo.trust .
 chmod 600 ./*.key
 printf 'fuzz passphrase\n' >pass.txt
 "$A" keygen -o sealed --name "Sealed Signer" --kdf-cost min \
@@ -576,5 +567,4 @@ note "SIGKILL: $killed of the runs were killed; $left temporary file(s) (.NAME.X
 
 section end
 for n in "${notes[@]}"; do echo "note: $n"; done
-echo "hostile: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish hostile

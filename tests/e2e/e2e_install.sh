@@ -5,24 +5,14 @@
 # the man pages (mandoc lint; every option of every --help in agreesign(1)
 # and back), the bash completion, `help CMD` = `CMD --help`, and
 # `make uninstall` leaving no file behind.
-# Usage: tests/e2e_install.sh path/to/agreesign (the build folder it is in
-# is the one installed from).
-set -uo pipefail
-A=$(realpath "$1")
+# Usage: tests/e2e/e2e_install.sh path/to/agreesign (the build folder it
+# is in is the one installed from).
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 B=$(dirname "$A")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-V=$ROOT/spec/vectors
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 D=$T/dest
 P=$D/usr/local
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 # check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
 check() {
 	local what=$1
@@ -63,7 +53,7 @@ mk() {
 # --- make install into a DESTDIR
 if ! mk install DESTDIR="$D"; then
 	bad "make install failed"
-	echo "install: $pass passed, $fail failed"
+	finish install
 	exit 1
 fi
 ok
@@ -302,5 +292,4 @@ if extra=$(comm -23 <(sort "$T/dirs-left") "$T/dirs-allowed") && [ -z "$extra" ]
 	bad "uninstall left unexpected directories: $extra"
 fi
 
-echo "install: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish install

@@ -6,31 +6,16 @@
 # exit 1, a batch line keeps its id); and C1 and bidi controls in every
 # field that can carry untrusted text are escaped in text, --json, --batch
 # and the HTML report.
-# Usage: tests/e2e_output.sh path/to/agreesign
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
+# Usage: tests/e2e/e2e_output.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	local got=$?
-	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 400 "$1")"; fi; }
-# json EXPR: a Python expression over the one JSON line of $T/out as d.
-json() {
-	if /usr/bin/python3 -c "import json,sys; t=open('$T/out',encoding='utf-8').read(); assert t.count('\n') == 1; d=json.loads(t); sys.exit(0 if ($1) else 1)"; then ok; else bad "json: $1 :: $(head -c 400 "$T/out")"; fi
+# json_line EXPR: the library's json, and $T/out is exactly one line (a
+# JSON line: one result, one batch entry).
+json_line() {
+	if [ "$(wc -l <"$T/out")" = 1 ]; then json "$1"; else
+		bad "json_line: $T/out is not one line: $(head -c 400 "$T/out")"
+	fi
 }
 # clean FILE: valid UTF-8, and no C0 control but LF (and TAB in HTML), no
 # DEL, C1 or bidi control, no U+2028/U+2029 as itself.
@@ -50,7 +35,7 @@ P() { sed -n 's/^public-key: //p' "$1"; }
 # long C N: N bytes or a little fewer of character C after one 'x'.
 long() { /usr/bin/python3 -c "import sys; c=sys.argv[1]; n=int(sys.argv[2]); print('x' + c * ((n - 1) // len(c.encode())))" "$1" "$2"; }
 
-cp "$ROOT/spec/vectors/agreements/sample-agreement.txt" agr.txt
+cp "$S" agr.txt
 AUTH=$(P "$K/demo-author.pub")
 export SOURCE_DATE_EPOCH=1795000000
 "$A" sign -k "$K/demo-author.key" agr.txt 2>/dev/null
@@ -62,14 +47,14 @@ for c in é € 𝄞; do
 	printf 'agreesign trust v1\n"Inès Marović-Saldaña" %s roles=author revoked=2026-01-01T00:00:00Z reason="%s"\n' \
 		"$AUTH" "$(long "$c" 1000)" >rev.trust
 	expect 1 "$A" verify --json -t rev.trust agr.txt
-	json 'd["result"] == "not-verified" and d["signatures"][0]["reason"] == "revoked" and d["signatures"][0]["detail"].endswith("…")'
+	json_line 'd["result"] == "not-verified" and d["signatures"][0]["reason"] == "revoked" and d["signatures"][0]["detail"].endswith("…")'
 	expect 1 "$A" verify -t rev.trust agr.txt
 	clean out "revocation reason $c, text"
 	has out "…"
 	printf '{"agreement": "agr.txt", "id": "entry %s"}\n' "$c" >m.jsonl
 	expect 1 "$A" verify --batch m.jsonl --no-progress -t rev.trust
-	json "d['id'] == 'entry $c' and d['agreement'] == 'agr.txt'"
-	json 'd["envelope"].endswith("agr.txt.sig.json") and d["result"] == "not-verified"'
+	json_line "d['id'] == 'entry $c' and d['agreement'] == 'agr.txt'"
+	json_line 'd["envelope"].endswith("agr.txt.sig.json") and d["result"] == "not-verified"'
 
 	# a long trusted identity and a long claimed name: name mismatch
 	name=$(long "$c" 1000)
@@ -77,7 +62,7 @@ for c in é € 𝄞; do
 	"$A" sign --force -k long.key -o long.sig.json agr.txt 2>/dev/null
 	printf 'agreesign trust v1\n"%s" %s roles=author\n' "$(long "$c" 900)y" "$(P long.pub)" >long.trust
 	expect 1 "$A" verify --json -t long.trust -e long.sig.json agr.txt
-	json 'd["signatures"][0]["reason"] == "name-mismatch" and "…" in d["signatures"][0]["detail"] and d["signatures"][0]["claimed_name"].startswith("x")'
+	json_line 'd["signatures"][0]["reason"] == "name-mismatch" and "…" in d["signatures"][0]["detail"] and d["signatures"][0]["claimed_name"].startswith("x")'
 	expect 1 "$A" verify -t long.trust -e long.sig.json agr.txt
 	clean out "long names $c, text"
 
@@ -90,7 +75,7 @@ for c in é € 𝄞; do
 	clean out "attachment name $c, text"
 	has out '…" has changed'
 	expect 1 "$A" verify --json -t "$K/demo.trust" -e att.sig.json agr.txt
-	json 'd["reason"].endswith("…\" has changed") and d["attachments"][0]["status"] == "changed"'
+	json_line 'd["reason"].endswith("…\" has changed") and d["attachments"][0]["status"] == "changed"'
 	rm -f "$att"
 
 	# a template field given two long values
@@ -99,11 +84,11 @@ for c in é € 𝄞; do
 	printf 'Agreement with %s here.\n\nSigned: %s\n' "$(long "$c" 290)" "$(long "$c" 250)y" >f.txt
 	"$A" sign --force -k "$K/demo-author.key" f.txt 2>/dev/null
 	expect 1 "$A" template check --json t.tmpl f.txt
-	json 'not d["matches"] and "…\" and \"" in d["problem"]'
+	json_line 'not d["matches"] and "…\" and \"" in d["problem"]'
 	expect 1 "$A" template check t.tmpl f.txt
 	clean out "template field values $c, text"
 	expect 1 "$A" verify --json -t "$K/demo.trust" --template t.tmpl.sig.json f.txt
-	json 'd["reason"].startswith("template: ") and d["template"]["match"]["problem"].endswith("\"")'
+	json_line 'd["reason"].startswith("template: ") and d["template"]["match"]["problem"].endswith("\"")'
 	rm -f f.html
 	expect 1 "$A" verify -t "$K/demo.trust" --template t.tmpl.sig.json --report f.html f.txt
 	clean out "template field values $c, verify --template"
@@ -115,7 +100,7 @@ done
 dir=$(long é 250)
 mkdir -p "$dir/$dir/$dir"
 expect 2 "$A" verify --json -t "$K/demo.trust" "$dir/$dir/$dir/missing.txt"
-json 'd["result"] == "error" and "…" in d["reason"]'
+json_line 'd["result"] == "error" and "…" in d["reason"]'
 clean err "long path, message"
 
 # --- item 7: C1 and bidi controls in every untrusted field -------------
@@ -152,15 +137,15 @@ has out 'NOT VERIFIED: attachment "paper\u{202e}fdp.exe" has changed'
 expect 1 "$A" verify --json -t evil.trust "$AG"
 clean out "controls, --json"
 has out '"d\u009B2J\u202Efdp/agr\u2028.txt"'
-json 'd["agreement"] == "'"$AG"'" and d["metadata"]["title"] == "On \u202eEngines" and d["signatures"][0]["trusted_identity"] == "Eve \u202elive" and d["signatures"][0]["claimed_email"] == "eve\u202e@example.org" and "lost \u202ekey" in d["signatures"][0]["detail"] and d["attachments"][0]["name"] == "paper\u202efdp.exe"'
+json_line 'd["agreement"] == "'"$AG"'" and d["metadata"]["title"] == "On \u202eEngines" and d["signatures"][0]["trusted_identity"] == "Eve \u202elive" and d["signatures"][0]["claimed_email"] == "eve\u202e@example.org" and "lost \u202ekey" in d["signatures"][0]["detail"] and d["attachments"][0]["name"] == "paper\u202efdp.exe"'
 
 printf '{"agreement": "%s", "id": "entry %s"}\n' "$AG" "$RLO" >evil.jsonl
 expect 1 "$A" verify --batch evil.jsonl --no-progress -t evil.trust
 clean out "controls, --batch manifest"
-json 'd["id"] == "entry \u202e" and d["agreement"] == "'"$AG"'"'
+json_line 'd["id"] == "entry \u202e" and d["agreement"] == "'"$AG"'"'
 expect 1 "$A" verify --batch "$dir" --no-progress -t evil-ok.trust
 clean out "controls, --batch folder"
-json 'd["reason"] == "attachment \"paper\u202efdp.exe\" has changed"'
+json_line 'd["reason"] == "attachment \"paper\u202efdp.exe\" has changed"'
 
 expect 1 "$A" verify -t evil.trust --report "r${RLO}.html" "$AG"
 clean "r${RLO}.html" "controls, HTML report"
@@ -178,7 +163,7 @@ clean out "template field, text"
 has out "field name: Ada \\u{202e}Lovelace"
 expect 0 "$A" template check --json b.tmpl b.txt
 clean out "template field, --json"
-json 'd["fields"]["name"] == "Ada \u202eLovelace"'
+json_line 'd["fields"]["name"] == "Ada \u202eLovelace"'
 expect 0 "$A" verify -t "$K/demo.trust" --template b.tmpl.sig.json --report b.html b.txt
 clean out "template field, verify --template"
 clean b.html "template field, HTML"
@@ -194,5 +179,4 @@ expect 2 "$A" verify -t evil.trust --require-role "author${RLO}" "$AG"
 clean err "usage message"
 has err "author\\u{202e}"
 
-echo "output: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish output

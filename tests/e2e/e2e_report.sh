@@ -11,47 +11,22 @@
 # except in CI (CI=true) or with AGS_REQUIRE_BROWSER=1, where it fails.
 # AGS_NO_BROWSER=1 skips it on purpose. Screenshots are left in
 # $AGS_REPORT_SHOTS when that names a folder.
-# Usage: tests/e2e_report.sh path/to/agreesign
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-S=$ROOT/spec/vectors/agreements/sample-agreement.txt
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	local got=$?
-	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
-}
+# Usage: tests/e2e/e2e_report.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 
 browser() { command -v chromium || command -v chromium-browser; }
 
 skip() {
 	if [ -n "${AGS_REQUIRE_BROWSER:-}" ] || [ "${CI:-}" = true ]; then
-		echo "e2e_report: $1; CI needs the browser test" >&2
-		echo "report: $pass passed, $((fail + 1)) failed"
+		bad "e2e_report: $1; CI needs the browser test"
+		finish report
 		exit 1
 	fi
 	echo "e2e_report: SKIPPED: $1; the HTML report was not checked in a browser"
-	echo "report: $pass passed, $fail failed, 1 skipped"
-	[ "$fail" = 0 ]
+	finish report "1 skipped"
 	exit
 }
-
-# has FILE TEXT: FILE contains TEXT.
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$1")"; fi; }
-# kept FILE COPY: FILE is still there, byte for byte as COPY.
-kept() { if cmp -s "$1" "$2"; then ok; else bad "$1 was changed or removed"; fi; }
 
 # --- where the page may be written (no browser needed)
 mkdir files && cd files || exit 1
@@ -84,7 +59,7 @@ refused() {
 	has "$T/err" "a report never replaces an input"
 	has "$T/err" "$r: no report was written"
 	for f in agr.txt agr.txt.sig.json paper.pdf form.tmpl form.tmpl.sig.json demo.trust author.pub; do
-		kept "$f" "orig/$f"
+		same "$f" "orig/$f"
 	done
 }
 for r in agr.txt ./agr.txt "$PWD/agr.txt" link-agr.txt hard-agr.txt sub/up/agr.txt; do
@@ -119,7 +94,7 @@ refused ./none.txt "${PV[@]}" -e agr.txt.sig.json none.txt
 [ ! -e none.txt ] && ok || bad "a page was written where the agreement is read"
 # --json: the refusal is an error object
 expect 2 "$A" verify --json -t demo.trust --report agr.txt agr.txt
-/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["result"]=="error" and "never replaces an input" in d["reason"]' <"$T/out" && ok || bad "--json refusal: $(cat "$T/out")"
+json 'd["result"]=="error" and "never replaces an input" in d["reason"]'
 
 # An unrelated existing file: only with --force.
 echo "my notes" >notes.html
@@ -127,7 +102,7 @@ cp notes.html orig/notes.html
 expect 2 "$A" "${TV[@]}" --report notes.html agr.txt
 has "$T/err" "notes.html: file exists (use --force to replace it)"
 has "$T/err" "notes.html: no report was written"
-kept notes.html orig/notes.html
+same notes.html orig/notes.html
 expect 0 "$A" "${TV[@]}" --report notes.html --force agr.txt
 has notes.html "<h1>Verified</h1>"
 # a symbolic link to an unrelated file: --force replaces the link itself
@@ -167,7 +142,7 @@ has status.html "<h1>NOT VERIFIED</h1>"
 cp green.html status.html
 expect 2 "$A" "${TV[@]}" --report status.html -e broken.sig.json agr.txt
 has "$T/err" "status.html: no report was written"
-kept status.html green.html
+same status.html green.html
 # a page without --force in a new place, for a run that fails
 expect 2 "$A" "${TV[@]}" --report fresh.html -e broken.sig.json agr.txt
 has fresh.html "could not be completed"
@@ -335,5 +310,4 @@ grep -q '<h1>Verified</h1>' bad.html && ok || bad "--report did not replace the 
 if [ -n "${AGS_REPORT_SHOTS:-}" ] && [ -d "$AGS_REPORT_SHOTS" ]; then
 	cp ok.png bad.png ok.html bad.html "$AGS_REPORT_SHOTS"/
 fi
-echo "report: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish report

@@ -2,35 +2,10 @@
 # End-to-end tests of templates (spec/templates.md): `template check` and
 # `template show`, a publisher signing a template, and `verify --template`
 # with trusted, untrusted and altered templates.
-# Usage: tests/e2e_template.sh path/to/agreesign
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-SHARED=${AGS_SHARED:-$ROOT/../shared}
-K=$ROOT/keys
+# Usage: tests/e2e/e2e_template.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 PMLR=$ROOT/spec/templates/pmlr-open-access.tmpl
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1
-	shift
-	"$@" >"$T/out" 2>"$T/err"
-	local got=$?
-	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 400 "$1")"; fi; }
-lacks() { if grep -qF -- "$2" "$1"; then bad "$1 holds '$2'"; else ok; fi; }
-# json EXPR: evaluates a Python expression over the JSON in $T/out as d.
-json() {
-	if /usr/bin/python3 -c "import json,sys; d=json.load(open('$T/out')); sys.exit(0 if ($1) else 1)"; then ok; else bad "json: $1 :: $(head -c 400 "$T/out")"; fi
-}
 
 # --- syntax and show
 expect 0 "$A" template show "$PMLR"
@@ -170,7 +145,6 @@ else
 fi
 
 # --- the project's sample agreement against a template written here
-S=$ROOT/spec/vectors/agreements/sample-agreement.txt
 {
 	printf '{{agreesign-template/v2}}\n{{?#}} Publication Agreement\n\n'
 	printf 'This publication agreement (“this agreement”) concerns a written work currently entitled\n\n'
@@ -187,5 +161,4 @@ sed 's/^This sample is a fictional document/Other Press wrote this sample, a fic
 expect 1 "$A" template check twice.tmpl twice.txt
 has out "problem: field 'publisher' is used twice with two values"
 
-echo "template: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish template

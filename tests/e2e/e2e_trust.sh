@@ -1,26 +1,9 @@
 #!/usr/bin/env bash
 # agreesign trust add|list|revoke: edits keep comments and order, refuse
 # bad input without touching the file, and concurrent edits are not lost.
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1
-	shift
-	"$@" >out 2>err
-	local got=$?
-	[ "$got" = "$want" ] && ok || bad "exit $got, wanted $want: $* :: $(head -c 300 err)"
-}
-has() { grep -qF -- "$2" "$1" && ok || bad "$1 lacks '$2': $(head -c 300 "$1")"; }
+# Usage: tests/e2e/e2e_trust.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 
 # A hand-written file with comments: edits keep every byte of it.
 cat >pub.trust <<EOT
@@ -52,7 +35,7 @@ expect 0 "$A" trust list -t pub.trust --json
 [ "$(wc -l <out)" = 2 ] && ok || bad "list --json lines"
 
 # revoke: the signature by that key then fails, naming the reason.
-cp "$ROOT/spec/vectors/agreements/sample-agreement.txt" agr.txt
+cp "$S" agr.txt
 "$A" sign -k "$K/demo-author.key" agr.txt 2>/dev/null
 expect 0 "$A" verify -t pub.trust agr.txt
 kid=$(sed -n 's/^key-id: //p' "$K/demo-author.pub")
@@ -143,5 +126,4 @@ n=$("$A" trust list -t real/mixed.trust | wc -l)
 [ "$n" = 20 ] && ok || bad "adds through a link and its target: $n of 20 entries"
 [ -L mixed.trust ] && ok || bad "concurrent adds replaced the symbolic link"
 
-echo "trust: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish trust

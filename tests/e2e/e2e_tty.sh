@@ -1,25 +1,16 @@
 #!/usr/bin/env bash
 # What happens on a terminal: passphrases are read from it without echo,
 # and verify --batch draws a progress bar there (and only there).
-set -uo pipefail
-A=$(realpath "$1")
-# The repository: the nearest folder above this script that holds spec/.
-ROOT=$(cd "$(dirname "$0")" && until [ -d spec ] && [ -f Makefile ] || [ "$PWD" = / ]; do cd ..; done && pwd)
-K=$ROOT/keys
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# Usage: tests/e2e/e2e_tty.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
 
 # A machine without pseudo-terminals (a chroot with no /dev/pts) cannot run
 # these tests at all: say so, and skip rather than fail.
 if ! /usr/bin/python3 -c 'import os; os.openpty()' 2>/dev/null; then
 	echo "tty: no pseudo-terminal can be opened here: skipped"
-	echo "tty: 0 passed, 0 failed"
-	exit 0
+	finish tty
+	exit
 fi
 
 # term_driver.py ANSWERS CMD...: runs CMD on a new pseudo-terminal (its controlling
@@ -60,7 +51,7 @@ run 'tiger lily|tiger lilz' "$A" keygen -o tk2 --name "T" --kdf-cost min >out 2>
 [ $? = 2 ] && grep -q "passphrases differ" out && ok || bad "differing passphrases: $(cat out)"
 [ ! -e tk2.key ] && ok || bad "key written after differing passphrases"
 
-cp "$ROOT/spec/vectors/agreements/sample-agreement.txt" agr.txt
+cp "$S" agr.txt
 run 'tiger lily' "$A" sign -k tk.key agr.txt >out 2>&1
 [ $? = 0 ] && ok || bad "sign on a terminal: $(cat out)"
 grep -q "tiger" out && bad "the passphrase was echoed by sign" || ok
@@ -79,5 +70,4 @@ grep -q "ETA" out && bad "progress bar despite --no-progress" || ok
 "$A" verify --batch "$T" -t "$K/demo.trust" >out 2>err
 grep -q "ETA" err && bad "progress bar on a non-terminal" || ok
 
-echo "tty: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish tty
