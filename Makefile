@@ -36,7 +36,8 @@ LIB_INC = -Isrc/lib $(foreach l,$(LAYERS),-Isrc/lib/$(l))
 CLI_SRC = $(wildcard src/cli/*.c)
 TEST_SRC = $(wildcard tests/unit/check_*.c) tests/unit/test_util.c
 SUITES = $(patsubst tests/unit/check_%.c,%,$(filter-out tests/unit/check_main.c,$(wildcard tests/unit/check_*.c)))
-E2E_SUITES = tests/e2e/cli.sh $(wildcard tests/e2e/e2e_*.sh)
+# tests/e2e/e2e_lib.sh is the helpers every suite sources, not a suite.
+E2E_SUITES = tests/e2e/cli.sh $(filter-out tests/e2e/e2e_lib.sh,$(wildcard tests/e2e/e2e_*.sh))
 
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(BUILD)/lib/%.o)
 CLI_OBJ = $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
@@ -120,7 +121,7 @@ arch: $(LIB_OBJ) $(CLI_OBJ)
 	@echo "== tests/arch/layers.py"
 	@/usr/bin/python3 tests/arch/layers.py --src src/lib --layers "$(LAYERS)" $(BUILD)/lib $(LIB_OBJ) -- $(CLI_OBJ)
 
-check: unit cli-test interop arch-test
+check: unit cli-test interop arch-test arch
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)
@@ -148,7 +149,7 @@ tsan:
 # on purpose leaves a log without a summary; an error it logged before is
 # still caught. AGS_SANITIZED=1: the suites skip what valgrind distorts as a
 # sanitizer does (peak RSS).
-# Covered: every unit test, cli.sh and every tests/e2e_*.sh but one, about
+# Covered: every unit test, cli.sh and every tests/e2e/e2e_*.sh but one, about
 # 20 minutes on two cores (e2e_batch.sh, 600 runs that each pay valgrind's
 # start-up, is 8 of them). Left out: e2e_install.sh, which installs from the
 # binary's folder and runs the installed copy: a wrapper cannot stand in for

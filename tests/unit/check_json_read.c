@@ -142,7 +142,7 @@ START_TEST(test_jsontestsuite)
 	snprintf(dir, sizeof(dir), TU_EXTERNAL "/jsontestsuite/test_parsing");
 	agree_dir(dir, 0, &t);
 	/* 283 files: 188 n_ refused, 95 y_ of which jansson refuses 12
-	 * (tests/check_vectors.c says which and why). */
+	 * (tests/unit/check_vectors.c says which and why). */
 	ck_assert_uint_ge(t.files, 280);
 	ck_assert_uint_ge(t.accepted, 80);
 	ck_assert_uint_le(t.accepted, 95);

@@ -1,4 +1,4 @@
-/* The one Check runner: every tests/check_<module>.c contributes a
+/* The one Check runner: every tests/unit/check_<module>.c contributes a
  * <module>_suite(); the Makefile lists them in suites.h. */
 #include <check.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* The HTML report (src/report_html.c): the verdict first, only verified
  * content, every input string escaped, nothing loaded from elsewhere. The
- * page as a browser renders it is tested by tests/e2e_report.sh. */
+ * page as a browser renders it is tested by tests/e2e/e2e_report.sh. */
 #include <check.h>
 #include <sodium.h>
 #include <stdio.h>
