@@ -675,7 +675,8 @@ int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
 
 /* One entry of a batch: what to verify. */
 struct ags_batch_item {
-	size_t line;     /* 1-based manifest line (or entry number) */
+	size_t line;     /* 1-based manifest line; 0 for an entry found by
+	                    walking a folder (no "line" member is written) */
 	char *agreement; /* malloc'd path, resolved against the manifest's
 	                    folder; NULL when the line was bad */
 	char *envelope;  /* malloc'd path */
@@ -695,10 +696,10 @@ enum ags_err ags_manifest_parse_line(struct ags_batch_item *it,
 
 /* Verifies the files an item names (attached files are looked for in
  * attach_dir, or beside the agreement when NULL) and returns the result
- * as a JSON object: the fields of ags_report_json plus "line",
- * "agreement", "envelope" and "id"; or, when the entry could not be
- * checked, "result": "error" with the reason. *verdict is 0 verified,
- * 1 not verified, 2 error. A new reference, or NULL when out of memory.
+ * as a JSON object: the fields of ags_report_json plus "line" (unless
+ * it->line is 0), "agreement", "envelope" and "id"; or, when the entry could
+ * not be checked, "result": "error" with the reason. *verdict is 0 verified, 1
+ * not verified, 2 error. A new reference, or NULL when out of memory.
  */
 json_t *ags_verify_item(int *verdict, const struct ags_batch_item *it,
                         const struct ags_trust *trust,

@@ -98,7 +98,7 @@ static int next_file(struct ags_batch_item *it, struct source *s)
 		return 0;
 	env = s->paths[s->next_path++];
 	n = strlen(env) - strlen(".sig.json");
-	it->line = s->next_path;
+	it->line = 0; /* a folder has no lines: no "line" member */
 	it->envelope = strdup(env);
 	it->agreement = malloc(n + 1);
 	if (!it->envelope || !it->agreement)
@@ -154,10 +154,13 @@ static void emit(const struct ags_batch_item *it, const char *text, int verdict,
 			fputs("\r\033[K", stderr); /* the bar gives way */
 		if (text)
 			puts(text);
-		else
+		else if (it->line)
 			printf("{\"line\":%zu,\"result\":\"error\",\"reason\":"
 			       "\"out of memory\",\"verified\":false}\n",
 			       it->line);
+		else
+			puts("{\"result\":\"error\",\"reason\":"
+			     "\"out of memory\",\"verified\":false}");
 	}
 	p->counts[verdict]++;
 	p->done++;
@@ -194,11 +197,15 @@ static int walk(struct source *s, const char *dir, int depth)
 		cli_errorf(dir, "cannot read the folder: %s", strerror(errno));
 		return -1;
 	}
+	/* "/" (the only folder whose name ends in a slash here: see
+	 * open_source) is not followed by a second one */
+	const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
+
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue; /* ".", "..", hidden and temporary files */
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-		            (int)sizeof(path) ||
+		if (snprintf(path, sizeof(path), "%s%s%s", dir, sep,
+		             e->d_name) >= (int)sizeof(path) ||
 		    lstat(path, &st) != 0)
 			continue;
 		n = strlen(e->d_name);
@@ -268,7 +275,17 @@ static int open_source(struct source *s, const char *manifest, int count,
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (walk(s, manifest, 0) != 0)
+		/* "archive/" names the folder "archive": its entries are
+		 * "archive/x", not "archive//x" */
+		size_t n = strlen(manifest);
+		int walked;
+		while (n > 1 && manifest[n - 1] == '/')
+			n--;
+		if (!(copy = strndup(manifest, n)))
+			return -1;
+		walked = walk(s, copy, 0);
+		free(copy);
+		if (walked != 0)
 			return -1;
 		qsort(s->paths, s->npaths, sizeof(*s->paths), cmp_str);
 		*total = s->npaths;
@@ -306,6 +323,12 @@ static void close_source(struct source *s)
 	free(s->buf);
 }
 
+/* "1 entry", "2 entries", "0 errors" */
+static const char *plural(size_t n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
 static void summary(const struct progress *p)
 {
 	double t = now() - p->start;
@@ -314,10 +337,11 @@ static void summary(const struct progress *p)
 		return;
 	draw((struct progress *)p, 1);
 	fprintf(stderr,
-	        "agreesign: batch: %zu entries: %zu verified, %zu not "
-	        "verified, "
-	        "%zu errors; %.2f s, %.0f entries/s\n",
-	        p->done, p->counts[0], p->counts[1], p->counts[2], t,
+	        "agreesign: batch: %zu %s: %zu verified, %zu not verified, "
+	        "%zu %s; %.2f s, %.0f entries/s\n",
+	        p->done, plural(p->done, "entry", "entries"), p->counts[0],
+	        p->counts[1], p->counts[2],
+	        plural(p->counts[2], "error", "errors"), t,
 	        t > 0 ? (double)p->done / t : 0.0);
 }
 

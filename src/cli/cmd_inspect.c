@@ -55,8 +55,9 @@ static void show_signature(const struct ags_signature *sig, size_t i)
 	field("claimed time:", when);
 	field("key id:", sig->key_id);
 	if (sig->is_countersignature)
-		printf("  %-22s %zu signature(s)\n",
-		       "countersigns:", sig->ncovers);
+		printf("  %-22s %zu signature%s\n",
+		       "countersigns:", sig->ncovers,
+		       sig->ncovers == 1 ? "" : "s");
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -26,6 +26,9 @@ static void agree_item(const struct ags_batch_item *it,
 	ck_assert_ptr_nonnull(got);
 	ck_assert_int_eq(v1, v2);
 	ck_assert_msg(strcmp(want, got) == 0, "%s:\n%s\n%s", what, want, got);
+	/* an entry of a folder (line 0) has no "line" member */
+	ck_assert_msg((strstr(got, "\"line\":") != NULL) == (it->line != 0),
+	              "%s: \"line\" member: %s", what, got);
 	json_decref(tree);
 	free(want);
 	free(got);
@@ -49,7 +52,10 @@ START_TEST(test_vector_results)
 				snprintf(path, sizeof(path),
 				         VEC "envelopes/%s.sig.json",
 				         tu_vec_envelopes[e]);
-				it.line = a * 100 + e * 2 + p + 1;
+				/* every third one an entry of a folder */
+				it.line = (a + e + p) % 3
+				                  ? a * 100 + e * 2 + p + 1
+				                  : 0;
 				it.agreement = (char *)tu_vec_agreements[a];
 				it.envelope = path;
 				it.id = p ? "id \"quoted\"\n\x01" : NULL;
@@ -76,6 +82,9 @@ START_TEST(test_errors_and_odd_paths)
 	it.line = 3;
 	it.error = "manifest line must be a JSON object: \x01\"\\";
 	agree_item(&it, &trust, NULL, "bad line");
+	it.line = 0;
+	agree_item(&it, &trust, NULL, "bad line, no line number");
+	it.line = 3;
 	it.error = NULL;
 	it.agreement = "no/such\xff/file.txt";
 	it.envelope = "no/such\xff/file.txt.sig.json";

@@ -27,8 +27,9 @@ static char *join(const char *dir, const char *path)
 		return strdup(path);
 	n = strlen(dir) + strlen(path) + 2;
 	p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, path);
+	if (p) /* dirname gives "/" for a manifest in /: not "//x" */
+		snprintf(p, n, "%s%s%s", dir,
+		         dir[strlen(dir) - 1] == '/' ? "" : "/", path);
 	return p;
 }
 
@@ -234,7 +235,9 @@ static json_t *outcome_json(const struct outcome *oc,
 
 	if (!j)
 		return NULL;
-	json_object_set_new(j, "line", json_integer((json_int_t)it->line));
+	if (it->line) /* 0: an entry of a folder, which has no lines */
+		json_object_set_new(j, "line",
+		                    json_integer((json_int_t)it->line));
 	json_object_set_new(j, "agreement",
 	                    it->agreement ? ags_json_text(it->agreement)
 	                                  : json_null());

@@ -236,7 +236,8 @@ static void result(struct line *l, const struct ags_report *r,
 	m_str(l, "envelope", it->envelope, &first);
 	if (it->id)
 		m_str(l, "id", it->id, &first);
-	m_int(l, "line", (long long)it->line, &first);
+	if (it->line) /* 0: an entry of a folder, which has no lines */
+		m_int(l, "line", (long long)it->line, &first);
 	key(l, "metadata", &first);
 	metadata(l, &env->agreement.md);
 	m_str(l, "reason", r->verified ? NULL : r->policy_detail, &first);
