@@ -12,7 +12,7 @@
 
 static const char help[] =
         "usage: agreesign verify (-p KEY.pub | -t TRUSTFILE) [-e ENVELOPE]\n"
-        "                        [--json] [-q] [--require-role ROLES]\n"
+        "                        [--json | -q] [--require-role ROLES]\n"
         "                        [--require-signer KEYID]...\n"
         "                        [--report FILE.html [-f]] AGREEMENT\n"
         "       agreesign verify (-p KEY.pub | -t TRUSTFILE) --batch MANIFEST\n"
@@ -32,7 +32,9 @@ static const char help[] =
         "  -e, --envelope ENVELOPE   the envelope (default "
         "AGREEMENT.sig.json)\n"
         "  -j, --json                print one JSON object (see spec)\n"
-        "  -q, --quiet               print nothing; the exit status tells\n"
+        "  -q, --quiet               print nothing; the exit status tells "
+        "(not\n"
+        "                            with --json, which asks for output)\n"
         "      --require-role ROLES  also require a valid signature for each "
         "role\n"
         "                            of the comma-separated list (author,\n"
@@ -163,6 +165,12 @@ static int check_attach_dir(const char *dir)
 /* The combinations of options and arguments that make sense. */
 static int check_args(struct verify_opts *o, int argc, char **argv)
 {
+	/* Either would silently win over the other: let the caller choose. */
+	if (o->json && o->quiet)
+		return cli_usage("verify",
+		                 "-q and --json exclude each other: -q prints "
+		                 "nothing, --json one JSON object; use one, "
+		                 "the exit status is the same");
 	if (o->batch.manifest && argc != optind)
 		return cli_usage("verify",
 		                 "--batch takes no AGREEMENT argument");
@@ -344,7 +352,7 @@ static int trouble(const struct verify_opts *o, const char *envelope,
 
 	describe(why, sizeof(why), err);
 	cli_error(err);
-	if (o->json && !o->quiet) {
+	if (o->json) {
 		j = json_object();
 		if (!j || json_object_set_new(j, "verified", json_false()) ||
 		    json_object_set_new(j, "result", json_string("error")) ||

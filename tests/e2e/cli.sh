@@ -148,6 +148,18 @@ expect 2 "$A" verify -t "$K/demo.trust" "${many[@]}" agr.txt
 has "$T/err" "too many --require-signer"
 expect 0 "$A" verify -t "$K/demo.trust" "${many[@]:2}" agr.txt
 
+# -q prints nothing, --json one object: together a usage error, exit 2,
+# nothing on stdout, for one agreement and for a batch (spec 10.4)
+echo '{"agreement": "agr.txt"}' >quiet.jsonl
+for args in "--json -q agr.txt" "-q -j agr.txt" "-jq agr.txt" "--json -q --batch quiet.jsonl"; do
+	# shellcheck disable=SC2086
+	expect 2 "$A" verify -t "$K/demo.trust" $args
+	has "$T/err" "-q and --json exclude each other"
+	[ -s "$T/out" ] && bad "verify $args printed: $(cat "$T/out")" || ok
+done
+expect 0 "$A" verify -q -t "$K/demo.trust" agr.txt
+[ -s "$T/out" ] && bad "verify -q printed: $(cat "$T/out")" || ok
+
 # --- attachments: a symbolic link is not followed
 mkdir att && cp agr.txt att/a.txt && printf 'paper' >att/paper.pdf
 expect 0 "$A" sign -k "$K/demo-author.key" --attach att/paper.pdf att/a.txt
