@@ -586,11 +586,14 @@ struct ags_policy {
 	unsigned require_roles;    /* each role here needs a valid signature */
 	const char **require_keys; /* key ids that need a valid signature */
 	size_t nrequire_keys;
-	int no_default_author; /* 1: drop the default "at least one valid
-	                          author signature" rule (a template is
-	                          signed by its publisher alone); 0 default */
-	int expect_template;   /* 1: the envelope must sign a template; 0:
-	                          it must sign an agreement (the default) */
+	int no_default_author;   /* 1: drop the default "at least one valid
+	                            author signature" rule (a template is
+	                            signed by its publisher alone); 0 default */
+	int expect_template;     /* 1: the envelope must sign a template; 0:
+	                            it must sign an agreement (the default) */
+	int require_attachments; /* 1: a missing attachment fails the
+	                            verdict, as a changed one always does
+	                            (ags_verify_attachments) */
 };
 
 enum ags_attach_status {
@@ -620,6 +623,8 @@ struct ags_report {
 	struct ags_template_check *tmpl; /* NULL, or the template check
 	                                    (ags_report_set_template): owned,
 	                                    freed by ags_report_release */
+	int require_attachments;         /* the policy's, set by ags_verify for
+	                                    ags_verify_attachments */
 };
 
 void ags_report_release(struct ags_report *r);
@@ -636,8 +641,10 @@ enum ags_err ags_verify(struct ags_report *report,
 
 /* Checks each attachment of env's statement against the file of that
  * name in dir, fills report->attachments, and withdraws the verdict when
- * any attachment is present but changed (a missing one is reported, not
- * fatal). Symbolic links are not followed, and a file whose size differs
+ * an attachment is present but changed, or missing when the policy given
+ * to ags_verify required attachments (otherwise a missing one is
+ * reported, not fatal); the first such attachment gives the reason.
+ * Symbolic links are not followed, and a file whose size differs
  * from the signed length is not read (see spec, 10.3). Call after
  * ags_verify. Returns AGS_OK, or AGS_ERR_NOMEM, or (when there is an
  * attachment to check) AGS_ERR_IO or AGS_ERR_INVALID when dir cannot be

@@ -13,7 +13,8 @@
 static const char help[] =
         "usage: agreesign verify (-p KEY.pub | -t TRUSTFILE) [-e ENVELOPE]\n"
         "                        [--json | -q] [--require-role ROLES]\n"
-        "                        [--require-signer KEYID]...\n"
+        "                        [--require-signer KEYID]... "
+        "[--require-attachments]\n"
         "                        [--report FILE.html [-f]] AGREEMENT\n"
         "       agreesign verify (-p KEY.pub | -t TRUSTFILE) --batch MANIFEST\n"
         "                        [--jobs N] [--no-progress] [-q] "
@@ -65,6 +66,11 @@ static const char help[] =
         "                            agreement's folder); a changed one "
         "fails,\n"
         "                            a missing one is reported\n"
+        "      --require-attachments\n"
+        "                            also require every attached file: a\n"
+        "                            missing one fails too (with --batch, "
+        "in\n"
+        "                            every entry)\n"
         "      --template ENVELOPE   also require that AGREEMENT is the "
         "template\n"
         "                            signed in ENVELOPE (TEMPLATE.sig.json) by "
@@ -204,6 +210,7 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 	        {"require-role", required_argument, NULL, 'R'},
 	        {"require-signer", required_argument, NULL, 'S'},
 	        {"attach-dir", required_argument, NULL, 'D'},
+	        {"require-attachments", no_argument, NULL, 'A'},
 	        {"batch", required_argument, NULL, 'B'},
 	        {"jobs", required_argument, NULL, 'J'},
 	        {"no-progress", no_argument, NULL, 'G'},
@@ -224,6 +231,7 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 		case 'j': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'D': o->attach_dir = optarg; break;
+		case 'A': o->policy.require_attachments = 1; break;
 		case 'B': o->batch.manifest = optarg; break;
 		case 'G': o->batch.no_progress = 1; break;
 		case 'J':

@@ -26,6 +26,33 @@ cp supp.csv paper.pdf
 [ "$(status_of paper.pdf)" = "changed False" ] && ok || bad "replaced: $(status_of paper.pdf)"
 rm paper.pdf
 [ "$(status_of paper.pdf)" = "missing True" ] && ok || bad "missing: $(status_of paper.pdf)"
+# --require-attachments (spec 10.3): the missing file fails the verdict,
+# with the reason in text, JSON and a batch line; one present is not enough
+expect 1 "$A" verify -t "$K/demo.trust" --require-attachments agr.txt
+has "$T/out" "attachment paper.pdf: missing"
+has "$T/out" 'NOT VERIFIED: attachment "paper.pdf" is missing'
+expect 1 "$A" verify --json -t "$K/demo.trust" --require-attachments agr.txt
+json 'd["verified"] is False and d["result"] == "not-verified" and d["reason"] == "attachment \"paper.pdf\" is missing" and [a["status"] for a in d["attachments"]] == ["missing", "verified"] and all(s["result"] == "valid" for s in d["signatures"])'
+printf '{"agreement": "agr.txt", "id": "one"}\n' >req.jsonl
+expect 1 "$A" verify -t "$K/demo.trust" --require-attachments --batch req.jsonl
+json 'd["id"] == "one" and d["result"] == "not-verified" and d["reason"] == "attachment \"paper.pdf\" is missing"'
+expect 0 "$A" verify -t "$K/demo.trust" --batch req.jsonl
+json 'd["result"] == "verified" and d["attachments"][0]["status"] == "missing"'
+# every file present: verified; a changed one still says "changed"
+cp keep.pdf paper.pdf
+expect 0 "$A" verify -t "$K/demo.trust" --require-attachments agr.txt
+echo changed >supp.csv
+expect 1 "$A" verify --json -t "$K/demo.trust" --require-attachments agr.txt
+json 'd["reason"] == "attachment \"supp.csv\" has changed"'
+printf 'supplementary data\n' >supp.csv
+# the first attachment that fails, in the statement's order, says why
+rm paper.pdf && echo changed >supp.csv
+expect 1 "$A" verify --json -t "$K/demo.trust" --require-attachments agr.txt
+json 'd["reason"] == "attachment \"paper.pdf\" is missing"'
+printf 'supplementary data\n' >supp.csv
+# an envelope without attachments has none to miss
+"$A" sign -k "$K/demo-author.key" -o none.sig.json agr.txt 2>/dev/null
+expect 0 "$A" verify -t "$K/demo.trust" --require-attachments -e none.sig.json agr.txt
 mkdir elsewhere && cp keep.pdf elsewhere/paper.pdf
 "$A" verify -t "$K/demo.trust" --attach-dir elsewhere agr.txt >out 2>&1
 grep -q "attachment paper.pdf: verified" out && ok || bad "--attach-dir: $(cat out)"

@@ -146,6 +146,14 @@ same status.html green.html
 # a page without --force in a new place, for a run that fails
 expect 2 "$A" "${TV[@]}" --report fresh.html -e broken.sig.json agr.txt
 has fresh.html "could not be completed"
+# --require-attachments: the page of a missing attachment says why
+mv paper.pdf away.pdf
+expect 0 "$A" verify -q -t demo.trust --report att.html agr.txt
+has att.html "<h1>Verified</h1>"
+expect 1 "$A" verify -q -t demo.trust --require-attachments --report att.html -f agr.txt
+has att.html "<h1>NOT VERIFIED</h1>"
+has att.html "attachment &quot;paper.pdf&quot; is missing"
+mv away.pdf paper.pdf
 cd "$T" || exit 1
 
 [ -n "${AGS_NO_BROWSER:-}" ] && skip "AGS_NO_BROWSER is set"

@@ -2,7 +2,8 @@
 """Independent verifier for agreesign v1, written from spec/agreesign-v1.md alone.
 
 usage: agreesign_verify.py (-t TRUSTFILE | -p KEY.pub) [-e ENVELOPE]
-           [--require-role R,...] [--require-signer KEYID]... [--attach-dir DIR] AGREEMENT
+           [--require-role R,...] [--require-signer KEYID]... [--attach-dir DIR]
+           [--require-attachments] AGREEMENT
 
 Prints one JSON object (the shape of spec §10.4) and exits 0 (verified),
 1 (not verified) or 2 (usage error, refused or unreadable input).
@@ -588,7 +589,7 @@ def judge(canon, env, store):
     return matches, out
 
 
-def policy(sigs, atts, roles, signers):
+def policy(sigs, atts, roles, signers, need_atts=False):
     for s in sigs:
         if s["reason"] != "ok":
             return "signature %d is not valid (%s)" % (s["index"], s["reason"])
@@ -600,9 +601,11 @@ def policy(sigs, atts, roles, signers):
     for k in signers:
         if not any(s["key_id"] == k for s in sigs):
             return "no signature by required key %s" % k
-    for a in atts:
+    for a in atts:      # §10.3 step 5: the first that fails, in order
         if a["status"] == "changed":
             return 'attachment "%s" has changed' % a["name"]
+        if a["status"] == "missing" and need_atts:
+            return 'attachment "%s" is missing' % a["name"]
     return None
 
 
@@ -636,6 +639,7 @@ def main(argv):
     ap.add_argument("--require-role", action="append", default=[])  # §10.3: repeated lists add up
     ap.add_argument("--require-signer", action="append", default=[])
     ap.add_argument("--attach-dir")
+    ap.add_argument("--require-attachments", action="store_true")
     ap.add_argument("-j", "--json", action="store_true", help="accepted; output is always JSON")
     ap.add_argument("agreement")
     a = ap.parse_args(argv)
@@ -663,7 +667,7 @@ def main(argv):
     atts = [dict(x, status=attachment_status(folder, x)) for x in st.get("attachments", [])]
     # §10.3 step 0: an agreement verifier refuses a template's envelope.
     reason = ("the envelope signs a template, not an agreement" if "kind" in st
-              else policy(sigs, atts, roles, a.require_signer))
+              else policy(sigs, atts, roles, a.require_signer, a.require_attachments))
     result.update(verified=reason is None, result="verified" if reason is None else "not-verified",
                   reason=reason, metadata=st["metadata"], attachments=atts, signatures=sigs,
                   text={"canonicalization": "text/v1", "sha512": st["text_sha512"],

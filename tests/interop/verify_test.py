@@ -227,6 +227,15 @@ def test_fresh(tmp):
     os.remove(paper)
     rc, js = compare("attached, file missing", trust + ["-e", att_env, agr], 0)
     ok(js and js["attachments"][0]["status"] == "missing", "attachment status missing")
+    # §10.3 step 5: required, the missing file fails, with its exact reason
+    rc, js = compare("attached, file missing, --require-attachments",
+                     trust + ["--require-attachments", "-e", att_env, agr], 1, "ok")
+    ok(js and js["reason"] == 'attachment "paper.pdf" is missing', "reason: attachment is missing",
+       str(js and js["reason"]))
+    ok(tool_verify(*trust, "--require-attachments", "-e", att_env, agr)[1]["reason"]
+       == 'attachment "paper.pdf" is missing', "agreesign's reason: attachment is missing")
+    compare("attached, present elsewhere, --require-attachments",
+            trust + ["--require-attachments", "--attach-dir", other, "-e", att_env, agr], 0)
     os.mkdir(paper)
     compare("attached, a folder of that name", trust + ["-e", att_env, agr], 1)
     os.rmdir(paper)

@@ -245,6 +245,39 @@ START_TEST(test_name_too_long_is_missing)
 }
 END_TEST
 
+/* A policy that requires attachments, through ags_verify's report: the
+ * missing file withdraws the verdict with its reason; the good copy does
+ * not; an earlier reason is kept. */
+START_TEST(test_required_missing_fails)
+{
+	struct ags_report rep = {0};
+
+	rep.verified = 1;
+	rep.require_attachments = 1;
+	ck_assert_int_eq(ags_verify_attachments(&rep, &env, vdir, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(rep.attachments[0], AGS_ATTACH_MISSING);
+	ck_assert_int_eq(rep.verified, 0);
+	ck_assert_str_eq(rep.policy_detail,
+	                 "attachment \"paper.pdf\" is missing");
+	ags_report_release(&rep);
+	/* an earlier reason stays the reason */
+	rep.require_attachments = 1;
+	snprintf(rep.policy_detail, sizeof(rep.policy_detail), "earlier");
+	ck_assert_int_eq(ags_verify_attachments(&rep, &env, vdir, NULL),
+	                 AGS_OK);
+	ck_assert_str_eq(rep.policy_detail, "earlier");
+	ags_report_release(&rep);
+	/* the present copy satisfies the requirement */
+	rep.verified = 1;
+	rep.require_attachments = 1;
+	ck_assert_int_eq(ags_verify_attachments(&rep, &env, dir, NULL), AGS_OK);
+	ck_assert_int_eq(rep.attachments[0], AGS_ATTACH_VERIFIED);
+	ck_assert_int_eq(rep.verified, 1);
+	ags_report_release(&rep);
+}
+END_TEST
+
 START_TEST(test_folder_must_be_a_folder)
 {
 	struct ags_report rep = {0};
@@ -284,6 +317,7 @@ Suite *attach_suite(void)
 	tcase_add_test(tc, test_sparse_terabyte_is_changed_unread);
 	tcase_add_test(tc, test_name_too_long_is_missing);
 	tcase_add_test(tc, test_folder_must_be_a_folder);
+	tcase_add_test(tc, test_required_missing_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -680,7 +680,7 @@ END_TEST
  * without a policy requiring every role; each compared. */
 START_TEST(test_verification_results)
 {
-	struct ags_policy all_roles = {AGS_ROLE_ALL, NULL, 0, 0, 0};
+	struct ags_policy all_roles = {.require_roles = AGS_ROLE_ALL};
 	struct ags_trust trust;
 	struct ags_error err = {0};
 	struct ags_batch_item it = {0};

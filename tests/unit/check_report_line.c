@@ -38,7 +38,7 @@ static void agree_item(const struct ags_batch_item *it,
  * without a policy requiring every role, with and without an id. */
 START_TEST(test_vector_results)
 {
-	struct ags_policy all_roles = {AGS_ROLE_ALL, NULL, 0, 0, 0};
+	struct ags_policy all_roles = {.require_roles = AGS_ROLE_ALL};
 	struct ags_trust trust;
 	struct ags_batch_item it = {0};
 	char path[256], what[512];

@@ -712,6 +712,44 @@ START_TEST(long_attachment_name)
 }
 END_TEST
 
+/* The policy's require_attachments reaches ags_verify_attachments through
+ * the report: without it a missing file is only reported. */
+START_TEST(required_attachment_through_policy)
+{
+	struct ags_envelope env;
+	struct ags_trust t;
+	struct ags_report r;
+	struct ags_policy need = {0};
+	char dir[] = "/tmp/ags-attach-XXXXXX";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	new_envelope(&env);
+	env.agreement.attachments = calloc(1, sizeof(struct ags_attachment));
+	env.agreement.attachments[0].name = strdup("gone.pdf");
+	env.agreement.attachments[0].length = 3;
+	env.agreement.nattachments = 1;
+	sign_as(&env, &author, AGS_ROLE_AUTHOR, 0);
+	ck_assert_int_eq(ags_trust_from_pubkey(&t, &author.sk->pub, NULL),
+	                 AGS_OK);
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(ags_verify_attachments(&r, &env, dir, NULL), AGS_OK);
+	ck_assert_int_eq(r.attachments[0], AGS_ATTACH_MISSING);
+	ck_assert_int_eq(r.verified, 1);
+	ags_report_release(&r);
+	need.require_attachments = 1;
+	run_verify(&r, &env, text, &t, &need);
+	ck_assert_int_eq(r.verified, 1);
+	ck_assert_int_eq(ags_verify_attachments(&r, &env, dir, NULL), AGS_OK);
+	ck_assert_int_eq(r.attachments[0], AGS_ATTACH_MISSING);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_str_eq(r.policy_detail, "attachment \"gone.pdf\" is missing");
+	remove(dir);
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
@@ -737,6 +775,7 @@ Suite *verify_suite(void)
 	tcase_add_loop_test(tc, long_revocation_reason, 0, 6);
 	tcase_add_loop_test(tc, long_names_in_name_mismatch, 0, 6);
 	tcase_add_loop_test(tc, long_attachment_name, 0, 6);
+	tcase_add_test(tc, required_attachment_through_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -215,16 +215,20 @@ enum ags_err ags_verify_attachments(struct ags_report *report,
 		                     "out of memory");
 	report->nattachments = a->nattachments;
 	for (i = 0; i < a->nattachments; i++) {
-		report->attachments[i] = check_one(&a->attachments[i], dir);
-		if (report->attachments[i] == AGS_ATTACH_CHANGED &&
-		    report->verified) {
-			report->verified = 0;
-			ags_bounded(report->policy_detail,
-			            sizeof(report->policy_detail),
-			            "attachment \"%s\" has changed",
-			            ags_text_copy(name, sizeof(name),
-			                          a->attachments[i].name));
-		}
+		enum ags_attach_status st = check_one(&a->attachments[i], dir);
+		report->attachments[i] = st;
+		if (!report->verified || !(st == AGS_ATTACH_CHANGED ||
+		                           (st == AGS_ATTACH_MISSING &&
+		                            report->require_attachments)))
+			continue;
+		report->verified = 0;
+		ags_bounded(report->policy_detail,
+		            sizeof(report->policy_detail),
+		            st == AGS_ATTACH_CHANGED
+		                    ? "attachment \"%s\" has changed"
+		                    : "attachment \"%s\" is missing",
+		            ags_text_copy(name, sizeof(name),
+		                          a->attachments[i].name));
 	}
 	return AGS_OK;
 }

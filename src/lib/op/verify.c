@@ -248,6 +248,7 @@ enum ags_err ags_verify(struct ags_report *report,
 		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
 		                     "out of memory");
 	report->nsigs = env->nsigs;
+	report->require_attachments = policy && policy->require_attachments;
 	crypto_hash_sha512(digest, (const unsigned char *)canon, canon_len);
 	report->text_matches =
 	        canon_len == env->agreement.text_length &&
