@@ -570,17 +570,27 @@ enum ags_reason {
 	AGS_REASON_EXPIRED,       /* claimed time at/after valid-before */
 	AGS_REASON_NAME_MISMATCH, /* envelope name != trusted identity */
 	AGS_REASON_COUNTERSIGN,   /* countersignature covers other sigs */
+	AGS_REASON_KEY_NOT_GIVEN, /* policy.given_key: by another key, and
+	                             intact: not checked (not_checked) */
 };
 
 /* A short stable word for scripts, e.g. "bad-signature". */
 const char *ags_reason_name(enum ags_reason r);
 
 struct ags_sig_report {
-	int valid;
+	int valid;       /* 1: valid; 0: invalid, unless not_checked */
+	int not_checked; /* 1 (policy.given_key only): made by a key other
+	                    than the one given, and intact (checks 1, 3, 9 of
+	                    spec 10.2 hold): neither valid nor invalid, since
+	                    who made it is not checked; valid is then 0 and
+	                    reason AGS_REASON_KEY_NOT_GIVEN */
 	enum ags_reason reason;
 	const struct ags_trust_entry *trusted; /* NULL when untrusted */
 	char detail[256]; /* the reason in words; "" when valid */
 };
+
+/* A signature's result for scripts: "valid", "invalid" or "not-checked". */
+const char *ags_sig_result_name(const struct ags_sig_report *r);
 
 struct ags_policy {
 	unsigned require_roles;    /* each role here needs a valid signature */
@@ -594,6 +604,11 @@ struct ags_policy {
 	int require_attachments; /* 1: a missing attachment fails the
 	                            verdict, as a changed one always does
 	                            (ags_verify_attachments) */
+	int given_key; /* 1 (verify -p KEY.pub): the trust store is the one
+	                  key given. A signature by another key is not
+	                  checked (not_checked) unless it is broken; the
+	                  verdict needs a valid signature by the given key
+	                  instead of an author's (spec 10.2, 10.3) */
 };
 
 enum ags_attach_status {
@@ -632,8 +647,9 @@ void ags_report_release(struct ags_report *r);
 /* Checks every signature of env against the canonical text and the trust
  * store, then applies the policy: every signature valid, at least one
  * valid author signature, plus what policy requires (policy may be
- * NULL). Fills report (release it with ags_report_release). Returns
- * AGS_OK whenever the check ran, whatever the verdict. */
+ * NULL; see policy.given_key for the rule of a single key given). Fills report
+ * (release it with ags_report_release). Returns AGS_OK whenever the check ran,
+ * whatever the verdict. */
 enum ags_err ags_verify(struct ags_report *report,
                         const struct ags_envelope *env, const char *canon,
                         size_t canon_len, const struct ags_trust *trust,

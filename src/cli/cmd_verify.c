@@ -26,9 +26,16 @@ static const char help[] =
         "is only a hint.\nEach signature is reported with its result and "
         "reason. The agreement\nverifies when every signature is valid and at "
         "least one is by a trusted\nauthor, and the --require options "
-        "hold.\n\n"
+        "hold.\n"
+        "With -p only KEY.pub's signatures are checked: the agreement "
+        "verifies\nwhen at least one is by KEY.pub, all of those are valid, "
+        "no other\nsignature is broken (changed text, bad signature), and "
+        "the --require\noptions hold over KEY.pub's signatures; the others "
+        "show as \"not\nchecked (key not given)\", never as INVALID.\n\n"
         "Options:\n"
-        "  -p, --public-key KEY.pub  trust this key (for every role)\n"
+        "  -p, --public-key KEY.pub  check the signatures of this one key "
+        "(in any\n"
+        "                            role); see above for the others\n"
         "  -t, --trust TRUSTFILE     trust the keys of this trust file\n"
         "  -e, --envelope ENVELOPE   the envelope (default "
         "AGREEMENT.sig.json)\n"
@@ -196,6 +203,7 @@ static int check_args(struct verify_opts *o, int argc, char **argv)
 		return cli_usage("verify", "give exactly one of -p KEY.pub and "
 		                           "-t TRUSTFILE");
 	o->policy.require_keys = o->keys;
+	o->policy.given_key = o->pub != NULL; /* spec 10.2, 10.3 */
 	return o->attach_dir ? check_attach_dir(o->attach_dir) : EXIT_OK;
 }
 
@@ -272,22 +280,28 @@ static enum ags_err load_trust(struct ags_trust *t, const struct verify_opts *o,
 	return ags_trust_load_pubkey(t, o->pub, err);
 }
 
+/* given: -p, where a key is the given one or not, never "trusted" */
 static void print_sig(const struct ags_sig_report *r,
-                      const struct ags_signature *sig, size_t i)
+                      const struct ags_signature *sig, size_t i, int given)
 {
 	char when[21];
 
 	ags_time_format(when, sig->signer.time);
-	printf("signature %zu: %s: ", i + 1, r->valid ? "valid" : "INVALID");
+	/* INVALID means broken; with -p, another key's intact signature is
+	 * neither valid nor invalid */
+	printf("signature %zu: %s: ", i + 1,
+	       r->valid         ? "valid"
+	       : r->not_checked ? "not checked (key not given)"
+	                        : "INVALID");
 	cli_put_escaped(stdout,
 	                r->trusted ? r->trusted->identity : sig->signer.name);
 	printf(" (%s%s), key %s, claimed time %s",
 	       ags_role_name(sig->signer.role),
 	       sig->is_countersignature ? ", countersignature" : "",
 	       sig->key_id, when);
-	if (!r->trusted)
-		fputs(", untrusted", stdout);
-	if (!r->valid) {
+	if (!r->trusted && !r->not_checked)
+		fputs(given ? ", not the key given" : ", untrusted", stdout);
+	if (!r->valid && !r->not_checked) {
 		printf("\n  reason: %s: ", ags_reason_name(r->reason));
 		cli_put_escaped(stdout, r->detail);
 	}
@@ -295,10 +309,11 @@ static void print_sig(const struct ags_sig_report *r,
 }
 
 static void print_text(const struct ags_report *r,
-                       const struct ags_envelope *env, const char *agreement)
+                       const struct ags_envelope *env, const char *agreement,
+                       int given)
 {
 	const char *title = env->agreement.md.title;
-	size_t i;
+	size_t i, unchecked;
 
 	fputs("agreement: ", stdout);
 	cli_put_escaped(stdout, agreement);
@@ -309,13 +324,19 @@ static void print_text(const struct ags_report *r,
 	printf("\ntext: %s\n", r->text_matches ? "matches the signed digest"
 	                                       : "CHANGED since it was signed");
 	for (i = 0; i < r->nsigs; i++)
-		print_sig(&r->sigs[i], &env->sigs[i], i);
+		print_sig(&r->sigs[i], &env->sigs[i], i, given);
 	for (i = 0; i < r->nattachments; i++) {
 		fputs("attachment ", stdout);
 		cli_put_escaped(stdout, env->agreement.attachments[i].name);
 		printf(": %s\n", ags_attach_status_name(r->attachments[i]));
 	}
-	if (r->verified) {
+	for (i = 0, unchecked = 0; i < r->nsigs; i++)
+		unchecked += (size_t)r->sigs[i].not_checked;
+	if (r->verified && unchecked) { /* -p: what the verdict covers */
+		printf("verified: by the given key; %zu other signature%s not "
+		       "checked\n",
+		       unchecked, unchecked == 1 ? "" : "s");
+	} else if (r->verified) {
 		puts("verified");
 	} else {
 		/* the reason may quote an attachment's name */
@@ -513,7 +534,7 @@ static int run(struct verify_opts *o, const char *envelope)
 	if (o->quiet)
 		goto out;
 	if (!o->json)
-		print_text(&rep, &env, o->agreement);
+		print_text(&rep, &env, o->agreement, o->pub != NULL);
 	else if (!(j = ags_report_json(&rep, &env)) ||
 	         print_json(j, o->agreement, envelope) != 0) {
 		json_decref(j);

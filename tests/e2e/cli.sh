@@ -75,7 +75,53 @@ has "$T/out" "verified"
 expect 0 "$A" verify -t "$K/demo.trust" -q agr.txt
 [ ! -s "$T/out" ] && [ ! -s "$T/err" ] && ok || bad "-q printed something"
 expect 1 "$A" verify -p "$K/demo-publisher.pub" agr.txt
-has "$T/out" "untrusted-key"
+has "$T/out" "signature 1: not checked (key not given): Inès"
+has "$T/out" "NOT VERIFIED: no signature by the given key"
+lacks "$T/out" "INVALID"
+
+# verify -p on a co-signed envelope (spec 10.2, 10.3): the other keys'
+# intact signatures are "not checked (key not given)", never INVALID; the
+# verdict is the given key's, in text, --json, --batch and the report
+CS=(-e "$V/envelopes/countersigned.sig.json" "$V/agreements/sample-agreement.txt")
+for who in author coauthor publisher; do
+	expect 0 "$A" verify -p "$K/demo-$who.pub" "${CS[@]}"
+	lacks "$T/out" "INVALID"
+	lacks "$T/out" "untrusted"
+	has "$T/out" "verified: by the given key; 2 other signatures not checked"
+done
+has "$T/out" "signature 1: not checked (key not given): Inès Marović-Saldaña (author), key c4aa"
+has "$T/out" "signature 3: valid: Example Open Press (publisher, countersignature)"
+expect 0 "$A" verify --json -p "$K/demo-coauthor.pub" "${CS[@]}"
+json '[(s["result"], s["reason"]) for s in d["signatures"]] == [("not-checked", "key-not-given"), ("valid", "ok"), ("not-checked", "key-not-given")] and "not the key given" in d["signatures"][0]["detail"] and d["signatures"][0]["trusted_identity"] is None and d["verified"]'
+printf '{"agreement": "%s", "envelope": "%s"}\n' "${CS[2]}" "${CS[1]}" >p.jsonl
+expect 0 "$A" verify -p "$K/demo-coauthor.pub" --batch p.jsonl
+json '[s["result"] for s in d["signatures"]] == ["not-checked", "valid", "not-checked"] and d["result"] == "verified"'
+expect 0 "$A" verify -q -p "$K/demo-coauthor.pub" --report p.html "${CS[@]}"
+has p.html "<td>not checked (key not given)</td>"
+lacks p.html "INVALID"
+# what -p does not vouch for: the roles and keys of the others
+expect 1 "$A" verify -p "$K/demo-coauthor.pub" --require-role author "${CS[@]}"
+has "$T/out" "NOT VERIFIED: no valid signature by a trusted author"
+expect 1 "$A" verify -p "$K/demo-coauthor.pub" --require-signer "$(sed -n 's/^key-id: //p' "$K/demo-author.pub")" "${CS[@]}"
+has "$T/out" "is not checked: it is not the key given"
+# another key's broken signature is INVALID (bad-signature) and fails
+/usr/bin/python3 -c 'import base64, json, sys
+e = json.load(open(sys.argv[1]))
+s = bytearray(base64.b64decode(e["signatures"][0]["signature"])); s[5] ^= 1
+e["signatures"][0]["signature"] = base64.b64encode(bytes(s)).decode()
+json.dump(e, open("broken-other.sig.json", "w"), indent=2)' "${CS[1]}"
+expect 1 "$A" verify -p "$K/demo-coauthor.pub" -e broken-other.sig.json "${CS[2]}"
+has "$T/out" "signature 1: INVALID: Inès Marović-Saldaña (author), key c4aa99203f4c423c851c2b0b6c8abffd"
+has "$T/out" ", not the key given"
+has "$T/out" "reason: bad-signature"
+has "$T/out" "signature 2: valid: Tomás"
+has "$T/out" "NOT VERIFIED: signature 1 is not valid"
+# with a trust file nothing changes: a key it lacks is INVALID, untrusted
+printf 'agreesign trust v1\n' >empty.trust
+grep -v '^#' "$K/demo.trust" | grep -F "$(sed -n 's/^public-key: //p' "$K/demo-coauthor.pub")" >>empty.trust
+expect 1 "$A" verify -t empty.trust "${CS[@]}"
+has "$T/out" "signature 1: INVALID"
+has "$T/out" "reason: untrusted-key"
 expect 0 "$A" verify --json -t "$K/demo.trust" agr.txt
 json 'd["verified"] is True and d["signatures"][0]["trusted_identity"]=="Inès Marović-Saldaña" and d["text"]["matches"]'
 one_line "$T/out"

@@ -548,7 +548,9 @@ def attachment_status(folder, att):
     return "verified" if h.hexdigest() == att["sha512"] else "changed"
 
 
-def judge(canon, env, store):
+def judge(canon, env, store, given=False):
+    """§10.2; given: -p KEY.pub, where another key's entry is judged by
+    checks 1, 3 and 9 only, and is `not-checked` when they hold."""
     st, entries = env["statement"], env["signatures"]
     matches = len(canon) == st["text_length"] and hashlib.sha512(canon).hexdigest() == st["text_sha512"]
     plain = [i for i, e in enumerate(entries) if "countersigns" not in e]
@@ -557,19 +559,19 @@ def judge(canon, env, store):
         t, s = store.get(e["_pk"]), e["signer"]
         if not matches:
             reason = "agreement-changed"
-        elif t is None:
+        elif t is None and not given:
             reason = "untrusted-key"
         elif not ed25519_verify(e["_sig"], message(st, e), e["_pk"]):
             reason = "bad-signature"
-        elif "revoked" in t:
+        elif t is not None and "revoked" in t:
             reason = "revoked"
-        elif s["role"] not in t["roles"]:
+        elif t is not None and s["role"] not in t["roles"]:
             reason = "wrong-role"
-        elif "valid-after" in t and s["time"] < t["valid-after"]:
+        elif t is not None and "valid-after" in t and s["time"] < t["valid-after"]:
             reason = "not-yet-valid"
-        elif "valid-before" in t and s["time"] >= t["valid-before"]:
+        elif t is not None and "valid-before" in t and s["time"] >= t["valid-before"]:
             reason = "expired"
-        elif s["name"] != t["identity"]:
+        elif t is not None and s["name"] != t["identity"]:
             reason = "name-mismatch"
         elif "countersigns" in e and not (
                 all(p < c for p in plain) and len(plain) == len(e["countersigns"])
@@ -577,6 +579,8 @@ def judge(canon, env, store):
                         and cs["signature_sha512"] == hashlib.sha512(entries[p]["_sig"]).hexdigest()
                         for cs, p in zip(e["countersigns"], plain))):
             reason = "countersignature-mismatch"
+        elif t is None:
+            reason = "key-not-given"
         else:
             reason = "ok"
         out.append({"index": c + 1, "key_id": e["key_id"],
@@ -584,23 +588,30 @@ def judge(canon, env, store):
                     "claimed_name": s["name"], "claimed_email": s.get("email"),
                     "claimed_orcid": s.get("orcid"), "role": s["role"], "claimed_time": s["time"],
                     "countersignature": "countersigns" in e,
-                    "result": "valid" if reason == "ok" else "invalid", "reason": reason,
+                    "result": {"ok": "valid", "key-not-given": "not-checked"}.get(reason, "invalid"),
+                    "reason": reason,
                     "detail": None if reason == "ok" else reason.replace("-", " ")})
     return matches, out
 
 
-def policy(sigs, atts, roles, signers, need_atts=False):
+def policy(sigs, atts, roles, signers, need_atts=False, given=False):
+    """§10.3; given (-p): `not-checked` entries pass step 1 and count for
+    nothing; step 2 needs a valid entry (the given key's) instead of an
+    author's."""
     for s in sigs:
-        if s["reason"] != "ok":
+        if s["result"] == "invalid":
             return "signature %d is not valid (%s)" % (s["index"], s["reason"])
-    if not any(s["role"] == "author" for s in sigs):
+    sigs = [s for s in sigs if s["result"] == "valid"]
+    if given and not sigs:
+        return "no signature by the given key"
+    if not given and not any(s["role"] == "author" for s in sigs):
         return "no valid signature by a trusted author"
     for r in roles:
         if not any(s["role"] == r for s in sigs):
             return "no valid signature in the required role %s" % r
     for k in signers:
         if not any(s["key_id"] == k for s in sigs):
-            return "no signature by required key %s" % k
+            return "no valid signature by required key %s" % k
     for a in atts:      # §10.3 step 5: the first that fails, in order
         if a["status"] == "changed":
             return 'attachment "%s" has changed' % a["name"]
@@ -662,12 +673,13 @@ def main(argv):
         print(json_line(result))
         return 2
     st = env["statement"]
-    matches, sigs = judge(canon, env, store)
+    given = a.public_key is not None
+    matches, sigs = judge(canon, env, store, given)
     folder = a.attach_dir or os.path.dirname(a.agreement) or "."
     atts = [dict(x, status=attachment_status(folder, x)) for x in st.get("attachments", [])]
     # §10.3 step 0: an agreement verifier refuses a template's envelope.
     reason = ("the envelope signs a template, not an agreement" if "kind" in st
-              else policy(sigs, atts, roles, a.require_signer, a.require_attachments))
+              else policy(sigs, atts, roles, a.require_signer, a.require_attachments, given))
     result.update(verified=reason is None, result="verified" if reason is None else "not-verified",
                   reason=reason, metadata=st["metadata"], attachments=atts, signatures=sigs,
                   text={"canonicalization": "text/v1", "sha512": st["text_sha512"],

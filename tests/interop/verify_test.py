@@ -202,7 +202,32 @@ def test_fresh(tmp):
                                                  "-e", signed, agr], 1, "ok")
     compare("-p author.pub", ["-p", os.path.join(KEYS, "demo-author.pub"), "-e", signed, agr], 0)
     compare("-p coauthor.pub", ["-p", os.path.join(KEYS, "demo-coauthor.pub"), "-e", signed, agr], 1,
-            "untrusted-key")
+            "key-not-given")
+    # §10.2/§10.3 -p: another key's intact entry is not-checked, never invalid;
+    # the verdict is the given key's (any role it claims)
+    counter = os.path.join(tmp, "countersigned.sig.json")
+    for who, want in (("author", "ok,key-not-given,key-not-given"),
+                      ("coauthor", "key-not-given,ok,key-not-given"),
+                      ("publisher", "key-not-given,key-not-given,ok")):
+        pub = os.path.join(KEYS, "demo-%s.pub" % who)
+        rc, js = compare("-p %s.pub, countersigned" % who, ["-p", pub, "-e", counter, agr], 0, want)
+        ok(js and [s["result"] for s in js["signatures"]].count("not-checked") == 2,
+           "-p %s.pub: two not-checked results" % who)
+    pub = os.path.join(KEYS, "demo-coauthor.pub")
+    compare("-p coauthor.pub, --require-role author", ["-p", pub, "--require-role", "author", "-e", counter, agr],
+            1, "key-not-given,ok,key-not-given")
+    compare("-p coauthor.pub, --require-signer author",
+            ["-p", pub, "--require-signer", "c4aa99203f4c423c851c2b0b6c8abffd", "-e", counter, agr],
+            1, "key-not-given,ok,key-not-given")
+    e2 = json.loads(read(counter))
+    sig = bytearray(base64.b64decode(e2["signatures"][0]["signature"]))
+    sig[5] ^= 0x01
+    e2["signatures"][0]["signature"] = b64(bytes(sig))
+    broken = write(os.path.join(tmp, "broken-other.sig.json"), dump(e2))
+    compare("-p coauthor.pub, the author's signature broken", ["-p", pub, "-e", broken, agr], 1,
+            "bad-signature,ok,countersignature-mismatch")
+    compare("-t, the author's signature broken", trust + ["-e", broken, agr], 1,
+            "bad-signature,ok,countersignature-mismatch")
 
     # sign --attach: the statement binds name, length and SHA-512 of the raw bytes (§4.5)
     paper = write(os.path.join(tmp, "paper.pdf"), b"%PDF-1.4\n" + bytes(range(256)) * 3 + b"\r\n%%EOF")
@@ -561,8 +586,8 @@ def test_worked_example(tmp):
     # the reference tool, given the test seeds as key files (§8.3 unsealed), signs the same envelope
     pub = spec_block(spec, "Example (test seed `00 01 … 1f`):")
     write(os.path.join(tmp, "ada.pub"), pub)
-    compare("§8.2 example .pub with -p", ["-p", os.path.join(tmp, "ada.pub"), "-e", envp, agr], 1,
-            "ok,untrusted-key")
+    compare("§8.2 example .pub with -p", ["-p", os.path.join(tmp, "ada.pub"), "-e", envp, agr], 0,
+            "ok,key-not-given")
     for name, lines_, seed in (("ada", pub.splitlines()[1:], seed_a),
                                ("press", ["key-id: " + V.key_id(pp), "public-key: " + b64(pp),
                                           "name: Example Press"], seed_p)):

@@ -35,10 +35,12 @@ static void agree_item(const struct ags_batch_item *it,
 }
 
 /* Every vector agreement and envelope under trust file _i, with and
- * without a policy requiring every role, with and without an id. */
+ * without a policy requiring every role, with and without an id, and as
+ * if the store were one key given (verify -p: "not-checked" results). */
 START_TEST(test_vector_results)
 {
 	struct ags_policy all_roles = {.require_roles = AGS_ROLE_ALL};
+	struct ags_policy given = {.given_key = 1};
 	struct ags_trust trust;
 	struct ags_batch_item it = {0};
 	char path[256], what[512];
@@ -48,7 +50,7 @@ START_TEST(test_vector_results)
 	ck_assert_int_eq(ags_trust_load(&trust, path, NULL), AGS_OK);
 	for (a = 0; tu_vec_agreements[a]; a++)
 		for (e = 0; tu_vec_envelopes[e]; e++)
-			for (p = 0; p < 2; p++) {
+			for (p = 0; p < 3; p++) {
 				snprintf(path, sizeof(path),
 				         VEC "envelopes/%s.sig.json",
 				         tu_vec_envelopes[e]);
@@ -63,7 +65,10 @@ START_TEST(test_vector_results)
 				         tu_vec_agreements[a],
 				         tu_vec_envelopes[e], tu_vec_trusts[_i],
 				         p);
-				agree_item(&it, &trust, p ? &all_roles : NULL,
+				agree_item(&it, &trust,
+				           p == 2   ? &given
+				           : p == 1 ? &all_roles
+				                    : NULL,
 				           what);
 			}
 	ags_trust_release(&trust);

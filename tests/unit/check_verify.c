@@ -712,6 +712,88 @@ START_TEST(long_attachment_name)
 }
 END_TEST
 
+/* verify -p: given one key, the other keys' signatures are "not
+ * checked" when intact, invalid when broken; the verdict needs a valid
+ * signature by the given key (spec 10.2, 10.3). */
+START_TEST(given_key_checks_only_its_signatures)
+{
+	static const char changed[] = "The author grants no licence.\n";
+	struct ags_envelope env;
+	struct ags_trust t, st;
+	struct ags_report r;
+	struct ags_policy p = {.given_key = 1};
+	size_t i;
+
+	full_envelope(&env);
+	ck_assert_int_eq(ags_trust_from_pubkey(&t, &coauthor.sk->pub, NULL),
+	                 AGS_OK);
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_msg(r.verified, "%s", r.policy_detail);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(r.sigs[i].valid, i == 1);
+		ck_assert_int_eq(r.sigs[i].not_checked, i != 1);
+		ck_assert_str_eq(ags_reason_name(r.sigs[i].reason),
+		                 i == 1 ? "ok" : "key-not-given");
+		ck_assert_str_eq(ags_sig_result_name(&r.sigs[i]),
+		                 i == 1 ? "valid" : "not-checked");
+	}
+	ck_assert_ptr_nonnull(strstr(r.sigs[0].detail, "not the key given"));
+	ags_report_release(&r);
+	/* without given_key, the same store makes them untrusted: invalid */
+	run_verify(&r, &env, text, &t, NULL);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_int_eq(r.sigs[0].not_checked, 0);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_UNTRUSTED_KEY);
+	ck_assert_str_eq(ags_sig_result_name(&r.sigs[0]), "invalid");
+	ags_report_release(&r);
+	/* the given key's signature alone does not satisfy a role or a key
+	 * the others claim */
+	p.require_roles = AGS_ROLE_AUTHOR;
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_str_eq(r.policy_detail,
+	                 "no valid signature by a trusted author");
+	ags_report_release(&r);
+	p.require_roles = 0;
+	p.require_keys = (const char *[]){env.sigs[0].key_id};
+	p.nrequire_keys = 1;
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_ptr_nonnull(strstr(r.policy_detail, "is not checked"));
+	ags_report_release(&r);
+	p.nrequire_keys = 0;
+	/* a changed text: every signature is invalid, none "not checked" */
+	run_verify(&r, &env, changed, &t, &p);
+	ck_assert_int_eq(r.verified, 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(r.sigs[i].not_checked, 0);
+		ck_assert_int_eq(r.sigs[i].reason, AGS_REASON_TEXT_CHANGED);
+	}
+	ags_report_release(&r);
+	/* a key that signed nothing */
+	ck_assert_int_eq(ags_trust_from_pubkey(&st, &stranger.sk->pub, NULL),
+	                 AGS_OK);
+	run_verify(&r, &env, text, &st, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_str_eq(r.policy_detail, "no signature by the given key");
+	ags_report_release(&r);
+	ags_trust_release(&st);
+	/* another key's broken signature is INVALID: bad-signature, and the
+	 * countersignature over it no longer covers it */
+	env.sigs[0].signature[5] ^= 1;
+	run_verify(&r, &env, text, &t, &p);
+	ck_assert_int_eq(r.verified, 0);
+	ck_assert_int_eq(r.sigs[0].not_checked, 0);
+	ck_assert_int_eq(r.sigs[0].reason, AGS_REASON_BAD_SIGNATURE);
+	ck_assert_int_eq(r.sigs[1].valid, 1);
+	ck_assert_int_eq(r.sigs[2].reason, AGS_REASON_COUNTERSIGN);
+	ck_assert_str_eq(r.policy_detail, "signature 1 is not valid");
+	ags_report_release(&r);
+	ags_trust_release(&t);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 /* The policy's require_attachments reaches ags_verify_attachments through
  * the report: without it a missing file is only reported. */
 START_TEST(required_attachment_through_policy)
@@ -776,6 +858,7 @@ Suite *verify_suite(void)
 	tcase_add_loop_test(tc, long_names_in_name_mismatch, 0, 6);
 	tcase_add_loop_test(tc, long_attachment_name, 0, 6);
 	tcase_add_test(tc, required_attachment_through_policy);
+	tcase_add_test(tc, given_key_checks_only_its_signatures);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,8 +22,14 @@ const char *ags_reason_name(enum ags_reason r)
 	case AGS_REASON_EXPIRED: return "expired";
 	case AGS_REASON_NAME_MISMATCH: return "name-mismatch";
 	case AGS_REASON_COUNTERSIGN: return "countersignature-mismatch";
+	case AGS_REASON_KEY_NOT_GIVEN: return "key-not-given";
 	}
 	return "unknown";
+}
+
+const char *ags_sig_result_name(const struct ags_sig_report *r)
+{
+	return r->valid ? "valid" : r->not_checked ? "not-checked" : "invalid";
 }
 
 int ags_ed25519_verify(const uint8_t sig[AGS_SIGNATURE_BYTES],
@@ -148,9 +154,22 @@ static void check_trust(struct ags_sig_report *r,
 		     ags_text_copy(identity, sizeof(identity), e->identity));
 }
 
+/* Given one key (verify -p), a signature by another key that passed
+ * every check that needs no trust (text, Ed25519, coverage) is neither
+ * valid nor invalid: who made it is not checked. */
+static void not_checked(struct ags_sig_report *r,
+                        const struct ags_signature *sig)
+{
+	r->valid = 0;
+	r->not_checked = 1;
+	r->reason = AGS_REASON_KEY_NOT_GIVEN;
+	ags_bounded(r->detail, sizeof(r->detail),
+	            "not checked: key %s is not the key given", sig->key_id);
+}
+
 static enum ags_err check_one(struct ags_report *rep, size_t idx,
                               const struct ags_envelope *env,
-                              const struct ags_trust *trust,
+                              const struct ags_trust *trust, int given_key,
                               struct ags_error *err)
 {
 	const struct ags_signature *sig = &env->sigs[idx];
@@ -165,7 +184,7 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 		mark(r, AGS_REASON_TEXT_CHANGED,
 		     "the agreement differs from the one that was signed");
 	r->trusted = ags_trust_find(trust, sig->public_key);
-	if (!r->trusted)
+	if (!r->trusted && !given_key)
 		mark(r, AGS_REASON_UNTRUSTED_KEY, "key %s is not trusted",
 		     sig->key_id);
 	rc = ags_signed_message(&msg, &len, env, idx, err);
@@ -185,17 +204,22 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 		check_trust(r, sig, r->trusted);
 	if (sig->is_countersignature && (why = covers_mismatch(env, idx)))
 		mark(r, AGS_REASON_COUNTERSIGN, "%s", why);
+	if (r->valid && !r->trusted) /* only when given_key */
+		not_checked(r, sig);
 	return AGS_OK;
 }
 
-/* The policy: all signatures valid, plus the roles and keys required. */
+/* The policy: all signatures valid (or, given one key, not checked),
+ * plus the roles and keys required, counted over the valid ones. */
 static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
                          unsigned roles, const struct ags_policy *policy)
 {
 	unsigned have = 0;
-	size_t i, k;
+	size_t i, k, nvalid = 0;
 
 	for (i = 0; i < env->nsigs; i++) {
+		if (rep->sigs[i].not_checked)
+			continue;
 		if (!rep->sigs[i].valid) {
 			ags_bounded(rep->policy_detail,
 			            sizeof(rep->policy_detail),
@@ -203,6 +227,12 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 			return;
 		}
 		have |= (unsigned)env->sigs[i].signer.role;
+		nvalid++;
+	}
+	if (policy && policy->given_key && nvalid == 0) {
+		ags_bounded(rep->policy_detail, sizeof(rep->policy_detail),
+		            "no signature by the given key");
+		return;
 	}
 	for (k = 0; k < 3; k++) {
 		enum ags_role r = (enum ags_role)(1u << k);
@@ -226,6 +256,14 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 			            policy->require_keys[k]);
 			return;
 		}
+		if (rep->sigs[i].not_checked) { /* only valid ones count */
+			ags_bounded(rep->policy_detail,
+			            sizeof(rep->policy_detail),
+			            "the signature by required key %s is not "
+			            "checked: it is not the key given",
+			            policy->require_keys[k]);
+			return;
+		}
 	}
 	rep->verified = 1;
 }
@@ -236,8 +274,14 @@ enum ags_err ags_verify(struct ags_report *report,
                         const struct ags_policy *policy, struct ags_error *err)
 {
 	uint8_t digest[AGS_DIGEST_BYTES];
+	/* Given one key, trusted in every role, the role is only its
+	 * signer's claim: a valid signature by that key stands for the
+	 * author rule (apply_policy). */
 	unsigned roles =
-	        policy && policy->no_default_author ? 0u : AGS_ROLE_AUTHOR;
+	        policy && (policy->no_default_author || policy->given_key)
+	                ? 0u
+	                : AGS_ROLE_AUTHOR;
+	int given_key = policy && policy->given_key;
 	size_t i;
 	enum ags_err rc = AGS_OK;
 
@@ -254,7 +298,7 @@ enum ags_err ags_verify(struct ags_report *report,
 	        canon_len == env->agreement.text_length &&
 	        memcmp(digest, env->agreement.text_sha512, sizeof(digest)) == 0;
 	for (i = 0; rc == AGS_OK && i < env->nsigs; i++)
-		rc = check_one(report, i, env, trust, err);
+		rc = check_one(report, i, env, trust, given_key, err);
 	if (rc != AGS_OK) {
 		ags_report_release(report);
 		return rc;

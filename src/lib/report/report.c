@@ -89,7 +89,7 @@ static json_t *sig_json(const struct ags_sig_report *sr,
 	    set(o, "claimed_time", json_string(when)) ||
 	    set(o, "countersignature",
 	        json_boolean(sig->is_countersignature)) ||
-	    set(o, "result", json_string(sr->valid ? "valid" : "invalid")) ||
+	    set(o, "result", json_string(ags_sig_result_name(sr))) ||
 	    set(o, "reason", json_string(ags_reason_name(sr->reason))) ||
 	    set(o, "detail", opt_string(sr->valid ? NULL : sr->detail))) {
 		json_decref(o);

@@ -63,18 +63,21 @@ static void row(struct ags_buf *b, const char *label, const char *v,
 	ags_buf_puts(b, "</td></tr>\n");
 }
 
-/* Every signature valid over the signed text: the envelope's content may
- * be shown (a policy can still fail, e.g. a role or the template). */
+/* Every signature valid over the signed text (given one key, the others
+ * intact and at least one valid): the envelope's content may be shown (a
+ * policy can still fail, e.g. a role or the template). */
 static int authentic(const struct ags_report *r)
 {
-	size_t i;
+	size_t i, nvalid = 0;
 
-	if (!r->text_matches || r->nsigs == 0)
+	if (!r->text_matches)
 		return 0;
-	for (i = 0; i < r->nsigs; i++)
-		if (!r->sigs[i].valid)
+	for (i = 0; i < r->nsigs; i++) {
+		if (!r->sigs[i].valid && !r->sigs[i].not_checked)
 			return 0;
-	return 1;
+		nvalid += (size_t)r->sigs[i].valid;
+	}
+	return nvalid > 0;
 }
 
 /* title: the envelope's claimed title, shown only when it verified. */
@@ -103,6 +106,17 @@ static void verdict(struct ags_buf *b, const struct ags_report *r)
 {
 	size_t i;
 
+	for (i = 0; r->verified && i < r->nsigs; i++)
+		if (r->sigs[i].not_checked) { /* verify -p */
+			ags_buf_puts(b,
+			             "<section class=\"verdict ok\" "
+			             "id=\"verdict\"><h1>Verified</h1><p>The "
+			             "signature of the one key given is valid, "
+			             "over exactly this text; the others are "
+			             "intact but not checked (key not given); "
+			             "the policy holds.</p></section>\n");
+			return;
+		}
 	if (r->verified) {
 		ags_buf_puts(b,
 		             "<section class=\"verdict ok\" id=\"verdict\">"
@@ -115,7 +129,8 @@ static void verdict(struct ags_buf *b, const struct ags_report *r)
 	ags_buf_puts(b, "<section class=\"verdict bad\" id=\"verdict\">"
 	                "<h1>NOT VERIFIED</h1><p id=\"reason\">Reason: ");
 	esc(b, r->policy_detail[0] ? r->policy_detail : "unknown");
-	for (i = 0; i < r->nsigs && r->sigs[i].valid; i++)
+	for (i = 0;
+	     i < r->nsigs && (r->sigs[i].valid || r->sigs[i].not_checked); i++)
 		;
 	if (i < r->nsigs) { /* the first broken signature says why */
 		ags_buf_puts(b, ": ");
@@ -184,6 +199,12 @@ static void sig_rows(struct ags_buf *b, const struct ags_report *r,
 			               "</td><td>%s</td><td class=\"good\">"
 			               "valid</td></tr>\n",
 			               when);
+			continue;
+		}
+		if (sr->not_checked) { /* verify -p: another key's, intact */
+			ags_buf_puts(b, "\xE2\x80\x94</td><td>\xE2\x80\x94</td>"
+			                "<td>not checked (key not given)</td>"
+			                "</tr>\n");
 			continue;
 		}
 		ags_buf_puts(b, "\xE2\x80\x94</td><td>\xE2\x80\x94</td>"

@@ -202,7 +202,7 @@ static void signature(struct line *l, const struct ags_sig_report *sr,
 	m_int(l, "index", (long long)idx + 1, &first);
 	m_str(l, "key_id", sig->key_id, &first);
 	m_str(l, "reason", ags_reason_name(sr->reason), &first);
-	m_str(l, "result", sr->valid ? "valid" : "invalid", &first);
+	m_str(l, "result", ags_sig_result_name(sr), &first);
 	m_str(l, "role", ags_role_name(s->role), &first);
 	m_str(l, "trusted_identity", sr->trusted ? sr->trusted->identity : NULL,
 	      &first);
