@@ -261,6 +261,16 @@ has nfd.pub "name: Inès"
 expect 0 "$A" inspect agr.txt.sig.json
 has "$T/out" "NOT VERIFIED"
 has "$T/out" "Tomás Okonkwo"
+# counts in words: "2 signatures", "1 signature"
+expect 0 "$A" inspect "$V/envelopes/countersigned.sig.json"
+has "$T/out" "countersigns:          2 signatures"
+cp "$S" one.txt
+"$A" sign -k "$K/demo-author.key" one.txt 2>/dev/null
+"$A" countersign -k "$K/demo-publisher.key" -t "$K/demo.trust" one.txt 2>/dev/null
+expect 0 "$A" inspect one.txt.sig.json
+has "$T/out" "countersigns:          1 signature"
+lacks "$T/out" "1 signatures"
+lacks "$T/out" "signature(s)"
 
 # --- bad input: clear one-line errors, exit 2, nothing changed
 printf 'Line one\nbad \xc3\x28 byte\n' >badutf8.txt
