@@ -1,6 +1,6 @@
-/* What the trust file reader's two files share (trust.c reads the file
- * and its key records, trust_tsa.c the v2 tsa records); not part of the
- * API. */
+/* What the trust file reader's three files share (trust_lex.c reads words
+ * and options, trust.c the file and its key records, trust_tsa.c the v2
+ * tsa records); not part of the API. */
 #ifndef AGS_TRUST_INTERNAL_H
 #define AGS_TRUST_INTERNAL_H
 
