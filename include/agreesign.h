@@ -37,7 +37,10 @@ extern "C" {
 #define AGS_FORMAT_CANON    "text/v1"
 #define AGS_FORMAT_PUBKEY   "agreesign public key v1"
 #define AGS_FORMAT_SECKEY   "agreesign secret key v1"
-#define AGS_FORMAT_TRUST    "agreesign trust v1"
+/* The trust file version written: new files and every edited file (an
+ * edit upgrades a v1 file). Readers accept it and AGS_FORMAT_TRUST_V1. */
+#define AGS_FORMAT_TRUST    "agreesign trust v2"
+#define AGS_FORMAT_TRUST_V1 "agreesign trust v1"
 
 /* The domain-separation prefix of every signed message: these ASCII bytes
  * followed by one NUL byte (AGS_SIG_PREFIX_LEN counts the NUL). */
@@ -52,9 +55,10 @@ extern "C" {
 #define AGS_ENVELOPE_MAX   (1024u * 1024u)       /* envelope file */
 #define AGS_KEYFILE_MAX    (16u * 1024u)         /* .pub and .key files */
 #define AGS_TRUST_MAX      (16u * 1024u * 1024u) /* trust file */
-#define AGS_PASSPHRASE_MAX 1024u                 /* passphrase bytes */
-#define AGS_FIELD_MAX      1024u /* any metadata or signer string, bytes */
-#define AGS_SIGNATURES_MAX 64u   /* signatures in one envelope */
+#define AGS_TRUST_CERT_MAX 16384u /* base64 of a v2 tsa certificate, bytes */
+#define AGS_PASSPHRASE_MAX 1024u  /* passphrase bytes */
+#define AGS_FIELD_MAX      1024u  /* any metadata or signer string, bytes */
+#define AGS_SIGNATURES_MAX 64u    /* signatures in one envelope */
 
 #define AGS_PUBLICKEY_BYTES 32u
 #define AGS_SEED_BYTES      32u
@@ -461,6 +465,8 @@ void ags_signer_release(struct ags_signer *s);
  * repeat the check for a trusted key. Do not fill one by hand. */
 struct ags_trust_entry {
 	char *identity; /* malloc'd */
+	char *email;    /* malloc'd, or NULL when the entry has none */
+	char *orcid;    /* malloc'd, or NULL when the entry has none */
 	uint8_t pk[AGS_PUBLICKEY_BYTES];
 	char key_id[AGS_KEYID_HEX + 1];
 	unsigned roles;       /* bit set of enum ags_role */
@@ -472,9 +478,28 @@ struct ags_trust_entry {
 	long line;            /* 1-based line in the trust file; 0 if none */
 };
 
+/* A time-stamping authority pinned by a v2 trust file (a `tsa` record,
+ * spec §9.4): kept, checked as one X.509 certificate, and written back by
+ * edits; no verification uses it yet. */
+struct ags_trust_tsa {
+	char *name;           /* malloc'd */
+	uint8_t *cert;        /* malloc'd DER of one X.509 certificate */
+	size_t cert_len;      /* bytes of cert */
+	int64_t valid_after;  /* or INT64_MIN when unset */
+	int64_t valid_before; /* or INT64_MAX when unset */
+	int revoked;          /* 1 when revoked */
+	int64_t revoked_time; /* from when the TSA's key is withdrawn */
+	char *revoked_reason; /* malloc'd or NULL */
+	long line;            /* 1-based line in the trust file */
+};
+
 struct ags_trust {
 	struct ags_trust_entry *entries; /* malloc'd array */
 	size_t n;
+	int version;               /* 1 or 2: the file's format version; 0 for
+	                              a store made from a .pub */
+	struct ags_trust_tsa *tsa; /* malloc'd array (v2 files only) */
+	size_t ntsa;
 };
 
 void ags_trust_init(struct ags_trust *t);
@@ -491,6 +516,9 @@ enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
  * key is checked once, when the file is read. */
 enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
                                    struct ags_error *err);
+/* The format version of a trust file's text (buf, len) by its first
+ * line: 1 (AGS_FORMAT_TRUST_V1), 2 (AGS_FORMAT_TRUST) or 0 (neither). */
+int ags_trust_text_version(const char *buf, size_t len);
 /* The entry for public key pk, or NULL. */
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
                                              const uint8_t *pk);
@@ -498,11 +526,14 @@ const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
 /* Trust file edits (src/lib/format/trust_edit.c). Each takes the trust file's
  * text (buf, len; len 0 for a new file) and gives the new text in *out
  * (malloc'd; the caller free()s it): comments, blank lines and the order
- * of entries are kept, and the result is parsed before it is returned. */
+ * of entries are kept, and the result is parsed before it is returned.
+ * The result is always v2: a v1 text is upgraded first (spec §9.3: new
+ * header, `key ` before each entry line, every other byte kept). */
 
-/* Appends an entry for pub (identity: pub->name) trusted for roles, valid
- * from valid_after (INT64_MIN: unset) until valid_before (INT64_MAX:
- * unset). Refuses a key that is already listed. */
+/* Appends the canonical line (spec §9.6) of a key record for pub
+ * (identity, e-mail and ORCID: pub's) trusted for roles, valid from
+ * valid_after (INT64_MIN: unset) until valid_before (INT64_MAX: unset).
+ * Refuses a key that is already listed. */
 enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
                            size_t len, const struct ags_pubkey *pub,
                            unsigned roles, int64_t valid_after,
@@ -515,6 +546,46 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
                               size_t len, const char *key_id, int64_t when,
                               const char *reason, const char *source,
                               struct ags_error *err);
+
+/* Deletes the line of the record whose key id is key_id. Refuses an
+ * unknown key. A removed key is untrusted, not revoked. */
+enum ags_err ags_trust_remove(char **out, size_t *out_len, const char *buf,
+                              size_t len, const char *key_id,
+                              const char *source, struct ags_error *err);
+
+/* What ags_trust_set changes in a key record; each member left NULL, 0
+ * or unset keeps the record's value. */
+struct ags_trust_change {
+	const char *name;     /* new identity (NFC), or NULL */
+	const char *email;    /* new e-mail, "" to drop it, or NULL */
+	const char *orcid;    /* new ORCID iD, "" to drop it, or NULL */
+	unsigned roles;       /* new bit set of roles, or 0 */
+	int change_after;     /* 1: valid_after replaces the bound */
+	int change_before;    /* 1: valid_before replaces the bound */
+	int64_t valid_after;  /* INT64_MIN: no lower bound */
+	int64_t valid_before; /* INT64_MAX: no upper bound */
+};
+
+/* Rewrites the record of key_id in its canonical form (spec §9.6) with
+ * the change. Refuses an unknown key, a revoked one (revocation is final),
+ * a change that changes nothing, invalid values and an empty window. */
+enum ags_err ags_trust_set(char **out, size_t *out_len, const char *buf,
+                           size_t len, const char *key_id,
+                           const struct ags_trust_change *ch,
+                           const char *source, struct ags_error *err);
+
+/* The canonical line of a record (spec §9.6), LF included: malloc'd (the
+ * caller free()s it), or NULL when out of memory. */
+char *ags_trust_key_line(const struct ags_trust_entry *e);
+char *ags_trust_tsa_line(const struct ags_trust_tsa *a);
+
+/* Look-alike identities (threat model T3): from entry *i on, the next
+ * entry whose key is not pk and whose identity equals identity byte for
+ * byte (*same = 1) or after NFC and Unicode case folding only (*same =
+ * 0). *i is then past it, for the next call; NULL when none is left. */
+const struct ags_trust_entry *
+ags_trust_next_similar(const struct ags_trust *t, size_t *i,
+                       const char *identity, const uint8_t *pk, int *same);
 
 /* Locked edits of files (src/lib/base/fileio.c): trust files, and envelopes
  * that get a signature. An exclusive lock for an edit of a file (a read, a
@@ -561,17 +632,19 @@ enum ags_err ags_file_edit_locked(const char *path, size_t max,
 
 enum ags_reason {
 	AGS_REASON_OK = 0,
-	AGS_REASON_TEXT_CHANGED,  /* digest or length differ */
-	AGS_REASON_UNTRUSTED_KEY, /* key not in the trust store */
-	AGS_REASON_BAD_SIGNATURE, /* Ed25519 verification failed */
-	AGS_REASON_REVOKED,       /* key revoked in the trust store */
-	AGS_REASON_WRONG_ROLE,    /* key not trusted for this role */
-	AGS_REASON_NOT_YET_VALID, /* claimed time before valid-after */
-	AGS_REASON_EXPIRED,       /* claimed time at/after valid-before */
-	AGS_REASON_NAME_MISMATCH, /* envelope name != trusted identity */
-	AGS_REASON_COUNTERSIGN,   /* countersignature covers other sigs */
-	AGS_REASON_KEY_NOT_GIVEN, /* policy.given_key: by another key, and
-	                             intact: not checked (not_checked) */
+	AGS_REASON_TEXT_CHANGED,      /* digest or length differ */
+	AGS_REASON_UNTRUSTED_KEY,     /* key not in the trust store */
+	AGS_REASON_BAD_SIGNATURE,     /* Ed25519 verification failed */
+	AGS_REASON_REVOKED,           /* key revoked in the trust store */
+	AGS_REASON_WRONG_ROLE,        /* key not trusted for this role */
+	AGS_REASON_NOT_YET_VALID,     /* claimed time before valid-after */
+	AGS_REASON_EXPIRED,           /* claimed time at/after valid-before */
+	AGS_REASON_NAME_MISMATCH,     /* envelope name != trusted identity */
+	AGS_REASON_COUNTERSIGN,       /* countersignature covers other sigs */
+	AGS_REASON_KEY_NOT_GIVEN,     /* policy.given_key: by another key, and
+	                                 intact: not checked (not_checked) */
+	AGS_REASON_IDENTITY_MISMATCH, /* envelope e-mail or ORCID != the
+	                                 trusted one (v2 trust files) */
 };
 
 /* A short stable word for scripts, e.g. "bad-signature". */

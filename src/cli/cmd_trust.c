@@ -1,5 +1,6 @@
-/* agreesign trust add|list|revoke: keep a publisher's trust file. Edits
- * hold an exclusive lock around read, change and atomic replace. */
+/* agreesign trust add|list|remove|revoke|set: keep a publisher's trust
+ * file. Edits hold an exclusive lock around read, change and atomic
+ * replace, and write version 2 (a v1 file is upgraded). */
 #include "cli.h"
 
 #include <getopt.h>
@@ -10,19 +11,34 @@
 static const char help[] =
         "usage: agreesign trust add -t TRUSTFILE [--role ROLE]... "
         "[--valid-after DATE]\n"
-        "                           [--valid-before DATE] KEY.pub\n"
+        "                           [--valid-before DATE] [--email E] "
+        "[--orcid O] KEY.pub\n"
         "       agreesign trust list -t TRUSTFILE [--json]\n"
+        "       agreesign trust remove -t TRUSTFILE KEY\n"
         "       agreesign trust revoke -t TRUSTFILE --reason TEXT [--time "
-        "DATE] KEYID\n\n"
+        "DATE] KEYID\n"
+        "       agreesign trust set -t TRUSTFILE [--role ROLE]... "
+        "[--valid-after DATE|none]\n"
+        "                           [--valid-before DATE|none] [--email "
+        "E|none]\n"
+        "                           [--orcid O|none] [--name NAME] KEY\n\n"
         "Keep a trust file: which key belongs to whom, for which roles and "
-        "times.\n'add' appends KEY.pub under the name it holds (the file is "
-        "created when\nmissing) and refuses a key already listed; 'revoke' "
-        "marks a key revoked:\nevery signature by it then fails, naming the "
-        "reason; 'list' shows the\nentries. Edits keep comments and order, "
-        "replace the file atomically and\nhold an exclusive lock on "
-        "TRUSTFILE.lock, so concurrent edits are never\nlost. A symbolic "
-        "link is followed (the file it leads to is edited and\nlocked); a "
-        "file with a second hard link is refused.\n\n"
+        "times.\n'add' appends KEY.pub under the name, e-mail and ORCID it "
+        "holds (the file\nis created when missing), refuses a key already "
+        "listed and warns when\nanother key has the same or a look-alike "
+        "name; 'revoke' marks a key\nrevoked: every signature by it then "
+        "fails, naming the reason; 'remove'\ndeletes a key's line (its "
+        "signatures then fail as untrusted, not as\nrevoked: revoke a stolen "
+        "key instead); 'set' changes a key's roles,\nvalidity, name, e-mail "
+        "or ORCID (not a revoked key's); 'list' shows the\nentries. KEY is a "
+        "key id or a .pub file.\n\n"
+        "Edits write version 2 of the format (a v1 file is upgraded, and "
+        "the\ncommand says so), keep comments and order, replace the file "
+        "atomically\nand hold an exclusive lock on TRUSTFILE.lock, so "
+        "concurrent edits are\nnever lost. The lock file stays: it holds "
+        "nothing, and deleting it while\nan edit runs would let a second "
+        "edit in. A symbolic link is followed\n(the file it leads to is "
+        "edited and locked); a file with a second hard\nlink is refused.\n\n"
         "Options:\n"
         "  -t, --trust TRUSTFILE     the trust file\n"
         "  -r, --role ROLE           author, co-author or publisher; "
@@ -31,17 +47,26 @@ static const char help[] =
         "      --valid-after DATE    signatures claimed before DATE fail\n"
         "      --valid-before DATE   signatures claimed at or after DATE "
         "fail\n"
+        "      --email E             the e-mail trusted for the key "
+        "(default: the\n"
+        "                            .pub's; 'none': no e-mail)\n"
+        "      --orcid O             the same for the ORCID iD\n"
+        "      --name NAME           the identity trusted for the key "
+        "(set)\n"
         "      --reason TEXT         why the key is revoked (revoke)\n"
         "      --time DATE           when it was revoked (default: now)\n"
         "  -j, --json                list as JSON Lines\n"
         "  -h, --help                show this help\n\n"
-        "DATE is YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ.\n"
+        "DATE is YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ; 'none' "
+        "(set)\ndrops the bound.\n"
         "Exit status: 0 done, 2 usage, input or I/O error (file unchanged).\n";
 
 struct trust_opts {
 	const char *file, *reason, *time, *arg;
+	const char *email, *orcid, *name;
 	unsigned roles;
 	int64_t after, before;
+	int set_after, set_before; /* --valid-after/--valid-before given */
 	int json;
 };
 
@@ -57,6 +82,18 @@ static int parse_date(int64_t *out, const char *s)
 	return ags_time_parse(out, s);
 }
 
+/* A bound of the window: a date, or "none" (unbounded: unset). */
+static int parse_bound(int64_t *out, const char *s, int64_t unset)
+{
+	if (strcmp(s, "none") == 0) {
+		*out = unset;
+		return 0;
+	}
+	return parse_date(out, s);
+}
+
+enum { OPT_EMAIL = 256, OPT_ORCID, OPT_NAME };
+
 static int parse(struct trust_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -66,6 +103,9 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 	        {"valid-before", required_argument, NULL, 'B'},
 	        {"reason", required_argument, NULL, 'R'},
 	        {"time", required_argument, NULL, 'T'},
+	        {"email", required_argument, NULL, OPT_EMAIL},
+	        {"orcid", required_argument, NULL, OPT_ORCID},
+	        {"name", required_argument, NULL, OPT_NAME},
 	        {"json", no_argument, NULL, 'j'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
@@ -79,6 +119,9 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 		case 'R': o->reason = optarg; break;
 		case 'T': o->time = optarg; break;
 		case 'j': o->json = 1; break;
+		case OPT_EMAIL: o->email = optarg; break;
+		case OPT_ORCID: o->orcid = optarg; break;
+		case OPT_NAME: o->name = optarg; break;
 		case 'r':
 			if (ags_role_parse(&role, optarg) != 0)
 				return cli_usage("trust", "unknown role '%s'",
@@ -87,10 +130,12 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 			break;
 		case 'A':
 		case 'B':
-			if (parse_date(c == 'A' ? &o->after : &o->before,
-			               optarg) != 0)
+			if (parse_bound(c == 'A' ? &o->after : &o->before,
+			                optarg,
+			                c == 'A' ? INT64_MIN : INT64_MAX) != 0)
 				return cli_usage("trust", "bad date '%s'",
 				                 optarg);
+			*(c == 'A' ? &o->set_after : &o->set_before) = 1;
 			break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */
 		default: return cli_usage("trust", "bad option");
@@ -105,42 +150,149 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* What an edit needs, and what it found out under the lock. */
+struct edit_ctx {
+	const struct trust_opts *o;
+	struct ags_pubkey *pub;       /* add */
+	const char *key_id;           /* remove, revoke, set */
+	struct ags_trust_change ch;   /* set */
+	int64_t when;                 /* revoke */
+	int upgraded;                 /* the file was v1 */
+	struct ags_trust after;       /* add, set: the new file */
+	char name[AGS_FIELD_MAX + 1]; /* the edited key's identity */
+};
+
+/* Before an edit: was the file v1? After it: the new file, parsed. */
+static enum ags_err edit_done(struct edit_ctx *x, enum ags_err rc,
+                              const char *out, size_t out_len,
+                              struct ags_error *err)
+{
+	if (rc == AGS_OK && (x->pub || x->ch.name))
+		rc = ags_trust_parse(&x->after, out, out_len, x->o->file, err);
+	return rc;
+}
+
 static enum ags_err add_edit(char **out, size_t *out_len, const char *buf,
                              size_t len, void *ctx, struct ags_error *err)
 {
-	void **args = ctx;
-	const struct trust_opts *o = args[0];
+	struct edit_ctx *x = ctx;
+	const struct trust_opts *o = x->o;
 
-	return ags_trust_add(out, out_len, buf, len, args[1],
-	                     o->roles ? o->roles
-	                              : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR,
-	                     o->after, o->before, o->file, err);
+	enum ags_err rc;
+
+	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
+	rc = ags_trust_add(out, out_len, buf, len, x->pub,
+	                   o->roles ? o->roles
+	                            : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR,
+	                   o->after, o->before, o->file, err);
+	return edit_done(x, rc, *out, *out_len, err);
+}
+
+/* The upgrade notice, once per edit that upgraded a v1 file. */
+static void say_upgraded(const struct edit_ctx *x)
+{
+	if (!x->upgraded)
+		return;
+	fputs("agreesign: ", stderr);
+	cli_put_escaped(stderr, x->o->file);
+	fputs(": upgraded to " AGS_FORMAT_TRUST "\n", stderr);
+}
+
+/* Warns about each other key of the same or a look-alike identity. */
+static void warn_similar(const struct edit_ctx *x, const char *identity,
+                         const uint8_t *pk)
+{
+	const struct ags_trust_entry *e;
+	size_t i = 0;
+	int same;
+
+	while ((e = ags_trust_next_similar(&x->after, &i, identity, pk,
+	                                   &same)) != NULL) {
+		fputs("agreesign: ", stderr);
+		cli_put_escaped(stderr, x->o->file);
+		fprintf(stderr, ": warning: line %ld: key %s is trusted as ",
+		        e->line, e->key_id);
+		fputc('"', stderr);
+		cli_put_escaped(stderr, e->identity);
+		fputs(same ? "\" too\n"
+		           : "\", which looks alike (the same name after "
+		             "Unicode normalization and case folding)\n",
+		      stderr);
+	}
+}
+
+/* "none" drops a value; anything else is taken in NFC. */
+static char *value_or_none(const char *v, int *bad)
+{
+	char *nfc;
+
+	if (!v || strcmp(v, "none") == 0)
+		return NULL;
+	if (!(nfc = ags_text_nfc(v)))
+		*bad = 1;
+	return nfc;
+}
+
+/* --email/--orcid override the .pub's identity. */
+static int add_override(struct ags_pubkey *pub, const struct trust_opts *o,
+                        struct ags_error *err)
+{
+	char *name, *email, *orcid;
+	int bad = 0, rc;
+
+	if (!o->email && !o->orcid)
+		return 0;
+	name = strdup(pub->name);
+	email = o->email ? value_or_none(o->email, &bad)
+	                 : (pub->email ? strdup(pub->email) : NULL);
+	orcid = o->orcid ? value_or_none(o->orcid, &bad)
+	                 : (pub->orcid ? strdup(pub->orcid) : NULL);
+	rc = bad || !name ||
+	     ags_pubkey_set_identity(pub, name, email, orcid, err) != AGS_OK;
+	if (bad)
+		cli_errorf(o->email ? "--email" : "--orcid", "not valid UTF-8");
+	else if (rc)
+		cli_error(err);
+	free(name);
+	free(email);
+	free(orcid);
+	return rc ? -1 : 0;
 }
 
 static int do_add(const struct trust_opts *o)
 {
 	struct ags_error err = {0};
 	struct ags_pubkey pub;
-	void *args[2];
+	struct edit_ctx x;
 	int rc = EXIT_OK;
 
 	if (!o->arg)
 		return cli_usage("trust", "trust add needs KEY.pub");
+	if (o->name)
+		return cli_usage("trust", "--name is for trust set");
 	ags_pubkey_init(&pub);
-	args[0] = (void *)o;
-	args[1] = &pub;
-	if (ags_pubkey_load(&pub, o->arg, &err) != AGS_OK ||
-	    ags_file_edit_locked(o->file, AGS_TRUST_MAX, add_edit, args,
-	                         &err) != AGS_OK) {
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.pub = &pub;
+	if (ags_pubkey_load(&pub, o->arg, &err) != AGS_OK) {
+		cli_error(&err);
+		rc = EXIT_TROUBLE;
+	} else if (add_override(&pub, o, &err) != 0) {
+		rc = EXIT_TROUBLE;
+	} else if (ags_file_edit_locked(o->file, AGS_TRUST_MAX, add_edit, &x,
+	                                &err) != AGS_OK) {
 		cli_error(&err);
 		rc = EXIT_TROUBLE;
 	} else {
+		say_upgraded(&x);
 		fputs("agreesign: ", stderr);
 		cli_put_escaped(stderr, o->file);
 		fprintf(stderr, ": added key %s (", pub.key_id);
 		cli_put_escaped(stderr, pub.name);
 		fputs(")\n", stderr);
+		warn_similar(&x, pub.name, pub.pk);
 	}
+	ags_trust_release(&x.after);
 	ags_pubkey_release(&pub);
 	return rc;
 }
@@ -148,40 +300,216 @@ static int do_add(const struct trust_opts *o)
 static enum ags_err revoke_edit(char **out, size_t *out_len, const char *buf,
                                 size_t len, void *ctx, struct ags_error *err)
 {
-	void **args = ctx;
-	const struct trust_opts *o = args[0];
+	struct edit_ctx *x = ctx;
 
-	return ags_trust_revoke(out, out_len, buf, len, o->arg,
-	                        *(int64_t *)args[1], o->reason, o->file, err);
+	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
+	return ags_trust_revoke(out, out_len, buf, len, x->key_id, x->when,
+	                        x->o->reason, x->o->file, err);
 }
 
-static int do_revoke(const struct trust_opts *o)
+/* Runs an edit of an existing trust file. */
+static int edit_existing(const struct trust_opts *o, ags_edit_fn fn,
+                         struct edit_ctx *x)
 {
 	struct ags_error err = {0};
-	int64_t when = 0;
-	void *args[2] = {(void *)o, &when};
 
-	if (!o->arg || !o->reason)
-		return cli_usage("trust",
-		                 "trust revoke needs KEYID and --reason");
-	if (o->time ? parse_date(&when, o->time) != 0
-	            : cli_signing_time(&when, NULL) != 0)
-		return cli_usage("trust", "bad --time '%s'", o->time);
 	if (access(o->file, F_OK) != 0) {
 		cli_errorf(o->file, "no such trust file");
 		return EXIT_TROUBLE;
 	}
-	if (ags_file_edit_locked(o->file, AGS_TRUST_MAX, revoke_edit, args,
-	                         &err) != AGS_OK) {
+	if (ags_file_edit_locked(o->file, AGS_TRUST_MAX, fn, x, &err) !=
+	    AGS_OK) {
 		cli_error(&err);
 		return EXIT_TROUBLE;
 	}
+	say_upgraded(x);
+	return EXIT_OK;
+}
+
+static int do_revoke(const struct trust_opts *o)
+{
+	struct edit_ctx x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.key_id = o->arg;
+	if (!o->arg || !o->reason)
+		return cli_usage("trust",
+		                 "trust revoke needs KEYID and --reason");
+	if (o->time ? parse_date(&x.when, o->time) != 0
+	            : cli_signing_time(&x.when, NULL) != 0)
+		return cli_usage("trust", "bad --time '%s'", o->time);
+	if ((rc = edit_existing(o, revoke_edit, &x)) != EXIT_OK)
+		return rc;
 	fputs("agreesign: ", stderr);
 	cli_put_escaped(stderr, o->file);
 	fputs(": revoked key ", stderr);
 	cli_put_escaped(stderr, o->arg);
 	fputc('\n', stderr);
 	return EXIT_OK;
+}
+
+/* KEY: a key id (32 lowercase hex digits) or a .pub file, as a key id. */
+static int resolve_key(char id[AGS_KEYID_HEX + 1], const char *key)
+{
+	struct ags_error err = {0};
+	struct ags_pubkey pub;
+	int rc = 0;
+
+	if (strlen(key) == AGS_KEYID_HEX &&
+	    strspn(key, "0123456789abcdef") == AGS_KEYID_HEX) {
+		memcpy(id, key, AGS_KEYID_HEX + 1);
+		return 0;
+	}
+	ags_pubkey_init(&pub);
+	if (ags_pubkey_load(&pub, key, &err) != AGS_OK) {
+		cli_error(&err);
+		rc = -1;
+	} else {
+		memcpy(id, pub.key_id, AGS_KEYID_HEX + 1);
+	}
+	ags_pubkey_release(&pub);
+	return rc;
+}
+
+/* The identity of key_id in the parsed file, for messages. */
+static void note_name(struct edit_ctx *x, const char *buf, size_t len)
+{
+	struct ags_trust t;
+	size_t i;
+
+	if (ags_trust_parse(&t, buf, len, x->o->file, NULL) != AGS_OK)
+		return;
+	for (i = 0; i < t.n; i++)
+		if (strcmp(t.entries[i].key_id, x->key_id) == 0)
+			snprintf(x->name, sizeof(x->name), "%s",
+			         t.entries[i].identity);
+	ags_trust_release(&t);
+}
+
+static enum ags_err remove_edit(char **out, size_t *out_len, const char *buf,
+                                size_t len, void *ctx, struct ags_error *err)
+{
+	struct edit_ctx *x = ctx;
+
+	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
+	note_name(x, buf, len);
+	return ags_trust_remove(out, out_len, buf, len, x->key_id, x->o->file,
+	                        err);
+}
+
+static void say_done(const struct edit_ctx *x, const char *what)
+{
+	fputs("agreesign: ", stderr);
+	cli_put_escaped(stderr, x->o->file);
+	fprintf(stderr, ": %s key %s (", what, x->key_id);
+	cli_put_escaped(stderr, x->name);
+	fputs(")\n", stderr);
+}
+
+static int do_remove(const struct trust_opts *o)
+{
+	char id[AGS_KEYID_HEX + 1];
+	struct edit_ctx x;
+	int rc;
+
+	if (!o->arg)
+		return cli_usage("trust", "trust remove needs KEY");
+	if (o->roles || o->set_after || o->set_before || o->email || o->orcid ||
+	    o->name || o->reason || o->time || o->json)
+		return cli_usage("trust", "trust remove takes only -t and KEY");
+	if (resolve_key(id, o->arg) != 0)
+		return EXIT_TROUBLE;
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.key_id = id;
+	if ((rc = edit_existing(o, remove_edit, &x)) != EXIT_OK)
+		return rc;
+	say_done(&x, "removed");
+	fputs("agreesign: removal is not revocation: a signature by this key "
+	      "is now\n  \"untrusted\", not \"revoked\"; for a stolen key, "
+	      "use 'trust revoke'\n",
+	      stderr);
+	return EXIT_OK;
+}
+
+static enum ags_err set_edit(char **out, size_t *out_len, const char *buf,
+                             size_t len, void *ctx, struct ags_error *err)
+{
+	struct edit_ctx *x = ctx;
+
+	enum ags_err rc;
+
+	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
+	note_name(x, buf, len);
+	rc = ags_trust_set(out, out_len, buf, len, x->key_id, &x->ch,
+	                   x->o->file, err);
+	return edit_done(x, rc, *out, *out_len, err);
+}
+
+/* The change that set's options ask for (strings malloc'd in NFC). */
+static int set_change(struct ags_trust_change *ch, const struct trust_opts *o)
+{
+	int bad = 0;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->roles = o->roles;
+	ch->change_after = o->set_after;
+	ch->valid_after = o->after;
+	ch->change_before = o->set_before;
+	ch->valid_before = o->before;
+	if (o->name && !(ch->name = ags_text_nfc(o->name)))
+		bad = 1;
+	if (o->email)
+		ch->email = strcmp(o->email, "none") == 0
+		                    ? strdup("")
+		                    : value_or_none(o->email, &bad);
+	if (o->orcid)
+		ch->orcid = strcmp(o->orcid, "none") == 0
+		                    ? strdup("")
+		                    : value_or_none(o->orcid, &bad);
+	if (bad || (o->email && !ch->email) || (o->orcid && !ch->orcid)) {
+		cli_errorf("trust set", "a value is not valid UTF-8");
+		return -1;
+	}
+	return 0;
+}
+
+static int do_set(const struct trust_opts *o)
+{
+	char id[AGS_KEYID_HEX + 1];
+	struct edit_ctx x;
+	int rc;
+
+	if (!o->arg)
+		return cli_usage("trust", "trust set needs KEY");
+	if (o->reason || o->time || o->json)
+		return cli_usage("trust", "--reason, --time and --json are not "
+		                          "for trust set");
+	if (!o->roles && !o->set_after && !o->set_before && !o->email &&
+	    !o->orcid && !o->name)
+		return cli_usage("trust",
+		                 "trust set needs something to change");
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.key_id = id;
+	rc = resolve_key(id, o->arg) != 0 || set_change(&x.ch, o) != 0
+	             ? EXIT_TROUBLE
+	             : edit_existing(o, set_edit, &x);
+	if (rc == EXIT_OK) {
+		const struct ags_trust_entry *e;
+		size_t i;
+		say_done(&x, "changed");
+		for (i = 0; i < x.after.n; i++)
+			if (strcmp((e = &x.after.entries[i])->key_id, id) == 0)
+				warn_similar(&x, e->identity, e->pk);
+	}
+	free((char *)x.ch.name);
+	free((char *)x.ch.email);
+	free((char *)x.ch.orcid);
+	ags_trust_release(&x.after);
+	return rc;
 }
 
 static json_t *entry_json(const struct ags_trust_entry *e)
@@ -199,6 +527,10 @@ static json_t *entry_json(const struct ags_trust_entry *e)
 	json_object_set_new(o, "key_id", json_string(e->key_id));
 	json_object_set_new(o, "identity", json_string(e->identity));
 	json_object_set_new(o, "roles", roles);
+	json_object_set_new(o, "email",
+	                    e->email ? json_string(e->email) : json_null());
+	json_object_set_new(o, "orcid",
+	                    e->orcid ? json_string(e->orcid) : json_null());
 	json_object_set_new(
 	        o, "valid_after",
 	        e->valid_after != INT64_MIN &&
@@ -236,6 +568,12 @@ static void print_entry(const struct ags_trust_entry *e, int json)
 		fputs("  roles=", stdout);
 		json_array_foreach(json_object_get(o, "roles"), i, v)
 		        printf("%s%s", i ? "," : "", json_string_value(v));
+		if (e->email) {
+			fputs("  email=", stdout);
+			cli_put_escaped(stdout, e->email);
+		}
+		if (e->orcid)
+			printf("  orcid=%s", e->orcid);
 		if ((v = json_object_get(o, "valid_after")) &&
 		    json_is_string(v))
 			printf("  valid-after=%s", json_string_value(v));
@@ -279,7 +617,11 @@ int cmd_trust(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(const struct trust_opts *o);
-	} verbs[] = {{"add", do_add}, {"list", do_list}, {"revoke", do_revoke}};
+	} verbs[] = {{"add", do_add},
+	             {"list", do_list},
+	             {"remove", do_remove},
+	             {"revoke", do_revoke},
+	             {"set", do_set}};
 	struct trust_opts o;
 	size_t i;
 	int rc;
@@ -291,7 +633,8 @@ int cmd_trust(int argc, char **argv)
 		if (argc >= 2 &&
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return cli_help(help);
-		return cli_usage("trust", "expected add, list or revoke");
+		return cli_usage("trust",
+		                 "expected add, list, remove, revoke or set");
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[1], verbs[i].name) == 0)

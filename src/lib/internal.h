@@ -63,6 +63,18 @@ char *ags_b64_encode(const uint8_t *in, size_t n);
  * zero, no white space). Returns 0 on success, -1 otherwise. */
 int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s, size_t slen);
 
+/* Decodes base64 text s (slen bytes, a non-empty multiple of 4) of any
+ * length, in its one canonical spelling, into *out (malloc'd, *n bytes;
+ * the caller free()s it). Returns 0, or -1 with *out NULL. */
+int ags_b64_decode_alloc(uint8_t **out, size_t *n, const char *s, size_t slen);
+
+/* --- x509.c: X.509 certificates (OpenSSL libcrypto) --- */
+
+/* NULL when der (len bytes) is the DER encoding of exactly one X.509
+ * certificate, with no byte after it; otherwise a static message. Checks
+ * the encoding only, not dates, extensions or signature. */
+const char *ags_x509_check(const uint8_t *der, size_t len);
+
 /* --- field.c: validation of the text fields of keys and envelopes --- */
 
 /* NULL when s (len bytes) is an acceptable one-line text value: valid
@@ -77,6 +89,11 @@ const char *ags_field_check(const char *s, size_t len);
  * composition (tests/check_canon.c checks this premise against utf8proc).
  * Most Latin-script names and agreements take this path. */
 int ags_nfc_trivial(const char *s, size_t len);
+
+/* s (NUL-terminated UTF-8) in NFC with Unicode case folding, malloc'd,
+ * or NULL when s is not valid UTF-8: two names that fold alike look
+ * alike (a trust file's look-alike identities, threat model T3). */
+char *ags_text_fold(const char *s);
 
 /* NULL when s is an ORCID iD (dddd-dddd-dddd-dddX with a valid ISO 7064
  * 11,2 check character), else a static message. */

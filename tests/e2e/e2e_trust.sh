@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# agreesign trust add|list|revoke: edits keep comments and order, refuse
-# bad input without touching the file, and concurrent edits are not lost.
+# agreesign trust add|list|remove|revoke|set: edits keep comments and
+# order, refuse bad input without touching the file, and concurrent edits
+# are not lost; a v1 file is upgraded to v2 on its first edit.
 # Usage: tests/e2e/e2e_trust.sh path/to/agreesign
 # shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
 
-# A hand-written file with comments: edits keep every byte of it.
+# A hand-written v1 file with comments: edits keep every byte of it but
+# the header, which the first edit upgrades to v2 (and says so, once).
 cat >pub.trust <<EOT
 agreesign trust v1
 # Authors of volume 7.
@@ -14,9 +16,12 @@ agreesign trust v1
 EOT
 cp pub.trust before
 expect 0 "$A" trust add -t pub.trust "$K/demo-author.pub"
+has err "pub.trust: upgraded to agreesign trust v2"
 expect 0 "$A" trust add -t pub.trust --role publisher --valid-before 2030-01-01 "$K/demo-publisher.pub"
-head -c "$(wc -c <before)" pub.trust | cmp -s - before && ok || bad "comments not kept"
-has pub.trust 'roles=publisher valid-before=2030-01-01T00:00:00Z'
+lacks err "upgraded"
+sed '1s/ v1$/ v2/' before >before.v2
+head -c "$(wc -c <before.v2)" pub.trust | cmp -s - before.v2 && ok || bad "comments not kept"
+has pub.trust 'roles=publisher email=rights@press.example valid-before=2030-01-01T00:00:00Z'
 cp pub.trust before
 expect 2 "$A" trust add -t pub.trust "$K/demo-author.pub"
 has err "already listed"
@@ -125,5 +130,109 @@ wait
 n=$("$A" trust list -t real/mixed.trust | wc -l)
 [ "$n" = 20 ] && ok || bad "adds through a link and its target: $n of 20 entries"
 [ -L mixed.trust ] && ok || bad "concurrent adds replaced the symbolic link"
+
+# --- add keeps the .pub's e-mail and ORCID (--email/--orcid override
+# them, 'none' drops one); verify then refuses a signer who gives others.
+rm -f v2.trust
+expect 0 "$A" trust add -t v2.trust "$K/demo-author.pub"
+lacks err "upgraded"
+head -1 v2.trust | grep -qx 'agreesign trust v2' && ok || bad "a new file is not v2"
+has v2.trust 'key "Inès Marović-Saldaña" U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY= roles=author,co-author email=ines@example.org orcid=0000-0002-1825-0097'
+expect 0 "$A" trust add -t v2.trust --role publisher --email press@example.org --orcid none "$K/demo-publisher.pub"
+has v2.trust 'key "Example Open Press" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher email=press@example.org'
+lacks v2.trust 'rights@press.example'
+expect 2 "$A" trust add -t v2.trust --email not-an-address "$K/demo-coauthor.pub"
+expect 0 "$A" trust list -t v2.trust --json
+tail -1 "$T/out" >"$T/out.1" && mv "$T/out.1" "$T/out" # JSON Lines: the press
+json 'd["email"] == "press@example.org" and d["orcid"] is None'
+cp "$S" v2.txt
+"$A" sign -k "$K/demo-author.key" v2.txt 2>/dev/null
+expect 0 "$A" verify -t v2.trust v2.txt
+kid=$(sed -n 's/^key-id: //p' "$K/demo-author.pub")
+expect 0 "$A" trust set -t v2.trust --email ines@example.net "$kid"
+expect 1 "$A" verify --json -t v2.trust v2.txt
+json 'd["signatures"][0]["reason"] == "identity-mismatch"'
+expect 0 "$A" trust set -t v2.trust --email none "$K/demo-author.pub"
+expect 0 "$A" verify -t v2.trust v2.txt
+
+# --- warnings: a second key with the same identity, or a look-alike one
+# (the same after NFC and case folding), is added with a warning naming
+# the other key and its line.
+"$A" keygen -o same --name "Inès Marović-Saldaña" --no-passphrase 2>/dev/null
+"$A" keygen -o alike --name "INE$(printf '\xcc\x80')S MAROVIC$(printf '\xcc\x81')-SALDAÑA" --no-passphrase 2>/dev/null
+"$A" keygen -o differs --name "Ines Marovic-Saldana" --no-passphrase 2>/dev/null
+expect 0 "$A" trust add -t v2.trust same.pub
+has err "warning: line 2: key $kid is trusted as \"Inès Marović-Saldaña\" too"
+expect 0 "$A" trust add -t v2.trust alike.pub
+has err "warning: line 2: key $kid is trusted as \"Inès Marović-Saldaña\", which looks alike"
+has err "line 4: key $(sed -n 's/^key-id: //p' same.pub)"
+expect 0 "$A" trust add -t v2.trust differs.pub
+lacks err "warning"
+expect 0 "$A" trust set -t v2.trust --name "inès marović-saldaña" differs.pub
+has err "which looks alike"
+
+# --- remove: the line goes, the key is untrusted (not revoked), and the
+# command says that removal is not revocation.
+cp v2.trust before
+expect 0 "$A" trust remove -t v2.trust same.pub
+has err "removal is not revocation"
+[ "$(wc -l <v2.trust)" = $(($(wc -l <before) - 1)) ] && ok || bad "remove: not one line less"
+lacks v2.trust "$(sed -n 's/^public-key: //p' same.pub)"
+expect 2 "$A" trust remove -t v2.trust same.pub
+has err "no key"
+expect 2 "$A" trust remove -t v2.trust 0123456789abcdef0123456789abcdef
+expect 2 "$A" trust remove -t missing.trust same.pub
+expect 2 "$A" trust remove -t v2.trust --role author alike.pub
+expect 0 "$A" trust remove -t v2.trust "$kid"
+expect 1 "$A" verify --json -t v2.trust v2.txt
+json 'd["signatures"][0]["reason"] == "untrusted-key"'
+
+# --- set: roles and window in canonical form; refused when nothing
+# changes, for an empty window, and for a revoked key (file unchanged).
+expect 0 "$A" trust add -t v2.trust "$K/demo-author.pub"
+expect 0 "$A" trust set -t v2.trust --role author --valid-after 2020-01-01 --valid-before 2030-01-01 "$kid"
+has v2.trust 'key "Inès Marović-Saldaña" U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY= roles=author email=ines@example.org orcid=0000-0002-1825-0097 valid-after=2020-01-01T00:00:00Z valid-before=2030-01-01T00:00:00Z'
+expect 0 "$A" trust set -t v2.trust --valid-after none "$kid"
+lacks v2.trust 'valid-after=2020'
+cp v2.trust before
+expect 2 "$A" trust set -t v2.trust --role author "$kid"
+has err "nothing to change"
+expect 2 "$A" trust set -t v2.trust --valid-after 2031-01-01 "$kid"
+has err "valid-after must be before valid-before"
+expect 2 "$A" trust set -t v2.trust "$kid"
+expect 2 "$A" trust set -t v2.trust --role editor "$kid"
+expect 0 "$A" trust revoke -t v2.trust --reason "lost" "$kid"
+cp v2.trust before
+expect 2 "$A" trust set -t v2.trust --role publisher "$kid"
+has err "revocation is final"
+same v2.trust before
+
+# --- remove and set upgrade a v1 file too; revoke as well.
+for verb in remove set revoke; do
+	cp "$K/demo.trust" up-$verb.trust
+	case $verb in
+	remove) expect 0 "$A" trust remove -t up-$verb.trust "$K/demo-coauthor.pub" ;;
+	set) expect 0 "$A" trust set -t up-$verb.trust --role author "$K/demo-coauthor.pub" ;;
+	revoke) expect 0 "$A" trust revoke -t up-$verb.trust --reason x 75170e1a030ddac764904c6820754f0c ;;
+	esac
+	has err "up-$verb.trust: upgraded to agreesign trust v2"
+	has up-$verb.trust 'key "Inès Marović-Saldaña"  U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY=  roles=author,co-author'
+	grep -c '^#' up-$verb.trust | grep -qx 2 && ok || bad "$verb: comments lost"
+done
+has up-set.trust 'key "Tomás Okonkwo" +gdiSEiMKxQeww/JMUb4gUJNb626G4md16Q8saD+irE= roles=author'
+
+# --- the lock file: it stays, empty, after every edit (documented), and
+# an edit while another holds the lock waits for it.
+[ -f v2.trust.lock ] && [ ! -s v2.trust.lock ] && ok || bad "the lock file is not there, empty"
+if command -v flock >/dev/null; then
+	flock v2.trust.lock sleep 1 &
+	sleep 0.3
+	start=$(date +%s%N)
+	expect 0 "$A" trust remove -t v2.trust alike.pub
+	[ $((($(date +%s%N) - start) / 1000000)) -ge 400 ] && ok || bad "remove did not wait for the lock"
+	wait
+fi
+"$A" trust --help >out 2>&1
+has out "TRUSTFILE.lock"
 
 finish trust

@@ -1,8 +1,11 @@
-/* fuzz_trust: the trust file reader (src/lib/format/trust.c). Properties: a
- * refused file gets an error naming a line of it and leaves an empty store; in
- * an accepted one every entry has a checked identity, a derived key id, at
- * least one role, a reason only when revoked, a line of the file, and is
- * the entry ags_trust_find returns for its key (no key twice). */
+/* fuzz_trust: the trust file reader (src/lib/format/trust.c, trust_tsa.c),
+ * versions 1 and 2. Properties: a refused file gets an error naming a line
+ * of it and leaves an empty store; in an accepted one every entry has a
+ * checked identity (and, in v2 only, a checked e-mail and ORCID), a
+ * derived key id, at least one role, a reason only when revoked, a line of
+ * the file, and is the entry ags_trust_find returns for its key (no key
+ * twice); every tsa record (v2 only) has a checked name and one DER
+ * certificate. */
 #include "fuzz_util.h"
 
 #include <string.h>
@@ -35,6 +38,30 @@ static void check_entry(const struct ags_trust *t, size_t i, long lines)
 	FUZZ_CHECK(e->line >= 2 && e->line <= lines, "entry %zu: line %ld", i,
 	           e->line);
 	FUZZ_CHECK(ags_trust_find(t, e->pk) == e, "entry %zu: key twice", i);
+	FUZZ_CHECK(t->version == 2 || (!e->email && !e->orcid),
+	           "entry %zu: e-mail or ORCID in a v1 file", i);
+	FUZZ_CHECK(!e->email || (ags_field_check(e->email, strlen(e->email)) ==
+	                                 NULL &&
+	                         ags_email_check(e->email) == NULL),
+	           "entry %zu: bad e-mail", i);
+	FUZZ_CHECK(!e->orcid || ags_orcid_check(e->orcid) == NULL,
+	           "entry %zu: bad ORCID", i);
+}
+
+/* A tsa record: v2 only, a checked name, one DER certificate, a line. */
+static void check_tsa(const struct ags_trust *t, size_t i, long lines)
+{
+	const struct ags_trust_tsa *a = &t->tsa[i];
+
+	FUZZ_CHECK(t->version == 2, "tsa %zu in a v1 file", i);
+	FUZZ_CHECK(a->name && ags_field_check(a->name, strlen(a->name)) == NULL,
+	           "tsa %zu: bad name", i);
+	FUZZ_CHECK(a->cert && ags_x509_check(a->cert, a->cert_len) == NULL,
+	           "tsa %zu: bad certificate", i);
+	FUZZ_CHECK(!a->revoked_reason || a->revoked,
+	           "tsa %zu: reason without revocation", i);
+	FUZZ_CHECK(a->line >= 2 && a->line <= lines, "tsa %zu: line %ld", i,
+	           a->line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,12 +79,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = ags_trust_parse(&t, in, size, "fuzz", &err);
 	if (rc != AGS_OK) {
 		fuzz_check_error(rc, &err, in, size);
-		FUZZ_CHECK(t.n == 0 && t.entries == NULL,
+		FUZZ_CHECK(t.n == 0 && t.entries == NULL && t.ntsa == 0 &&
+		                   t.tsa == NULL,
 		           "refused trust file leaves entries");
 	} else {
 		FUZZ_CHECK(lines >= 1, "accepted without a header line");
+		FUZZ_CHECK(t.version == 1 || t.version == 2, "version %d",
+		           t.version);
 		for (i = 0; i < t.n; i++)
 			check_entry(&t, i, lines);
+		for (i = 0; i < t.ntsa; i++)
+			check_tsa(&t, i, lines);
 		ags_trust_release(&t);
 	}
 	free(in);

@@ -7,7 +7,8 @@ usage: agreesign_verify.py (-t TRUSTFILE | -p KEY.pub) [-e ENVELOPE]
 
 Prints one JSON object (the shape of spec §10.4) and exits 0 (verified),
 1 (not verified) or 2 (usage error, refused or unreadable input).
-Needs Python 3 (unicodedata 14.0.0 or later) and PyNaCl (libsodium 1.0.18).
+Needs Python 3 (unicodedata 14.0.0 or later), PyNaCl (libsodium 1.0.18) and
+python3-cryptography (the X.509 certificates of a v2 trust file, §9.4).
 
 Unicode: text/v1 pins Unicode 15.0.0 (§2.3). The accepted code points are read
 from spec/unicode-15.0.0-assigned.txt, in the exact format of the
@@ -21,6 +22,7 @@ the same under every later Unicode version.
 """
 import argparse, base64, datetime, errno, hashlib, json, os, re, stat, sys, unicodedata
 import nacl.bindings, nacl.exceptions, nacl.signing
+from cryptography import x509
 
 MAX_AGREEMENT, MAX_ENVELOPE, MAX_PUB, MAX_TRUST = 1 << 24, 1 << 20, 16384, 1 << 24
 MAX_INT = 2 ** 53 - 1
@@ -396,7 +398,8 @@ def message(statement, entry):
 
 # ---------------------------------------------------------------- trust (§9) and .pub (§8)
 
-def _tokens(line, n):
+def _tokens(line, n, big=None):
+    """The tokens of line; token number `big` may hold 16,384 bytes."""
     toks, i = [], 0
     while True:
         while i < len(line) and line[i] in b" \t":
@@ -427,7 +430,7 @@ def _tokens(line, n):
                     i += 1
                 tok.append(c)
             check(i == len(line) or line[i] in b" \t", "line %d: text after a closing '\"'" % n)
-        check(len(tok) <= 1024, "line %d: token longer than 1,024 bytes" % n)
+        check(len(tok) <= (16384 if len(toks) == big else 1024), "line %d: token too long" % n)
         toks.append(bytes(tok))
 
 
@@ -438,45 +441,87 @@ def _utf8(b, what):
         raise Refused("%s: not valid UTF-8" % what)
 
 
+def _options(toks, ent, allowed, n):
+    seen = set()
+    for t in toks:
+        name, eq, val = _utf8(t, "line %d" % n).partition("=")
+        check(eq and name in allowed, "line %d: unknown option '%s'" % (n, name))
+        check(name not in seen, "line %d: option %s given twice" % (n, name))
+        seen.add(name)
+        if name == "roles":
+            items = val.split(",")
+            check(all(r in ROLES for r in items), "line %d: bad roles" % n)
+            check(len(set(items)) == len(items), "line %d: a role listed twice" % n)
+            ent["roles"] = set(items)
+        elif name == "reason":
+            ent[name] = text_field(val, "line %d reason" % n)
+        elif name == "email":
+            ent[name] = email_value(val, "line %d email" % n)
+        elif name == "orcid":
+            ent[name] = orcid_value(val, "line %d orcid" % n)
+        else:
+            ent[name] = time_value(val, "line %d %s" % (n, name))
+    check("reason" not in ent or "revoked" in ent, "line %d: reason= without revoked=" % n)
+    check(not ("valid-after" in ent and "valid-before" in ent)
+          or ent["valid-after"] < ent["valid-before"], "line %d: empty validity window" % n)
+    return ent
+
+
+KEY_OPTIONS = {1: ("roles", "valid-after", "valid-before", "revoked", "reason"),
+               2: ("roles", "email", "orcid", "valid-after", "valid-before", "revoked", "reason")}
+TSA_OPTIONS = ("valid-after", "valid-before", "revoked", "reason")
+
+
+def _certificate(tok, n):
+    """§9.4: base64 (one spelling) of exactly one DER X.509 certificate."""
+    v = _utf8(tok, "line %d certificate" % n)
+    ok = re.fullmatch("[A-Za-z0-9+/]+={0,2}", v) and len(v) % 4 == 0
+    der = base64.b64decode(v) if ok else b""
+    check(ok and base64.b64encode(der).decode() == v, "line %d: certificate is not base64" % n)
+    try:       # refuses BER, and any byte after the certificate
+        x509.load_der_x509_certificate(der)
+    except ValueError as e:
+        raise Refused("line %d: not one DER X.509 certificate (%s)" % (n, e))
+    return der
+
+
+def _tsa(toks, n, tsas):
+    check(len(toks) >= 2, "line %d: a tsa record needs a name and a certificate" % n)
+    name = text_field(_utf8(toks[0], "line %d" % n), "line %d tsa name" % n)
+    der = _certificate(toks[1], n)
+    check(name not in (a["name"] for a in tsas), "line %d: tsa name listed twice" % n)
+    check(der not in (a["cert"] for a in tsas), "line %d: tsa certificate listed twice" % n)
+    tsas.append(_options(toks[2:], {"name": name, "cert": der}, TSA_OPTIONS, n))
+
+
 def parse_trust(data):
     check(len(data) <= MAX_TRUST, "trust file is larger than 16 MiB")
     check(b"\x00" not in data, "trust file contains a NUL byte")
     check(data.endswith(b"\n"), "trust file does not end with LF")
     lines = data[:-1].split(b"\n")
-    check(lines[0] == b"agreesign trust v1", "line 1: not 'agreesign trust v1'")
-    store = {}
+    version = {b"agreesign trust v1": 1, b"agreesign trust v2": 2}.get(lines[0])
+    check(version, "line 1: not 'agreesign trust v1' or 'agreesign trust v2'")
+    store, tsas = {}, []
     for n, line in enumerate(lines[1:], 2):
         check(b"\r" not in line, "line %d: CR" % n)
         body = line.lstrip(b" \t")
         if not body or body.startswith(b"#"):
             continue
-        toks = _tokens(line, n)
+        if version == 2:       # §9.4: a bare record keyword first
+            kw = re.match(rb"[^ \t]*", body).group()
+            check(kw in (b"key", b"tsa"), "line %d: unknown record type" % n)
+            body = body[len(kw):]
+            if kw == b"tsa":
+                _tsa(_tokens(body, n, big=1), n, tsas)
+                continue
+        toks = _tokens(body, n)
         check(len(toks) >= 2, "line %d: an entry needs an identity and a public key" % n)
         ent = {"identity": text_field(_utf8(toks[0], "line %d" % n), "line %d identity" % n),
                "roles": {"author", "co-author"}}
         pk = b64_value(_utf8(toks[1], "line %d" % n), 32, "line %d public key" % n)
         check(public_key_ok(pk), "line %d: not a valid Ed25519 public key" % n)
         check(pk not in store, "line %d: public key listed twice" % n)
-        seen = set()
-        for t in toks[2:]:
-            name, eq, val = _utf8(t, "line %d" % n).partition("=")
-            check(eq and name in ("roles", "valid-after", "valid-before", "revoked", "reason"),
-                  "line %d: unknown option '%s'" % (n, name))
-            check(name not in seen, "line %d: option %s given twice" % (n, name))
-            seen.add(name)
-            if name == "roles":
-                items = val.split(",")
-                check(all(r in ROLES for r in items), "line %d: bad roles" % n)
-                check(len(set(items)) == len(items), "line %d: a role listed twice" % n)
-                ent["roles"] = set(items)
-            elif name == "reason":
-                ent[name] = text_field(val, "line %d reason" % n)
-            else:
-                ent[name] = time_value(val, "line %d %s" % (n, name))
-        check("reason" not in ent or "revoked" in ent, "line %d: reason= without revoked=" % n)
-        check(not ("valid-after" in ent and "valid-before" in ent)
-              or ent["valid-after"] < ent["valid-before"], "line %d: empty validity window" % n)
-        store[pk] = ent
+        store[pk] = _options(toks[2:], ent, KEY_OPTIONS[version], n)
     return store
 
 
@@ -563,7 +608,7 @@ def judge(canon, env, store, given=False):
             reason = "untrusted-key"
         elif not ed25519_verify(e["_sig"], message(st, e), e["_pk"]):
             reason = "bad-signature"
-        elif t is not None and "revoked" in t:
+        elif t is not None and "revoked" in t:  # v2 too: no signature has a proven time (§9.5)
             reason = "revoked"
         elif t is not None and s["role"] not in t["roles"]:
             reason = "wrong-role"
@@ -573,6 +618,8 @@ def judge(canon, env, store, given=False):
             reason = "expired"
         elif t is not None and s["name"] != t["identity"]:
             reason = "name-mismatch"
+        elif t is not None and any(k in t and k in s and s[k] != t[k] for k in ("email", "orcid")):
+            reason = "identity-mismatch"      # v2 only: v1 entries have neither
         elif "countersigns" in e and not (
                 all(p < c for p in plain) and len(plain) == len(e["countersigns"])
                 and all(cs["key_id"] == entries[p]["key_id"]

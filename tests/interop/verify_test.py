@@ -921,6 +921,40 @@ def test_strict(tmp, agr, signed):
         ("NBSP is not a separator", 2, demo.replace("roles=author,co-author", "roles=author\u00a0")),
         ("NUL in a comment", 2, demo + "# \x00\n"), ("CR in a comment", 2, demo + "# \r\n"),
     ]
+    # version 2 (§9.4, §9.5)
+    demo2 = read(os.path.join(VEC, "trust", "demo-v2.trust")).decode("utf-8")
+    ines = "roles=author,co-author email=ines@example.org orcid=0000-0002-1825-0097"
+    cert = re.search(r'^tsa "agreesign test TSA" (\S+)', demo2, re.M).group(1)
+    upgraded = re.sub(r'(?m)^(?=")', "key ", demo.replace("trust v1", "trust v2", 1))
+    t_cases += [
+        ("v2 demo", 0, demo2), ("v2 header, v1 entries", 2, demo.replace("trust v1", "trust v2", 1)),
+        ("v1 demo upgraded (key before each entry)", 0, upgraded),
+        ("v1 header, v2 records", 2, demo2.replace("trust v2", "trust v1", 1)),
+        ("v2 indented record", 0, demo2.replace('\nkey "Inès', '\n \tkey "Inès')),
+        ("v2 tab after the keyword", 0, demo2.replace('key "Inès', 'key\t"Inès')),
+        ("v2 keyword KEY", 2, demo2.replace('key "Inès', 'KEY "Inès')),
+        ("v2 keyword glued to the identity", 2, demo2.replace('key "Inès', 'key"Inès')),
+        ("v2 keyword alone", 2, demo2 + "key\n"),
+        ("v2 quoted e-mail", 0, demo2.replace("email=ines@example.org", 'email="ines@example.org"')),
+        ("v2 e-mail of another case", 1, demo2.replace("email=ines@example.org", "email=Ines@example.org")),
+        ("v2 e-mail given twice", 2, demo2.replace(ines, ines + " email=ines@example.org")),
+        ("v2 e-mail without @", 2, demo2.replace("email=ines@example.org", "email=ines")),
+        ("v2 ORCID with x", 2, demo2.replace("orcid=0000-0002-1825-0097", "orcid=0000-0002-1825-009x")),
+        ("v2 ORCID of another", 1, demo2.replace("orcid=0000-0002-1825-0097", "orcid=0000-0001-5109-3700")),
+        ("v2 e-mail on a tsa record", 2, demo2.replace("valid-after=2026-01-01T00:00:00Z", "email=a@b")),
+        ("v2 tsa revoked", 0, demo2.replace("valid-after=2026-01-01T00:00:00Z",
+                                            'revoked=2026-02-01T00:00:00Z reason="key lost"')),
+        ("v2 tsa empty window", 2, demo2.replace("valid-after=2026-01-01T00:00:00Z",
+                                                 "valid-after=2026-01-01T00:00:00Z valid-before=2026-01-01T00:00:00Z")),
+        ("v2 tsa quoted certificate", 0, demo2.replace(cert, '"%s"' % cert)),
+        ("v2 tsa certificate without padding", 2, demo2.replace(cert, cert.rstrip("="))),
+        ("v2 tsa certificate unused bits", 2, demo2.replace(cert, cert[:-2] + alpha[alpha.index(cert[-2]) ^ 1] + "=")),
+        ("v2 tsa without certificate", 2, demo2.replace(" " + cert, "")),
+        ("v2 tsa name not NFC", 2, demo2.replace('"agreesign test TSA"', '"Ine\u0300s TSA"')),
+        ("v2 tsa bare name", 0, demo2.replace('"agreesign test TSA"', "TSA")),
+        ("v2 only a tsa record", 1, "agreesign trust v2\ntsa T %s\n" % cert),
+        ("v2 certificate token of 16,388 bytes", 2, demo2.replace(cert, cert + "A" * (16388 - len(cert)))),
+    ]
     for name, expect, text in t_cases:
         path = write(os.path.join(tmp, "t.trust"), text)
         rc, js = compare("trust " + name, ["-t", path, "-e", signed, agr], expect)

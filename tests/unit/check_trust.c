@@ -1,17 +1,43 @@
 /* The trust file parser refuses every malformed line with its number, and
  * edits keep the rest of the file byte for byte. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agreesign.h"
+#include "internal.h"
 
 /* A valid public key: the base point's encoding is in the prime-order
  * group; another valid one is derived in the tests. */
 #define PK  "WGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY="
 #define HDR "agreesign trust v1\n"
 /* keys/demo-author.pub */
-#define PK2 "U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY="
+#define PK2  "U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY="
+#define HDR2 "agreesign trust v2\n"
+/* tests/vectors/test-tsa.pem: a test TSA's self-signed certificate. */
+#define CERT                                                                   \
+	"MIIBwzCCAWigAwIBAgIBATAKBggqhkjOPQQDAjArMSkwJwYDVQQDDCBhZ3JlZXNp"     \
+	"Z24gdGVzdCBUU0EgKG5ldmVyIHRydXN0KTAgFw0yNjEyMDUwNTE1MjZaGA8yMTI2"     \
+	"MTExMTA1MTUyNlowKzEpMCcGA1UEAwwgYWdyZWVzaWduIHRlc3QgVFNBIChuZXZl"     \
+	"ciB0cnVzdCkwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASW2e49LXpd4FLLJutY"     \
+	"ZQxLHA1m3vnBhaRBMdZM6juv1SHtHzf9wH2S5f6nwm6GDYWL6AEDFmLbkLoFHY7s"     \
+	"zrjJo3sweTAdBgNVHQ4EFgQUHTRs6+yE3B9SysKpOCB7yaxeONAwHwYDVR0jBBgw"     \
+	"FoAUHTRs6+yE3B9SysKpOCB7yaxeONAwDwYDVR0TAQH/BAUwAwEB/zAWBgNVHSUB"     \
+	"Af8EDDAKBggrBgEFBQcDCDAOBgNVHQ8BAf8EBAMCB4AwCgYIKoZIzj0EAwIDSQAw"     \
+	"RgIhAPm+JiYIti9wtUuhld+28R6yWq6/DpKVitUiCCZk9uJ/AiEAhrpX8NuMsUtV"     \
+	"31z3iGTeOpB0kmAH6Rvh2e4Q3NT+WzY="
+/* Another: a second test TSA (self-signed, its key not kept). */
+#define CERT2                                                                  \
+	"MIIBnjCCAUSgAwIBAgIBAjAKBggqhkjOPQQDAjAtMSswKQYDVQQDDCJhZ3JlZXNp"     \
+	"Z24gdGVzdCBUU0EgMiAobmV2ZXIgdHJ1c3QpMCAXDTI2MTIwNTA1MjYxMloYDzIx"     \
+	"MjYxMTExMDUyNjEyWjAtMSswKQYDVQQDDCJhZ3JlZXNpZ24gdGVzdCBUU0EgMiAo"     \
+	"bmV2ZXIgdHJ1c3QpMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE0OKlKanRiOam"     \
+	"x1swuaN0VbTIPUdX6z1wptQoyX29uevrA9Uyk+BMH1qEbkkGDNnNIoOG3wqY8WIx"     \
+	"Mh+878dbjqNTMFEwHQYDVR0OBBYEFAg3RBhyTH02iEowo1pwR5ypJCyAMB8GA1Ud"     \
+	"IwQYMBaAFAg3RBhyTH02iEowo1pwR5ypJCyAMA8GA1UdEwEB/wQFMAMBAf8wCgYI"     \
+	"KoZIzj0EAwIDSAAwRQIhAOof7PG6kyObB3otLVB+OmA8qK2YMp7jb4kHAeI3Wlhq"     \
+	"AiBxntu5IGM9vzpxwQzTIHREqfG1F2chV7WjMPbNZSSubA=="
 
 static const struct {
 	const char *text;
@@ -19,7 +45,8 @@ static const struct {
 	const char *why;
 } bad[] = {
         {"", 0, "first line"},
-        {"agreesign trust v2\n", 1, "first line"},
+        {"agreesign trust v3\n", 1, "first line"},
+        {HDR "Ada " PK " email=a@b\n", 2, "unknown option \"email\""},
         {HDR "Ada " PK "\n\"unterminated " PK "\n", 3, "unterminated"},
         {HDR "Ada notakey\n", 2, "base64"},
         {HDR "Ada " PK " roles=editor\n", 2, "unknown role"},
@@ -125,8 +152,9 @@ START_TEST(edits_keep_the_rest)
 	                               AGS_ROLE_PUBLISHER, INT64_MIN,
 	                               1893456000, "t", &err),
 	                 AGS_OK);
-	ck_assert_mem_eq(a, text, strlen(text));
-	ck_assert_ptr_nonnull(strstr(a, "\"Ada \\\"A\\\" L\" "));
+	/* upgraded: the header replaced, the rest kept */
+	ck_assert_mem_eq(a, HDR2 "# keep me\n\n", strlen(text));
+	ck_assert_ptr_nonnull(strstr(a, "\nkey \"Ada \\\"A\\\" L\" "));
 	ck_assert_ptr_nonnull(strstr(
 	        a, " roles=publisher valid-before=2030-01-01T00:00:00Z\n"));
 	/* The same key again is refused. */
@@ -157,10 +185,432 @@ START_TEST(edits_keep_the_rest)
 	                               AGS_ROLE_AUTHOR, INT64_MIN, INT64_MAX,
 	                               "t", NULL),
 	                 AGS_OK);
-	ck_assert_mem_eq(a, HDR, strlen(HDR));
+	ck_assert_mem_eq(a, HDR2, strlen(HDR2));
 	free(a);
 	free(c);
 	ags_seckey_free(sk);
+}
+END_TEST
+
+/* Version 2: hostile and malformed records, each refused naming its
+ * line. */
+static const struct {
+	const char *text;
+	long line;
+	const char *why;
+} bad2[] = {
+        {HDR2 "Ada " PK "\n", 2, "unknown record type"},
+        {HDR2 "\"key\" Ada " PK "\n", 2, "unknown record type"},
+        {HDR2 "key\"Ada\" " PK "\n", 2, "unknown record type"},
+        {HDR2 "KEY Ada " PK "\n", 2, "unknown record type"},
+        {HDR2 "cert Ada " PK "\n", 2, "unknown record type"},
+        {HDR2 "key\n", 2, "identity"},
+        {HDR2 "key Ada " PK " email=ada\n", 2, "email"},
+        {HDR2 "key Ada " PK " email=a@b email=a@b\n", 2, "twice"},
+        {HDR2 "key Ada " PK " orcid=0000-0002-1825-0098\n", 2, "check"},
+        {HDR2 "key Ada " PK " email=\"a@b \"\n", 2, "email"},
+        {HDR2 "key Ada " PK "\nkey Bob " PK "\n", 3, "already listed"},
+        {HDR2 "tsa T\n", 2, "certificate"},
+        {HDR2 "tsa T " PK "\n", 2, "not an X.509 certificate"},
+        {HDR2 "tsa T " CERT "A\n", 2, "not base64"},
+        {HDR2 "tsa \" T\" " CERT "\n", 2, "tsa name"},
+        {HDR2 "tsa T " CERT " roles=author\n", 2, "unknown option"},
+        {HDR2 "tsa T " CERT " email=a@b\n", 2, "unknown option"},
+        {HDR2 "tsa T " CERT " reason=x\n", 2, "only allowed with revoked"},
+        {HDR2 "tsa T " CERT " valid-after=2027-01-01T00:00:00Z "
+              "valid-before=2026-01-01T00:00:00Z\n",
+         2, "valid-after must be before"},
+        {HDR2 "tsa T " CERT "\n# c\ntsa T " CERT2 "\n", 4,
+         "tsa name is already listed on line 2"},
+        {HDR2 "tsa T " CERT "\ntsa U " CERT2 "\ntsa V " CERT "\n", 4,
+         "tsa certificate is already listed on line 2"},
+        /* the first repeat in file order wins */
+        {HDR2 "tsa T " CERT "\ntsa U " CERT2 "\ntsa U " CERT "\ntsa W " CERT2
+              "\n",
+         4, "tsa name is already listed on line 3"},
+};
+
+START_TEST(bad_v2)
+{
+	struct ags_trust t;
+	struct ags_error err = {0};
+
+	ck_assert_int_eq(ags_trust_parse(&t, bad2[_i].text,
+	                                 strlen(bad2[_i].text), "t", &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_int_eq(err.line, bad2[_i].line);
+	ck_assert_msg(strstr(err.text, bad2[_i].why) != NULL,
+	              "case %d: '%s' lacks '%s'", _i, err.text, bad2[_i].why);
+	ck_assert_uint_eq(t.n, 0);
+	ck_assert_uint_eq(t.ntsa, 0);
+}
+END_TEST
+
+/* A certificate is exactly one in DER: a byte after it, a second one, a
+ * cut one and a BER length are refused; a token of more than 16,384
+ * bytes is too long. */
+START_TEST(tsa_certificate_exact)
+{
+	uint8_t *der = NULL, *ber;
+	size_t n = 0, i;
+	char *b64, *text;
+	struct ags_trust t;
+	struct ags_error err = {0};
+	const char *const why[] = {"bytes after", "bytes after", "not an X.509",
+	                           "not in DER", "word too long"};
+
+	ck_assert_int_eq(ags_b64_decode_alloc(&der, &n, CERT, strlen(CERT)), 0);
+	ck_assert_uint_eq(n, 455);
+	ck_assert_ptr_null(ags_x509_check(der, n));
+	ber = malloc(2 * n + 1);
+	for (i = 0; i < 5; i++) {
+		size_t m = n;
+		memcpy(ber, der, n);
+		if (i == 0)
+			ber[m++] = 0;
+		if (i == 1)
+			memcpy(ber + n, der, n), m = 2 * n;
+		if (i == 2)
+			m = n - 1;
+		if (i == 3) /* 30 82 01 c3 -> 30 83 00 01 c3 */
+			ber[1] = 0x83, ber[2] = 0, ber[3] = 1, ber[4] = 0xc3,
+			memcpy(ber + 5, der + 4, n - 4), m = n + 1;
+		b64 = ags_b64_encode(ber, m);
+		if (i == 4) {
+			free(b64);
+			b64 = malloc(AGS_TRUST_CERT_MAX + 2);
+			memset(b64, 'A', AGS_TRUST_CERT_MAX + 1);
+			b64[AGS_TRUST_CERT_MAX + 1] = '\0';
+		}
+		text = malloc(strlen(b64) + 64);
+		snprintf(text, strlen(b64) + 64, HDR2 "tsa T %s\n", b64);
+		ags_error_clear(&err);
+		ck_assert_int_eq(
+		        ags_trust_parse(&t, text, strlen(text), "t", &err),
+		        AGS_ERR_FORMAT);
+		ck_assert_msg(strstr(err.text, why[i]) != NULL, "case %zu: %s",
+		              i, err.text);
+		free(text);
+		free(b64);
+	}
+	free(ber);
+	free(der);
+}
+END_TEST
+
+START_TEST(good_v2)
+{
+	static const char text[] =
+	        HDR2 "# comment\n"
+	             "  key \"Ada L\" " PK " email=ada@example.org "
+	             "orcid=0000-0002-1825-0097 roles=publisher\n"
+	             "\tkey\tBob " PK2 "\n"
+	             "tsa \"Example TSA\" \"" CERT "\" "
+	             "valid-before=2030-01-01T00:00:00Z "
+	             "revoked=2026-01-01T00:00:00Z reason=\"key lost\"\n"
+	             "tsa Other " CERT2 "\n";
+	struct ags_trust t;
+	struct ags_error err = {0};
+
+	ck_assert_msg(ags_trust_parse(&t, text, strlen(text), "t", &err) ==
+	                      AGS_OK,
+	              "%s", err.text);
+	ck_assert_int_eq(t.version, 2);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_str_eq(t.entries[0].identity, "Ada L");
+	ck_assert_str_eq(t.entries[0].email, "ada@example.org");
+	ck_assert_str_eq(t.entries[0].orcid, "0000-0002-1825-0097");
+	ck_assert_uint_eq(t.entries[0].roles, AGS_ROLE_PUBLISHER);
+	ck_assert_ptr_null(t.entries[1].email);
+	ck_assert_ptr_null(t.entries[1].orcid);
+	ck_assert_uint_eq(t.entries[1].roles,
+	                  AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
+	ck_assert_uint_eq(t.ntsa, 2);
+	ck_assert_str_eq(t.tsa[0].name, "Example TSA");
+	ck_assert_uint_eq(t.tsa[0].cert_len, 455);
+	ck_assert_int_eq(t.tsa[0].cert[0], 0x30);
+	ck_assert_int_eq(t.tsa[0].valid_after, INT64_MIN);
+	ck_assert_int_eq(t.tsa[0].valid_before, 1893456000);
+	ck_assert_int_eq(t.tsa[0].revoked, 1);
+	ck_assert_int_eq(t.tsa[0].revoked_time, 1767225600);
+	ck_assert_str_eq(t.tsa[0].revoked_reason, "key lost");
+	ck_assert_int_eq(t.tsa[0].line, 5);
+	ck_assert_int_eq(t.tsa[1].revoked, 0);
+	ags_trust_release(&t);
+	/* v1 is read as v1 */
+	ck_assert_int_eq(ags_trust_parse(&t, HDR "Ada " PK "\n",
+	                                 strlen(HDR "Ada " PK "\n"), "t", NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(t.version, 1);
+	ck_assert_ptr_null(t.entries[0].email);
+	ags_trust_release(&t);
+}
+END_TEST
+
+/* The canonical line (spec §9.6): option order, roles always, quoting
+ * exactly when needed; and it reads back as the same record. */
+START_TEST(canonical_line)
+{
+	static const struct {
+		const char *line, *canon;
+	} cases[] = {
+	        {"key Ada " PK " orcid=0000-0002-1825-0097 email=a@b\n",
+	         "key Ada " PK " roles=author,co-author email=a@b "
+	         "orcid=0000-0002-1825-0097\n"},
+	        {"key \"Ada Lovelace\" " PK " revoked=2026-01-01T00:00:00Z "
+	         "reason=\"a \\\"b\\\" \\\\c\" "
+	         "valid-after=2020-01-01T00:00:00Z "
+	         "roles=publisher,author\n",
+	         "key \"Ada Lovelace\" " PK " roles=author,publisher "
+	         "valid-after=2020-01-01T00:00:00Z "
+	         "revoked=2026-01-01T00:00:00Z "
+	         "reason=\"a \\\"b\\\" \\\\c\"\n"},
+	        {"key \"#1\" " PK " email=\"x=y@z\"\n",
+	         "key \"#1\" " PK " roles=author,co-author email=\"x=y@z\"\n"},
+	        {"key a\\b " PK " reason=#r revoked=2026-01-01T00:00:00Z\n",
+	         "key \"a\\\\b\" " PK " roles=author,co-author "
+	         "revoked=2026-01-01T00:00:00Z reason=\"#r\"\n"},
+	        {"tsa \"T\" " CERT " revoked=2026-01-01T00:00:00Z "
+	         "valid-before=2030-01-01T00:00:00Z\n",
+	         "tsa T " CERT " valid-before=2030-01-01T00:00:00Z "
+	         "revoked=2026-01-01T00:00:00Z\n"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[4096], *line, *again;
+		struct ags_trust t, u;
+		struct ags_error err = {0};
+		snprintf(text, sizeof(text), HDR2 "%s", cases[i].line);
+		ck_assert_msg(ags_trust_parse(&t, text, strlen(text), "t",
+		                              &err) == AGS_OK,
+		              "%zu: %s", i, err.text);
+		line = t.n ? ags_trust_key_line(&t.entries[0])
+		           : ags_trust_tsa_line(&t.tsa[0]);
+		ck_assert_str_eq(line, cases[i].canon);
+		snprintf(text, sizeof(text), HDR2 "%s", line);
+		ck_assert_int_eq(
+		        ags_trust_parse(&u, text, strlen(text), "t", NULL),
+		        AGS_OK);
+		again = u.n ? ags_trust_key_line(&u.entries[0])
+		            : ags_trust_tsa_line(&u.tsa[0]);
+		ck_assert_str_eq(again, line);
+		free(line);
+		free(again);
+		ags_trust_release(&t);
+		ags_trust_release(&u);
+	}
+}
+END_TEST
+
+/* Editing a v1 file: the header replaced and `key ` before each entry
+ * line, nothing else changed; then the edit. */
+START_TEST(upgrade_keeps_every_byte)
+{
+	static const char v1[] =
+	        HDR "# authors\n"
+	            "  Ada\t" PK "   roles=author\n"
+	            "\n"
+	            "   # indented comment\n"
+	            "\"Bob B\" " PK2 " revoked=2026-01-01T00:00:00Z\n";
+	static const char v2[] =
+	        HDR2 "# authors\n"
+	             "key   Ada\t" PK "   roles=author\n"
+	             "\n"
+	             "   # indented comment\n"
+	             "key \"Bob B\" " PK2 " revoked=2026-01-01T00:00:00Z\n";
+	char id[AGS_KEYID_HEX + 1], *out = NULL;
+	size_t n = 0;
+	uint8_t pk[32];
+	struct ags_trust_change ch = {0};
+
+	ck_assert_int_eq(ags_b64_decode_exact(pk, 32, PK, strlen(PK)), 0);
+	ags_key_id(id, pk);
+	ch.email = "ada@example.org";
+	ck_assert_int_eq(
+	        ags_trust_set(&out, &n, v1, strlen(v1), id, &ch, "t", NULL),
+	        AGS_OK);
+	ck_assert_str_eq(out, HDR2 "# authors\n"
+	                           "key Ada " PK " roles=author "
+	                           "email=ada@example.org\n"
+	                           "\n"
+	                           "   # indented comment\n"
+	                           "key \"Bob B\" " PK2
+	                           " revoked=2026-01-01T00:00:00Z\n");
+	free(out);
+	/* remove, on the same v1 text: only the upgrade and the line */
+	ck_assert_int_eq(
+	        ags_trust_remove(&out, &n, v1, strlen(v1), id, "t", NULL),
+	        AGS_OK);
+	ck_assert_str_eq(out, HDR2 "# authors\n"
+	                           "\n"
+	                           "   # indented comment\n"
+	                           "key \"Bob B\" " PK2
+	                           " revoked=2026-01-01T00:00:00Z\n");
+	ck_assert_uint_eq(n, strlen(out));
+	free(out);
+	/* a v2 text needs no upgrade: the same removal */
+	ck_assert_int_eq(
+	        ags_trust_remove(&out, &n, v2, strlen(v2), id, "t", NULL),
+	        AGS_OK);
+	ck_assert_str_eq(out, HDR2 "# authors\n"
+	                           "\n"
+	                           "   # indented comment\n"
+	                           "key \"Bob B\" " PK2
+	                           " revoked=2026-01-01T00:00:00Z\n");
+	free(out);
+	ck_assert_int_eq(ags_trust_text_version(v1, strlen(v1)), 1);
+	ck_assert_int_eq(ags_trust_text_version(v2, strlen(v2)), 2);
+	ck_assert_int_eq(ags_trust_text_version("x\n", 2), 0);
+}
+END_TEST
+
+/* trust set: what it refuses, and what it changes. A tsa record is kept
+ * byte for byte. */
+START_TEST(set_and_remove)
+{
+	static const char text[] =
+	        HDR2 "key Ada " PK " roles=author email=a@b\n"
+	             "key Bob " PK2 " revoked=2026-01-01T00:00:00Z\n"
+	             "tsa T " CERT "\n";
+	char ada[AGS_KEYID_HEX + 1], bob[AGS_KEYID_HEX + 1], *out = NULL;
+	uint8_t pk[32];
+	size_t n;
+	struct ags_error err = {0};
+	struct ags_trust_change ch = {0};
+
+	ags_b64_decode_exact(pk, 32, PK, strlen(PK));
+	ags_key_id(ada, pk);
+	ags_b64_decode_exact(pk, 32, PK2, strlen(PK2));
+	ags_key_id(bob, pk);
+	/* nothing to change */
+	ch.roles = AGS_ROLE_AUTHOR;
+	ch.email = "a@b";
+	ck_assert_int_eq(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "nothing to change"));
+	ck_assert_ptr_null(out);
+	/* a revoked key */
+	ch.roles = AGS_ROLE_PUBLISHER;
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_trust_set(&out, &n, text, strlen(text), bob, &ch,
+	                               "t", &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "revoked"));
+	/* an unknown key */
+	ck_assert_int_eq(ags_trust_set(&out, &n, text, strlen(text),
+	                               "00000000000000000000000000000000", &ch,
+	                               "t", NULL),
+	                 AGS_ERR_INVALID);
+	ck_assert_int_eq(ags_trust_remove(&out, &n, text, strlen(text),
+	                                  "00000000000000000000000000000000",
+	                                  "t", NULL),
+	                 AGS_ERR_INVALID);
+	/* an empty window, a bad e-mail, a bad ORCID, a bad name */
+	memset(&ch, 0, sizeof(ch));
+	ch.change_after = ch.change_before = 1;
+	ch.valid_after = ch.valid_before = 1767225600;
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "valid-after"));
+	memset(&ch, 0, sizeof(ch));
+	ch.email = "ab";
+	ck_assert_int_ne(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", NULL),
+	                 AGS_OK);
+	ch.email = NULL;
+	ch.orcid = "0000-0002-1825-0098";
+	ck_assert_int_ne(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", NULL),
+	                 AGS_OK);
+	ch.orcid = NULL;
+	ch.name = " Ada";
+	ck_assert_int_ne(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", NULL),
+	                 AGS_OK);
+	ck_assert_ptr_null(out);
+	/* a change: new name, e-mail dropped, ORCID and window set */
+	ch.name = "Ada Lovelace";
+	ch.email = "";
+	ch.orcid = "0000-0002-1825-0097";
+	ch.change_before = 1;
+	ch.valid_before = 1893456000;
+	ck_assert_int_eq(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", NULL),
+	                 AGS_OK);
+	ck_assert_str_eq(out,
+	                 HDR2 "key \"Ada Lovelace\" " PK
+	                      " roles=author orcid=0000-0002-1825-0097 "
+	                      "valid-before=2030-01-01T00:00:00Z\n"
+	                      "key Bob " PK2 " revoked=2026-01-01T00:00:00Z\n"
+	                      "tsa T " CERT "\n");
+	free(out);
+	/* a bound dropped again */
+	memset(&ch, 0, sizeof(ch));
+	ch.change_after = 1;
+	ch.valid_after = INT64_MIN;
+	ck_assert_int_eq(ags_trust_set(&out, &n, text, strlen(text), ada, &ch,
+	                               "t", NULL),
+	                 AGS_ERR_INVALID); /* it had none: nothing changes */
+	/* a revoked key can be removed */
+	ck_assert_int_eq(
+	        ags_trust_remove(&out, &n, text, strlen(text), bob, "t", NULL),
+	        AGS_OK);
+	ck_assert_str_eq(out, HDR2 "key Ada " PK " roles=author email=a@b\n"
+	                           "tsa T " CERT "\n");
+	free(out);
+}
+END_TEST
+
+/* Same and look-alike identities (threat model T3). */
+START_TEST(similar)
+{
+	static const char text[] =
+	        HDR2 "key \"Inès Marović\" " PK "\n"
+	             "key \"INE\xcc\x80S MAROVIC\xcc\x81\" " PK2 "\n"
+	             "key \"Ines Marovic\" "
+	             "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\n";
+	struct ags_trust t;
+	const struct ags_trust_entry *e;
+	uint8_t other[32] = {1};
+	size_t i = 0;
+	int same = -1;
+
+	/* the second identity is not NFC, so the file is refused... */
+	ck_assert_int_eq(ags_trust_parse(&t, text, strlen(text), "t", NULL),
+	                 AGS_ERR_FORMAT);
+	/* ...and in NFC it is a look-alike of the first */
+	{
+		char *nfc = ags_text_nfc("INE\xcc\x80S MAROVIC\xcc\x81");
+		char fixed[512];
+		snprintf(fixed, sizeof(fixed),
+		         HDR2 "key \"Inès Marović\" " PK "\nkey \"%s\" " PK2
+		              "\nkey \"Ines Marovic\" "
+		              "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\n",
+		         nfc);
+		free(nfc);
+		ck_assert_int_eq(
+		        ags_trust_parse(&t, fixed, strlen(fixed), "t", NULL),
+		        AGS_OK);
+	}
+	e = ags_trust_next_similar(&t, &i, "Inès Marović", other, &same);
+	ck_assert_ptr_eq(e, &t.entries[0]);
+	ck_assert_int_eq(same, 1);
+	e = ags_trust_next_similar(&t, &i, "Inès Marović", other, &same);
+	ck_assert_ptr_eq(e, &t.entries[1]);
+	ck_assert_int_eq(same, 0);
+	/* "Ines Marovic" has no accents: neither same nor alike */
+	ck_assert_ptr_null(
+	        ags_trust_next_similar(&t, &i, "Inès Marović", other, &same));
+	/* the key's own entry is never reported */
+	i = 0;
+	e = ags_trust_next_similar(&t, &i, "Inès Marović", t.entries[0].pk,
+	                           &same);
+	ck_assert_ptr_eq(e, &t.entries[1]);
+	ags_trust_release(&t);
 }
 END_TEST
 
@@ -174,6 +624,14 @@ Suite *trust_suite(void)
 	tcase_add_test(tc, good_file);
 	tcase_add_test(tc, default_roles_exclude_publisher);
 	tcase_add_test(tc, edits_keep_the_rest);
+	tcase_add_loop_test(tc, bad_v2, 0,
+	                    (int)(sizeof(bad2) / sizeof(bad2[0])));
+	tcase_add_test(tc, tsa_certificate_exact);
+	tcase_add_test(tc, good_v2);
+	tcase_add_test(tc, canonical_line);
+	tcase_add_test(tc, upgrade_keeps_every_byte);
+	tcase_add_test(tc, set_and_remove);
+	tcase_add_test(tc, similar);
 	suite_add_tcase(s, tc);
 	return s;
 }

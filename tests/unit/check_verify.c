@@ -673,6 +673,58 @@ START_TEST(long_names_in_name_mismatch)
 }
 END_TEST
 
+/* A v2 entry's e-mail and ORCID (spec §9.5): a signer who gives another
+ * is refused as identity-mismatch, one who gives none is accepted; a v1
+ * file knows no e-mail. The name is checked first. */
+START_TEST(v2_email_and_orcid)
+{
+	static const struct {
+		const char *opts, *email, *orcid;
+		enum ags_reason want;
+	} cases[] = {
+	        {"email=a@b", "a@b", NULL, AGS_REASON_OK},
+	        {"email=a@b", NULL, "0000-0002-1825-0097", AGS_REASON_OK},
+	        {"email=a@b", "A@b", NULL, AGS_REASON_IDENTITY_MISMATCH},
+	        {"orcid=0000-0002-1825-0097", NULL, "0000-0001-5109-3700",
+	         AGS_REASON_IDENTITY_MISMATCH},
+	        {"orcid=0000-0002-1825-0097", "x@y", "0000-0002-1825-0097",
+	         AGS_REASON_OK},
+	        {"email=a@b orcid=0000-0002-1825-0097", "a@b",
+	         "0000-0001-5109-3700", AGS_REASON_IDENTITY_MISMATCH},
+	        {"", "a@b", "0000-0001-5109-3700", AGS_REASON_OK},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ags_envelope env;
+		struct ags_trust t;
+		struct ags_report r;
+		struct ags_signer s = {(char *)"Ada", (char *)cases[i].email,
+		                       (char *)cases[i].orcid, AGS_ROLE_AUTHOR,
+		                       T0};
+		char buf[512];
+		snprintf(buf, sizeof(buf),
+		         "agreesign trust v2\nkey Ada %s %s\n", author.b64,
+		         cases[i].opts);
+		ck_assert_int_eq(
+		        ags_trust_parse(&t, buf, strlen(buf), "t", NULL),
+		        AGS_OK);
+		new_envelope(&env);
+		ck_assert_int_eq(ags_sign_append(&env, author.sk, &s, 0, NULL),
+		                 AGS_OK);
+		run_verify(&r, &env, text, &t, NULL);
+		ck_assert_msg(r.sigs[0].reason == cases[i].want, "case %zu: %s",
+		              i, r.sigs[0].detail);
+		if (cases[i].want != AGS_REASON_OK)
+			ck_assert_str_eq(ags_reason_name(r.sigs[0].reason),
+			                 "identity-mismatch");
+		ags_report_release(&r);
+		ags_trust_release(&t);
+		ags_envelope_release(&env);
+	}
+}
+END_TEST
+
 /* A changed attachment whose name is 255 bytes (a file name's limit). */
 START_TEST(long_attachment_name)
 {
@@ -856,6 +908,7 @@ Suite *verify_suite(void)
 	tcase_add_test(tc, domain_separation);
 	tcase_add_loop_test(tc, long_revocation_reason, 0, 6);
 	tcase_add_loop_test(tc, long_names_in_name_mismatch, 0, 6);
+	tcase_add_test(tc, v2_email_and_orcid);
 	tcase_add_loop_test(tc, long_attachment_name, 0, 6);
 	tcase_add_test(tc, required_attachment_through_policy);
 	tcase_add_test(tc, given_key_checks_only_its_signatures);

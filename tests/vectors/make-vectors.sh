@@ -41,6 +41,53 @@ trust 'roles=author valid-after=2027-01-01T00:00:00Z' > trust/not-yet-valid.trus
 trust 'roles=co-author' > trust/wrong-role.trust
 printf 'agreesign trust v1\n"Ines Marovic" %s roles=author\n' "$(P demo-author)" > trust/other-name.trust
 
+# Version 2 (§9.4): the demo store with e-mail, ORCID and a tsa record
+# (tests/vectors/test-tsa.pem), one file per failure a v2 entry adds, and
+# files every reader must refuse (exit 2).
+C=$(sed '/^#/d; /^-----/d' "$ROOT/tests/vectors/test-tsa.pem" | tr -d '\n')
+trust2() {
+	printf 'agreesign trust v2\n# the demo keys, version 2\n'
+	printf 'key "Inès Marović-Saldaña" %s %s\n' "$(P demo-author)" "$1"
+	printf 'key "Tomás Okonkwo" %s roles=co-author email=tomas@example.org\n' "$(P demo-coauthor)"
+	printf 'key "Example Open Press" %s roles=publisher email=rights@press.example\n' "$(P demo-publisher)"
+	printf 'tsa "agreesign test TSA" %s valid-after=2026-01-01T00:00:00Z\n' "$C"
+}
+trust2 'roles=author,co-author email=ines@example.org orcid=0000-0002-1825-0097' > trust/demo-v2.trust
+trust2 'roles=author email=ines@example.net' > trust/other-email-v2.trust
+trust2 'roles=author orcid=0000-0001-5109-3700' > trust/other-orcid-v2.trust
+trust2 'roles=author email=ines@example.org revoked=2026-11-19T00:00:00Z reason="secret key lost"' > trust/revoked-v2.trust
+/usr/bin/python3 - trust "$C" "$(P demo-author)" <<'PY'
+import base64, sys
+out, cert, pk = sys.argv[1], sys.argv[2], sys.argv[3]
+der = base64.b64decode(cert)
+good = 'key "Inès Marović-Saldaña" %s roles=author\n' % pk
+def tsa(c, rest=""):
+    return 'tsa "agreesign test TSA" %s%s\n' % (c, rest)
+bad = {
+    "v1-line": '"Inès Marović-Saldaña" %s roles=author\n' % pk,
+    "unknown-record": 'cert "Inès Marović-Saldaña" %s\n' % pk,
+    "quoted-keyword": '"key" "Inès Marović-Saldaña" %s\n' % pk,
+    "email-rule": good[:-1] + " email=ines.example.org\n",
+    "orcid-checksum": good[:-1] + " orcid=0000-0002-1825-0098\n",
+    "tsa-trailing-byte": good + tsa(base64.b64encode(der + b"\0").decode()),
+    "tsa-two-certificates": good + tsa(base64.b64encode(der + der).decode()),
+    "tsa-cut-short": good + tsa(base64.b64encode(der[:-1]).decode()),
+    "tsa-not-a-certificate": good + tsa(base64.b64encode(b"not a certificate").decode()),
+    "tsa-same-certificate": good + tsa(cert) + tsa(cert).replace("agreesign test", "another"),
+    "tsa-roles": good + tsa(cert, " roles=author"),
+    "tsa-reason-without-revoked": good + tsa(cert, ' reason="x"'),
+}
+# (one certificate only: the second record repeats name and certificate)
+bad["tsa-same-name"] = good + tsa(cert) + tsa(cert, " valid-after=2027-01-01T00:00:00Z")
+for name, body in bad.items():
+    with open("%s/bad-v2-%s.trust" % (out, name), "w", encoding="utf-8") as f:
+        f.write("agreesign trust v2\n" + body)
+with open("%s/bad-v1-email.trust" % out, "w", encoding="utf-8") as f:
+    f.write('agreesign trust v1\n"Inès Marović-Saldaña" %s roles=author email=ines@example.org\n' % pk)
+with open("%s/bad-v3-header.trust" % out, "w", encoding="utf-8") as f:
+    f.write("agreesign trust v3\nkey " + good)
+PY
+
 # Envelopes: one author; two co-signers; co-signed and countersigned.
 E=envelopes
 "$A" sign -k "$K/demo-author.key" -o $E/signed.sig.json "$S" 2>/dev/null
@@ -119,4 +166,13 @@ attachment-minus-zero	sample-agreement.txt	attachment-minus-zero.sig.json	demo.t
 countersigned-empty	sample-agreement.txt	countersigned-empty.sig.json	demo.trust	-	2	-
 countersigned-as-author	sample-agreement.txt	countersigned-as-author.sig.json	demo.trust	-	2	-
 title-with-bom	sample-agreement.txt	title-with-bom.sig.json	demo.trust	-	2	-
+v2-signed	sample-agreement.txt	signed.sig.json	demo-v2.trust	-	0	ok
+v2-countersigned	sample-agreement.txt	countersigned.sig.json	demo-v2.trust	--require-role=author,publisher	0	ok,ok,ok
+v2-other-email	sample-agreement.txt	signed.sig.json	other-email-v2.trust	-	1	identity-mismatch
+v2-other-orcid	sample-agreement.txt	signed.sig.json	other-orcid-v2.trust	-	1	identity-mismatch
+v2-revoked	sample-agreement.txt	signed.sig.json	revoked-v2.trust	-	1	revoked
 TSV
+for f in trust/bad-*.trust; do
+	b=$(basename "$f" .trust)
+	printf '%s\tsample-agreement.txt\tsigned.sig.json\t%s\t-\t2\t-\n' "$b" "$b.trust"
+done >> cases.tsv

@@ -113,3 +113,26 @@ int ags_b64_decode_exact(uint8_t *out, size_t want, const char *s, size_t slen)
 	}
 	return 0;
 }
+
+int ags_b64_decode_alloc(uint8_t **out, size_t *n, const char *s, size_t slen)
+{
+	size_t want, i;
+	uint8_t *buf;
+
+	*out = NULL;
+	*n = 0;
+	if (slen == 0 || slen % 4 != 0)
+		return -1;
+	want = slen / 4 * 3 - (s[slen - 1] == '=') - (s[slen - 2] == '=');
+	if (!(buf = malloc(want)))
+		return -1;
+	for (i = 0; i < want; i += 3)
+		if (b64_group(buf + i, want - i < 3 ? want - i : 3,
+		              s + i / 3 * 4) != 0) {
+			free(buf);
+			return -1;
+		}
+	*out = buf;
+	*n = want;
+	return 0;
+}

@@ -23,6 +23,21 @@ char *ags_text_nfc(const char *s)
 	return (char *)out;
 }
 
+char *ags_text_fold(const char *s)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n;
+
+	n = utf8proc_map(
+	        (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s), &out,
+	        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	return (char *)out;
+}
+
 int ags_nfc_trivial(const char *s, size_t len)
 {
 	size_t i;

@@ -1,20 +1,17 @@
 /* The trust file: which public key belongs to whom, for which roles, for
  * which claimed signing times, and which keys are revoked. One key per
- * line, in the spirit of OpenSSH's allowed_signers. */
-#include "internal.h"
+ * line, in the spirit of OpenSSH's allowed_signers. Version 1 lines are
+ * IDENTITY KEY [OPTION...]; version 2 lines start with a record keyword,
+ * `key` (read here) or `tsa` (trust_tsa.c). */
+#include "trust_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TOKEN_MAX (AGS_FIELD_MAX + 1)
+#define TOKEN_MAX AGS_TRUST_TOKEN_MAX
 
-struct cursor {
-	const char *p, *end;
-	const char *source;
-	long line;
-	struct ags_error *err;
-};
+typedef struct ags_trust_cursor cursor;
 
 void ags_trust_init(struct ags_trust *t)
 {
@@ -24,6 +21,8 @@ void ags_trust_init(struct ags_trust *t)
 static void entry_release(struct ags_trust_entry *e)
 {
 	free(e->identity);
+	free(e->email);
+	free(e->orcid);
 	free(e->revoked_reason);
 }
 
@@ -34,149 +33,15 @@ void ags_trust_release(struct ags_trust *t)
 	for (i = 0; i < t->n; i++)
 		entry_release(&t->entries[i]);
 	free(t->entries);
+	ags_trust_tsa_release(t);
 	ags_trust_init(t);
 }
 
-static enum ags_err fail(struct cursor *c, const char *fmt, ...)
-        AGS_PRINTF(2, 3);
-static enum ags_err fail(struct cursor *c, const char *fmt, ...)
-{
-	char text[sizeof(c->err->text)];
-	va_list ap;
+#define fail        ags_trust_fail
+#define token       ags_trust_token
+#define skip_blanks ags_trust_skip_blanks
 
-	va_start(ap, fmt);
-	ags_vbounded(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	return ags_error_set(c->err, AGS_ERR_FORMAT, c->source, c->line, 0,
-	                     "%s", text);
-}
-
-/* Reads one token: bare (no blank, no quote), "quoted" with \" and \\
- * escapes, or name="quoted". Returns its length in out, or -1 (error
- * set). */
-static long token(struct cursor *c, char *out, size_t cap)
-{
-	size_t n = 0;
-	int quoted = c->p < c->end && *c->p == '"';
-
-	if (quoted)
-		c->p++;
-	while (c->p < c->end) {
-		char ch = *c->p;
-		if (!quoted && (ch == ' ' || ch == '\t'))
-			break;
-		/* name="quoted value": the quote may open right after '='. */
-		if (!quoted && ch == '"' && n > 0 && out[n - 1] == '=') {
-			quoted = 1;
-			c->p++;
-			continue;
-		}
-		if (!quoted && ch == '"')
-			return fail(c, "unexpected '\"' in %s", "a bare word"),
-			       -1;
-		if (quoted && ch == '"')
-			break;
-		if (quoted && ch == '\\') {
-			if (++c->p == c->end || (*c->p != '"' && *c->p != '\\'))
-				return fail(c, "%s",
-				            "bad escape in quoted text"),
-				       -1;
-			ch = *c->p;
-		}
-		if (n + 1 >= cap)
-			return fail(c, "%s", "word too long"), -1;
-		out[n++] = ch;
-		c->p++;
-	}
-	if (quoted && (c->p == c->end || *c->p != '"'))
-		return fail(c, "%s", "unterminated quoted text"), -1;
-	if (quoted)
-		c->p++;
-	if (c->p < c->end && *c->p != ' ' && *c->p != '\t')
-		return fail(c, "%s", "missing blank after quoted text"), -1;
-	out[n] = '\0';
-	return (long)n;
-}
-
-static void skip_blanks(struct cursor *c)
-{
-	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-		c->p++;
-}
-
-static enum ags_err parse_roles(struct cursor *c, unsigned *roles,
-                                const char *v)
-{
-	char buf[64];
-	const char *p = v;
-	enum ags_role r;
-
-	*roles = 0;
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		if (n == 0 || n >= sizeof(buf))
-			return fail(c, "bad roles list \"%s\"", v);
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (ags_role_parse(&r, buf) != 0)
-			return fail(c, "unknown role \"%s\"", buf);
-		if (*roles & (unsigned)r)
-			return fail(c, "role \"%s\" listed twice", buf);
-		*roles |= (unsigned)r;
-		p += n;
-		if (*p == ',' && *++p == '\0')
-			return fail(c, "bad roles list \"%s\"", v);
-	}
-	return AGS_OK;
-}
-
-static enum ags_err parse_time_opt(struct cursor *c, int64_t *out,
-                                   const char *name, const char *v)
-{
-	if (ags_time_parse(out, v) != 0)
-		return fail(c, "%s must be YYYY-MM-DDTHH:MM:SSZ", name);
-	return AGS_OK;
-}
-
-/* One name=value option. seen is a bit set of options already given. */
-static enum ags_err parse_option(struct cursor *c, struct ags_trust_entry *e,
-                                 char *opt, unsigned *seen)
-{
-	static const char *const names[] = {"roles",        "valid-after",
-	                                    "valid-before", "revoked",
-	                                    "reason",       NULL};
-	char *eq = strchr(opt, '=');
-	unsigned i;
-
-	if (!eq)
-		return fail(c, "option \"%s\" has no value", opt);
-	*eq = '\0';
-	for (i = 0; names[i] && strcmp(names[i], opt) != 0; i++)
-		;
-	if (!names[i])
-		return fail(c, "unknown option \"%s\"", opt);
-	if (*seen & (1u << i))
-		return fail(c, "option \"%s\" given twice", opt);
-	*seen |= 1u << i;
-	switch (i) {
-	case 0: return parse_roles(c, &e->roles, eq + 1);
-	case 1: return parse_time_opt(c, &e->valid_after, opt, eq + 1);
-	case 2: return parse_time_opt(c, &e->valid_before, opt, eq + 1);
-	case 3:
-		e->revoked = 1;
-		return parse_time_opt(c, &e->revoked_time, opt, eq + 1);
-	default:
-		if (ags_field_check(eq + 1, strlen(eq + 1)))
-			return fail(c, "reason: %s",
-			            ags_field_check(eq + 1, strlen(eq + 1)));
-		e->revoked_reason = strdup(eq + 1);
-		return e->revoked_reason ? AGS_OK
-		                         : fail(c, "%s", "out of memory");
-	}
-}
-
-static enum ags_err parse_key(struct cursor *c, struct ags_trust_entry *e,
-                              char *buf)
+static enum ags_err parse_key(cursor *c, struct ags_trust_entry *e, char *buf)
 {
 	if (token(c, buf, TOKEN_MAX) < 0)
 		return c->err ? c->err->code : AGS_ERR_FORMAT;
@@ -188,10 +53,20 @@ static enum ags_err parse_key(struct cursor *c, struct ags_trust_entry *e,
 	return AGS_OK;
 }
 
-static enum ags_err parse_entry(struct cursor *c, struct ags_trust_entry *e)
+/* IDENTITY KEY [OPTION...]: a v1 entry, or a v2 key record after its
+ * keyword (version 2 also takes email= and orcid=). */
+static enum ags_err parse_entry(cursor *c, struct ags_trust_entry *e,
+                                int version)
 {
+	struct ags_trust_opts o = {&e->roles,
+	                           version >= 2 ? &e->email : NULL,
+	                           version >= 2 ? &e->orcid : NULL,
+	                           &e->valid_after,
+	                           &e->valid_before,
+	                           &e->revoked,
+	                           &e->revoked_time,
+	                           &e->revoked_reason};
 	char buf[TOKEN_MAX];
-	unsigned seen = 0;
 	enum ags_err rc;
 
 	e->roles = AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR;
@@ -208,21 +83,10 @@ static enum ags_err parse_entry(struct cursor *c, struct ags_trust_entry *e)
 		return fail(c, "%s", "out of memory");
 	skip_blanks(c);
 	rc = parse_key(c, e, buf);
-	while (rc == AGS_OK && (skip_blanks(c), c->p < c->end)) {
-		if (token(c, buf, sizeof(buf)) < 0)
-			return AGS_ERR_FORMAT;
-		rc = parse_option(c, e, buf, &seen);
-	}
-	if (rc == AGS_OK && e->revoked_reason && !e->revoked)
-		return fail(c, "%s", "reason= is only allowed with revoked=");
-	if (rc == AGS_OK && e->roles == 0)
-		return fail(c, "%s", "roles= names no role");
-	if (rc == AGS_OK && e->valid_after >= e->valid_before)
-		return fail(c, "%s", "valid-after must be before valid-before");
-	return rc;
+	return rc == AGS_OK ? ags_trust_options(c, &o) : rc;
 }
 
-static enum ags_err add_entry(struct ags_trust *t, struct cursor *c)
+static enum ags_err add_entry(struct ags_trust *t, cursor *c)
 {
 	struct ags_trust_entry *grown, *e;
 	enum ags_err rc;
@@ -233,7 +97,7 @@ static enum ags_err add_entry(struct ags_trust *t, struct cursor *c)
 	t->entries = grown;
 	e = &grown[t->n];
 	memset(e, 0, sizeof(*e));
-	rc = parse_entry(c, e);
+	rc = parse_entry(c, e, t->version);
 	if (rc != AGS_OK) {
 		entry_release(e);
 		return rc;
@@ -242,8 +106,38 @@ static enum ags_err add_entry(struct ags_trust *t, struct cursor *c)
 	return AGS_OK;
 }
 
+/* A v2 record: its first token, bare and exact, says which. */
+static enum ags_err add_record(struct ags_trust *t, cursor *c)
+{
+	size_t n = 0;
+	int is_key;
+
+	while (c->p + n < c->end && c->p[n] != ' ' && c->p[n] != '\t')
+		n++;
+	is_key = n == 3 && memcmp(c->p, "key", 3) == 0;
+	if (!is_key && (n != 3 || memcmp(c->p, "tsa", 3) != 0))
+		return fail(c, "%s", "unknown record type (not key or tsa)");
+	c->p += n;
+	skip_blanks(c);
+	return is_key ? add_entry(t, c) : ags_trust_tsa_add(t, c);
+}
+
+int ags_trust_text_version(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+	size_t n = nl ? (size_t)(nl - buf) : 0;
+
+	if (n == strlen(AGS_FORMAT_TRUST_V1) &&
+	    memcmp(buf, AGS_FORMAT_TRUST_V1, n) == 0)
+		return 1;
+	if (n == strlen(AGS_FORMAT_TRUST) &&
+	    memcmp(buf, AGS_FORMAT_TRUST, n) == 0)
+		return 2;
+	return 0;
+}
+
 static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
-                                size_t len, struct cursor *c)
+                                size_t len, cursor *c)
 {
 	const char *p = buf, *end = buf + len;
 	enum ags_err rc = AGS_OK;
@@ -259,16 +153,20 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 		c->p = p;
 		c->end = nl;
 		if (c->line == 1) {
-			if ((size_t)(nl - p) != strlen(AGS_FORMAT_TRUST) ||
-			    memcmp(p, AGS_FORMAT_TRUST, (size_t)(nl - p)) != 0)
-				return fail(c, "first line must be \"%s\"",
-				            AGS_FORMAT_TRUST);
+			t->version =
+			        ags_trust_text_version(p, (size_t)(end - p));
+			if (t->version == 0)
+				return fail(
+				        c,
+				        "first line must be \"%s\" or \"%s\"",
+				        AGS_FORMAT_TRUST, AGS_FORMAT_TRUST_V1);
 		} else if (memchr(p, '\r', (size_t)(nl - p))) {
 			return fail(c, "%s", "carriage return in line");
 		} else {
 			skip_blanks(c);
 			if (c->p < nl && *c->p != '#')
-				rc = add_entry(t, c);
+				rc = t->version == 1 ? add_entry(t, c)
+				                     : add_record(t, c);
 		}
 		p = nl + 1;
 	}
@@ -291,8 +189,7 @@ static int by_key(const void *a, const void *b)
  * key an earlier line lists. Sorting makes it O(n log n): one lookup per
  * line was O(n^2), and 200,000 keys took minutes (found by the hostile-
  * input tests; see tests/fuzz/README.md). */
-static enum ags_err check_duplicates(const struct ags_trust *t,
-                                     struct cursor *c)
+static enum ags_err check_duplicates(const struct ags_trust *t, cursor *c)
 {
 	const struct ags_trust_entry **v, *dup = NULL, *first = NULL;
 	size_t i;
@@ -325,7 +222,7 @@ static enum ags_err check_duplicates(const struct ags_trust *t,
 enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
                              const char *source, struct ags_error *err)
 {
-	struct cursor c = {buf, buf + len, source, 0, err};
+	cursor c = {buf, buf + len, source, 0, err};
 	enum ags_err rc;
 
 	ags_trust_init(t);
@@ -338,14 +235,16 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
 		                     "trust file holds a NUL byte");
 	rc = parse_lines(t, buf, len, &c);
 	if (rc == AGS_OK && c.line == 0)
-		rc = fail(&c, "first line must be \"%s\"", AGS_FORMAT_TRUST);
+		rc = fail(&c, "first line must be \"%s\" or \"%s\"",
+		          AGS_FORMAT_TRUST, AGS_FORMAT_TRUST_V1);
 	if (rc == AGS_OK)
 		rc = check_duplicates(t, &c);
+	if (rc == AGS_OK)
+		rc = ags_trust_tsa_unique(t, &c);
 	if (rc != AGS_OK)
 		ags_trust_release(t);
 	return rc;
 }
-
 enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
                             struct ags_error *err)
 {

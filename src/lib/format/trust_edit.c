@@ -1,146 +1,25 @@
 /* Edits of a trust file as text: a new entry is one more line, a
- * revocation adds options to the key's line. Everything else (comments,
- * blank lines, order, spacing) stays byte for byte. */
+ * revocation adds options to the key's line, a removal deletes the line,
+ * a change rewrites it in canonical form. Everything else (comments,
+ * blank lines, order, spacing) stays byte for byte. A v1 file is first
+ * upgraded to v2 (spec §9.3): its header replaced and `key ` put in front
+ * of each entry line. */
 #include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A growable text buffer. */
-struct text {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (t->failed)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *p = realloc(t->p, cap);
-		if (!p) {
-			t->failed = 1;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-static void puts_(struct text *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
-
 /* "value" with \" and \\ escaped, as the trust file reads it. */
-static void put_quoted(struct text *t, const char *s)
+static void put_quoted(struct ags_buf *b, const char *s)
 {
-	put(t, "\"", 1);
+	ags_buf_put(b, "\"", 1);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			put(t, "\\", 1);
-		put(t, s, 1);
+			ags_buf_put(b, "\\", 1);
+		ags_buf_put(b, s, 1);
 	}
-	put(t, "\"", 1);
-}
-
-static void put_time(struct text *t, const char *name, int64_t when)
-{
-	char buf[21];
-
-	if (ags_time_format(buf, when) != 0)
-		return;
-	put(t, " ", 1);
-	puts_(t, name);
-	put(t, "=", 1);
-	puts_(t, buf);
-}
-
-static void put_roles(struct text *t, unsigned roles)
-{
-	const char *sep = " roles=";
-	unsigned bit;
-
-	for (bit = AGS_ROLE_AUTHOR; bit <= AGS_ROLE_PUBLISHER; bit <<= 1)
-		if (roles & bit) {
-			puts_(t, sep);
-			puts_(t, ags_role_name((enum ags_role)bit));
-			sep = ",";
-		}
-}
-
-/* Parses the result so that an edit can never leave a broken file. */
-static enum ags_err finish(char **out, size_t *out_len, struct text *t,
-                           const char *source, struct ags_error *err)
-{
-	struct ags_trust check;
-	enum ags_err rc;
-
-	if (t->failed) {
-		free(t->p);
-		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
-		                     "out of memory");
-	}
-	rc = ags_trust_parse(&check, t->p, t->len, source, err);
-	ags_trust_release(&check);
-	if (rc != AGS_OK) {
-		free(t->p);
-		return rc;
-	}
-	*out = t->p;
-	*out_len = t->len;
-	return AGS_OK;
-}
-
-enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
-                           size_t len, const struct ags_pubkey *pub,
-                           unsigned roles, int64_t valid_after,
-                           int64_t valid_before, const char *source,
-                           struct ags_error *err)
-{
-	struct ags_trust t;
-	struct text txt = {0};
-	char *b64 = ags_b64_encode(pub->pk, AGS_PUBLICKEY_BYTES);
-	const struct ags_trust_entry *dup;
-	enum ags_err rc = AGS_OK;
-
-	*out = NULL;
-	ags_trust_init(&t);
-	if (len > 0)
-		rc = ags_trust_parse(&t, buf, len, source, err);
-	if (rc == AGS_OK && (dup = ags_trust_find(&t, pub->pk)) != NULL)
-		rc = ags_error_set(err, AGS_ERR_EXISTS, source, dup->line, 0,
-		                   "key %s is already listed", pub->key_id);
-	ags_trust_release(&t);
-	if (rc == AGS_OK &&
-	    (!b64 || roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL)))
-		rc = ags_error_set(err, b64 ? AGS_ERR_INVALID : AGS_ERR_NOMEM,
-		                   source, 0, 0, "no valid role given");
-	if (rc != AGS_OK) {
-		free(b64);
-		return rc;
-	}
-	if (len == 0)
-		puts_(&txt, AGS_FORMAT_TRUST "\n");
-	else
-		put(&txt, buf, len);
-	put_quoted(&txt, pub->name);
-	put(&txt, " ", 1);
-	puts_(&txt, b64);
-	put_roles(&txt, roles);
-	if (valid_after != INT64_MIN)
-		put_time(&txt, "valid-after", valid_after);
-	if (valid_before != INT64_MAX)
-		put_time(&txt, "valid-before", valid_before);
-	put(&txt, "\n", 1);
-	free(b64);
-	return finish(out, out_len, &txt, source, err);
+	ags_buf_put(b, "\"", 1);
 }
 
 /* The bytes of line number `line` (1-based) of buf: start and length. */
@@ -155,6 +34,113 @@ static const char *line_at(const char *buf, size_t len, long line, size_t *n)
 	return p;
 }
 
+/* The file to edit, parsed (t) and as v2 text (b): a copy of buf, or its
+ * upgrade when it is v1, or a bare header when it is new (len 0). Line
+ * numbers are the same in both. */
+static enum ags_err open_v2(struct ags_trust *t, struct ags_buf *b,
+                            const char *buf, size_t len, const char *source,
+                            struct ags_error *err)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	enum ags_err rc = AGS_OK;
+	long line;
+	size_t i = 0;
+
+	ags_trust_init(t);
+	memset(b, 0, sizeof(*b));
+	if (len > 0 && (rc = ags_trust_parse(t, buf, len, source, err)) != 0)
+		return rc;
+	if (t->version == 2) {
+		ags_buf_put(b, buf, len);
+		return AGS_OK;
+	}
+	ags_buf_reserve(b, len + 4 * t->n + 2);
+	ags_buf_puts(b, AGS_FORMAT_TRUST "\n");
+	if (len > 0)
+		p = (const char *)memchr(buf, '\n', len) + 1;
+	for (line = 2; p < end; p = nl + 1, line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (i < t->n && t->entries[i].line == line) {
+			ags_buf_puts(b, "key ");
+			i++;
+		}
+		ags_buf_put(b, p, (size_t)(nl - p) + 1);
+	}
+	return AGS_OK;
+}
+
+/* Parses the result so that an edit can never leave a broken file. */
+static enum ags_err finish(char **out, size_t *out_len, struct ags_buf *b,
+                           const char *source, struct ags_error *err)
+{
+	struct ags_trust check;
+	size_t len = 0;
+	char *text = ags_buf_take(b, &len);
+	enum ags_err rc;
+
+	if (!text)
+		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+		                     "out of memory");
+	rc = ags_trust_parse(&check, text, len, source, err);
+	ags_trust_release(&check);
+	if (rc != AGS_OK) {
+		free(text);
+		return rc;
+	}
+	*out = text;
+	*out_len = len;
+	return AGS_OK;
+}
+
+/* Appends the canonical line of e to b. */
+static void put_key_line(struct ags_buf *b, const struct ags_trust_entry *e)
+{
+	char *line = ags_trust_key_line(e);
+
+	if (!line)
+		b->failed = 1;
+	else
+		ags_buf_puts(b, line);
+	free(line);
+}
+
+enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
+                           size_t len, const struct ags_pubkey *pub,
+                           unsigned roles, int64_t valid_after,
+                           int64_t valid_before, const char *source,
+                           struct ags_error *err)
+{
+	struct ags_trust t;
+	struct ags_buf b;
+	struct ags_trust_entry e;
+	const struct ags_trust_entry *dup;
+	enum ags_err rc;
+
+	*out = NULL;
+	rc = open_v2(&t, &b, buf, len, source, err);
+	if (rc == AGS_OK && (dup = ags_trust_find(&t, pub->pk)) != NULL)
+		rc = ags_error_set(err, AGS_ERR_EXISTS, source, dup->line, 0,
+		                   "key %s is already listed", pub->key_id);
+	ags_trust_release(&t);
+	if (rc == AGS_OK && (roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL)))
+		rc = ags_error_set(err, AGS_ERR_INVALID, source, 0, 0,
+		                   "no valid role given");
+	if (rc != AGS_OK) {
+		ags_buf_release(&b);
+		return rc;
+	}
+	memset(&e, 0, sizeof(e));
+	memcpy(e.pk, pub->pk, AGS_PUBLICKEY_BYTES);
+	e.identity = pub->name;
+	e.email = pub->email;
+	e.orcid = pub->orcid;
+	e.roles = roles;
+	e.valid_after = valid_after;
+	e.valid_before = valid_before;
+	put_key_line(&b, &e);
+	return finish(out, out_len, &b, source, err);
+}
+
 static const struct ags_trust_entry *by_key_id(const struct ags_trust *t,
                                                const char *key_id)
 {
@@ -166,15 +152,53 @@ static const struct ags_trust_entry *by_key_id(const struct ags_trust *t,
 	return NULL;
 }
 
+/* Opens the file for an edit of the record of key_id (refused when there
+ * is none): *e points into t. */
+static enum ags_err open_record(struct ags_trust *t, struct ags_buf *b,
+                                const struct ags_trust_entry **e,
+                                const char *buf, size_t len, const char *key_id,
+                                const char *source, struct ags_error *err)
+{
+	enum ags_err rc = open_v2(t, b, buf, len, source, err);
+
+	if (rc == AGS_OK && !(*e = by_key_id(t, key_id)))
+		rc = ags_error_set(err, AGS_ERR_INVALID, source, 0, 0,
+		                   "no key %s in the trust file", key_id);
+	if (rc != AGS_OK) {
+		ags_trust_release(t);
+		ags_buf_release(b);
+	}
+	return rc;
+}
+
+/* Replaces line `line` of b (without its LF) by the n bytes at with. */
+static void replace_line(struct ags_buf *b, long line, const char *with,
+                         size_t n)
+{
+	struct ags_buf nb = {0};
+	size_t old_n;
+	const char *old = line_at(b->s, b->len, line, &old_n);
+	size_t before = (size_t)(old - b->s);
+
+	ags_buf_put(&nb, b->s, before);
+	ags_buf_put(&nb, with, n);
+	ags_buf_put(&nb, old + old_n, b->len - before - old_n);
+	if (b->failed)
+		nb.failed = 1;
+	ags_buf_release(b);
+	*b = nb;
+}
+
 enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
                               size_t len, const char *key_id, int64_t when,
                               const char *reason, const char *source,
                               struct ags_error *err)
 {
 	struct ags_trust t;
+	struct ags_buf b, line = {0};
 	const struct ags_trust_entry *e;
-	struct text txt = {0};
-	const char *line;
+	const char *old;
+	char stamp[21];
 	size_t n;
 	enum ags_err rc;
 
@@ -183,25 +207,147 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
 		return ags_error_set(err, AGS_ERR_INVALID, "--reason", 0, 0,
 		                     "%s",
 		                     ags_field_check(reason, strlen(reason)));
-	rc = ags_trust_parse(&t, buf, len, source, err);
+	if (ags_time_format(stamp, when) != 0)
+		return ags_error_set(err, AGS_ERR_INVALID, "--time", 0, 0,
+		                     "time out of range");
+	rc = open_record(&t, &b, &e, buf, len, key_id, source, err);
 	if (rc != AGS_OK)
 		return rc;
-	e = by_key_id(&t, key_id);
-	if (!e || e->revoked) {
-		rc = ags_error_set(err, AGS_ERR_INVALID, source,
-		                   e ? e->line : 0, 0,
-		                   e ? "key %s is already revoked"
-		                     : "no key %s in the trust file",
-		                   key_id);
+	if (e->revoked) {
+		rc = ags_error_set(err, AGS_ERR_INVALID, source, e->line, 0,
+		                   "key %s is already revoked", key_id);
 		ags_trust_release(&t);
+		ags_buf_release(&b);
 		return rc;
 	}
-	line = line_at(buf, len, e->line, &n);
+	old = line_at(b.s, b.len, e->line, &n);
+	ags_buf_put(&line, old, n);
+	ags_buf_puts(&line, " revoked=");
+	ags_buf_puts(&line, stamp);
+	ags_buf_puts(&line, " reason=");
+	put_quoted(&line, reason);
+	if (line.failed)
+		b.failed = 1;
+	else
+		replace_line(&b, e->line, line.s, line.len);
+	ags_buf_release(&line);
 	ags_trust_release(&t);
-	put(&txt, buf, (size_t)(line - buf) + n);
-	put_time(&txt, "revoked", when);
-	puts_(&txt, " reason=");
-	put_quoted(&txt, reason);
-	put(&txt, line + n, len - (size_t)(line - buf) - n);
-	return finish(out, out_len, &txt, source, err);
+	return finish(out, out_len, &b, source, err);
+}
+
+enum ags_err ags_trust_remove(char **out, size_t *out_len, const char *buf,
+                              size_t len, const char *key_id,
+                              const char *source, struct ags_error *err)
+{
+	struct ags_trust t;
+	struct ags_buf b, nb = {0};
+	const struct ags_trust_entry *e;
+	const char *old;
+	size_t n;
+	enum ags_err rc;
+
+	*out = NULL;
+	rc = open_record(&t, &b, &e, buf, len, key_id, source, err);
+	if (rc != AGS_OK)
+		return rc;
+	/* the line and its LF */
+	old = line_at(b.s, b.len, e->line, &n);
+	ags_buf_put(&nb, b.s, (size_t)(old - b.s));
+	ags_buf_put(&nb, old + n + 1, b.len - (size_t)(old - b.s) - n - 1);
+	if (b.failed)
+		nb.failed = 1;
+	ags_buf_release(&b);
+	ags_trust_release(&t);
+	return finish(out, out_len, &nb, source, err);
+}
+
+/* Checks the new values of a change; NULL or why not. */
+static const char *change_invalid(const struct ags_trust_change *ch)
+{
+	if (ch->name && ags_field_check(ch->name, strlen(ch->name)))
+		return "name is not a valid text field";
+	if (ch->email && *ch->email &&
+	    (ags_field_check(ch->email, strlen(ch->email)) ||
+	     ags_email_check(ch->email)))
+		return "not a valid e-mail address";
+	if (ch->orcid && *ch->orcid &&
+	    (ags_field_check(ch->orcid, strlen(ch->orcid)) ||
+	     ags_orcid_check(ch->orcid)))
+		return "not a valid ORCID iD";
+	if (ch->roles & ~(unsigned)AGS_ROLE_ALL)
+		return "no valid role given";
+	return NULL;
+}
+
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* e with the change applied (its strings borrowed from e and ch); 1 when
+ * that differs from e. */
+static int apply(struct ags_trust_entry *to, const struct ags_trust_entry *e,
+                 const struct ags_trust_change *ch)
+{
+	*to = *e;
+	if (ch->name)
+		to->identity = (char *)ch->name;
+	if (ch->email)
+		to->email = *ch->email ? (char *)ch->email : NULL;
+	if (ch->orcid)
+		to->orcid = *ch->orcid ? (char *)ch->orcid : NULL;
+	if (ch->roles)
+		to->roles = ch->roles;
+	if (ch->change_after)
+		to->valid_after = ch->valid_after;
+	if (ch->change_before)
+		to->valid_before = ch->valid_before;
+	return !same_text(to->identity, e->identity) ||
+	       !same_text(to->email, e->email) ||
+	       !same_text(to->orcid, e->orcid) || to->roles != e->roles ||
+	       to->valid_after != e->valid_after ||
+	       to->valid_before != e->valid_before;
+}
+
+enum ags_err ags_trust_set(char **out, size_t *out_len, const char *buf,
+                           size_t len, const char *key_id,
+                           const struct ags_trust_change *ch,
+                           const char *source, struct ags_error *err)
+{
+	struct ags_trust t;
+	struct ags_buf b;
+	const struct ags_trust_entry *e;
+	struct ags_trust_entry to;
+	const char *why = change_invalid(ch);
+	char *line = NULL;
+	enum ags_err rc;
+
+	*out = NULL;
+	if (why)
+		return ags_error_set(err, AGS_ERR_INVALID, source, 0, 0, "%s",
+		                     why);
+	rc = open_record(&t, &b, &e, buf, len, key_id, source, err);
+	if (rc != AGS_OK)
+		return rc;
+	if (e->revoked)
+		why = "the key is revoked, and a revocation is final (remove "
+		      "the key and add it again to trust it anew)";
+	else if (!apply(&to, e, ch))
+		why = "nothing to change";
+	else if (to.valid_after >= to.valid_before)
+		why = "valid-after must be before valid-before";
+	else if (!(line = ags_trust_key_line(&to)))
+		b.failed = 1;
+	if (why)
+		rc = ags_error_set(err, AGS_ERR_INVALID, source, e->line, 0,
+		                   "key %s: %s", key_id, why);
+	else if (line)
+		replace_line(&b, e->line, line, strlen(line) - 1);
+	free(line);
+	ags_trust_release(&t);
+	if (rc != AGS_OK) {
+		ags_buf_release(&b);
+		return rc;
+	}
+	return finish(out, out_len, &b, source, err);
 }

@@ -23,6 +23,7 @@ const char *ags_reason_name(enum ags_reason r)
 	case AGS_REASON_NAME_MISMATCH: return "name-mismatch";
 	case AGS_REASON_COUNTERSIGN: return "countersignature-mismatch";
 	case AGS_REASON_KEY_NOT_GIVEN: return "key-not-given";
+	case AGS_REASON_IDENTITY_MISMATCH: return "identity-mismatch";
 	}
 	return "unknown";
 }
@@ -124,6 +125,9 @@ static void check_trust(struct ags_sig_report *r,
 {
 	char when[21], name[96], identity[96];
 
+	/* A v2 entry's revocation spares a signature whose proven time (a
+	 * trusted timestamp) is before it; no signature has one yet, so v1
+	 * and v2 refuse every signature by a revoked key (spec §9.5). */
 	if (e->revoked)
 		mark(r, AGS_REASON_REVOKED, "key %s is revoked: %s",
 		     sig->key_id,
@@ -152,6 +156,21 @@ static void check_trust(struct ags_sig_report *r,
 		     "is \"%s\"",
 		     ags_text_copy(name, sizeof(name), sig->signer.name),
 		     ags_text_copy(identity, sizeof(identity), e->identity));
+	/* A v2 entry's e-mail and ORCID: a signer may leave them out, not
+	 * give others. */
+	if (e->email && sig->signer.email &&
+	    strcmp(sig->signer.email, e->email))
+		mark(r, AGS_REASON_IDENTITY_MISMATCH,
+		     "envelope gives the signer's e-mail as \"%s\", the "
+		     "trusted one is \"%s\"",
+		     ags_text_copy(name, sizeof(name), sig->signer.email),
+		     ags_text_copy(identity, sizeof(identity), e->email));
+	if (e->orcid && sig->signer.orcid &&
+	    strcmp(sig->signer.orcid, e->orcid))
+		mark(r, AGS_REASON_IDENTITY_MISMATCH,
+		     "envelope gives the signer's ORCID iD as %s, the trusted "
+		     "one is %s",
+		     sig->signer.orcid, e->orcid);
 }
 
 /* Given one key (verify -p), a signature by another key that passed

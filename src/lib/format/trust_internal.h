@@ -1,0 +1,53 @@
+/* What the trust file reader's three files share (trust_lex.c reads words
+ * and options, trust.c the file and its key records, trust_tsa.c the v2
+ * tsa records); not part of the API. */
+#ifndef AGS_TRUST_INTERNAL_H
+#define AGS_TRUST_INTERNAL_H
+
+#include "internal.h"
+
+/* A token's value is at most AGS_FIELD_MAX bytes, NUL excluded. */
+#define AGS_TRUST_TOKEN_MAX (AGS_FIELD_MAX + 1)
+
+/* The line being read: p..end, without its LF. */
+struct ags_trust_cursor {
+	const char *p, *end;
+	const char *source;
+	long line;
+	struct ags_error *err;
+};
+
+/* Sets a format error naming the cursor's line; returns AGS_ERR_FORMAT. */
+enum ags_err ags_trust_fail(struct ags_trust_cursor *c, const char *fmt, ...)
+        AGS_PRINTF(2, 3);
+
+/* Reads the next token into out (cap bytes, NUL included): bare, quoted
+ * or name="quoted" (spec §9.1). Returns its length, or -1 (error set). */
+long ags_trust_token(struct ags_trust_cursor *c, char *out, size_t cap);
+void ags_trust_skip_blanks(struct ags_trust_cursor *c);
+
+/* Where the options of a record go; a NULL member is an option the
+ * record does not take (refused as unknown). */
+struct ags_trust_opts {
+	unsigned *roles;
+	char **email, **orcid;
+	int64_t *valid_after, *valid_before;
+	int *revoked;
+	int64_t *revoked_time;
+	char **reason;
+};
+
+/* Reads the options up to the end of the line, each at most once; then
+ * checks that reason comes with revoked and that the window is not
+ * empty. */
+enum ags_err ags_trust_options(struct ags_trust_cursor *c,
+                               const struct ags_trust_opts *o);
+
+/* Reads a v2 `tsa` record (its keyword read) into t->tsa. */
+enum ags_err ags_trust_tsa_add(struct ags_trust *t, struct ags_trust_cursor *c);
+/* Refuses two tsa records with one name or one certificate. */
+enum ags_err ags_trust_tsa_unique(const struct ags_trust *t,
+                                  struct ags_trust_cursor *c);
+void ags_trust_tsa_release(struct ags_trust *t);
+
+#endif

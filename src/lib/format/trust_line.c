@@ -1,0 +1,140 @@
+/* The canonical line of a v2 trust record (spec §9.6): what an edit
+ * writes for a record it adds or changes, one spelling per record. And
+ * the look-alike identities that `trust add` warns about. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A value is quoted when it would not read back as one bare token of
+ * the same value, or could be mistaken for a comment or an option. */
+static int needs_quotes(const char *s)
+{
+	return *s == '\0' || strpbrk(s, " \t\"\\#=") != NULL;
+}
+
+static void put_value(struct ags_buf *b, const char *s)
+{
+	if (!needs_quotes(s)) {
+		ags_buf_puts(b, s);
+		return;
+	}
+	ags_buf_put(b, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			ags_buf_put(b, "\\", 1);
+		ags_buf_put(b, s, 1);
+	}
+	ags_buf_put(b, "\"", 1);
+}
+
+static void put_option(struct ags_buf *b, const char *name, const char *v)
+{
+	ags_buf_put(b, " ", 1);
+	ags_buf_puts(b, name);
+	ags_buf_put(b, "=", 1);
+	put_value(b, v);
+}
+
+static void put_time(struct ags_buf *b, const char *name, int64_t when)
+{
+	char buf[21];
+
+	if (ags_time_format(buf, when) != 0)
+		b->failed = 1;
+	else
+		put_option(b, name, buf);
+}
+
+static void put_roles(struct ags_buf *b, unsigned roles)
+{
+	const char *sep = " roles=";
+	unsigned bit;
+
+	for (bit = AGS_ROLE_AUTHOR; bit <= AGS_ROLE_PUBLISHER; bit <<= 1)
+		if (roles & bit) {
+			ags_buf_puts(b, sep);
+			ags_buf_puts(b, ags_role_name((enum ags_role)bit));
+			sep = ",";
+		}
+}
+
+/* valid-after, valid-before, revoked, reason: the tail of both records. */
+static void put_tail(struct ags_buf *b, int64_t after, int64_t before,
+                     int revoked, int64_t when, const char *reason)
+{
+	if (after != INT64_MIN)
+		put_time(b, "valid-after", after);
+	if (before != INT64_MAX)
+		put_time(b, "valid-before", before);
+	if (revoked)
+		put_time(b, "revoked", when);
+	if (revoked && reason)
+		put_option(b, "reason", reason);
+	ags_buf_put(b, "\n", 1);
+}
+
+char *ags_trust_key_line(const struct ags_trust_entry *e)
+{
+	struct ags_buf b = {0};
+	char *pk = ags_b64_encode(e->pk, AGS_PUBLICKEY_BYTES);
+
+	ags_buf_puts(&b, "key ");
+	put_value(&b, e->identity);
+	ags_buf_put(&b, " ", 1);
+	if (!pk)
+		b.failed = 1;
+	else
+		ags_buf_puts(&b, pk);
+	free(pk);
+	put_roles(&b, e->roles);
+	if (e->email)
+		put_option(&b, "email", e->email);
+	if (e->orcid)
+		put_option(&b, "orcid", e->orcid);
+	put_tail(&b, e->valid_after, e->valid_before, e->revoked,
+	         e->revoked_time, e->revoked_reason);
+	return ags_buf_take(&b, NULL);
+}
+
+char *ags_trust_tsa_line(const struct ags_trust_tsa *a)
+{
+	struct ags_buf b = {0};
+	char *cert = ags_b64_encode(a->cert, a->cert_len);
+
+	ags_buf_puts(&b, "tsa ");
+	put_value(&b, a->name);
+	ags_buf_put(&b, " ", 1);
+	if (!cert)
+		b.failed = 1;
+	else
+		ags_buf_puts(&b, cert);
+	free(cert);
+	put_tail(&b, a->valid_after, a->valid_before, a->revoked,
+	         a->revoked_time, a->revoked_reason);
+	return ags_buf_take(&b, NULL);
+}
+
+const struct ags_trust_entry *
+ags_trust_next_similar(const struct ags_trust *t, size_t *i,
+                       const char *identity, const uint8_t *pk, int *same)
+{
+	const struct ags_trust_entry *found = NULL;
+	char *folded = ags_text_fold(identity), *other;
+
+	for (; !found && *i < t->n; (*i)++) {
+		const struct ags_trust_entry *e = &t->entries[*i];
+		if (memcmp(e->pk, pk, AGS_PUBLICKEY_BYTES) == 0)
+			continue;
+		*same = strcmp(e->identity, identity) == 0;
+		if (*same)
+			found = e;
+		else if (folded && (other = ags_text_fold(e->identity))) {
+			if (strcmp(other, folded) == 0)
+				found = e;
+			free(other);
+		}
+	}
+	free(folded);
+	return found;
+}
