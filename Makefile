@@ -48,7 +48,7 @@ BIN = $(BUILD)/agreesign
 TESTBIN = $(BUILD)/check_agreesign
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps check unit cli-test interop arch arch-test demo clean asan tsan format format-check
+.PHONY: all deps check unit cli-test interop arch arch-test man-lint demo clean asan tsan format format-check
 
 all: $(BIN)
 
@@ -121,7 +121,14 @@ arch: $(LIB_OBJ) $(CLI_OBJ)
 	@echo "== tests/arch/layers.py"
 	@/usr/bin/python3 tests/arch/layers.py --src src/lib --layers "$(LAYERS)" $(BUILD)/lib $(LIB_OBJ) -- $(CLI_OBJ)
 
-check: unit cli-test interop arch-test arch
+# The man pages, as mandoc reads them: a message of level WARNING or worse
+# fails (mandoc exits non-zero and prints it).
+MAN_PAGES = src/cli/man/agreesign.1 src/cli/man/agreesign.5
+man-lint: | $(DEPS_STAMP)
+	@echo "== mandoc -T lint -W warning $(MAN_PAGES)"
+	@mandoc -T lint -W warning $(MAN_PAGES)
+
+check: unit cli-test interop arch-test arch man-lint
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)

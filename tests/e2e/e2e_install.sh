@@ -173,6 +173,29 @@ for m in "$P/share/man/man1/agreesign.1" "$P/share/man/man5/agreesign.5"; do
 	fi
 done
 MAN1=$P/share/man/man1/agreesign.1
+# Each command's synopsis starts a line of its own, as mandoc and groff
+# (man-db) render the page: outside SYNOPSIS, .Nm breaks no line, and two
+# synopses of one command ran together ("… AGREEMENT agreesign verify …").
+# The synopses are the .Nm lines of each ".Ss agreesign CMD" before its
+# first .Pp; the rendered block is the lines under its heading up to the
+# first blank line, where every "agreesign" must open a line.
+want=$(awk '/^\.Ss agreesign / { f = 1; next } f && /^\.Pp$/ { f = 0 }
+	f && /^\.(It )?Nm$/ { n++ } END { print n + 0 }' "$MAN1")
+synopsis_lines() {
+	sed 's/.\x08//g' | awk '/^   agreesign [a-z]+$/ { f = 1; next } f && /^[[:space:]]*$/ { f = 0 }
+		f { all += gsub(/agreesign/, "&"); if ($0 ~ /^[[:space:]]+agreesign /) starts++ }
+		END { print starts + 0, all + 0 }'
+}
+for r in mandoc groff; do
+	if [ $r = mandoc ]; then
+		got=$(mandoc -T ascii "$MAN1" | synopsis_lines)
+	else
+		got=$(groff -t -mandoc -Tascii -P-c -rLL=78n "$MAN1" 2>/dev/null | synopsis_lines)
+	fi
+	if [ "$want" -gt 9 ] && [ "$got" = "$want $want" ]; then ok; else
+		bad "$r: of $want synopses (.Nm), $got (lines opened, occurrences) in the rendered page"
+	fi
+done
 # help_options CMD: the options that the "Options:" section of CMD's help
 # lists, and of each verb's help when it has a "Commands:" or "Verbs:"
 # section: every --long word, and the -x that opens a line.
