@@ -164,10 +164,13 @@ tsan:
 # 20 minutes on two cores (e2e_batch.sh, 600 runs that each pay valgrind's
 # start-up, is 8 of them). Left out: e2e_install.sh, which installs from the
 # binary's folder and runs the installed copy: a wrapper cannot stand in for
-# that binary, and the commands it runs are run here by the other suites.
+# that binary, and the commands it runs are run here by the other suites;
+# and e2e_shard.sh, whose shards run in ssh sessions that do not carry the
+# suites' environment (AGS_SANITIZED, the logs' folder): its batches are
+# those e2e_batch.sh runs here.
 VG_BUILD = build-valgrind
 VG_LOGS = $(VG_BUILD)/vglogs
-VG_SUITES = $(filter-out tests/e2e/e2e_install.sh,$(E2E_SUITES))
+VG_SUITES = $(filter-out tests/e2e/e2e_install.sh tests/e2e/e2e_shard.sh,$(E2E_SUITES))
 # What valgrind reports as an error or a leak, in a log.
 VG_ERRORS = ERROR SUMMARY: [1-9]|^==[0-9]+== (Invalid |Conditional jump|Use of uninitialised|Syscall param|Mismatched free|Source and destination overlap|Process terminating|.* (definitely|indirectly|possibly) lost in loss record)
 
