@@ -48,7 +48,7 @@ BIN = $(BUILD)/agreesign
 TESTBIN = $(BUILD)/check_agreesign
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps check unit cli-test interop arch arch-test demo clean asan tsan format format-check
+.PHONY: all deps check unit cli-test interop arch arch-test man-lint demo clean asan tsan format format-check
 
 all: $(BIN)
 
@@ -70,7 +70,11 @@ $(BUILD)/lib/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(DEPS_STAMP)
 $(BUILD)/cli/%.o: src/cli/%.c include/agreesign.h $(wildcard src/cli/*.h) $(LIB_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(BUILD) -c $< -o $@
+
+# `agreesign help` names the specification where make install puts it:
+# $(BUILD)/paths.h holds docdir, rewritten only when it changes (below).
+$(BUILD)/cli/main.o: $(BUILD)/paths.h
 
 $(BUILD)/tests/%.o: tests/unit/%.c include/agreesign.h $(LIB_HDR) $(wildcard tests/unit/*.h) $(BUILD)/suites.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -121,7 +125,14 @@ arch: $(LIB_OBJ) $(CLI_OBJ)
 	@echo "== tests/arch/layers.py"
 	@/usr/bin/python3 tests/arch/layers.py --src src/lib --layers "$(LAYERS)" $(BUILD)/lib $(LIB_OBJ) -- $(CLI_OBJ)
 
-check: unit cli-test interop arch-test arch
+# The man pages, as mandoc reads them: a message of level WARNING or worse
+# fails (mandoc exits non-zero and prints it).
+MAN_PAGES = src/cli/man/agreesign.1 src/cli/man/agreesign.5
+man-lint: | $(DEPS_STAMP)
+	@echo "== mandoc -T lint -W warning $(MAN_PAGES)"
+	@mandoc -T lint -W warning $(MAN_PAGES)
+
+check: unit cli-test interop arch-test arch man-lint
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)
@@ -153,10 +164,13 @@ tsan:
 # 20 minutes on two cores (e2e_batch.sh, 600 runs that each pay valgrind's
 # start-up, is 8 of them). Left out: e2e_install.sh, which installs from the
 # binary's folder and runs the installed copy: a wrapper cannot stand in for
-# that binary, and the commands it runs are run here by the other suites.
+# that binary, and the commands it runs are run here by the other suites;
+# and e2e_shard.sh, whose shards run in ssh sessions that do not carry the
+# suites' environment (AGS_SANITIZED, the logs' folder): its batches are
+# those e2e_batch.sh runs here.
 VG_BUILD = build-valgrind
 VG_LOGS = $(VG_BUILD)/vglogs
-VG_SUITES = $(filter-out tests/e2e/e2e_install.sh,$(E2E_SUITES))
+VG_SUITES = $(filter-out tests/e2e/e2e_install.sh tests/e2e/e2e_shard.sh,$(E2E_SUITES))
 # What valgrind reports as an error or a leak, in a log.
 VG_ERRORS = ERROR SUMMARY: [1-9]|^==[0-9]+== (Invalid |Conditional jump|Use of uninitialised|Syscall param|Mismatched free|Source and destination overlap|Process terminating|.* (definitely|indirectly|possibly) lost in loss record)
 
@@ -204,7 +218,8 @@ clean:
 # stages a package. Each directory below can be set on its own too.
 # `make uninstall` removes the installed files and symbolic links, never a
 # directory: bindir, mandir/man1 and the others are shared with other
-# software (and Debian's base-files owns /usr/local/*).
+# software (and Debian's base-files owns /usr/local/*); only docdir, which
+# is agreesign's own, goes with its folders.
 PREFIX ?= /usr/local
 prefix ?= $(PREFIX)
 exec_prefix ?= $(prefix)
@@ -213,6 +228,10 @@ libdir ?= $(exec_prefix)/lib
 includedir ?= $(prefix)/include
 datarootdir ?= $(prefix)/share
 datadir ?= $(datarootdir)
+# The specification, its test vectors and templates, the README and the
+# demo's public keys and trust file, as in the sources (spec/, keys/), so
+# that the README's relative paths hold there too.
+docdir ?= $(datadir)/doc/agreesign
 mandir ?= $(datarootdir)/man
 man1dir ?= $(mandir)/man1
 man5dir ?= $(mandir)/man5
@@ -234,6 +253,13 @@ PIC_OBJ = $(LIB_SRC:src/lib/%.c=$(BUILD)/pic/%.o)
 # Exports exactly the functions include/agreesign.h declares.
 EXPORTS = $(BUILD)/agreesign.map
 PC = $(BUILD)/agreesign.pc
+# The man pages name the specification under docdir: the sources write the
+# default, /usr/local/share/doc/agreesign, and make install writes docdir.
+MAN_DOCDIR = /usr/local/share/doc/agreesign
+MAN_OUT = $(BUILD)/man/agreesign.1 $(BUILD)/man/agreesign.5
+# What goes under docdir (the demo's secret keys stay in the sources).
+DOC_FILES = README.md $(sort $(shell find spec -type f)) keys/README.md \
+            keys/demo.trust $(wildcard keys/*.pub)
 
 .PHONY: shared install uninstall
 all: shared
@@ -259,10 +285,22 @@ $(PC): src/lib/agreesign.pc.in include/agreesign.h FORCE
 	@mkdir -p $(dir $@)
 	@sed -e 's|@prefix@|$(prefix)|g' -e 's|@libdir@|$(libdir)|g' \
 	     -e 's|@includedir@|$(includedir)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	     -e 's|@UTF8PROC_LIBS@|$(strip $(shell pkg-config --libs libutf8proc))|g' \
 	     src/lib/agreesign.pc.in > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-install: $(BIN) $(LIB) $(SO) $(PC)
+$(BUILD)/paths.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '/* Written by the Makefile: where make install puts the documentation. */\n#define AGS_DOCDIR "%s"\n' \
+		'$(subst ','\'',$(subst ",\",$(subst \,\\,$(docdir))))' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/man/%: src/cli/man/% FORCE
+	@mkdir -p $(dir $@)
+	@sed 's|$(MAN_DOCDIR)|$(docdir)|g' $< > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+install: $(BIN) $(LIB) $(SO) $(PC) $(MAN_OUT)
 	$(INSTALL) -d "$(DESTDIR)$(bindir)" "$(DESTDIR)$(libdir)" \
 		"$(DESTDIR)$(includedir)" "$(DESTDIR)$(pkgconfigdir)" \
 		"$(DESTDIR)$(man1dir)" "$(DESTDIR)$(man5dir)" \
@@ -274,9 +312,14 @@ install: $(BIN) $(LIB) $(SO) $(PC)
 	ln -sf $(SO_NAME) "$(DESTDIR)$(libdir)/libagreesign.so"
 	$(INSTALL_DATA) include/agreesign.h "$(DESTDIR)$(includedir)/agreesign.h"
 	$(INSTALL_DATA) $(PC) "$(DESTDIR)$(pkgconfigdir)/agreesign.pc"
-	$(INSTALL_DATA) src/cli/man/agreesign.1 "$(DESTDIR)$(man1dir)/agreesign.1"
-	$(INSTALL_DATA) src/cli/man/agreesign.5 "$(DESTDIR)$(man5dir)/agreesign.5"
+	$(INSTALL_DATA) $(BUILD)/man/agreesign.1 "$(DESTDIR)$(man1dir)/agreesign.1"
+	$(INSTALL_DATA) $(BUILD)/man/agreesign.5 "$(DESTDIR)$(man5dir)/agreesign.5"
 	$(INSTALL_DATA) src/cli/completion/agreesign.bash "$(DESTDIR)$(bashcompdir)/agreesign"
+	@set -e; for f in $(DOC_FILES); do \
+		d="$(DESTDIR)$(docdir)/$$(dirname $$f)"; \
+		$(INSTALL) -d "$$d"; \
+		echo "$(INSTALL_DATA) $$f $$d/"; $(INSTALL_DATA) $$f "$$d/"; \
+	done
 
 uninstall:
 	rm -f "$(DESTDIR)$(bindir)/agreesign" \
@@ -289,3 +332,8 @@ uninstall:
 		"$(DESTDIR)$(man1dir)/agreesign.1" \
 		"$(DESTDIR)$(man5dir)/agreesign.5" \
 		"$(DESTDIR)$(bashcompdir)/agreesign"
+	@for f in $(DOC_FILES); do rm -f "$(DESTDIR)$(docdir)/$$f"; done
+	@# docdir is agreesign's own: its folders go too, once empty.
+	@for d in $(sort $(dir $(DOC_FILES))); do echo "$(DESTDIR)$(docdir)/$$d"; done | \
+		sort -r | while read -r d; do rmdir "$$d" 2>/dev/null || :; done
+	@rmdir "$(DESTDIR)$(docdir)" 2>/dev/null || :

@@ -1,6 +1,7 @@
 /* agreesign: the command table. Each command lives in src/cmd_<name>.c and
  * returns its exit status; only main() exits. */
 #include "cli.h"
+#include "paths.h" /* AGS_DOCDIR: written by the Makefile, in $(BUILD) */
 
 #include <errno.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static int usage(FILE *f)
 	      "reads and writes.\n"
 	      "Exit status: 0 success or verified, 1 not verified, 2 usage, "
 	      "input or I/O error.\n"
-	      "Specification: spec/agreesign-v1.md\n",
+	      "Specification: " AGS_DOCDIR "/spec/agreesign-v1.md\n",
 	      f);
 	return f == stdout ? EXIT_OK : EXIT_TROUBLE;
 }

@@ -3,7 +3,8 @@
 # temporary DESTDIR (paths, modes, soname, exported symbols, pkg-config),
 # the installed binary and the README's C example run on the demo files,
 # the man pages (mandoc lint; every option of every --help in agreesign(1)
-# and back), the bash completion, `help CMD` = `CMD --help`, and
+# and back), the bash completion, `help CMD` = `CMD --help`, the
+# documentation under docdir that help and the man pages name, and
 # `make uninstall` leaving no file behind.
 # Usage: tests/e2e/e2e_install.sh path/to/agreesign (the build folder it
 # is in is the one installed from).
@@ -81,7 +82,20 @@ cat >"$T/expected" <<EOF
 /usr/local/share/man/man1/agreesign.1
 /usr/local/share/man/man5/agreesign.5
 EOF
+# The documentation: the README, spec/ (the specification, its vectors,
+# the PMLR template) and the demo's public keys and trust file, as in the
+# sources; not the demo's secret keys.
+DOC=/usr/local/share/doc/agreesign
+(cd "$ROOT" && find README.md spec keys/README.md keys/demo.trust keys/*.pub -type f) >"$T/docs"
+sed "s|^|$DOC/|" "$T/docs" >>"$T/expected"
 same_set "installed files (<) versus expected (>)" "$T/installed" "$T/expected"
+check "the PMLR template is not among the documents to install" \
+	grep -qx spec/templates/pmlr-open-access.tmpl "$T/docs"
+while read -r f; do
+	if [ "$(stat -c %a "$D$DOC/$f" 2>&1)" = 644 ] && cmp -s "$ROOT/$f" "$D$DOC/$f"; then ok; else
+		bad "$DOC/$f: not a copy of $f of mode 644"
+	fi
+done <"$T/docs"
 
 # --- the shared library: soname, and exactly the header's functions
 SO=$P/lib/libagreesign.so.1.0.0
@@ -114,6 +128,64 @@ want=$(sed -n 's/^#define AGS_VERSION "\(.*\)"/\1/p' "$ROOT/include/agreesign.h"
 check "pkg-config --modversion agreesign is not $want" \
 	test "$(pkg-config --modversion agreesign)" = "$want"
 check "pkg-config does not find agreesign" pkg-config --exists --print-errors agreesign
+# The flags a user of agreesign.h needs: its folder and those of the
+# headers it includes (jansson's, libsodium's); not utf8proc's, which only
+# the library uses (its .pc gives -DUTF8PROC_EXPORTS).
+cflags=$(pkg-config --cflags agreesign)
+check "pkg-config --cflags agreesign leaks utf8proc's flags: $cflags" \
+	sh -c "! echo '$cflags' | grep -q UTF8PROC"
+# shellcheck disable=SC2046
+want_cflags=$(printf '%s\n' "-I$D/usr/local/include" $(pkg-config --cflags jansson libsodium) | sort -u)
+# shellcheck disable=SC2086
+check "pkg-config --cflags agreesign is '$cflags', not the header's folders" \
+	test "$(printf '%s\n' $cflags | sort -u)" = "$want_cflags"
+check "pkg-config --static --libs agreesign lacks utf8proc" \
+	grep -qw -- -lutf8proc <(pkg-config --static --libs agreesign)
+# A tiny program, built with the flags pkg-config gives: against the
+# shared library, and against the static one with --static.
+cat >"$T/tiny.c" <<'EOF'
+#include <agreesign.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void)
+{
+	struct ags_error err = {0};
+	char *canon = NULL;
+	size_t len = 0;
+	/* "e" and a combining acute accent: NFC makes one character. */
+	static const uint8_t text[] = "Caf\x65\xcc\x81\r\n";
+
+	if (ags_init() != AGS_OK ||
+	    ags_canon_text(&canon, &len, text, sizeof text - 1, "tiny", &err) !=
+	            AGS_OK)
+		return 2;
+	fwrite(canon, 1, len, stdout);
+	free(canon);
+	return 0;
+}
+EOF
+# shellcheck disable=SC2046
+if cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$T/tiny" "$T/tiny.c" \
+	$(pkg-config --cflags --libs agreesign) 2>"$T/cc.err"; then
+	ok
+	check "tiny program (shared library): wrong canonical text" \
+		test "$(LD_LIBRARY_PATH=$P/lib "$T/tiny" | od -An -tx1 | tr -d ' \n')" = 436166c3a90a
+else
+	bad "tiny program does not build with pkg-config --cflags --libs agreesign: $(head -c 600 "$T/cc.err")"
+fi
+mkdir "$T/static" && ln -s "$P/lib/libagreesign.a" "$T/static/"
+# shellcheck disable=SC2046
+if cc -std=c11 -Wall -Werror -o "$T/tiny-static" "$T/tiny.c" -L"$T/static" \
+	$(pkg-config --static --cflags --libs agreesign) 2>"$T/cc.err"; then
+	ok
+	check "tiny program (static library) needs libagreesign.so" \
+		sh -c "! readelf -d '$T/tiny-static' | grep -q libagreesign"
+	check "tiny program (static library): wrong canonical text" \
+		test "$("$T/tiny-static" | od -An -tx1 | tr -d ' \n')" = 436166c3a90a
+else
+	bad "tiny program does not link statically with pkg-config --static --libs agreesign: $(head -c 600 "$T/cc.err")"
+fi
 
 # --- the README's example, built against the installed library
 sed -n '/^<!-- example: verify-agreement.c -->$/,/^<!-- end example -->$/p' \
@@ -140,6 +212,12 @@ check "README example on a truncated envelope: exit $?" test $? = 2
 
 # --- the installed program on the demo files
 AI=$P/bin/agreesign
+# help names the specification where it was installed (the spec's own
+# path, spec/agreesign-v1.md, is only in the sources).
+spec=$("$AI" help | sed -n 's/^Specification: //p')
+check "help's specification '$spec' is not the installed $DOC/spec/agreesign-v1.md" \
+	test "$spec" = "$DOC/spec/agreesign-v1.md"
+check "help's specification $spec is not installed" cmp -s "$ROOT/spec/agreesign-v1.md" "$D$spec"
 check "installed --version" grep -q 'agreesign-envelope/v1' <("$AI" --version)
 check "installed verify of the demo envelope" "$AI" verify -q -t "$K/demo.trust" \
 	-e "$V/envelopes/signed.sig.json" "$V/agreements/sample-agreement.txt"
@@ -173,6 +251,47 @@ for m in "$P/share/man/man1/agreesign.1" "$P/share/man/man5/agreesign.5"; do
 	fi
 done
 MAN1=$P/share/man/man1/agreesign.1
+# doc_paths PREFIX PAGE...: the paths under PREFIX's docdir that the pages
+# name, one per line.
+doc_paths() {
+	local doc=$1/share/doc/agreesign
+	shift
+	grep -ohE "$doc(/[A-Za-z0-9._/-]*[A-Za-z0-9_/-])?" "$@" | sort -u
+}
+# The man pages name the installed specification, vectors, template and
+# trust file, each there.
+doc_paths /usr/local "$MAN1" "$P/share/man/man5/agreesign.5" >"$T/man-docs"
+check "agreesign(1) does not name $DOC/spec/agreesign-v1.md" \
+	grep -qx "$DOC/spec/agreesign-v1.md" <(doc_paths /usr/local "$MAN1")
+check "agreesign(5) names no file under $DOC/spec/templates" grep -q "^$DOC/spec/templates/." "$T/man-docs"
+while read -r f; do
+	if [ -e "$D$f" ]; then ok; else bad "the man pages name $f, not installed"; fi
+done <"$T/man-docs"
+check "a man page names a file of the sources: $(grep -nE '^\.(It )?Pa (spec|keys)/' "$P"/share/man/man*/agreesign.*)" \
+	sh -c "! grep -qE '^\.(It )?Pa (spec|keys)/' '$P'/share/man/man*/agreesign.*"
+# Each command's synopsis starts a line of its own, as mandoc and groff
+# (man-db) render the page: outside SYNOPSIS, .Nm breaks no line, and two
+# synopses of one command ran together ("… AGREEMENT agreesign verify …").
+# The synopses are the .Nm lines of each ".Ss agreesign CMD" before its
+# first .Pp; the rendered block is the lines under its heading up to the
+# first blank line, where every "agreesign" must open a line.
+want=$(awk '/^\.Ss agreesign / { f = 1; next } f && /^\.Pp$/ { f = 0 }
+	f && /^\.(It )?Nm$/ { n++ } END { print n + 0 }' "$MAN1")
+synopsis_lines() {
+	sed 's/.\x08//g' | awk '/^   agreesign [a-z]+$/ { f = 1; next } f && /^[[:space:]]*$/ { f = 0 }
+		f { all += gsub(/agreesign/, "&"); if ($0 ~ /^[[:space:]]+agreesign /) starts++ }
+		END { print starts + 0, all + 0 }'
+}
+for r in mandoc groff; do
+	if [ $r = mandoc ]; then
+		got=$(mandoc -T ascii "$MAN1" | synopsis_lines)
+	else
+		got=$(groff -t -mandoc -Tascii -P-c -rLL=78n "$MAN1" 2>/dev/null | synopsis_lines)
+	fi
+	if [ "$want" -gt 9 ] && [ "$got" = "$want $want" ]; then ok; else
+		bad "$r: of $want synopses (.Nm), $got (lines opened, occurrences) in the rendered page"
+	fi
+done
 # help_options CMD: the options that the "Options:" section of CMD's help
 # lists, and of each verb's help when it has a "Commands:" or "Verbs:"
 # section: every --long word, and the -x that opens a line.
@@ -261,17 +380,40 @@ check "completion is not registered" grep -q '_agreesign agreesign' <(bash --nor
 check "completion misses a command" diff <(sort "$T/commands") \
 	<(complete_words agreesign "" | grep -vx help | sort)
 
-# --- another PREFIX and a directory of its own
+# --- another PREFIX and a directory of its own, from a copy of the build
+# folder: the binary names docdir, so main.o is built again, with the flags
+# of the parent make (make asan: the other objects are instrumented).
 D2=$T/dest2
-if mk install DESTDIR="$D2" PREFIX=/opt/ags mandir=/opt/ags/man; then
+B2=$T/build2
+cp -a "$B" "$B2"
+mk2() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		make -C "$ROOT" --no-print-directory BUILD="$B2" "$@" >"$T/make.log" 2>&1 ||
+		{
+			tail -20 "$T/make.log" >&2
+			return 1
+		}
+}
+if mk2 install DESTDIR="$D2" PREFIX=/opt/ags mandir=/opt/ags/man; then
 	ok
+	spec=$("$D2/opt/ags/bin/agreesign" help | sed -n 's/^Specification: //p')
+	check "PREFIX=/opt/ags: help's specification is $spec" \
+		test "$spec" = /opt/ags/share/doc/agreesign/spec/agreesign-v1.md
+	check "PREFIX=/opt/ags: help's specification $spec is not installed" test -f "$D2$spec"
+	doc_paths /opt/ags "$D2"/opt/ags/man/man*/agreesign.* >"$T/man-docs2"
+	check "PREFIX=/opt/ags: the man pages name no file in docdir" grep -qx /opt/ags/share/doc/agreesign/spec/agreesign-v1.md "$T/man-docs2"
+	check "PREFIX=/opt/ags: the man pages name /usr/local" \
+		sh -c "! cat '$D2'/opt/ags/man/man*/agreesign.* | grep -v '^\.\\\\\"' | grep /usr/local"
+	while read -r f; do
+		if [ -e "$D2$f" ]; then ok; else bad "PREFIX=/opt/ags: the man pages name $f, not installed"; fi
+	done <"$T/man-docs2"
 	mode "$D2/opt/ags/bin/agreesign" 755
 	mode "$D2/opt/ags/lib/libagreesign.so.1.0.0" 644
 	mode "$D2/opt/ags/man/man1/agreesign.1" 644
 	check "agreesign.pc prefix is not /opt/ags" \
 		grep -qx 'prefix=/opt/ags' "$D2/opt/ags/lib/pkgconfig/agreesign.pc"
 	check "make uninstall PREFIX=/opt/ags" \
-		mk uninstall DESTDIR="$D2" PREFIX=/opt/ags mandir=/opt/ags/man
+		mk2 uninstall DESTDIR="$D2" PREFIX=/opt/ags mandir=/opt/ags/man
 	check "files left after uninstall from /opt/ags: $(cd "$D2" && find . ! -type d)" \
 		test -z "$(find "$D2" ! -type d)"
 else
@@ -283,6 +425,8 @@ fi
 # the others are shared with other software (see the Makefile).
 if mk uninstall DESTDIR="$D"; then ok; else bad "make uninstall failed"; fi
 check "files left after uninstall: $(cd "$D" && find . ! -type d)" test -z "$(find "$D" ! -type d)"
+# docdir is agreesign's own: it goes, folders and all.
+check "uninstall left $DOC" test ! -e "$D$DOC"
 # Every directory left is one that held an installed file, or a parent.
 while read -r f; do
 	while f=$(dirname "$f") && [ "$f" != / ]; do echo "$f"; done
