@@ -309,6 +309,24 @@ enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
                              ags_passphrase_fn ask, void *ctx, int *loose_mode,
                              struct ags_error *err);
 
+/* The public half and identity of a .key file, read without its secret:
+ * every field is checked as ags_seckey_parse checks it, but no passphrase
+ * is asked for, nothing is decrypted and a clear seed is not kept. So a
+ * command can show what it will sign, by which key, and refuse what it
+ * can refuse before it asks for a passphrase. *sealed (may be NULL) is
+ * set to 1 when loading the key will ask for one. out is initialised
+ * here: ags_pubkey_release() it. A key loaded afterwards with
+ * ags_seckey_load may differ (the file may have changed meanwhile): a
+ * caller compares key ids. */
+enum ags_err ags_seckey_parse_public(struct ags_pubkey *out, int *sealed,
+                                     const char *buf, size_t len,
+                                     const char *source, struct ags_error *err);
+/* The same for the .key file at path, read as ags_seckey_load reads it
+ * (loose_mode as there). */
+enum ags_err ags_seckey_load_public(struct ags_pubkey *out, int *sealed,
+                                    const char *path, int *loose_mode,
+                                    struct ags_error *err);
+
 /* Writes BASE.pub and BASE.key. The .key file is created with mode 0600
  * and never replaces an existing file unless force is set; neither file
  * is written when either exists and force is not set. */
@@ -449,6 +467,16 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_seckey *sk,
                              const struct ags_signer *s, int countersign,
                              struct ags_error *err);
+
+/* Every refusal of ags_sign_append that needs no secret: the signer and
+ * metadata fields, a second signature by the key pub, a new signature on
+ * a countersigned envelope, a countersignature that is not a publisher's
+ * or would cover nothing. AGS_OK when ags_sign_append with the secret key
+ * of pub would sign. A command calls it before asking for a passphrase. */
+enum ags_err ags_sign_check(const struct ags_envelope *env,
+                            const struct ags_pubkey *pub,
+                            const struct ags_signer *s, int countersign,
+                            struct ags_error *err);
 
 void ags_signer_release(struct ags_signer *s);
 
@@ -765,6 +793,20 @@ enum ags_err ags_template_parse(struct ags_template **out, const char *canon,
                                 struct ags_error *err);
 /* Frees t (NULL is fine). */
 void ags_template_free(struct ags_template *t);
+/* Where a template directive stands in a canonical text. */
+struct ags_template_spot {
+	size_t off, len; /* its bytes, {{ to }} */
+	long line;       /* 1-based line of the canonical text */
+	long column;     /* 1-based, in code points */
+};
+
+/* 1 when the canonical text canon (len bytes) holds a template directive:
+ * a {{...}} that closes within one word, as ags_template_parse reads
+ * fields, decoration and the version line; the first one is described in
+ * *spot (may be NULL). Else 0. sign refuses to sign such a text as an
+ * agreement. */
+int ags_template_find_directive(struct ags_template_spot *spot,
+                                const char *canon, size_t len);
 
 /* The template's identity: SHA-512 of its canonical text, and the length
  * of that text (length may be NULL). */

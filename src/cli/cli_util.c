@@ -229,7 +229,8 @@ static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
 	return ok;
 }
 
-static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
+static int ask_tty(char *buf, size_t cap, size_t *len, int confirm,
+                   const char *prompt)
 {
 	char *again = sodium_malloc(cap);
 	size_t len2 = 0;
@@ -237,7 +238,7 @@ static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
 
 	if (!again)
 		return -1;
-	rc = read_tty(buf, cap, len, "Passphrase: ");
+	rc = read_tty(buf, cap, len, prompt ? prompt : "Passphrase: ");
 	if (rc == -2)
 		cli_errorf(NULL, "no terminal to ask for a passphrase: use "
 		                 "--passphrase-file FILE");
@@ -261,7 +262,7 @@ int cli_read_passphrase(char *buf, size_t cap, size_t *len,
 {
 	if (pass->file)
 		return read_pass_file(buf, cap, len, pass->file);
-	return ask_tty(buf, cap, len, pass->confirm);
+	return ask_tty(buf, cap, len, pass->confirm, pass->prompt);
 }
 
 int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)
@@ -290,6 +291,41 @@ enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
 	return rc;
 }
 
+int cli_parse_time(int64_t *out, const char *s)
+{
+	char full[sizeof("YYYY-MM-DDT00:00:00Z")];
+
+	if (strlen(s) == 10) { /* YYYY-MM-DD: midnight UTC */
+		memcpy(full, s, 10);
+		memcpy(full + 10, "T00:00:00Z", sizeof("T00:00:00Z"));
+		s = full;
+	}
+	return ags_time_parse(out, s);
+}
+
+int cli_parse_roles(unsigned *roles, const char *list)
+{
+	char buf[64];
+	enum ags_role r;
+
+	if (*list == '\0')
+		return -1;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		if (n == 0 || n >= sizeof(buf))
+			return -1;
+		memcpy(buf, list, n);
+		buf[n] = '\0';
+		if (ags_role_parse(&r, buf) != 0)
+			return -1;
+		*roles |= (unsigned)r;
+		list += n;
+		if (*list == ',' && *++list == '\0')
+			return -1; /* "author," names an empty role */
+	}
+	return 0;
+}
+
 int cli_signing_time(int64_t *out, const char *opt)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -297,9 +333,11 @@ int cli_signing_time(int64_t *out, const char *opt)
 	long long v;
 
 	if (opt) {
-		if (ags_time_parse(out, opt) != 0) {
+		if (cli_parse_time(out, opt) != 0) {
 			cli_errorf("--time",
-			           "\"%s\" is not YYYY-MM-DDTHH:MM:SSZ", opt);
+			           "\"%s\" is neither YYYY-MM-DD nor "
+			           "YYYY-MM-DDTHH:MM:SSZ (UTC)",
+			           opt);
 			return -1;
 		}
 		return 0;
