@@ -157,6 +157,26 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
                             size_t in_len, const char *source,
                             struct ags_error *err);
 
+/* What bytes that are not UTF-8 text seem to be: ags_canon_text words its
+ * refusal with it, and a caller can add advice (how to convert). */
+enum ags_text_kind {
+	AGS_TEXT_PLAIN = 0, /* text, or nothing recognisably else */
+	AGS_TEXT_BINARY,    /* no text: a PDF, an office file, an image, a
+	                       NUL byte or many control bytes */
+	AGS_TEXT_LATIN1,    /* one byte a character: bytes above 0x7F, none
+	                       of them UTF-8 */
+	AGS_TEXT_UTF16,     /* UTF-16, by its byte order mark */
+};
+
+/* Guesses what in[0..len) is. *what (may be NULL) gets a static string:
+ * for AGS_TEXT_BINARY the format in words ("a PDF document", "binary
+ * data"); for AGS_TEXT_LATIN1 the iconv(1) name of the encoding,
+ * "latin1" or "windows-1252" (when a byte 0x80..0x9F occurs); for
+ * AGS_TEXT_UTF16 "utf-16"; else NULL. Meant for the way to an error:
+ * it reads the whole input. */
+enum ags_text_kind ags_text_sniff(const uint8_t *in, size_t len,
+                                  const char **what);
+
 /* True (1) when code point cp is assigned in Unicode AGS_UNICODE_VERSION
  * (General_Category is not Cn), else 0. */
 int ags_unicode_assigned(uint32_t cp);

@@ -55,7 +55,9 @@ int cli_read_passphrase(char *buf, size_t cap, size_t *len,
  * struct cli_pass *). */
 int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx);
 
-/* Reads and canonicalizes an agreement file. *canon is malloc'd. */
+/* Reads and canonicalizes an agreement file. *canon is malloc'd. When the
+ * file is no UTF-8 text (a PDF, Latin-1), err's text ends with what to do
+ * (--attach, the iconv command). */
 enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
                             struct ags_error *err);
 

@@ -275,6 +275,69 @@ int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)
 	return rc;
 }
 
+/* path as one shell word: as it is when that is safe, else quoted. */
+static void put_shell_word(FILE *f, const char *path)
+{
+	const char *p;
+
+	if (*path &&
+	    strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	                 "qrstuvwxyz0123456789._/+-,:@%=") == strlen(path) &&
+	    *path != '-') {
+		fputs(path, f);
+		return;
+	}
+	fputc('\'', f);
+	for (p = path; *p; p++)
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*p, f);
+	fputc('\'', f);
+}
+
+/* What to do about a file text/v1 refused because it is no UTF-8 text
+ * (ags_text_sniff), appended to the library's words in err. */
+static void add_advice(struct ags_error *err, const char *path, const char *raw,
+                       size_t rlen)
+{
+	const char *what = NULL;
+	size_t n = strlen(path), used = strlen(err->text);
+	enum ags_text_kind k;
+	char *text = NULL, *out;
+	size_t len = 0;
+	FILE *m;
+
+	k = ags_text_sniff((const uint8_t *)raw, rlen, &what);
+	if (k == AGS_TEXT_PLAIN || !(m = open_memstream(&text, &len)))
+		return;
+	if (k == AGS_TEXT_BINARY) {
+		fputs("; a paper or another file is bound to its agreement "
+		      "with 'agreesign sign --attach ",
+		      m);
+		put_shell_word(m, path);
+		fputs(" AGREEMENT'", m);
+	} else {
+		fprintf(m, "; convert it with iconv -f %s -t utf-8 ", what);
+		put_shell_word(m, path);
+		fputs(" > ", m);
+		/* old.txt -> old.utf8.txt; other names get .utf8 */
+		if ((out = malloc(n + sizeof(".utf8.txt")))) {
+			if (n > 4 && strcmp(path + n - 4, ".txt") == 0)
+				snprintf(out, n + sizeof(".utf8.txt"),
+				         "%.*s.utf8.txt", (int)(n - 4), path);
+			else
+				snprintf(out, n + sizeof(".utf8.txt"),
+				         "%s.utf8", path);
+			put_shell_word(m, out);
+			free(out);
+		}
+	}
+	if (fclose(m) == 0 && used + len < sizeof(err->text))
+		memcpy(err->text + used, text, len + 1);
+	free(text);
+}
+
 enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
                             struct ags_error *err)
 {
@@ -287,6 +350,8 @@ enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
 	if (rc != AGS_OK)
 		return rc;
 	rc = ags_canon_text(canon, len, (const uint8_t *)raw, rlen, path, err);
+	if (rc == AGS_ERR_TEXT && err)
+		add_advice(err, path, raw, rlen);
 	free(raw);
 	return rc;
 }

@@ -259,6 +259,29 @@ has "$T/err" "as author, key "
 [ "$(wc -l <"$T/err")" = 10 ] && ok || bad "sign: $(wc -l <"$T/err") lines on stderr, wanted 10"
 [ "$(tail -1 "$T/err")" = "agreesign: wrote shown.txt.sig.json" ] && ok || bad "sign: last line $(tail -1 "$T/err")"
 
+# --- an agreement must be plain UTF-8 text (issue 15, item 14): a PDF is
+# named as one and pointed to --attach; Latin-1 gets the iconv command
+printf '%%PDF-1.7\n%%\342\343\317\323\n1 0 obj\n' >paper.pdf
+expect 2 "$A" sign -k "$K/demo-author.key" paper.pdf
+has "$T/err" "agreesign: paper.pdf: a PDF document, not text: an agreement must be plain UTF-8 text; a paper or another file is bound to its agreement with 'agreesign sign --attach paper.pdf AGREEMENT'"
+one_line "$T/err"
+[ ! -e paper.pdf.sig.json ] && ok || bad "a PDF was signed"
+printf '# Agreement\n\nTitle: Caf\303\251 cr\303\250me\n' >utf8.txt
+iconv -f utf-8 -t latin1 utf8.txt >latin.txt
+expect 2 "$A" sign -k "$K/demo-author.key" latin.txt
+has "$T/err" "agreesign: latin.txt: line 3, column 11: invalid UTF-8: truncated sequence; the text is not UTF-8 but looks like Latin-1 (ISO 8859-1); convert it with iconv -f latin1 -t utf-8 latin.txt > latin.utf8.txt"
+one_line "$T/err"
+# the command it gives works: the result is the UTF-8 text
+iconv -f latin1 -t utf-8 latin.txt >latin.utf8.txt
+expect 0 "$A" canon latin.utf8.txt
+"$A" canon utf8.txt | cmp -s - "$T/out" && ok || bad "the converted text differs from the original"
+printf 'He said \223yes\224.\n' >"odd name.txt"
+expect 2 "$A" verify -t "$K/demo.trust" "odd name.txt"
+has "$T/err" "looks like Windows-1252; convert it with iconv -f windows-1252 -t utf-8 'odd name.txt' > 'odd name.utf8.txt'"
+printf '\377\376h\000i\000\n\000' >wide.txt
+expect 2 "$A" canon wide.txt
+has "$T/err" "agreesign: wide.txt: UTF-16 text: an agreement must be UTF-8 text; convert it with iconv -f utf-16 -t utf-8 wide.txt > wide.utf8.txt"
+
 # --- one spelling per meaning (issue 15, item 7): a date for every
 # --time, -e/--envelope for the envelope, role lists for trust add
 cp "$S" opt.txt
