@@ -161,6 +161,26 @@ enum ags_err ags_canon_text(char **out, size_t *out_len, const uint8_t *in,
                             size_t in_len, const char *source,
                             struct ags_error *err);
 
+/* What bytes that are not UTF-8 text seem to be: ags_canon_text words its
+ * refusal with it, and a caller can add advice (how to convert). */
+enum ags_text_kind {
+	AGS_TEXT_PLAIN = 0, /* text, or nothing recognisably else */
+	AGS_TEXT_BINARY,    /* no text: a PDF, an office file, an image, a
+	                       NUL byte or many control bytes */
+	AGS_TEXT_LATIN1,    /* one byte a character: bytes above 0x7F, none
+	                       of them UTF-8 */
+	AGS_TEXT_UTF16,     /* UTF-16, by its byte order mark */
+};
+
+/* Guesses what in[0..len) is. *what (may be NULL) gets a static string:
+ * for AGS_TEXT_BINARY the format in words ("a PDF document", "binary
+ * data"); for AGS_TEXT_LATIN1 the iconv(1) name of the encoding,
+ * "latin1" or "windows-1252" (when a byte 0x80..0x9F occurs); for
+ * AGS_TEXT_UTF16 "utf-16"; else NULL. Meant for the way to an error:
+ * it reads the whole input. */
+enum ags_text_kind ags_text_sniff(const uint8_t *in, size_t len,
+                                  const char **what);
+
 /* True (1) when code point cp is assigned in Unicode AGS_UNICODE_VERSION
  * (General_Category is not Cn), else 0. */
 int ags_unicode_assigned(uint32_t cp);
@@ -313,6 +333,24 @@ enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
                              ags_passphrase_fn ask, void *ctx, int *loose_mode,
                              struct ags_error *err);
 
+/* The public half and identity of a .key file, read without its secret:
+ * every field is checked as ags_seckey_parse checks it, but no passphrase
+ * is asked for, nothing is decrypted and a clear seed is not kept. So a
+ * command can show what it will sign, by which key, and refuse what it
+ * can refuse before it asks for a passphrase. *sealed (may be NULL) is
+ * set to 1 when loading the key will ask for one. out is initialised
+ * here: ags_pubkey_release() it. A key loaded afterwards with
+ * ags_seckey_load may differ (the file may have changed meanwhile): a
+ * caller compares key ids. */
+enum ags_err ags_seckey_parse_public(struct ags_pubkey *out, int *sealed,
+                                     const char *buf, size_t len,
+                                     const char *source, struct ags_error *err);
+/* The same for the .key file at path, read as ags_seckey_load reads it
+ * (loose_mode as there). */
+enum ags_err ags_seckey_load_public(struct ags_pubkey *out, int *sealed,
+                                    const char *path, int *loose_mode,
+                                    struct ags_error *err);
+
 /* Writes BASE.pub and BASE.key. The .key file is created with mode 0600
  * and never replaces an existing file unless force is set; neither file
  * is written when either exists and force is not set. */
@@ -453,6 +491,16 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_seckey *sk,
                              const struct ags_signer *s, int countersign,
                              struct ags_error *err);
+
+/* Every refusal of ags_sign_append that needs no secret: the signer and
+ * metadata fields, a second signature by the key pub, a new signature on
+ * a countersigned envelope, a countersignature that is not a publisher's
+ * or would cover nothing. AGS_OK when ags_sign_append with the secret key
+ * of pub would sign. A command calls it before asking for a passphrase. */
+enum ags_err ags_sign_check(const struct ags_envelope *env,
+                            const struct ags_pubkey *pub,
+                            const struct ags_signer *s, int countersign,
+                            struct ags_error *err);
 
 void ags_signer_release(struct ags_signer *s);
 
@@ -862,6 +910,20 @@ enum ags_err ags_template_parse(struct ags_template **out, const char *canon,
                                 struct ags_error *err);
 /* Frees t (NULL is fine). */
 void ags_template_free(struct ags_template *t);
+/* Where a template directive stands in a canonical text. */
+struct ags_template_spot {
+	size_t off, len; /* its bytes, {{ to }} */
+	long line;       /* 1-based line of the canonical text */
+	long column;     /* 1-based, in code points */
+};
+
+/* 1 when the canonical text canon (len bytes) holds a template directive:
+ * a {{...}} that closes within one word, as ags_template_parse reads
+ * fields, decoration and the version line; the first one is described in
+ * *spot (may be NULL). Else 0. sign refuses to sign such a text as an
+ * agreement. */
+int ags_template_find_directive(struct ags_template_spot *spot,
+                                const char *canon, size_t len);
 
 /* The template's identity: SHA-512 of its canonical text, and the length
  * of that text (length may be NULL). */

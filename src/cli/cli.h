@@ -37,10 +37,12 @@ int cli_help(const char *text);
 
 /* Passphrase sources for loading or creating keys. */
 struct cli_pass {
-	const char *file; /* --passphrase-file, or NULL: ask the terminal */
-	int confirm;      /* ask twice (new keys) */
-	int failed;       /* set by cli_ask_passphrase when it failed and
-	                     said why: the caller need not say it again */
+	const char *file;   /* --passphrase-file, or NULL: ask the terminal */
+	const char *prompt; /* the terminal's first prompt, or NULL:
+	                       "Passphrase: " */
+	int confirm;        /* ask twice (new keys) */
+	int failed;         /* set by cli_ask_passphrase when it failed and
+	                       said why: the caller need not say it again */
 };
 
 /* Reads a passphrase into buf (sodium_malloc'd by the caller, cap bytes)
@@ -53,11 +55,21 @@ int cli_read_passphrase(char *buf, size_t cap, size_t *len,
  * struct cli_pass *). */
 int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx);
 
-/* Reads and canonicalizes an agreement file. *canon is malloc'd. */
+/* Reads and canonicalizes an agreement file. *canon is malloc'd. When the
+ * file is no UTF-8 text (a PDF, Latin-1), err's text ends with what to do
+ * (--attach, the iconv command). */
 enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
                             struct ags_error *err);
 
-/* The signing time: the --time value (RFC 3339, or NULL), else
+/* The one time syntax of every --time, --valid-after and --valid-before
+ * option: YYYY-MM-DDTHH:MM:SSZ (spec §1.3), or a date YYYY-MM-DD, which
+ * means its midnight UTC. Returns 0, or -1 when s is neither. */
+int cli_parse_time(int64_t *out, const char *s);
+/* A comma-separated list of roles ("author,co-author"), ORed into
+ * *roles. Returns 0, or -1 when an item is not a role or is empty. */
+int cli_parse_roles(unsigned *roles, const char *list);
+
+/* The signing time: the --time value (cli_parse_time, or NULL), else
  * SOURCE_DATE_EPOCH, else now. Returns 0, or -1 after printing why. */
 int cli_signing_time(int64_t *out, const char *opt);
 
@@ -70,6 +82,8 @@ struct sign_opts {
 	const char *name, *email, *orcid;
 	const char *md[6]; /* title, author, proceedings, publisher, license,
 	                      date overrides */
+	const char *trust; /* countersign: the trust file the accepted
+	                      signatures verified against (shown) */
 	const char *attach[AGS_SIGNATURES_MAX]; /* --attach FILE, in order */
 	size_t nattach;
 	enum ags_role role;

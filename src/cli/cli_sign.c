@@ -1,21 +1,77 @@
 /* Signing shared by sign and countersign (src/cli_sign.c). */
 #include "cli.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int load_key(struct ags_seckey **sk, struct sign_opts *o)
+/* "Passphrase for ines.key (key c4aa...): ", the file's name in its
+ * display form: it reaches the terminal. malloc'd, or NULL. */
+static char *key_prompt(const char *path, const char *key_id)
+{
+	const char *base = strrchr(path, '/');
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return NULL;
+	fputs("Passphrase for ", m);
+	cli_put_escaped(m, base && base[1] ? base + 1 : path);
+	fprintf(m, " (key %s): ", key_id);
+	if (fclose(m) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The key's public half, identity and file format, read before anything
+ * asks for its passphrase. */
+static int peek_key(struct ags_pubkey *pub, const struct sign_opts *o)
 {
 	struct ags_error err = {0};
+
+	if (ags_seckey_load_public(pub, NULL, o->key, NULL, &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	/* Read once the key is: an unreadable one is named before the
+	 * summary, not after it. */
+	if (o->pass.file && access(o->pass.file, R_OK) != 0) {
+		cli_errorf(o->pass.file, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Unlocks the key peek_key read; it must still be that key. */
+static int load_key(struct ags_seckey **sk, struct sign_opts *o,
+                    const struct ags_pubkey *pub)
+{
+	struct ags_error err = {0};
+	char *prompt = key_prompt(o->key, pub->key_id);
+	enum ags_err rc;
 	int loose = 0;
 
-	if (ags_seckey_load(sk, o->key, cli_ask_passphrase, &o->pass, &loose,
-	                    &err) != AGS_OK) {
+	o->pass.prompt = prompt;
+	rc = ags_seckey_load(sk, o->key, cli_ask_passphrase, &o->pass, &loose,
+	                     &err);
+	o->pass.prompt = NULL;
+	free(prompt);
+	if (rc != AGS_OK) {
 		if (!o->pass.failed) /* else the reason is on stderr already */
 			cli_error(&err);
+		return -1;
+	}
+	if (strcmp((*sk)->pub.key_id, pub->key_id) != 0) {
+		cli_errorf(o->key,
+		           "the key file changed while it was read "
+		           "(now key %s): not signing",
+		           (*sk)->pub.key_id);
 		return -1;
 	}
 	if (loose)
@@ -52,17 +108,64 @@ static void show_field(FILE *f, const char *label, const char *value)
 	fputc('\n', f);
 }
 
+/* NAME <EMAIL> (ORCID O) as ROLE, key K, WORD TIME */
+static void show_signer(FILE *f, const struct ags_signer *s, const char *key_id,
+                        const char *when_word)
+{
+	char when[21] = "?";
+
+	ags_time_format(when, s->time);
+	cli_put_escaped(f, s->name ? s->name : "(no name)");
+	if (s->email) {
+		fputs(" <", f);
+		cli_put_escaped(f, s->email);
+		fputc('>', f);
+	}
+	if (s->orcid) {
+		fputs(" (ORCID ", f);
+		cli_put_escaped(f, s->orcid);
+		fputc(')', f);
+	}
+	fprintf(f, " as %s, key %s, %s %s\n",
+	        ags_role_name(s->role) ? ags_role_name(s->role) : "?", key_id,
+	        when_word, when);
+}
+
+/* The signatures a countersignature accepts: each plain one. */
+static void show_accepted(FILE *f, const struct ags_envelope *env,
+                          const char *trust)
+{
+	size_t i, n = 0;
+	char label[32];
+
+	for (i = 0; i < env->nsigs; i++)
+		n += !env->sigs[i].is_countersignature;
+	fprintf(f, "  %-13s %zu signature%s, verified against ",
+	        "accepting:", n, n == 1 ? "" : "s");
+	cli_put_escaped(f, trust ? trust : "the trust file");
+	fputc('\n', f);
+	for (i = 0; i < env->nsigs; i++) {
+		if (env->sigs[i].is_countersignature)
+			continue;
+		snprintf(label, sizeof(label), "signature %zu:", i + 1);
+		fprintf(f, "  %-13s ", label);
+		show_signer(f, &env->sigs[i].signer, env->sigs[i].key_id,
+		            "claimed");
+	}
+}
+
 static void show_to(FILE *f, const struct ags_envelope *env,
                     const struct ags_signer *s, const char *key_id,
-                    int countersign)
+                    const struct sign_opts *o, int countersign)
 {
 	const struct ags_agreement *a = &env->agreement;
-	char hex[2 * AGS_DIGEST_BYTES + 1], when[21];
+	char hex[2 * AGS_DIGEST_BYTES + 1];
 	size_t i;
 
 	sodium_bin2hex(hex, sizeof(hex), a->text_sha512, AGS_DIGEST_BYTES);
-	ags_time_format(when, s->time);
 	fputs("agreesign: signing\n", f);
+	if (a->is_template)
+		show_field(f, "kind:", "template (a publisher's form)");
 	show_field(f, "title:", a->md.title);
 	show_field(f, "author:", a->md.corresponding_author);
 	show_field(f, "proceedings:", a->md.proceedings);
@@ -80,35 +183,32 @@ static void show_to(FILE *f, const struct ags_envelope *env,
 		        (unsigned long long)a->attachments[i].length, hex);
 	}
 	if (countersign)
-		fprintf(f, "  %-13s the %zu signature(s) above\n",
-		        "accepting:", env->nsigs);
+		show_accepted(f, env, o->trust);
 	fprintf(f, "  %-13s ", "signer:");
-	cli_put_escaped(f, s->name);
-	fprintf(f, " as %s, key %s, at %s\n", ags_role_name(s->role), key_id,
-	        when);
+	show_signer(f, s, key_id, "at");
 }
 
 /* Everything the signature will cover, so nobody signs a field unseen.
  * Gathered first and written at once: stderr is unbuffered, and a write
  * per line cost more than the rest of the summary. */
 static void show(const struct ags_envelope *env, const struct ags_signer *s,
-                 const char *key_id, int countersign)
+                 const char *key_id, const struct sign_opts *o, int countersign)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 
 	if (!m) {
-		show_to(stderr, env, s, key_id, countersign);
+		show_to(stderr, env, s, key_id, o, countersign);
 		return;
 	}
-	show_to(m, env, s, key_id, countersign);
+	show_to(m, env, s, key_id, o, countersign);
 	/* Straight to the descriptor: line-buffered stderr (main.c) would
 	 * still make one write per line. */
 	if (fclose(m) == 0 && fflush(stderr) == 0)
 		cli_write_all(STDERR_FILENO, text, len);
 	else
-		show_to(stderr, env, s, key_id, countersign);
+		show_to(stderr, env, s, key_id, o, countersign);
 	free(text);
 }
 
@@ -170,6 +270,11 @@ static int write_envelope(const struct ags_envelope *env, const char *out,
 	return rc;
 }
 
+static int same_string(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
 static int same_attachments(const struct ags_agreement *a,
                             const struct ags_agreement *b)
 {
@@ -186,11 +291,87 @@ static int same_attachments(const struct ags_agreement *a,
 	return 1;
 }
 
+/* The statement a signature covers: what the summary showed. */
+static int same_statement(const struct ags_agreement *a,
+                          const struct ags_agreement *b)
+{
+	return a->text_length == b->text_length &&
+	       memcmp(a->text_sha512, b->text_sha512, AGS_DIGEST_BYTES) == 0 &&
+	       a->is_template == b->is_template &&
+	       same_string(a->md.title, b->md.title) &&
+	       same_string(a->md.corresponding_author,
+	                   b->md.corresponding_author) &&
+	       same_string(a->md.proceedings, b->md.proceedings) &&
+	       same_string(a->md.publisher, b->md.publisher) &&
+	       same_string(a->md.license, b->md.license) &&
+	       same_string(a->md.agreement_date, b->md.agreement_date) &&
+	       same_attachments(a, b);
+}
+
+/* Is signature sig of the envelope old too (same key, same bytes)? */
+static int had(const struct ags_envelope *old, const struct ags_signature *sig)
+{
+	size_t i;
+
+	for (i = 0; i < old->nsigs; i++)
+		if (strcmp(old->sigs[i].key_id, sig->key_id) == 0 &&
+		    memcmp(old->sigs[i].signature, sig->signature,
+		           AGS_SIGNATURE_BYTES) == 0)
+			return 1;
+	return 0;
+}
+
+/* A countersignature covers every plain signature it finds once the
+ * envelope is locked: those that others added while the passphrase was
+ * typed verified like the rest (o->reread), and are shown before they
+ * are covered. Returns 0, or -1 when one the summary showed is gone. */
+static int show_added(const struct ags_envelope *old,
+                      const struct ags_envelope *fresh, const char *out,
+                      const char *trust)
+{
+	size_t i, kept = 0, shown = 0, added = 0;
+	char label[32];
+
+	for (i = 0; i < old->nsigs; i++)
+		shown += !old->sigs[i].is_countersignature;
+	for (i = 0; i < fresh->nsigs; i++)
+		if (!fresh->sigs[i].is_countersignature) {
+			if (had(old, &fresh->sigs[i]))
+				kept++;
+			else
+				added++;
+		}
+	if (kept != shown) {
+		cli_errorf(out, "a signature the summary showed was removed "
+		                "while the key was unlocked: nothing signed");
+		return -1;
+	}
+	if (added == 0)
+		return 0;
+	fprintf(stderr,
+	        "  %-13s %zu more, added while the key was unlocked, "
+	        "verified against ",
+	        "accepting:", added);
+	cli_put_escaped(stderr, trust ? trust : "the trust file");
+	fputc('\n', stderr);
+	for (i = 0; i < fresh->nsigs; i++) {
+		const struct ags_signature *sig = &fresh->sigs[i];
+
+		if (sig->is_countersignature || had(old, sig))
+			continue;
+		snprintf(label, sizeof(label), "signature %zu:", i + 1);
+		fprintf(stderr, "  %-13s ", label);
+		show_signer(stderr, &sig->signer, sig->key_id, "claimed");
+	}
+	return 0;
+}
+
 /* Locks the envelope and reads it again: another signer may have added a
- * signature while the key was unlocked. The attached files are hashed
- * again only if the statement now names others. */
+ * signature while the key was unlocked. The statement must still be the
+ * one the summary showed; else nothing is signed. */
 static int lock_and_reread(struct ags_lock *lk, struct ags_envelope *env,
-                           struct sign_opts *o, const char *out)
+                           struct sign_opts *o, const char *out,
+                           int countersign)
 {
 	struct ags_error err = {0};
 	struct ags_envelope fresh;
@@ -203,11 +384,45 @@ static int lock_and_reread(struct ags_lock *lk, struct ags_envelope *env,
 	ags_envelope_init(&fresh);
 	rc = o->reread(&fresh, lk->path, o->reread_ctx);
 	if (rc == EXIT_OK &&
-	    !same_attachments(&env->agreement, &fresh.agreement) &&
-	    check_attached(&fresh, o->agreement) != 0)
+	    !same_statement(&env->agreement, &fresh.agreement)) {
+		cli_errorf(out, "the envelope's statement changed while the "
+		                "key was unlocked: nothing signed; run the "
+		                "command again to see what it now holds");
+		rc = EXIT_TROUBLE;
+	}
+	if (rc == EXIT_OK && countersign &&
+	    show_added(env, &fresh, out, o->trust) != 0)
 		rc = EXIT_TROUBLE;
 	ags_envelope_release(env);
 	*env = fresh;
+	return rc;
+}
+
+/* The envelope goes into an existing folder that can be written (for an
+ * edit, the folder of the file a symbolic link leads to): found out
+ * before a passphrase is asked for. */
+static int check_output(const char *out, int edit)
+{
+	char *real = edit ? realpath(out, NULL) : NULL;
+	char *copy = strdup(real ? real : out);
+	const char *dir;
+	int rc = 0;
+
+	free(real);
+	if (!copy) {
+		cli_errorf(out, "out of memory");
+		return -1;
+	}
+	dir = dirname(copy);
+	if (access(dir, F_OK) != 0) {
+		cli_errorf(out, "no such folder: %s", dir);
+		rc = -1;
+	} else if (access(dir, W_OK | X_OK) != 0) {
+		cli_errorf(out, "cannot write in the folder %s: %s", dir,
+		           strerror(errno));
+		rc = -1;
+	}
+	free(copy);
 	return rc;
 }
 
@@ -217,37 +432,48 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
 	struct ags_signer s = {0};
+	struct ags_pubkey pub;
 	struct ags_lock lk;
 	int rc = EXIT_TROUBLE;
 
 	ags_lock_init(&lk);
+	ags_pubkey_init(&pub);
+	/* Everything that needs no secret, then the summary, then the
+	 * passphrase. */
 	if (env->nsigs > 0 && check_attached(env, o->agreement) != 0)
 		goto out;
-	if (load_key(&sk, o) != 0 || make_signer(&s, o, &sk->pub) != 0)
+	if (peek_key(&pub, o) != 0 || check_output(out, o->append) != 0 ||
+	    make_signer(&s, o, &pub) != 0)
+		goto out;
+	if (ags_sign_check(env, &pub, &s, countersign, &err) != AGS_OK)
+		goto refused;
+	show(env, &s, pub.key_id, o, countersign);
+	if (load_key(&sk, o, &pub) != 0)
 		goto out;
 	if (o->append) {
-		rc = lock_and_reread(&lk, env, o, out);
+		rc = lock_and_reread(&lk, env, o, out, countersign);
 		if (rc != EXIT_OK)
 			goto out;
 		rc = EXIT_TROUBLE;
 		out = lk.path;
 	}
-	show(env, &s, sk->pub.key_id, countersign);
-	if (ags_sign_append(env, sk, &s, countersign, &err) != AGS_OK) {
-		if (!err.source[0])
-			ags_text_copy(err.source, sizeof(err.source), out);
-		cli_error(&err);
+	if (ags_sign_append(env, sk, &s, countersign, &err) == AGS_OK) {
+		if (write_envelope(env, out, o->append || o->force) == 0) {
+			fputs("agreesign: wrote ", stderr);
+			cli_put_escaped(stderr, out);
+			fputc('\n', stderr);
+			rc = EXIT_OK;
+		}
 		goto out;
 	}
-	if (write_envelope(env, out, o->append || o->force) == 0) {
-		fputs("agreesign: wrote ", stderr);
-		cli_put_escaped(stderr, out);
-		fputc('\n', stderr);
-		rc = EXIT_OK;
-	}
+refused:
+	if (!err.source[0])
+		ags_text_copy(err.source, sizeof(err.source), out);
+	cli_error(&err);
 out:
 	ags_lock_release(&lk); /* after the envelope is replaced */
 	ags_signer_release(&s);
+	ags_pubkey_release(&pub);
 	ags_seckey_free(sk);
 	return rc;
 }

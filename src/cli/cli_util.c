@@ -229,7 +229,8 @@ static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
 	return ok;
 }
 
-static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
+static int ask_tty(char *buf, size_t cap, size_t *len, int confirm,
+                   const char *prompt)
 {
 	char *again = sodium_malloc(cap);
 	size_t len2 = 0;
@@ -237,7 +238,7 @@ static int ask_tty(char *buf, size_t cap, size_t *len, int confirm)
 
 	if (!again)
 		return -1;
-	rc = read_tty(buf, cap, len, "Passphrase: ");
+	rc = read_tty(buf, cap, len, prompt ? prompt : "Passphrase: ");
 	if (rc == -2)
 		cli_errorf(NULL, "no terminal to ask for a passphrase: use "
 		                 "--passphrase-file FILE");
@@ -261,7 +262,7 @@ int cli_read_passphrase(char *buf, size_t cap, size_t *len,
 {
 	if (pass->file)
 		return read_pass_file(buf, cap, len, pass->file);
-	return ask_tty(buf, cap, len, pass->confirm);
+	return ask_tty(buf, cap, len, pass->confirm, pass->prompt);
 }
 
 int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)
@@ -272,6 +273,69 @@ int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)
 	if (rc != 0)
 		pass->failed = 1;
 	return rc;
+}
+
+/* path as one shell word: as it is when that is safe, else quoted. */
+static void put_shell_word(FILE *f, const char *path)
+{
+	const char *p;
+
+	if (*path &&
+	    strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	                 "qrstuvwxyz0123456789._/+-,:@%=") == strlen(path) &&
+	    *path != '-') {
+		fputs(path, f);
+		return;
+	}
+	fputc('\'', f);
+	for (p = path; *p; p++)
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*p, f);
+	fputc('\'', f);
+}
+
+/* What to do about a file text/v1 refused because it is no UTF-8 text
+ * (ags_text_sniff), appended to the library's words in err. */
+static void add_advice(struct ags_error *err, const char *path, const char *raw,
+                       size_t rlen)
+{
+	const char *what = NULL;
+	size_t n = strlen(path), used = strlen(err->text);
+	enum ags_text_kind k;
+	char *text = NULL, *out;
+	size_t len = 0;
+	FILE *m;
+
+	k = ags_text_sniff((const uint8_t *)raw, rlen, &what);
+	if (k == AGS_TEXT_PLAIN || !(m = open_memstream(&text, &len)))
+		return;
+	if (k == AGS_TEXT_BINARY) {
+		fputs("; a paper or another file is bound to its agreement "
+		      "with 'agreesign sign --attach ",
+		      m);
+		put_shell_word(m, path);
+		fputs(" AGREEMENT'", m);
+	} else {
+		fprintf(m, "; convert it with iconv -f %s -t utf-8 ", what);
+		put_shell_word(m, path);
+		fputs(" > ", m);
+		/* old.txt -> old.utf8.txt; other names get .utf8 */
+		if ((out = malloc(n + sizeof(".utf8.txt")))) {
+			if (n > 4 && strcmp(path + n - 4, ".txt") == 0)
+				snprintf(out, n + sizeof(".utf8.txt"),
+				         "%.*s.utf8.txt", (int)(n - 4), path);
+			else
+				snprintf(out, n + sizeof(".utf8.txt"),
+				         "%s.utf8", path);
+			put_shell_word(m, out);
+			free(out);
+		}
+	}
+	if (fclose(m) == 0 && used + len < sizeof(err->text))
+		memcpy(err->text + used, text, len + 1);
+	free(text);
 }
 
 enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
@@ -286,8 +350,45 @@ enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
 	if (rc != AGS_OK)
 		return rc;
 	rc = ags_canon_text(canon, len, (const uint8_t *)raw, rlen, path, err);
+	if (rc == AGS_ERR_TEXT && err)
+		add_advice(err, path, raw, rlen);
 	free(raw);
 	return rc;
+}
+
+int cli_parse_time(int64_t *out, const char *s)
+{
+	char full[sizeof("YYYY-MM-DDT00:00:00Z")];
+
+	if (strlen(s) == 10) { /* YYYY-MM-DD: midnight UTC */
+		memcpy(full, s, 10);
+		memcpy(full + 10, "T00:00:00Z", sizeof("T00:00:00Z"));
+		s = full;
+	}
+	return ags_time_parse(out, s);
+}
+
+int cli_parse_roles(unsigned *roles, const char *list)
+{
+	char buf[64];
+	enum ags_role r;
+
+	if (*list == '\0')
+		return -1;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		if (n == 0 || n >= sizeof(buf))
+			return -1;
+		memcpy(buf, list, n);
+		buf[n] = '\0';
+		if (ags_role_parse(&r, buf) != 0)
+			return -1;
+		*roles |= (unsigned)r;
+		list += n;
+		if (*list == ',' && *++list == '\0')
+			return -1; /* "author," names an empty role */
+	}
+	return 0;
 }
 
 int cli_signing_time(int64_t *out, const char *opt)
@@ -297,9 +398,11 @@ int cli_signing_time(int64_t *out, const char *opt)
 	long long v;
 
 	if (opt) {
-		if (ags_time_parse(out, opt) != 0) {
+		if (cli_parse_time(out, opt) != 0) {
 			cli_errorf("--time",
-			           "\"%s\" is not YYYY-MM-DDTHH:MM:SSZ", opt);
+			           "\"%s\" is neither YYYY-MM-DD nor "
+			           "YYYY-MM-DDTHH:MM:SSZ (UTC)",
+			           opt);
 			return -1;
 		}
 		return 0;

@@ -24,7 +24,8 @@ static const char help[] =
         "  -e, --envelope ENVELOPE   the envelope (default "
         "AGREEMENT.sig.json)\n"
         "      --time T              claimed signing time, "
-        "YYYY-MM-DDTHH:MM:SSZ\n"
+        "YYYY-MM-DDTHH:MM:SSZ or\n"
+        "                            YYYY-MM-DD (midnight UTC)\n"
         "      --passphrase-file F   read the key's passphrase from the first "
         "line of F\n"
         "      --name N              signer name (default: from the key "
@@ -55,7 +56,7 @@ static int parse(struct cs_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "k:t:e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->sign.key = optarg; break;
-		case 't': o->trust = optarg; break;
+		case 't': o->trust = o->sign.trust = optarg; break;
 		case 'e': o->envelope = optarg; break;
 		case 'T': o->sign.time = optarg; break;
 		case 'P': o->sign.pass.file = optarg; break;

@@ -9,19 +9,22 @@
 #include <unistd.h>
 
 static const char help[] =
-        "usage: agreesign sign -k KEY [-o ENVELOPE] [--role ROLE] [--append]\n"
-        "                      [--force] [--time T] [metadata and signer "
-        "options]\n"
-        "                      AGREEMENT\n\n"
+        "usage: agreesign sign -k KEY [-e ENVELOPE] [--role ROLE] [--append]\n"
+        "                      [--force] [--time T] [--as-template]\n"
+        "                      [metadata and signer options] AGREEMENT\n\n"
         "Sign AGREEMENT's canonical text (see 'agreesign canon') together "
         "with\nits metadata (see 'agreesign extract') and the signer's "
         "identity, role\nand signing time. The envelope is written "
-        "atomically to\nAGREEMENT.sig.json (or ENVELOPE). What is about to "
-        "be signed is shown\non standard error first.\n\n"
+        "atomically to\nAGREEMENT.sig.json (or ENVELOPE). Everything the "
+        "signature covers is\nshown on standard error first; then the "
+        "passphrase is asked for, naming\nthe key. What can be refused "
+        "without the secret key is refused before.\nAGREEMENT must be "
+        "plain UTF-8 text; the paper's PDF goes in --attach.\n\n"
         "Options:\n"
         "  -k, --key KEY             the secret key file (BASE.key)\n"
-        "  -o, --output ENVELOPE     write here instead of "
+        "  -e, --envelope ENVELOPE   write here instead of "
         "AGREEMENT.sig.json\n"
+        "  -o, --output ENVELOPE     the same as --envelope\n"
         "  -r, --role ROLE           author (default), co-author or "
         "publisher\n"
         "  -a, --append              add this signature to an existing "
@@ -29,18 +32,23 @@ static const char help[] =
         "                            the same agreement\n"
         "  -f, --force               replace an existing envelope\n"
         "      --time T              claimed signing time, "
-        "YYYY-MM-DDTHH:MM:SSZ\n"
-        "                            (default: SOURCE_DATE_EPOCH if set, "
-        "else now)\n"
+        "YYYY-MM-DDTHH:MM:SSZ or\n"
+        "                            YYYY-MM-DD (midnight UTC); default: "
+        "SOURCE_DATE_EPOCH\n"
+        "                            if set, else now\n"
         "      --passphrase-file F   read the key's passphrase from the first "
         "line of F\n"
         "      --attach FILE         bind FILE (the paper, a supplement: any "
         "size)\n"
         "                            by name, length and SHA-512; "
         "repeatable\n"
-        "      --template            sign AGREEMENT as a template (a "
-        "publisher's\n"
-        "                            form: see verify --template)\n"
+        "      --as-template         sign AGREEMENT as a template: a "
+        "publisher's form\n"
+        "                            with {{fields}}, which 'verify "
+        "--template ENVELOPE'\n"
+        "                            then requires (a text with {{fields}} "
+        "is refused\n"
+        "                            without it)\n"
         "      --name N, --email E, --orcid O\n"
         "                            signer identity (default: from the "
         "key file)\n"
@@ -62,7 +70,7 @@ static int check_args(struct sign_opts *o, int argc, char **argv)
 		return cli_usage("sign", "-k KEY is required");
 	if (o->append && o->is_template)
 		return cli_usage("sign",
-		                 "--template makes a new envelope: drop "
+		                 "--as-template makes a new envelope: drop "
 		                 "--append");
 	if (o->append && o->force)
 		return cli_usage("sign",
@@ -74,6 +82,7 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"key", required_argument, NULL, 'k'},
+	        {"envelope", required_argument, NULL, 'e'},
 	        {"output", required_argument, NULL, 'o'},
 	        {"role", required_argument, NULL, 'r'},
 	        {"append", no_argument, NULL, 'a'},
@@ -90,20 +99,28 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 	        {"license", required_argument, NULL, '4'},
 	        {"date", required_argument, NULL, '5'},
 	        {"attach", required_argument, NULL, 'A'},
-	        {"template", no_argument, NULL, 'M'},
+	        {"as-template", no_argument, NULL, 'M'},
+	        /* the old name: refused, with the new one */
+	        {"template", optional_argument, NULL, 'X'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "k:o:r:afh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:e:o:r:afh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->key = optarg; break;
+		case 'e':
 		case 'o': o->out = optarg; break;
 		case 'a': o->append = 1; break;
 		case 'f': o->force = 1; break;
 		case 'T': o->time = optarg; break;
 		case 'M': o->is_template = 1; break;
+		case 'X':
+			return cli_usage("sign",
+			                 "sign takes --as-template to sign a "
+			                 "template (--template ENVELOPE is "
+			                 "verify's option)");
 		case 'A':
 			if (o->nattach == AGS_SIGNATURES_MAX)
 				return cli_usage("sign", "too many --attach");
@@ -219,6 +236,28 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 	return load_existing(env, out, o->agreement, canon, len);
 }
 
+/* A text with template fields is a publisher's form: signed as an
+ * agreement it would bind a blank form to the signer. With --append, the
+ * envelope says what the text is. */
+static int refuse_template(const struct sign_opts *o,
+                           const struct ags_envelope *env, const char *canon,
+                           size_t len)
+{
+	struct ags_template_spot at;
+
+	if (o->is_template || env->agreement.is_template ||
+	    !ags_template_find_directive(&at, canon, len))
+		return 0;
+	cli_errorf(o->agreement,
+	           "the text holds the template field '%.*s' (line %ld, "
+	           "column %ld of its canonical text): fill in the fields to "
+	           "sign the agreement, or sign the form as a template with "
+	           "'agreesign sign --as-template'",
+	           (int)(at.len < 80 ? at.len : 80), canon + at.off, at.line,
+	           at.column);
+	return -1;
+}
+
 /* What the reread of cli_sign_into needs: the agreement and its text. */
 struct existing {
 	const char *agreement, *canon;
@@ -268,7 +307,11 @@ int cmd_sign(int argc, char **argv)
 	x.len = len;
 	o.reread = reread;
 	o.reread_ctx = &x;
-	if (prepare(&env, &o, out, canon, len) == 0)
+	/* Refused before attachments are hashed, or (--append) once the
+	 * envelope tells what the text is. */
+	if ((o.append || refuse_template(&o, &env, canon, len) == 0) &&
+	    prepare(&env, &o, out, canon, len) == 0 &&
+	    (!o.append || refuse_template(&o, &env, canon, len) == 0))
 		rc = cli_sign_into(&env, &o, out, 0);
 done:
 	ags_envelope_release(&env);

@@ -25,9 +25,9 @@ static const char help[] =
         "Options:\n"
         "  -j, --json   print one JSON object\n"
         "  -h, --help   show this help\n\n"
-        "A publisher signs a template with 'agreesign sign --role publisher "
-        "TEMPLATE';\n'agreesign verify --template TEMPLATE.sig.json' then "
-        "requires it.\n\n"
+        "A publisher signs a template with 'agreesign sign --as-template "
+        "--role\npublisher TEMPLATE'; 'agreesign verify --template "
+        "TEMPLATE.sig.json' then\nrequires it.\n\n"
         "Exit status: 0 matches (or shown), 1 does not match, 2 usage, input "
         "or\nI/O error.\n";
 

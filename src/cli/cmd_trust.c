@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 static const char help[] =
-        "usage: agreesign trust add -t TRUSTFILE [--role ROLE]... "
+        "usage: agreesign trust add -t TRUSTFILE [--role ROLES]... "
         "[--valid-after DATE]\n"
         "                           [--valid-before DATE] [--email E] "
         "[--orcid O] KEY.pub\n"
@@ -41,8 +41,8 @@ static const char help[] =
         "edited and locked); a file with a second hard\nlink is refused.\n\n"
         "Options:\n"
         "  -t, --trust TRUSTFILE     the trust file\n"
-        "  -r, --role ROLE           author, co-author or publisher; "
-        "repeatable\n"
+        "  -r, --role ROLES          roles, comma-separated (author,co-author,"
+        "\n                            publisher); repeatable\n"
         "                            (default: author and co-author)\n"
         "      --valid-after DATE    signatures claimed before DATE fail\n"
         "      --valid-before DATE   signatures claimed at or after DATE "
@@ -109,7 +109,6 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 	        {"json", no_argument, NULL, 'j'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
-	enum ags_role role;
 	int c;
 
 	optind = 0;
@@ -123,10 +122,13 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 		case OPT_ORCID: o->orcid = optarg; break;
 		case OPT_NAME: o->name = optarg; break;
 		case 'r':
-			if (ags_role_parse(&role, optarg) != 0)
-				return cli_usage("trust", "unknown role '%s'",
-				                 optarg);
-			o->roles |= (unsigned)role;
+			if (cli_parse_roles(&o->roles, optarg) != 0)
+				return cli_usage(
+				        "trust",
+				        "bad role list '%s': roles are "
+				        "author, co-author, publisher, "
+				        "comma-separated",
+				        optarg);
 			break;
 		case 'A':
 		case 'B':

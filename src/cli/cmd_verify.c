@@ -112,29 +112,6 @@ struct verify_opts {
 	const char *keys[MAX_REQUIRED];
 };
 
-static int parse_roles(unsigned *roles, const char *list)
-{
-	char buf[64];
-	enum ags_role r;
-
-	if (*list == '\0')
-		return -1;
-	while (*list) {
-		size_t n = strcspn(list, ",");
-		if (n == 0 || n >= sizeof(buf))
-			return -1;
-		memcpy(buf, list, n);
-		buf[n] = '\0';
-		if (ags_role_parse(&r, buf) != 0)
-			return -1;
-		*roles |= (unsigned)r;
-		list += n;
-		if (*list == ',' && *++list == '\0')
-			return -1; /* "author," names an empty role */
-	}
-	return 0;
-}
-
 static int parse_jobs(unsigned *jobs, const char *s)
 {
 	char *end;
@@ -249,7 +226,8 @@ static int parse(struct verify_opts *o, int argc, char **argv)
 				                 "from 1 to 1024");
 			break;
 		case 'R':
-			if (parse_roles(&o->policy.require_roles, optarg) != 0)
+			if (cli_parse_roles(&o->policy.require_roles, optarg) !=
+			    0)
 				return cli_usage(
 				        "verify",
 				        "bad role list '%s': roles are "

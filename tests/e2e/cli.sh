@@ -57,7 +57,11 @@ has sealed.key "kdf: argon2id13"
 expect 0 "$A" sign -k sealed.key --passphrase-file pass -o sealed.sig.json agr.txt
 expect 2 "$A" sign -k sealed.key --passphrase-file wrong -o wrong.sig.json agr.txt
 has "$T/err" "wrong passphrase"
-one_line "$T/err"
+# The summary comes first (before the passphrase is asked for), then the
+# error, one line.
+[ "$(head -1 "$T/err")" = "agreesign: signing" ] && ok || bad "wrong passphrase: no summary first: $(cat "$T/err")"
+grep -v -e '^agreesign: signing$' -e '^  ' "$T/err" >"$T/err1"
+one_line "$T/err1"
 [ ! -e wrong.sig.json ] && ok || bad "envelope written with a wrong passphrase"
 expect 0 "$A" verify -p sealed.pub -e sealed.sig.json agr.txt
 
@@ -322,6 +326,109 @@ has "$T/err" "Deterministic Signatures for Scholarly Agreements"
 has "$T/err" "as author, key "
 [ "$(wc -l <"$T/err")" = 10 ] && ok || bad "sign: $(wc -l <"$T/err") lines on stderr, wanted 10"
 [ "$(tail -1 "$T/err")" = "agreesign: wrote shown.txt.sig.json" ] && ok || bad "sign: last line $(tail -1 "$T/err")"
+
+# --- an agreement must be plain UTF-8 text (issue 15, item 14): a PDF is
+# named as one and pointed to --attach; Latin-1 gets the iconv command
+printf '%%PDF-1.7\n%%\342\343\317\323\n1 0 obj\n' >paper.pdf
+expect 2 "$A" sign -k "$K/demo-author.key" paper.pdf
+has "$T/err" "agreesign: paper.pdf: a PDF document, not text: an agreement must be plain UTF-8 text; a paper or another file is bound to its agreement with 'agreesign sign --attach paper.pdf AGREEMENT'"
+one_line "$T/err"
+[ ! -e paper.pdf.sig.json ] && ok || bad "a PDF was signed"
+printf '# Agreement\n\nTitle: Caf\303\251 cr\303\250me\n' >utf8.txt
+iconv -f utf-8 -t latin1 utf8.txt >latin.txt
+expect 2 "$A" sign -k "$K/demo-author.key" latin.txt
+has "$T/err" "agreesign: latin.txt: line 3, column 11: invalid UTF-8: truncated sequence; the text is not UTF-8 but looks like Latin-1 (ISO 8859-1); convert it with iconv -f latin1 -t utf-8 latin.txt > latin.utf8.txt"
+one_line "$T/err"
+# the command it gives works: the result is the UTF-8 text
+iconv -f latin1 -t utf-8 latin.txt >latin.utf8.txt
+expect 0 "$A" canon latin.utf8.txt
+"$A" canon utf8.txt | cmp -s - "$T/out" && ok || bad "the converted text differs from the original"
+printf 'He said \223yes\224.\n' >"odd name.txt"
+expect 2 "$A" verify -t "$K/demo.trust" "odd name.txt"
+has "$T/err" "looks like Windows-1252; convert it with iconv -f windows-1252 -t utf-8 'odd name.txt' > 'odd name.utf8.txt'"
+printf '\377\376h\000i\000\n\000' >wide.txt
+expect 2 "$A" canon wide.txt
+has "$T/err" "agreesign: wide.txt: UTF-16 text: an agreement must be UTF-8 text; convert it with iconv -f utf-16 -t utf-8 wide.txt > wide.utf8.txt"
+
+# --- one spelling per meaning (issue 15, item 7): a date for every
+# --time, -e/--envelope for the envelope, role lists for trust add
+cp "$S" opt.txt
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-12-01 -e opt-e.sig.json opt.txt
+json_env() { "$PY" -c 'import json,sys; e=json.load(open(sys.argv[1])); print(" ".join(s["signer"]["time"] for s in e["signatures"]))' "$1"; }
+[ "$(json_env opt-e.sig.json)" = "2026-12-01T00:00:00Z" ] && ok || bad "sign --time DATE: $(json_env opt-e.sig.json)"
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-12-01T00:00:00Z --envelope opt-long.sig.json opt.txt
+same opt-e.sig.json opt-long.sig.json
+expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-12-01 -o opt-o.sig.json opt.txt
+same opt-e.sig.json opt-o.sig.json
+expect 0 "$A" countersign -k "$K/demo-publisher.key" -t "$K/demo.trust" --time 2026-12-02 -e opt-e.sig.json opt.txt
+[ "$(json_env opt-e.sig.json)" = "2026-12-01T00:00:00Z 2026-12-02T00:00:00Z" ] && ok || bad "countersign --time DATE: $(json_env opt-e.sig.json)"
+for bad_time in 2026-13-01 2026-12-1 "2026-12-01 10:00" 2026-12-01T10:00:00+01:00; do
+	expect 2 "$A" sign -k "$K/demo-author.key" --time "$bad_time" -e opt-bad.sig.json opt.txt
+	has "$T/err" "is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SSZ (UTC)"
+done
+[ ! -e opt-bad.sig.json ] && ok || bad "a bad --time wrote an envelope"
+printf 'agreesign trust v1\n' >roles.trust
+expect 0 "$A" trust add -t roles.trust --role author,publisher "$K/demo-author.pub"
+expect 0 "$A" trust add -t roles.trust --role co-author --role publisher,author "$K/demo-coauthor.pub"
+expect 0 "$A" trust list -t roles.trust --json
+"$PY" -c 'import json,sys; print(";".join(",".join(json.loads(l)["roles"]) for l in open(sys.argv[1])))' "$T/out" >roles.got
+[ "$(cat roles.got)" = "author,publisher;author,co-author,publisher" ] && ok || bad "trust add --role lists: $(cat roles.got)"
+cp roles.trust roles.before
+for bad_roles in author, ,author editor author,,co-author "author, co-author"; do
+	expect 2 "$A" trust add -t roles.trust --role "$bad_roles" "$K/demo-publisher.pub"
+	has "$T/err" "bad role list"
+done
+same roles.trust roles.before
+
+# --- what can be refused without the secret key is refused before the
+# passphrase is read: the passphrase file named here is a FIFO nobody
+# writes to, so the message would say the passphrase is empty had it
+# been read first; nothing is written.
+mkfifo pass.fifo
+cp "$S" pre.txt
+expect 0 "$A" sign -k "$K/demo-author.key" pre.txt
+expect 0 "$A" countersign -k "$K/demo-publisher.key" -t "$K/demo.trust" pre.txt
+cp pre.txt.sig.json pre.before
+expect 2 "$A" sign --append --role co-author -k sealed.key --passphrase-file pass.fifo pre.txt
+has "$T/err" "pre.txt.sig.json: envelope is countersigned: a new signature would break the countersignature"
+lacks "$T/err" "pass.fifo"
+lacks "$T/err" "agreesign: signing"
+expect 2 "$A" sign -k sealed.key --passphrase-file pass.fifo pre.txt
+has "$T/err" "pre.txt.sig.json: envelope exists: use --append to add a signature or --force to replace it"
+lacks "$T/err" "pass.fifo"
+expect 2 "$A" sign -k sealed.key --passphrase-file pass.fifo -o no/such/folder.sig.json pre.txt
+has "$T/err" "no/such/folder.sig.json: no such folder: no/such"
+lacks "$T/err" "pass.fifo"
+[ ! -e no ] && ok || bad "sign made a folder"
+sed '3s/^public-key: ./public-key: A/' sealed.key >broken.key
+cmp -s broken.key sealed.key && sed -i '3s/^public-key: A/public-key: B/' broken.key
+chmod 600 broken.key
+expect 2 "$A" sign -k broken.key --passphrase-file pass.fifo -o broken.sig.json pre.txt
+has "$T/err" "broken.key: line 2: key-id does not match public-key"
+lacks "$T/err" "pass.fifo"
+"$A" keygen -o sealedpub --name "Sealed Publisher" --passphrase-file pass --kdf-cost min 2>/dev/null
+cp "$K/demo.trust" pre.trust
+"$A" trust add -t pre.trust --role publisher sealedpub.pub 2>/dev/null
+cp pre.txt cs2.txt
+expect 0 "$A" sign -k "$K/demo-author.key" cs2.txt
+expect 0 "$A" countersign -k sealedpub.key --passphrase-file pass -t pre.trust cs2.txt
+cp cs2.txt.sig.json cs2.before
+expect 2 "$A" countersign -k sealedpub.key --passphrase-file pass.fifo -t pre.trust cs2.txt
+has "$T/err" "has already signed this envelope"
+lacks "$T/err" "pass.fifo"
+# the trust check of countersign comes first too
+printf 'agreesign trust v1\n' >lone.trust
+"$A" trust add -t lone.trust --role publisher sealedpub.pub 2>/dev/null
+cp pre.txt cs3.txt
+expect 0 "$A" sign -k "$K/demo-author.key" cs3.txt
+cp cs3.txt.sig.json cs3.before
+expect 1 "$A" countersign -k sealedpub.key --passphrase-file pass.fifo -t lone.trust cs3.txt
+has "$T/err" "signature 1 does not verify (untrusted-key)"
+lacks "$T/err" "pass.fifo"
+same pre.txt.sig.json pre.before
+same cs2.txt.sig.json cs2.before
+same cs3.txt.sig.json cs3.before
+[ ! -e broken.sig.json ] && ok || bad "a refused sign wrote an envelope"
 
 # --- concurrent signers: sign --append and countersign lock the envelope
 # (its real file) and read it again once locked, so no signature is lost.

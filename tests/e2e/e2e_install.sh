@@ -370,6 +370,9 @@ completes "countersign" agreesign help cou
 completes "--trust" agreesign verify --tr
 completes "--public-key" agreesign verify --pub
 completes "--publisher" agreesign sign --pub
+completes "--as-template" agreesign sign --as
+completes "--envelope" agreesign sign --env
+completes "author co-author publisher" agreesign trust add --role ""
 completes "author co-author publisher" agreesign sign -r ""
 completes "$K/demo.trust" agreesign verify -t "$K/demo.tr"
 completes "$K/demo.trust" agreesign verify --trust = "$K/demo.tr"

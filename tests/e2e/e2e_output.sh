@@ -80,7 +80,7 @@ for c in é € 𝄞; do
 
 	# a template field given two long values
 	printf '{{agreesign-template/v2}}\nAgreement with {{name}} here.\n\nSigned: {{name}}\n' >t.tmpl
-	"$A" sign --force --template --role publisher -k "$K/demo-publisher.key" t.tmpl 2>/dev/null
+	"$A" sign --force --as-template --role publisher -k "$K/demo-publisher.key" t.tmpl 2>/dev/null
 	printf 'Agreement with %s here.\n\nSigned: %s\n' "$(long "$c" 290)" "$(long "$c" 250)y" >f.txt
 	"$A" sign --force -k "$K/demo-author.key" f.txt 2>/dev/null
 	expect 1 "$A" template check --json t.tmpl f.txt
@@ -155,7 +155,7 @@ has "r${RLO}.html" "from the file d\\u{009b}2J\\u{202e}fdp/agr\\u{2028}.txt"
 # template field values (from the agreement text, which may hold bidi
 # controls), in text, --json and the report
 printf '{{agreesign-template/v2}}\nAgreement with {{name}} here.\n' >b.tmpl
-"$A" sign --template --role publisher -k "$K/demo-publisher.key" b.tmpl 2>/dev/null
+"$A" sign --as-template --role publisher -k "$K/demo-publisher.key" b.tmpl 2>/dev/null
 printf 'Agreement with Ada %sLovelace here.\n' "$RLO" >b.txt
 "$A" sign -k "$K/demo-author.key" b.txt 2>/dev/null
 expect 0 "$A" template check b.tmpl b.txt

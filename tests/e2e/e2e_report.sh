@@ -37,7 +37,7 @@ expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z --attach 
 	echo '{{agreesign-template/v2}}'
 	sed '/^Deterministic Signatures/,/^A Field Study/c\{{title:lines=2}}' "$S"
 } >form.tmpl
-expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
+expect 0 "$A" sign --as-template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
 cp "$K/demo.trust" demo.trust
 cp "$K/demo-author.pub" author.pub
 mkdir orig && cp agr.txt agr.txt.sig.json paper.pdf form.tmpl form.tmpl.sig.json demo.trust author.pub orig/
@@ -278,7 +278,7 @@ cp "$S" agr.txt
 	echo '{{agreesign-template/v2}}'
 	sed '/^Deterministic Signatures/,/^A Field Study/c\{{title:lines=2}}' "$S"
 } >form.tmpl
-expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
+expect 0 "$A" sign --as-template --role publisher -k "$K/demo-publisher.key" --time 2026-11-19T09:00:00Z form.tmpl
 expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z agr.txt
 expect 0 "$A" verify -q -t "$K/demo.trust" --template form.tmpl.sig.json --report ok.html agr.txt
 render dom ok.html ok.dom

@@ -75,11 +75,39 @@ if [ -d "$SHARED/agreements" ]; then
 	expect 0 "$A" extract pmlr.tmpl
 	lacks out "{{"
 	has out '"publisher": "PMLR"'
-	expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" --time 2026-01-05T09:00:00Z pmlr.tmpl
+	# issue 15, item 1: a template signed as an agreement is refused,
+	# saying what to do; sign --template (verify's option) is refused
+	# with the new name; nothing is written
+	expect 2 "$A" sign --role publisher -k "$K/demo-publisher.key" pmlr.tmpl
+	has err "agreesign: pmlr.tmpl: the text holds the template field '{{agreesign-template/v2}}' (line 1, column 1 of its canonical text): fill in the fields to sign the agreement, or sign the form as a template with 'agreesign sign --as-template'"
+	lacks err "agreesign: signing"
+	[ ! -e pmlr.tmpl.sig.json ] && ok || bad "a template was signed as an agreement"
+	expect 2 "$A" sign --template --role publisher -k "$K/demo-publisher.key" pmlr.tmpl
+	has err "sign takes --as-template to sign a template (--template ENVELOPE is verify's option)"
+	[ ! -e pmlr.tmpl.sig.json ] && ok || bad "sign --template wrote an envelope"
+	# a field anywhere, not only the version line; its place is named
+	cp "$R1" half.txt
+	sed -i 's/^Zhuohan Li$/Zhuohan {{corresponding_author}}/' half.txt
+	line=$("$A" canon half.txt | grep -n 'Zhuohan {{' | cut -d: -f1)
+	expect 2 "$A" sign -k "$K/demo-author.key" half.txt
+	has err "half.txt: the text holds the template field '{{corresponding_author}}' (line $line, column 9 of its canonical text)"
+	[ ! -e half.txt.sig.json ] && ok || bad "a text with a field was signed"
+	# {{ and }} in different words are no directive: signed as usual
+	cp "$R1" braces.txt
+	printf 'Set notation: {{ a, b }} and x}} or {{y\n' >>braces.txt
+	expect 0 "$A" sign -k "$K/demo-author.key" braces.txt
+	expect 0 "$A" sign --as-template --role publisher -k "$K/demo-publisher.key" --time 2026-01-05T09:00:00Z pmlr.tmpl
 	has err "title:        (none)"
 	cp "$R1" real.txt
 	expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-01-06T09:00:00Z real.txt
 
+	# the README's commands, as written there (issue 15, item 1)
+	mkdir readme && cp "$PMLR" readme/pmlr-open-access.tmpl && cp "$K/demo-publisher.key" readme/press.key && chmod 600 readme/press.key
+	cp "$R1" readme/agreement.txt && cp "$K/demo.trust" readme/authors.trust
+	(cd readme && "$A" sign -k "$K/demo-author.key" agreement.txt 2>/dev/null)
+	grep -o 'agreesign sign --as-template --role publisher -k press.key pmlr-open-access.tmpl' "$ROOT/README.md" >readme/cmd && ok || bad "README lacks the template signing command"
+	(cd readme && read -r -a argv <cmd && "$A" "${argv[@]:1}" 2>err) && ok || bad "README's template signing: $(cat readme/err)"
+	(cd readme && "$A" verify -t authors.trust --template pmlr-open-access.tmpl.sig.json --report agreement.html agreement.txt >out 2>&1) && ok || bad "README's verify --template: $(cat readme/out)"
 	expect 0 "$A" verify -t "$K/demo.trust" --template pmlr.tmpl.sig.json real.txt
 	has out "template signature 1: valid: Example Open Press (publisher)"
 	has out "field title: TeraPipe: Token-Level Pipeline Parallelism"
@@ -104,7 +132,7 @@ if [ -d "$SHARED/agreements" ]; then
 	# a template signed by an untrusted key fails, with the reason
 	"$A" keygen -o rogue --name "Rogue Press" --no-passphrase >/dev/null 2>&1
 	cp pmlr.tmpl rogue.tmpl
-	expect 0 "$A" sign --template --role publisher -k rogue.key rogue.tmpl
+	expect 0 "$A" sign --as-template --role publisher -k rogue.key rogue.tmpl
 	expect 1 "$A" verify -t "$K/demo.trust" --template rogue.tmpl.sig.json real.txt
 	has out "NOT VERIFIED: template: the template's signature 1 is not valid: key"
 	has out "is not trusted"
@@ -114,7 +142,7 @@ if [ -d "$SHARED/agreements" ]; then
 
 	# a template signed by an author, not a publisher, fails
 	cp pmlr.tmpl authored.tmpl
-	expect 0 "$A" sign --template -k "$K/demo-author.key" authored.tmpl
+	expect 0 "$A" sign --as-template -k "$K/demo-author.key" authored.tmpl
 	expect 1 "$A" verify -t "$K/demo.trust" --template authored.tmpl.sig.json real.txt
 	has out "no valid signature by a trusted publisher"
 
@@ -125,13 +153,30 @@ if [ -d "$SHARED/agreements" ]; then
 	expect 0 "$A" sign --append -k "$K/demo-author.key" astext.txt
 	expect 1 "$A" verify -t "$K/demo.trust" --require-role author,publisher astext.txt
 	has out "signs a template, not an agreement"
+	# sign no longer signs a template as an agreement (issue 15), so the
+	# envelope another tool could make is made here: the template's own,
+	# without "kind", signed again with the demo publisher's seed
 	cp pmlr.tmpl asagreement.tmpl
-	expect 0 "$A" sign --role publisher -k "$K/demo-publisher.key" asagreement.tmpl
+	"$PY" - "$ROOT/tests/interop" "$K/demo-publisher.key" pmlr.tmpl.sig.json asagreement.tmpl.sig.json <<'PYEOF'
+import base64, json, re, sys
+sys.path.insert(0, sys.argv[1])
+import agreesign_verify as V
+import nacl.signing
+seed = base64.b64decode(re.search(r"(?m)^secret-key: (\S+)$", open(sys.argv[2]).read()).group(1))
+env = json.load(open(sys.argv[3], encoding="utf-8"))
+del env["statement"]["kind"]
+sig = env["signatures"][0]
+sig["signature"] = base64.b64encode(nacl.signing.SigningKey(seed).sign(V.message(env["statement"], sig)).signature).decode()
+json.dump(env, open(sys.argv[4], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+PYEOF
+	# (its signature is valid: only the missing author fails the policy)
+	expect 1 "$A" verify --json -t "$K/demo.trust" asagreement.tmpl
+	json 'd["signatures"][0]["result"] == "valid" and d["signatures"][0]["role"] == "publisher"'
 	expect 1 "$A" verify -t "$K/demo.trust" --template asagreement.tmpl.sig.json real.txt
 	has out "not a template"
 
 	# a template of the first format, signed then, is refused clearly
-	expect 0 "$A" sign --template --role publisher -k "$K/demo-publisher.key" old.tmpl
+	expect 0 "$A" sign --as-template --role publisher -k "$K/demo-publisher.key" old.tmpl
 	expect 2 "$A" verify -t "$K/demo.trust" --template old.tmpl.sig.json real.txt
 	has err "old.tmpl: line 1, column 1: the first line is not {{agreesign-template/v2}}"
 

@@ -70,4 +70,73 @@ grep -q "ETA" out && bad "progress bar despite --no-progress" || ok
 "$A" verify --batch "$T" -t "$K/demo.trust" >out 2>err
 grep -q "ETA" err && bad "progress bar on a non-terminal" || ok
 
+# --- sign and countersign show everything they sign first, then ask for
+# the passphrase naming the key; what they can refuse without the secret
+# they refuse before any prompt (issue 15, items 3 and 4).
+TKID=$(sed -n 's/^key-id: //p' tk.pub)
+# before FILE FIRST SECOND: FIRST appears on an earlier line of FILE than
+# SECOND (both present).
+before() {
+	local a b
+	a=$(grep -nF -- "$2" "$1" | head -1 | cut -d: -f1)
+	b=$(grep -nF -- "$3" "$1" | head -1 | cut -d: -f1)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then ok; else
+		bad "'$2' not before '$3': $(cat "$1")"
+	fi
+}
+# no_prompt STATUS TEXT ANSWER CMD...: CMD exits STATUS on the terminal,
+# says TEXT, and never asks for a passphrase.
+no_prompt() {
+	local want=$1 text=$2 got
+	shift 2
+	run "$@" >out 2>&1
+	got=$?
+	[ "$got" = "$want" ] && ok || bad "exit $got, wanted $want: ${*:2} :: $(cat out)"
+	grep -q "Passphrase" out && bad "asked for a passphrase before refusing: ${*:2} :: $(cat out)" || ok
+	grep -qF -- "$text" out && ok || bad "no '$text': ${*:2} :: $(cat out)"
+}
+cp "$S" sum.txt
+run 'tiger lily' "$A" sign -k tk.key --time 2026-12-01T10:00:00Z sum.txt >out 2>&1
+[ $? = 0 ] && ok || bad "sign: $(cat out)"
+grep -qF "Passphrase for tk.key (key $TKID): " out && ok || bad "the prompt does not name the key: $(cat out)"
+before out "agreesign: signing" "Passphrase for"
+before out "  text: " "Passphrase for"
+before out "  signer:       Terminal Signer as author, key $TKID, at 2026-12-01T10:00:00Z" "Passphrase for"
+grep -q "wrote sum.txt.sig.json" out && ok || bad "sign wrote nothing: $(cat out)"
+
+# countersign: each accepted signature (signer, role, key id, claimed
+# time) before the prompt.
+cp "$K/demo.trust" tty.trust
+"$A" trust add -t tty.trust --role publisher tk.pub 2>/dev/null
+cp "$S" cs.txt
+"$A" sign -k "$K/demo-author.key" --time 2026-12-01T09:00:00Z cs.txt 2>/dev/null
+AID=$(sed -n 's/^key-id: //p' "$K/demo-author.pub")
+run 'tiger lily' "$A" countersign -k tk.key -t tty.trust cs.txt >out 2>&1
+[ $? = 0 ] && ok || bad "countersign: $(cat out)"
+before out "  accepting:    1 signature, verified against tty.trust" "Passphrase for tk.key (key $TKID): "
+before out "  signature 1:  Inès Marović-Saldaña <ines@example.org> (ORCID 0000-0002-1825-0097) as author, key $AID, claimed 2026-12-01T09:00:00Z" "Passphrase for"
+before out "  signer:       Terminal Signer as publisher, key $TKID, at " "Passphrase for"
+cp cs.txt.sig.json cs.before
+# Refused before any prompt, the envelope left as it was:
+no_prompt 2 "key $TKID has already signed this envelope" 'tiger lily' "$A" countersign -k tk.key -t tty.trust cs.txt
+printf 'tiger lily\n' >tp
+"$A" keygen -o tc --name "Second Signer" --kdf-cost min --passphrase-file tp 2>/dev/null
+no_prompt 2 "envelope is countersigned" 'tiger lily' "$A" sign --append --role co-author -k tc.key cs.txt
+no_prompt 2 "envelope exists: use --append" 'tiger lily' "$A" sign -k tk.key cs.txt
+cmp -s cs.txt.sig.json cs.before && ok || bad "a refused command changed the envelope"
+no_prompt 2 "no such folder" 'tiger lily' "$A" sign -k tk.key -o nofolder/x.sig.json cs.txt
+[ ! -e nofolder ] && ok || bad "sign made a folder"
+sed 's/^key-id: ./key-id: 0/' tk.key >bad.key
+chmod 600 bad.key
+grep -q "^key-id: 0" bad.key && ! cmp -s bad.key tk.key || sed -i 's/^key-id: 0/key-id: 1/' bad.key
+no_prompt 2 "bad.key: line 2: key-id does not match public-key" 'tiger lily' "$A" sign -k bad.key -o b.sig.json cs.txt
+no_prompt 2 "--time" 'tiger lily' "$A" sign -k tk.key --time yesterday -o t.sig.json cs.txt
+# The trust check of countersign: an author signature it cannot verify.
+cp "$S" un.txt
+"$A" sign -k "$K/demo-author.key" un.txt 2>/dev/null
+printf 'agreesign trust v1\n' >empty.trust
+"$A" trust add -t empty.trust --role publisher tk.pub 2>/dev/null
+no_prompt 1 "signature 1 does not verify" 'tiger lily' "$A" countersign -k tk.key -t empty.trust un.txt
+[ ! -e b.sig.json ] && [ ! -e t.sig.json ] && ok || bad "a refused sign wrote an envelope"
+
 finish tty

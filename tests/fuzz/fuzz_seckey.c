@@ -4,7 +4,9 @@
  * key; an accepted key's public half derives from its secret half; an
  * unsealed file formats back to the same bytes; a sealed one, sealed again
  * at the lowest cost, opens to the same key; the passphrase is asked for
- * at most once, and only for a sealed file.
+ * at most once, and only for a sealed file. ags_seckey_parse_public
+ * (what sign reads before it asks) accepts every key the full reader
+ * accepts, with the same key id and sealing, and asks for nothing.
  * Speed: Argon2id runs on whatever cost the file names within the bounds
  * the reader accepts (up to AGS_KDF_*_MAX: seconds and gigabytes), so
  * inputs that name a cost above FUZZ_OPS_MAX or FUZZ_MEM_MAX but within
@@ -107,6 +109,31 @@ static void check_key(const struct ags_seckey *sk, const char *in, size_t n,
 	sodium_free(out);
 }
 
+/* The public half read without the secret (sk: the full reader's key, or
+ * NULL when it refused the file). */
+static void check_public(const struct ags_seckey *sk, const char *in, size_t n)
+{
+	struct ags_pubkey pub;
+	struct ags_error err;
+	int was = asked, sealed = -1;
+	enum ags_err rc;
+
+	ags_error_clear(&err);
+	rc = ags_seckey_parse_public(&pub, &sealed, in, n, "fuzz", &err);
+	FUZZ_CHECK(asked == was, "the public read asked for a passphrase");
+	if (rc != AGS_OK) {
+		FUZZ_CHECK(sk == NULL, "public read refused an accepted key");
+		fuzz_check_error(rc, &err, in, n);
+		return;
+	}
+	if (sk) {
+		FUZZ_CHECK(strcmp(pub.key_id, sk->pub.key_id) == 0 &&
+		                   sealed == (was > 0),
+		           "the public read differs from the key");
+	}
+	ags_pubkey_release(&pub);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in = fuzz_copy(data, size);
@@ -127,8 +154,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_error(rc, &err, in, size);
 	} else {
 		check_key(sk, in, size, asked);
-		ags_seckey_free(sk);
 	}
+	check_public(sk, in, size);
+	ags_seckey_free(sk);
 	free(in);
 	return 0;
 }

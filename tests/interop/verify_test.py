@@ -191,8 +191,8 @@ def test_fresh(tmp):
     # §4.2 kind: a template's envelope, even over the same text and with an
     # author's signature added, is not an agreement's
     tmpl_env = os.path.join(tmp, "template.sig.json")
-    p = tool("sign", "--template", "-k", key("author"), "-o", tmpl_env, agr)
-    if ok(p.returncode == 0, "agreesign sign --template", p.stderr.decode()):
+    p = tool("sign", "--as-template", "-k", key("author"), "-o", tmpl_env, agr)
+    if ok(p.returncode == 0, "agreesign sign --as-template", p.stderr.decode()):
         compare("template envelope as an agreement", trust + ["-e", tmpl_env, agr], 1, "ok")
     test_member_orders(tmp, agr, key)
     signed = os.path.join(tmp, "signed.sig.json")
@@ -321,9 +321,9 @@ def test_member_orders(tmp, agr, key):
                              "attachments"] in groups, "§6.3 lists the members of the 7 objects", str(groups))
     paper = write(os.path.join(tmp, "order.pdf"), b"%PDF-1.4\n")
     out = os.path.join(tmp, "order.sig.json")
-    p = tool("sign", "--template", "--attach", paper, "-k", key("author"), "-o", out, agr)
+    p = tool("sign", "--as-template", "--attach", paper, "-k", key("author"), "-o", out, agr)
     objects = []
-    if not ok(p.returncode == 0, "agreesign sign --template --attach", p.stderr.decode()):
+    if not ok(p.returncode == 0, "agreesign sign --as-template --attach", p.stderr.decode()):
         return
     json.loads(read(out), object_pairs_hook=lambda kv: objects.append([k for k, _ in kv]) or dict(kv))
     for keys in objects:

@@ -162,7 +162,8 @@ START_TEST(test_bom)
 	               "of the text");
 	/* A cut BOM is just invalid UTF-8. */
 	assert_refused("\xEF\xBBx", 3, 1, 1,
-	               "invalid UTF-8: truncated sequence");
+	               "invalid UTF-8: truncated sequence; the text is not "
+	               "UTF-8 but looks like Latin-1 (ISO 8859-1)");
 }
 END_TEST
 
@@ -285,47 +286,55 @@ struct bad_case {
 	{                                                                      \
 		s, sizeof(s) - 1, l, c, "invalid UTF-8: " t                    \
 	}
+/* A text with bytes above 0x7F and no UTF-8 sequence at all is named as
+ * one of one byte a character (ags_text_sniff), Windows-1252 when a byte
+ * 0x80..0x9F is among them (issue 15, item 14). */
+#define BADL(s, l, c, t)                                                       \
+	BAD(s, l, c,                                                           \
+	    t "; the text is not UTF-8 but looks like Latin-1 (ISO 8859-1)")
+#define BADW(s, l, c, t)                                                       \
+	BAD(s, l, c, t "; the text is not UTF-8 but looks like Windows-1252")
 
 static const struct bad_case bad_utf8[] = {
-        BAD("ab\x80", 1, 3, "unexpected continuation byte"),
+        BADW("ab\x80", 1, 3, "unexpected continuation byte"),
         BAD("\xC3\xA9\xA9", 1, 2, "unexpected continuation byte"),
-        BAD("\xBF", 1, 1, "unexpected continuation byte"),
-        BAD("\xC0\xAF", 1, 1, "overlong encoding"),
-        BAD("x\xC1\xBF", 1, 2, "overlong encoding"),
-        BAD("x\xE0\x80\xAF", 1, 2, "overlong encoding"),
-        BAD("\xE0\x9F\xBF", 1, 1, "overlong encoding"),
-        BAD("\xF0\x80\x80\xAF", 1, 1, "overlong encoding"),
-        BAD("\xF0\x8F\xBF\xBF", 1, 1, "overlong encoding"),
-        BAD("\xED\xA0\x80", 1, 1, "surrogate code point"),
-        BAD("a\xED\xBF\xBF", 1, 2, "surrogate code point"),
-        BAD("\xED\xA0\xBD\xED\xB8\x80", 1, 1, "surrogate code point"),
-        BAD("\xF4\x90\x80\x80", 1, 1, "code point above U+10FFFF"),
-        BAD("\xF5\x80\x80\x80", 1, 1, "code point above U+10FFFF"),
-        BAD("\xF7\xBF\xBF\xBF", 1, 1, "code point above U+10FFFF"),
-        BAD("\xF8\x88\x80\x80\x80", 1, 1, "byte 0xF8 never occurs"),
-        BAD("ok\xFF", 1, 3, "byte 0xFF never occurs"),
-        BAD("\xFE", 1, 1, "byte 0xFE never occurs"),
-        BAD("\xC3", 1, 1, "truncated sequence"),
-        BAD("\xC3"
-            "A",
-            1, 1, "truncated sequence"),
-        BAD("x\xE2\x82", 1, 2, "truncated sequence"),
-        BAD("\xE2\x82"
-            "A",
-            1, 1, "truncated sequence"),
-        BAD("\xF0\x9F\x98", 1, 1, "truncated sequence"),
-        BAD("\xF0\x9F\x98\n", 1, 1, "truncated sequence"),
-        BAD("\xE2\n", 1, 1, "truncated sequence"),
+        BADL("\xBF", 1, 1, "unexpected continuation byte"),
+        BADL("\xC0\xAF", 1, 1, "overlong encoding"),
+        BADL("x\xC1\xBF", 1, 2, "overlong encoding"),
+        BADW("x\xE0\x80\xAF", 1, 2, "overlong encoding"),
+        BADW("\xE0\x9F\xBF", 1, 1, "overlong encoding"),
+        BADW("\xF0\x80\x80\xAF", 1, 1, "overlong encoding"),
+        BADW("\xF0\x8F\xBF\xBF", 1, 1, "overlong encoding"),
+        BADW("\xED\xA0\x80", 1, 1, "surrogate code point"),
+        BADL("a\xED\xBF\xBF", 1, 2, "surrogate code point"),
+        BADW("\xED\xA0\xBD\xED\xB8\x80", 1, 1, "surrogate code point"),
+        BADW("\xF4\x90\x80\x80", 1, 1, "code point above U+10FFFF"),
+        BADW("\xF5\x80\x80\x80", 1, 1, "code point above U+10FFFF"),
+        BADL("\xF7\xBF\xBF\xBF", 1, 1, "code point above U+10FFFF"),
+        BADW("\xF8\x88\x80\x80\x80", 1, 1, "byte 0xF8 never occurs"),
+        BADL("ok\xFF", 1, 3, "byte 0xFF never occurs"),
+        BADL("\xFE", 1, 1, "byte 0xFE never occurs"),
+        BADL("\xC3", 1, 1, "truncated sequence"),
+        BADL("\xC3"
+             "A",
+             1, 1, "truncated sequence"),
+        BADW("x\xE2\x82", 1, 2, "truncated sequence"),
+        BADW("\xE2\x82"
+             "A",
+             1, 1, "truncated sequence"),
+        BADW("\xF0\x9F\x98", 1, 1, "truncated sequence"),
+        BADW("\xF0\x9F\x98\n", 1, 1, "truncated sequence"),
+        BADL("\xE2\n", 1, 1, "truncated sequence"),
         /* positions: LF, CRLF and lone CR end lines; columns count code
          * points; the BOM is not counted */
         BAD("one\r\ntwo\rth\xC3\xA9\xC3", 3, 4, "truncated sequence"),
-        BAD("a\nb\nc\n\n\x80", 5, 1, "unexpected continuation byte"),
+        BADW("a\nb\nc\n\n\x80", 5, 1, "unexpected continuation byte"),
         BAD("\xE2\x82\xAC\xF0\x9F\x98\x80x\x80", 1, 4,
             "unexpected continuation byte"),
-        BAD("\xEF\xBB\xBF"
-            "ab\xFF",
-            1, 3, "byte 0xFF never occurs"),
-        BAD("\r\r\n\r\t\xC0\x80", 4, 2, "overlong encoding"),
+        BADL("\xEF\xBB\xBF"
+             "ab\xFF",
+             1, 3, "byte 0xFF never occurs"),
+        BADW("\r\r\n\r\t\xC0\x80", 4, 2, "overlong encoding"),
 };
 
 START_TEST(test_invalid_utf8)
@@ -333,6 +342,74 @@ START_TEST(test_invalid_utf8)
 	const struct bad_case *c = &bad_utf8[_i];
 
 	assert_refused(c->in, c->len, c->line, c->col, c->text);
+}
+END_TEST
+
+/* Files that are no text at all are refused as a whole, named by their
+ * format; a Latin-1 or Windows-1252 text says so (issue 15, item 14). */
+START_TEST(test_not_text)
+{
+	static const char pdf[] = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n";
+	static const char docx[] = "PK\x03\x04\x14\x00\x06\x00word/";
+	static const char nul[] = "te\0xt\0mo\0re\0 text\n";
+	static const char utf16[] = "\xFF\xFEh\0i\0\n\0";
+	static const char latin1[] = "Title: Caf\xE9 cr\xE8me\n";
+	static const char cp1252[] = "He said \x93yes\x94 to caf\xE9\n";
+	static const char mixed[] = "caf\xC3\xA9 and caf\xE9\n";
+	char ctl[200];
+	const char *what = (const char *)1;
+
+	assert_refused(pdf, sizeof(pdf) - 1, 0, 0,
+	               "a PDF document, not text: an agreement must be plain "
+	               "UTF-8 text");
+	assert_refused(docx, sizeof(docx) - 1, 0, 0,
+	               "a ZIP archive (a .docx, .odt or .zip file), not text: "
+	               "an agreement must be plain UTF-8 text");
+	assert_refused(nul, sizeof(nul) - 1, 0, 0,
+	               "binary data, not text: an agreement must be plain "
+	               "UTF-8 text");
+	assert_refused(utf16, sizeof(utf16) - 1, 0, 0,
+	               "UTF-16 text: an agreement must be UTF-8 text");
+	assert_refused(latin1, sizeof(latin1) - 1, 1, 11,
+	               "invalid UTF-8: truncated sequence; the text is not "
+	               "UTF-8 but looks like Latin-1 (ISO 8859-1)");
+	assert_refused(cp1252, sizeof(cp1252) - 1, 1, 9,
+	               "invalid UTF-8: unexpected continuation byte; the text "
+	               "is not UTF-8 but looks like Windows-1252");
+	/* UTF-8 with one stray byte is no Latin-1 text */
+	assert_refused(mixed, sizeof(mixed) - 1, 1, 13,
+	               "invalid UTF-8: truncated sequence");
+	/* a few control bytes in a text: the first; four and more than
+	 * one in a hundred: no text */
+	memset(ctl, 'a', sizeof(ctl));
+	ctl[50] = 0x01;
+	ctl[60] = ctl[70] = 0x02;
+	assert_refused(ctl, sizeof(ctl), 1, 51,
+	               "control character U+0001 is not allowed");
+	ctl[80] = 0x00;
+	assert_refused(ctl, sizeof(ctl), 0, 0,
+	               "binary data, not text: an agreement must be plain "
+	               "UTF-8 text");
+	/* ags_text_sniff itself */
+	ck_assert_int_eq(
+	        ags_text_sniff((const uint8_t *)pdf, sizeof(pdf) - 1, &what),
+	        AGS_TEXT_BINARY);
+	ck_assert_str_eq(what, "a PDF document");
+	ck_assert_int_eq(ags_text_sniff((const uint8_t *)latin1,
+	                                sizeof(latin1) - 1, &what),
+	                 AGS_TEXT_LATIN1);
+	ck_assert_str_eq(what, "latin1");
+	ck_assert_int_eq(ags_text_sniff((const uint8_t *)cp1252,
+	                                sizeof(cp1252) - 1, &what),
+	                 AGS_TEXT_LATIN1);
+	ck_assert_str_eq(what, "windows-1252");
+	ck_assert_int_eq(
+	        ags_text_sniff((const uint8_t *)utf16, sizeof(utf16) - 1, NULL),
+	        AGS_TEXT_UTF16);
+	ck_assert_int_eq(ags_text_sniff((const uint8_t *)"plain\n", 6, &what),
+	                 AGS_TEXT_PLAIN);
+	ck_assert_ptr_null(what);
+	ck_assert_int_eq(ags_text_sniff(NULL, 0, NULL), AGS_TEXT_PLAIN);
 }
 END_TEST
 
@@ -924,6 +1001,7 @@ Suite *canon_suite(void)
 	tcase_add_test(rules, test_nfc_mark_runs);
 	tcase_add_test(rules, test_nfc_long_mark_run);
 	tcase_set_timeout(rules, 120);
+	tcase_add_test(refuse, test_not_text);
 	tcase_add_loop_test(refuse, test_invalid_utf8, 0,
 	                    sizeof(bad_utf8) / sizeof(bad_utf8[0]));
 	tcase_add_loop_test(refuse, test_control_chars, 0, 62);

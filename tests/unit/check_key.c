@@ -1539,6 +1539,104 @@ START_TEST(test_no_secret_left_in_memory)
 }
 END_TEST
 
+/* The public half of a .key, read without a passphrase: sign shows it
+ * and checks what it can before asking (issue 15). */
+START_TEST(test_seckey_parse_public)
+{
+	size_t n = 0, cn = 0;
+	char *text = sealed_kat(&n), *clear = NULL, *bad;
+	struct ags_seckey *sk = parse_kat();
+	struct ags_pubkey pub;
+	struct ags_error err;
+	int sealed = -1;
+
+	ags_error_clear(&err);
+	ck_assert_int_eq(
+	        ags_seckey_parse_public(&pub, &sealed, text, n, "k.key", &err),
+	        AGS_OK);
+	ck_assert_int_eq(sealed, 1);
+	ck_assert_str_eq(pub.key_id, sk->pub.key_id);
+	ck_assert_int_eq(memcmp(pub.pk, sk->pub.pk, 32), 0);
+	ck_assert_pstr_eq(pub.name, sk->pub.name);
+	ck_assert_pstr_eq(pub.email, sk->pub.email);
+	ags_pubkey_release(&pub);
+	ck_assert_int_eq(
+	        ags_seckey_format(&clear, &cn, sk, NULL, 0, NULL, &err),
+	        AGS_OK);
+	ck_assert_int_eq(ags_seckey_parse_public(&pub, &sealed, clear, cn,
+	                                         "c.key", &err),
+	                 AGS_OK);
+	ck_assert_int_eq(sealed, 0);
+	ck_assert_str_eq(pub.key_id, sk->pub.key_id);
+	ags_pubkey_release(&pub);
+	/* A key id that does not match: refused, line named. */
+	bad = strdup(text);
+	ck_assert_ptr_nonnull(bad);
+	bad[strlen("agreesign secret key v1\nkey-id: ")] ^= 1;
+	ck_assert_int_eq(
+	        ags_seckey_parse_public(&pub, &sealed, bad, n, "b.key", &err),
+	        AGS_ERR_FORMAT);
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_str_eq(err.text, "key-id does not match public-key");
+	ck_assert_ptr_null(pub.name);
+	/* A clear seed of the wrong length. */
+	ags_error_clear(&err);
+	memcpy(clear + cn - 3, "\n\n", 2);
+	ck_assert_int_ne(ags_seckey_parse_public(&pub, &sealed, clear, cn - 2,
+	                                         "c.key", &err),
+	                 AGS_OK);
+	free(bad);
+	sodium_free(clear);
+	free(text);
+	ags_seckey_free(sk);
+}
+END_TEST
+
+/* What ags_sign_append refuses without the secret, ags_sign_check
+ * refuses too, with the same words. */
+START_TEST(test_sign_check)
+{
+	struct ags_seckey *sk = parse_kat(), *other = generate_with(1);
+	struct ags_signer s = {
+	        .name = "Signer", .role = AGS_ROLE_AUTHOR, .time = 1700000000};
+	struct ags_envelope env;
+	struct ags_error err;
+
+	ags_envelope_init(&env);
+	ags_agreement_bind(&env.agreement, "text\n", 5);
+	ck_assert_int_eq(ags_sign_check(&env, &sk->pub, &s, 0, NULL), AGS_OK);
+	ck_assert_int_eq(ags_sign_append(&env, sk, &s, 0, NULL), AGS_OK);
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_sign_check(&env, &sk->pub, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "has already signed"));
+	s.role = AGS_ROLE_PUBLISHER;
+	ck_assert_int_eq(ags_sign_check(&env, &other->pub, &s, 1, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_sign_append(&env, other, &s, 1, NULL), AGS_OK);
+	ags_error_clear(&err);
+	s.role = AGS_ROLE_COAUTHOR;
+	ck_assert_int_eq(ags_sign_check(&env, &sk->pub, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ags_error_clear(&err);
+	{
+		struct ags_seckey *third = generate_with(2);
+		ck_assert_int_eq(ags_sign_check(&env, &third->pub, &s, 0, &err),
+		                 AGS_ERR_INVALID);
+		ck_assert_ptr_nonnull(strstr(err.text, "countersigned"));
+		ags_seckey_free(third);
+	}
+	s.time = -5;
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_sign_check(&env, &sk->pub, &s, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_str_eq(err.source, "signer");
+	ags_envelope_release(&env);
+	ags_seckey_free(other);
+	ags_seckey_free(sk);
+}
+END_TEST
+
 /* The .key is 0600 whatever the umask; the .pub follows the umask. */
 START_TEST(test_keypair_mode_umask)
 {
@@ -1601,6 +1699,8 @@ Suite *key_suite(void)
 
 	tcase_add_loop_test(seal, test_roundtrip_sealed, 0, nid);
 	tcase_add_test(seal, test_wrong_passphrase);
+	tcase_add_test(seal, test_seckey_parse_public);
+	tcase_add_test(seal, test_sign_check);
 	tcase_add_test(seal, test_no_passphrase);
 	tcase_add_test(seal, test_format_refuses);
 	tcase_add_test(seal, test_sealed_byte_flip);

@@ -1135,6 +1135,45 @@ START_TEST(template_files_must_be_there)
 }
 END_TEST
 
+/* What sign refuses to sign as an agreement: a {{...}} closed within one
+ * word, as the parser reads it; its place in code points. */
+START_TEST(find_directive)
+{
+	static const struct {
+		const char *text;
+		int found;
+		size_t off, len;
+		long line, column;
+	} cases[] = {
+	        {"{{agreesign-template/v2}}\nText.\n", 1, 0, 25, 1, 1},
+	        {"Title: {{title}}\n", 1, 7, 9, 1, 8},
+	        {"a\n\xc3\xa9t\xc3\xa9 {{?x}}\n", 1, 8, 6, 2, 5},
+	        {"agreement{{<sup>1</sup>|\xc2\xb9}}\n", 1, 9, 19, 1, 10},
+	        {"sets {{ a, b }} and x}} {{y\n", 0, 0, 0, 0, 0},
+	        {"{{}}\n", 1, 0, 4, 1, 1},
+	        {"no braces at all\n", 0, 0, 0, 0, 0},
+	        {"{\n{}}\n", 0, 0, 0, 0, 0},
+	};
+	struct ags_template_spot at;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&at, 0, sizeof(at));
+		ck_assert_int_eq(
+		        ags_template_find_directive(&at, cases[i].text,
+		                                    strlen(cases[i].text)),
+		        cases[i].found);
+		if (!cases[i].found)
+			continue;
+		ck_assert_uint_eq(at.off, cases[i].off);
+		ck_assert_uint_eq(at.len, cases[i].len);
+		ck_assert_int_eq(at.line, cases[i].line);
+		ck_assert_int_eq(at.column, cases[i].column);
+	}
+	ck_assert_int_eq(ags_template_find_directive(NULL, "{{x}}\n", 6), 1);
+}
+END_TEST
+
 Suite *template_suite(void)
 {
 	Suite *s = suite_create("template");
@@ -1147,6 +1186,7 @@ Suite *template_suite(void)
 	tcase_add_loop_test(syntax, syntax_errors, 0,
 	                    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(syntax, fields_and_identity);
+	tcase_add_test(syntax, find_directive);
 	tcase_add_test(matching, white_space_never_counts);
 	tcase_add_test(matching, fields_take_words_of_one_line);
 	tcase_add_test(matching, field_of_several_lines);

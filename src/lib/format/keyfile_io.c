@@ -136,6 +136,31 @@ enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
 	return rc;
 }
 
+enum ags_err ags_seckey_load_public(struct ags_pubkey *out, int *sealed,
+                                    const char *path, int *loose_mode,
+                                    struct ags_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	enum ags_err rc;
+	int fd;
+
+	ags_pubkey_init(out);
+	if (loose_mode)
+		*loose_mode = 0;
+	fd = open_keyfile(path, err);
+	if (fd < 0)
+		return AGS_ERR_IO;
+	rc = check_keyfile(fd, path, loose_mode, err);
+	if (rc == AGS_OK)
+		rc = read_secret(&buf, &len, fd, path, err);
+	close(fd);
+	if (rc == AGS_OK)
+		rc = ags_seckey_parse_public(out, sealed, buf, len, path, err);
+	sodium_free(buf); /* wipes: a clear seed may have been read */
+	return rc;
+}
+
 /* ---- writing a pair ------------------------------------------------- */
 
 static enum ags_err pair_path(char out[PATH_MAX], const char *base,

@@ -505,3 +505,34 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
 	ags_pubkey_release(&pub);
 	return rc;
 }
+
+enum ags_err ags_seckey_parse_public(struct ags_pubkey *out, int *sealed,
+                                     const char *buf, size_t len,
+                                     const char *source, struct ags_error *err)
+{
+	struct parser p;
+	struct ags_sealed s;
+	int is_sealed = 0;
+	enum ags_err rc;
+
+	ags_pubkey_init(out);
+	parser_init(&p, buf, len, source, F_COUNT, err);
+	rc = parse_lines(&p);
+	if (rc == AGS_OK)
+		rc = parse_identity(out, &p, 0);
+	if (rc == AGS_OK)
+		rc = parse_protection(&s, &is_sealed, &p);
+	/* Only the format of the secret is checked here: a clear seed is
+	 * decoded into guarded memory by ags_seckey_parse alone. */
+	if (rc == AGS_OK && !is_sealed &&
+	    p.v[F_SECRET].len != SEED_B64_SIZE - 1)
+		rc = fail(&p, p.v[F_SECRET].line,
+		          "secret-key is not %u bytes of base64",
+		          AGS_SEED_BYTES);
+	sodium_memzero(&s, sizeof(s));
+	if (rc != AGS_OK)
+		ags_pubkey_release(out);
+	else if (sealed)
+		*sealed = is_sealed;
+	return rc;
+}

@@ -351,6 +351,39 @@ static enum ags_err read_version(struct parser *ps)
 	              "line, give fields their shapes and sign it again");
 }
 
+int ags_template_find_directive(struct ags_template_spot *spot,
+                                const char *canon, size_t len)
+{
+	long ln = 1, col = 1;
+	size_t i, k;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (canon[i] == '\n') {
+			ln++;
+			col = 1;
+			continue;
+		}
+		if (canon[i] == '{' && canon[i + 1] == '{') {
+			/* A directive closes in the same word (parse_word). */
+			for (k = i + 2; k + 1 < len && canon[k] != ' ' &&
+			                canon[k] != '\t' && canon[k] != '\n';
+			     k++)
+				if (canon[k] == '}' && canon[k + 1] == '}') {
+					if (spot)
+						*spot = (struct
+						         ags_template_spot){
+						        .off = i,
+						        .len = k + 2 - i,
+						        .line = ln,
+						        .column = col};
+					return 1;
+				}
+		}
+		col += ((unsigned char)canon[i] & 0xC0) != 0x80;
+	}
+	return 0;
+}
+
 enum ags_err ags_template_parse(struct ags_template **out, const char *canon,
                                 size_t canon_len, const char *source,
                                 struct ags_error *err)

@@ -175,6 +175,23 @@ static enum ags_err check_metadata(const struct ags_metadata *md,
 	return AGS_OK;
 }
 
+enum ags_err ags_sign_check(const struct ags_envelope *env,
+                            const struct ags_pubkey *pub,
+                            const struct ags_signer *s, int countersign,
+                            struct ags_error *err)
+{
+	enum ags_err rc;
+
+	rc = check_signer(s, err);
+	if (rc == AGS_OK)
+		rc = check_metadata(&env->agreement.md, err);
+	if (rc == AGS_OK)
+		rc = check_append(env, pub->key_id, countersign, err);
+	if (rc == AGS_OK && countersign)
+		rc = check_countersign(env, s, err);
+	return rc;
+}
+
 enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_seckey *sk,
                              const struct ags_signer *s, int countersign,
@@ -183,15 +200,9 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
 	struct ags_signature *grown, *sig;
 	enum ags_err rc;
 
-	rc = check_signer(s, err);
+	rc = check_halves(sk, err);
 	if (rc == AGS_OK)
-		rc = check_metadata(&env->agreement.md, err);
-	if (rc == AGS_OK)
-		rc = check_halves(sk, err);
-	if (rc == AGS_OK)
-		rc = check_append(env, sk->pub.key_id, countersign, err);
-	if (rc == AGS_OK && countersign)
-		rc = check_countersign(env, s, err);
+		rc = ags_sign_check(env, &sk->pub, s, countersign, err);
 	if (rc != AGS_OK)
 		return rc;
 	grown = realloc(env->sigs, (env->nsigs + 1) * sizeof(*grown));
