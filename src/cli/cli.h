@@ -41,6 +41,10 @@ struct cli_pass {
 	int confirm;      /* ask twice (new keys) */
 	int failed;       /* set by cli_ask_passphrase when it failed and
 	                     said why: the caller need not say it again */
+
+	/* The terminal's prompt, NULL: "Passphrase"; ": " and (confirm)
+	 * " again: " are added. */
+	const char *prompt;
 };
 
 /* Reads a passphrase into buf (sodium_malloc'd by the caller, cap bytes)
@@ -48,6 +52,13 @@ struct cli_pass {
  * 0, or -1 after printing why. */
 int cli_read_passphrase(char *buf, size_t cap, size_t *len,
                         const struct cli_pass *pass);
+
+/* status, unless a passphrase prompt was ended by SIGINT, SIGTERM or
+ * SIGHUP: then (the terminal restored and the command unwound) the
+ * process dies of that signal, which a shell reports as 128 + its number
+ * (130 for Ctrl-C); 128 + the number is returned if it did not die. Only
+ * main calls it, last. */
+int cli_exit_status(int status);
 
 /* An ags_passphrase_fn reading with cli_read_passphrase (ctx is a
  * struct cli_pass *). */
