@@ -72,6 +72,17 @@ enum ags_err cli_load_canon(char **canon, size_t *len, const char *path,
  * SOURCE_DATE_EPOCH, else now. Returns 0, or -1 after printing why. */
 int cli_signing_time(int64_t *out, const char *opt);
 
+/* The default key pair (src/cli/cli_keypath.c): its BASE is
+ * $AGREESIGN_KEY when set and not empty (a final ".key" is dropped), else
+ * ~/.agreesign/agreesign. A malloc'd string, or NULL after printing why. */
+#define CLI_KEY_DIR  ".agreesign"
+#define CLI_KEY_NAME "agreesign"
+char *cli_default_key_base(void);
+/* The secret key to sign with: given (-k KEY) when not NULL; else the
+ * default BASE.key, which must exist, named on stderr. *owned is set to
+ * what the caller free()s (NULL when given). NULL after printing why. */
+const char *cli_seckey_path(const char *given, char **owned);
+
 /* "<path>.sig.json" as a malloc'd string, or NULL. */
 char *cli_default_envelope(const char *agreement);
 

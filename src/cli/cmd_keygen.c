@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char help[] =
-        "usage: agreesign keygen -o BASE --name NAME [--email E] [--orcid O]\n"
+        "usage: agreesign keygen [-o BASE] --name NAME [--email E] [--orcid "
+        "O]\n"
         "                        [--no-passphrase | --passphrase-file FILE]\n"
         "                        [--kdf-cost COST] [--force]\n\n"
         "Make an Ed25519 key pair: BASE.pub (public key, key id, identity) "
@@ -15,7 +16,10 @@ static const char help[] =
         "with a\npassphrase (Argon2id and XChaCha20-Poly1305) read from the "
         "terminal\nwithout echo, or from the first line of FILE.\n\n"
         "Options:\n"
-        "  -o, --output BASE         write BASE.pub and BASE.key\n"
+        "  -o, --output BASE         write BASE.pub and BASE.key (default:\n"
+        "                            $AGREESIGN_KEY, else "
+        "~/.agreesign/agreesign);\n"
+        "                            a missing folder is made, mode 0700\n"
         "  -n, --name NAME           the owner's name (required)\n"
         "      --email E             the owner's e-mail address\n"
         "      --orcid O             the owner's ORCID iD, "
@@ -100,9 +104,8 @@ static int parse(struct keygen_opts *o, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("keygen", "unexpected argument '%s'",
 		                 argv[optind]);
-	if (!o->base || !o->name)
-		return cli_usage("keygen",
-		                 "-o BASE and --name NAME are required");
+	if (!o->name)
+		return cli_usage("keygen", "--name NAME is required");
 	if (o->no_pass && o->pass.file)
 		return cli_usage("keygen",
 		                 "--no-passphrase and "
@@ -139,12 +142,29 @@ out:
 	return rc;
 }
 
+/* Where the pair goes: -o BASE, else the default BASE (*owned, to be
+ * freed). Its folder is made when missing and checked, before anything
+ * is asked. */
+static int choose_base(struct keygen_opts *o, char **owned)
+{
+	struct ags_error err = {0};
+
+	*owned = NULL;
+	if (!o->base && !(o->base = *owned = cli_default_key_base()))
+		return EXIT_TROUBLE;
+	if (ags_keypair_check(o->base, o->force, 1, &err) != AGS_OK) {
+		cli_error(&err);
+		return EXIT_TROUBLE;
+	}
+	return EXIT_OK;
+}
+
 int cmd_keygen(int argc, char **argv)
 {
 	struct keygen_opts o = {0};
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
-	char *name, *email, *orcid;
+	char *name, *email, *orcid, *def = NULL;
 	int rc;
 
 	o.kdf.opslimit = AGS_KDF_OPSLIMIT;
@@ -153,6 +173,11 @@ int cmd_keygen(int argc, char **argv)
 	rc = parse(&o, argc, argv);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
+	rc = choose_base(&o, &def);
+	if (rc != EXIT_OK) {
+		free(def);
+		return rc;
+	}
 	/* The identity is stored in NFC, as typed or not. */
 	name = ags_text_nfc(o.name);
 	email = o.email ? ags_text_nfc(o.email) : NULL;
@@ -169,11 +194,9 @@ int cmd_keygen(int argc, char **argv)
 	free(name);
 	free(email);
 	free(orcid);
-	if (rc != EXIT_OK) {
-		ags_seckey_free(sk);
-		return rc;
-	}
-	rc = write_pair(&o, sk);
+	if (rc == EXIT_OK)
+		rc = write_pair(&o, sk);
 	ags_seckey_free(sk);
+	free(def);
 	return rc;
 }

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char help[] =
-        "usage: agreesign sign -k KEY [-o ENVELOPE] [--role ROLE] [--append]\n"
+        "usage: agreesign sign [-k KEY] [-o ENVELOPE] [--role ROLE] "
+        "[--append]\n"
         "                      [--force] [--time T] [metadata and signer "
         "options]\n"
         "                      AGREEMENT\n\n"
@@ -19,7 +20,9 @@ static const char help[] =
         "atomically to\nAGREEMENT.sig.json (or ENVELOPE). What is about to "
         "be signed is shown\non standard error first.\n\n"
         "Options:\n"
-        "  -k, --key KEY             the secret key file (BASE.key)\n"
+        "  -k, --key KEY             the secret key file (BASE.key; default:\n"
+        "                            the keygen default, see 'agreesign "
+        "keygen -h')\n"
         "  -o, --output ENVELOPE     write here instead of "
         "AGREEMENT.sig.json\n"
         "  -r, --role ROLE           author (default), co-author or "
@@ -58,8 +61,6 @@ static int check_args(struct sign_opts *o, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage("sign", "expected one AGREEMENT file");
 	o->agreement = argv[optind];
-	if (!o->key)
-		return cli_usage("sign", "-k KEY is required");
 	if (o->append && o->is_template)
 		return cli_usage("sign",
 		                 "--template makes a new envelope: drop "
@@ -240,7 +241,7 @@ int cmd_sign(int argc, char **argv)
 	struct existing x;
 	struct ags_envelope env;
 	struct ags_error err = {0};
-	char *canon = NULL, *def = NULL;
+	char *canon = NULL, *def = NULL, *keydef = NULL;
 	const char *out;
 	size_t len = 0;
 	int rc;
@@ -252,7 +253,7 @@ int cmd_sign(int argc, char **argv)
 	out = o.out ? o.out : (def = cli_default_envelope(o.agreement));
 	ags_envelope_init(&env);
 	rc = EXIT_TROUBLE;
-	if (!out)
+	if (!out || !(o.key = cli_seckey_path(o.key, &keydef)))
 		goto done;
 	if (!o.append && !o.force && access(out, F_OK) == 0) {
 		cli_errorf(out, "envelope exists: use --append to add a "
@@ -274,5 +275,6 @@ done:
 	ags_envelope_release(&env);
 	free(canon);
 	free(def);
+	free(keydef);
 	return rc;
 }

@@ -12,4 +12,77 @@ expect 2 "$A" keygen -o e1 --name "E" --kdf-cost min --passphrase-file empty.pas
 has err "--no-passphrase"
 [ ! -e e1.key ] && ok || bad "key written with an empty passphrase"
 
+# --- the default key pair (item 2): ~/.agreesign/agreesign, or
+# $AGREESIGN_KEY; the folder is made, mode 0700.
+export HOME=$T/home
+unset AGREESIGN_KEY
+mkdir "$HOME"
+cp "$S" agr.txt
+expect 2 "$A" sign agr.txt
+has err "$HOME/.agreesign/agreesign.key"
+has err "agreesign keygen"
+lacks err "terminal"
+[ ! -e agr.txt.sig.json ] && ok || bad "signed without a key"
+expect 0 "$A" keygen --name "Default Author" --no-passphrase
+[ "$(stat -c %a "$HOME/.agreesign")" = 700 ] && ok || bad "key folder mode $(stat -c %a "$HOME/.agreesign")"
+[ "$(stat -c %a "$HOME/.agreesign/agreesign.key")" = 600 ] && ok || bad "default .key mode"
+[ -f "$HOME/.agreesign/agreesign.pub" ] && ok || bad "no default .pub"
+expect 0 "$A" sign agr.txt
+has err "signing with the default key $HOME/.agreesign/agreesign.key"
+expect 0 "$A" verify -p "$HOME/.agreesign/agreesign.pub" agr.txt
+# A second keygen with no -o stops before anything is asked.
+expect 2 "$A" keygen --name "Again"
+has err "file exists"
+lacks err "terminal"
+
+# AGREESIGN_KEY names the BASE (its .key file is taken too); countersign
+# uses it as sign does.
+export AGREESIGN_KEY=$T/press/publisher
+expect 0 "$A" keygen --name "Press" --no-passphrase
+[ -f "$T/press/publisher.key" ] && [ "$(stat -c %a "$T/press")" = 700 ] && ok || bad "AGREESIGN_KEY keygen"
+"$A" trust add -t t.trust "$HOME/.agreesign/agreesign.pub" 2>/dev/null
+"$A" trust add -t t.trust --role publisher "$T/press/publisher.pub" 2>/dev/null
+AGREESIGN_KEY=$T/press/publisher.key expect 0 "$A" countersign -t t.trust agr.txt
+has err "signing with the default key $T/press/publisher.key"
+expect 0 "$A" verify -t t.trust --require-role author,publisher agr.txt
+unset AGREESIGN_KEY
+
+# The README's first command on a fresh account: the folder is made.
+expect 0 "$A" keygen -o "$HOME/.agreesign2/ines" --name "Ines" --no-passphrase
+[ "$(stat -c %a "$HOME/.agreesign2")" = 700 ] && ok || bad "-o folder mode"
+# Only the last folder is made; a missing one above it is an error.
+expect 2 "$A" keygen -o "$T/a/b/ines" --name "Ines" --no-passphrase
+has err "cannot create the key folder"
+[ ! -e "$T/a" ] && ok || bad "folders made above the key folder"
+
+# The output is checked before the passphrase is asked for: each refusal
+# below comes instead of "no terminal to ask for a passphrase".
+expect 2 "$A" keygen -o "$HOME/.agreesign2/ines" --name "Ines"
+has err "file exists (use --force"
+lacks err "terminal"
+echo x >afile
+expect 2 "$A" keygen -o afile/ines --name "Ines"
+has err "is not a folder"
+lacks err "terminal"
+mkdir -p dirs/k.key
+expect 2 "$A" keygen -o dirs/k --name "K" --force
+has err "is not a regular file"
+lacks err "terminal"
+ln -s nowhere dangling.pub
+expect 2 "$A" keygen -o dangling --name "D"
+has err "file exists"
+[ ! -e dangling.key ] && [ ! -e nowhere ] && ok || bad "keygen wrote beside a dangling link"
+if [ "$(id -u)" != 0 ]; then
+	mkdir ro && chmod 500 ro
+	expect 2 "$A" keygen -o ro/k --name "K"
+	has err "cannot write in the key folder"
+	lacks err "terminal"
+fi
+
+# --- make demo runs clean (item 12): no warning about the demo keys.
+bash "$ROOT/tests/demo.sh" "$A" >demo.out 2>demo.err
+[ $? = 0 ] && ok || bad "demo failed: $(tail -3 demo.err)"
+lacks demo.err "warning"
+lacks demo.out "warning"
+
 finish keys

@@ -51,6 +51,12 @@ run 'tiger lily|tiger lilz' "$A" keygen -o tk2 --name "T" --kdf-cost min >out 2>
 [ $? = 2 ] && grep -q "passphrases differ" out && ok || bad "differing passphrases: $(cat out)"
 [ ! -e tk2.key ] && ok || bad "key written after differing passphrases"
 
+# An existing pair is refused before the passphrase is asked (item 2).
+run 'tiger lily|tiger lily' "$A" keygen -o tk --name "T" --kdf-cost min >out 2>&1
+[ $? = 2 ] && ok || bad "keygen over an existing pair: $(cat out)"
+has out "file exists"
+lacks out "Passphrase"
+
 # An empty passphrase says how to make a key without one (item 14).
 run '|' "$A" keygen -o tk3 --name "T" --kdf-cost min >out 2>&1
 [ $? = 2 ] && ok || bad "empty passphrase accepted: $(cat out)"
