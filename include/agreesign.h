@@ -328,6 +328,16 @@ enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
                                const struct ags_kdf_params *kdf, int force,
                                struct ags_error *err);
 
+/* Replaces the .key file at path (a regular file, not a symbolic link)
+ * with sk sealed under passphrase (NULL: unsealed) and kdf, with a fresh
+ * salt and nonce: a new passphrase for the same key and identity. The
+ * new file, mode 0600, takes the old one's place atomically: on any
+ * failure the old file is left as it was. */
+enum ags_err ags_seckey_rewrite(const char *path, const struct ags_seckey *sk,
+                                const char *passphrase, size_t pass_len,
+                                const struct ags_kdf_params *kdf,
+                                struct ags_error *err);
+
 /* ---------------------------------------------------------------------
  * Statements and envelopes (src/lib/format/statement.c,
  * src/lib/format/envelope.c)

@@ -79,6 +79,52 @@ if [ "$(id -u)" != 0 ]; then
 	lacks err "terminal"
 fi
 
+# --- a new passphrase for a key (item 16): keygen --change-passphrase.
+echo "old words" >old.pass
+echo "new words" >new.pass
+expect 0 "$A" keygen -o ch --name "Change Me" --email ch@example.org --kdf-cost min --passphrase-file old.pass
+cp ch.key ch.key.0
+cp ch.pub ch.pub.0
+chmod 644 ch.key # a loose mode is made 0600 by the change
+expect 2 "$A" keygen --change-passphrase ch.key --old-passphrase-file new.pass --passphrase-file new.pass --kdf-cost min
+has err "wrong passphrase"
+same ch.key ch.key.0
+expect 0 "$A" keygen --change-passphrase ch.key --old-passphrase-file old.pass --passphrase-file new.pass --kdf-cost min
+has err "sealed with the new passphrase"
+[ "$(stat -c %a ch.key)" = 600 ] && ok || bad "changed key mode $(stat -c %a ch.key)"
+same ch.pub ch.pub.0
+# Same key id, key and identity (the first lines); fresh salt and nonce.
+[ "$(head -5 ch.key)" = "$(head -5 ch.key.0)" ] && ok || bad "identity changed: $(head -5 ch.key)"
+[ "$(grep kdf-salt ch.key)" != "$(grep kdf-salt ch.key.0)" ] && ok || bad "salt kept"
+[ "$(grep nonce ch.key)" != "$(grep nonce ch.key.0)" ] && ok || bad "nonce kept"
+expect 2 "$A" sign -k ch.key --passphrase-file old.pass -o x.sig.json agr.txt
+has err "wrong passphrase"
+expect 0 "$A" sign -k ch.key --passphrase-file new.pass -o ch.sig.json agr.txt
+expect 0 "$A" verify -p ch.pub -e ch.sig.json agr.txt
+# Remove the passphrase, then add one again (an unsealed key asks none).
+expect 0 "$A" keygen --change-passphrase ch.key --old-passphrase-file new.pass --no-passphrase
+has err "stored unsealed"
+has ch.key "kdf: none"
+expect 0 "$A" keygen --change-passphrase ch.key --passphrase-file old.pass --kdf-cost min
+has ch.key "kdf: argon2id13"
+expect 0 "$A" sign -k ch.key --passphrase-file old.pass -o ch.sig.json --force agr.txt
+# An empty new passphrase names --no-passphrase; the key stays.
+cp ch.key ch.key.1
+expect 2 "$A" keygen --change-passphrase ch.key --old-passphrase-file old.pass --passphrase-file empty.pass --kdf-cost min
+has err "--no-passphrase"
+same ch.key ch.key.1
+# A symbolic link is not followed; the key behind it is left alone.
+ln -s ch.key link.key
+expect 2 "$A" keygen --change-passphrase link.key --old-passphrase-file old.pass --passphrase-file new.pass --kdf-cost min
+has err "symbolic link"
+same ch.key ch.key.1
+[ -L link.key ] && ok || bad "the link was replaced"
+expect 2 "$A" keygen --change-passphrase missing.key --old-passphrase-file old.pass --passphrase-file new.pass
+[ ! -e missing.key ] && ok || bad "a key file was made"
+expect 2 "$A" keygen --change-passphrase ch.key --name "Other"
+has err "drop -o, --name"
+expect 2 "$A" keygen --name "X" --old-passphrase-file old.pass
+
 # --- make demo runs clean (item 12): no warning about the demo keys.
 bash "$ROOT/tests/demo.sh" "$A" >demo.out 2>demo.err
 [ $? = 0 ] && ok || bad "demo failed: $(tail -3 demo.err)"

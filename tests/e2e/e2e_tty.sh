@@ -70,6 +70,30 @@ grep -q "tiger" out && bad "the passphrase was echoed by sign" || ok
 run 'wrong' "$A" sign -k tk.key -o w.sig.json agr.txt >out 2>&1
 [ $? = 2 ] && grep -q "wrong passphrase" out && ok || bad "wrong passphrase: $(cat out)"
 
+# A new passphrase on the terminal (item 16): the current one is asked
+# first ("Current passphrase"), then the new one twice ("New passphrase",
+# "New passphrase again"); run2 answers every prompt that says so.
+sed 's/b"Passphrase"/b"assphrase"/g' term_driver.py >term_driver2.py
+run2() { /usr/bin/python3 term_driver2.py "$@"; }
+cp tk.key tk.key.0
+run2 'wrong' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
+[ $? = 2 ] && ok || bad "change with a wrong passphrase: $(cat out)"
+has out "Current passphrase"
+lacks out "New passphrase"
+same tk.key tk.key.0
+run2 'tiger lily|red rose|red rose' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
+[ $? = 0 ] && ok || bad "change on a terminal: $(cat out)"
+has out "New passphrase again"
+lacks out "tiger"
+lacks out "red rose"
+run 'red rose' "$A" sign -k tk.key -o new.sig.json agr.txt >out 2>&1
+[ $? = 0 ] && ok || bad "sign with the new passphrase: $(cat out)"
+run2 'red rose|blue|green' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
+[ $? = 2 ] && has out "passphrases differ" || bad "differing new passphrases: $(cat out)"
+run 'red rose' "$A" sign -k tk.key -o new2.sig.json agr.txt >out 2>&1
+[ $? = 0 ] && ok || bad "key changed by a failed change: $(cat out)"
+rm -f new.sig.json new2.sig.json # the batch below counts envelopes
+
 # Ending a passphrase prompt (issue 15, item 15): Ctrl-C, SIGTERM or
 # SIGHUP puts the terminal back as it was (echo on) and the command dies
 # of the signal, which a shell reports as 128 + its number; nothing is

@@ -296,3 +296,32 @@ enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
 	sodium_free(key);
 	return rc;
 }
+
+/* ---- a new passphrase ----------------------------------------------- */
+
+enum ags_err ags_seckey_rewrite(const char *path, const struct ags_seckey *sk,
+                                const char *passphrase, size_t pass_len,
+                                const struct ags_kdf_params *kdf,
+                                struct ags_error *err)
+{
+	char *key = NULL;
+	size_t keylen = 0;
+	struct stat st;
+	enum ags_err rc;
+
+	/* Only a key file that is there, as a file: never a link's target,
+	 * never a new name. */
+	if (lstat(path, &st) != 0)
+		return io_error(err, path, "cannot open");
+	if (!S_ISREG(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "is not a regular file: not replaced");
+	rc = ags_seckey_format(&key, &keylen, sk, passphrase, pass_len, kdf,
+	                       err);
+	if (rc == AGS_OK)
+		rc = ags_file_write_atomic(
+		        path, key, keylen, 0600,
+		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
+	sodium_free(key);
+	return rc;
+}
