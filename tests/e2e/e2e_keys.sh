@@ -75,7 +75,7 @@ has err "file exists"
 if [ "$(id -u)" != 0 ]; then
 	mkdir ro && chmod 500 ro
 	expect 2 "$A" keygen -o ro/k --name "K"
-	has err "cannot write in the key folder"
+	has err "cannot create in its folder"
 	lacks err "terminal"
 fi
 

@@ -187,8 +187,9 @@ static void key_folder(char out[PATH_MAX], const char *base)
 
 /* Makes dir with mode 0700 when make is set and it is missing (only
  * dir: a missing folder above it is an error), then checks that files
- * can be made in it. */
-static enum ags_err check_folder(const char *dir, int make,
+ * can be made in it; a folder that cannot take them is reported against
+ * file, the key file that would go there. */
+static enum ags_err check_folder(const char *dir, const char *file, int make,
                                  struct ags_error *err)
 {
 	struct stat st;
@@ -206,7 +207,7 @@ static enum ags_err check_folder(const char *dir, int make,
 		return ags_error_set(err, AGS_ERR_IO, dir, 0, 0,
 		                     "is not a folder");
 	if (access(dir, W_OK | X_OK) != 0)
-		return io_error(err, dir, "cannot write in the key folder");
+		return io_error(err, file, "cannot create in its folder");
 	return AGS_OK;
 }
 
@@ -221,7 +222,7 @@ enum ags_err ags_keypair_check(const char *base, int force, int make_folder,
 	if (rc != AGS_OK)
 		return rc;
 	key_folder(dir, base);
-	rc = check_folder(dir, make_folder, err);
+	rc = check_folder(dir, keypath, make_folder, err);
 	if (rc == AGS_OK)
 		rc = check_target(keypath, force, err);
 	if (rc == AGS_OK)
