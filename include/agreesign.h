@@ -351,13 +351,34 @@ enum ags_err ags_seckey_load_public(struct ags_pubkey *out, int *sealed,
                                     const char *path, int *loose_mode,
                                     struct ags_error *err);
 
+/* Checks that ags_keypair_write(base, ..., force) can write there, so
+ * that a caller can tell before it asks for a passphrase: BASE's folder
+ * exists and files can be made in it; neither BASE.key nor BASE.pub
+ * exists unless force is set, and then each that exists is a file or a
+ * symbolic link (replaced itself, never followed). With make_folder, a
+ * missing folder is made first, mode 0700 (only the last one, as
+ * ssh-keygen makes ~/.ssh). */
+enum ags_err ags_keypair_check(const char *base, int force, int make_folder,
+                               struct ags_error *err);
+
 /* Writes BASE.pub and BASE.key. The .key file is created with mode 0600
  * and never replaces an existing file unless force is set; neither file
- * is written when either exists and force is not set. */
+ * is written when either exists and force is not set
+ * (ags_keypair_check, which it calls without make_folder). */
 enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
                                const char *passphrase, size_t pass_len,
                                const struct ags_kdf_params *kdf, int force,
                                struct ags_error *err);
+
+/* Replaces the .key file at path (a regular file, not a symbolic link)
+ * with sk sealed under passphrase (NULL: unsealed) and kdf, with a fresh
+ * salt and nonce: a new passphrase for the same key and identity. The
+ * new file, mode 0600, takes the old one's place atomically: on any
+ * failure the old file is left as it was. */
+enum ags_err ags_seckey_rewrite(const char *path, const struct ags_seckey *sk,
+                                const char *passphrase, size_t pass_len,
+                                const struct ags_kdf_params *kdf,
+                                struct ags_error *err);
 
 /* ---------------------------------------------------------------------
  * Statements and envelopes (src/lib/format/statement.c,

@@ -3,6 +3,9 @@
 # An author signs the sample agreement with the demo key, the publisher
 # verifies it against its trust store and countersigns, and a one-word
 # change to the agreement is caught.
+# The demo keys are copied to a private keys/ folder first (folder 0700,
+# secret keys 0600): git keeps no modes but 0644 and 0755, and agreesign
+# rightly warns about a secret key that others can read.
 set -euo pipefail
 A=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +13,11 @@ K=$ROOT/keys
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cp "$ROOT/spec/vectors/agreements/sample-agreement.txt" "$D/agreement.txt"
+mkdir -m 700 "$D/keys"
+cp "$K"/demo-*.key "$K"/demo-*.pub "$K/demo.trust" "$D/keys/"
+chmod 600 "$D"/keys/*.key
 cd "$D"
+K=keys # the commands run as shown
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { step "$*"; "$@"; }
 

@@ -37,12 +37,14 @@ int cli_help(const char *text);
 
 /* Passphrase sources for loading or creating keys. */
 struct cli_pass {
-	const char *file;   /* --passphrase-file, or NULL: ask the terminal */
-	const char *prompt; /* the terminal's first prompt, or NULL:
-	                       "Passphrase: " */
-	int confirm;        /* ask twice (new keys) */
-	int failed;         /* set by cli_ask_passphrase when it failed and
-	                       said why: the caller need not say it again */
+	const char *file; /* --passphrase-file, or NULL: ask the terminal */
+	int confirm;      /* ask twice (new keys) */
+	int failed;       /* set by cli_ask_passphrase when it failed and
+	                     said why: the caller need not say it again */
+
+	/* The terminal's prompt, NULL: "Passphrase"; ": " and (confirm)
+	 * " again: " are added. */
+	const char *prompt;
 };
 
 /* Reads a passphrase into buf (sodium_malloc'd by the caller, cap bytes)
@@ -50,6 +52,13 @@ struct cli_pass {
  * 0, or -1 after printing why. */
 int cli_read_passphrase(char *buf, size_t cap, size_t *len,
                         const struct cli_pass *pass);
+
+/* status, unless a passphrase prompt was ended by SIGINT, SIGTERM or
+ * SIGHUP: then (the terminal restored and the command unwound) the
+ * process dies of that signal, which a shell reports as 128 + its number
+ * (130 for Ctrl-C); 128 + the number is returned if it did not die. Only
+ * main calls it, last. */
+int cli_exit_status(int status);
 
 /* An ags_passphrase_fn reading with cli_read_passphrase (ctx is a
  * struct cli_pass *). */
@@ -72,6 +81,17 @@ int cli_parse_roles(unsigned *roles, const char *list);
 /* The signing time: the --time value (cli_parse_time, or NULL), else
  * SOURCE_DATE_EPOCH, else now. Returns 0, or -1 after printing why. */
 int cli_signing_time(int64_t *out, const char *opt);
+
+/* The default key pair (src/cli/cli_keypath.c): its BASE is
+ * $AGREESIGN_KEY when set and not empty (a final ".key" is dropped), else
+ * ~/.agreesign/agreesign. A malloc'd string, or NULL after printing why. */
+#define CLI_KEY_DIR  ".agreesign"
+#define CLI_KEY_NAME "agreesign"
+char *cli_default_key_base(void);
+/* The secret key to sign with: given (-k KEY) when not NULL; else the
+ * default BASE.key, which must exist, named on stderr. *owned is set to
+ * what the caller free()s (NULL when given). NULL after printing why. */
+const char *cli_seckey_path(const char *given, char **owned);
 
 /* "<path>.sig.json" as a malloc'd string, or NULL. */
 char *cli_default_envelope(const char *agreement);

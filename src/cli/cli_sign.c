@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* "Passphrase for ines.key (key c4aa...): ", the file's name in its
+/* "Passphrase for ines.key (key c4aa...)" (": " is added), the file's name in its
  * display form: it reaches the terminal. malloc'd, or NULL. */
 static char *key_prompt(const char *path, const char *key_id)
 {
@@ -21,7 +21,7 @@ static char *key_prompt(const char *path, const char *key_id)
 		return NULL;
 	fputs("Passphrase for ", m);
 	cli_put_escaped(m, base && base[1] ? base + 1 : path);
-	fprintf(m, " (key %s): ", key_id);
+	fprintf(m, " (key %s)", key_id);
 	if (fclose(m) != 0) {
 		free(text);
 		return NULL;

@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
@@ -152,8 +154,20 @@ static int open_pass_file(const char *path)
 	return fd;
 }
 
-static int read_pass_file(char *buf, size_t cap, size_t *len, const char *path)
+/* Why an empty passphrase is refused, and what to do instead. */
+static const char *empty_why(const struct cli_pass *pass)
 {
+	if (pass->confirm)
+		return "the passphrase is empty: give one, or use "
+		       "--no-passphrase to store the key unsealed";
+	return "the passphrase is empty (a key made with --no-passphrase "
+	       "asks for none)";
+}
+
+static int read_pass_file(char *buf, size_t cap, size_t *len,
+                          const struct cli_pass *pass)
+{
+	const char *path = pass->file;
 	ssize_t n = 0;
 	size_t got = 0;
 	int fd = open_pass_file(path);
@@ -182,36 +196,93 @@ static int read_pass_file(char *buf, size_t cap, size_t *len, const char *path)
 		           cap - 1);
 		return -1;
 	}
-	if (*len == 0 || memchr(buf, '\0', *len)) {
-		cli_errorf(path, "passphrase is empty or holds a NUL byte");
+	if (*len == 0) {
+		cli_errorf(path, "%s", empty_why(pass));
+		return -1;
+	}
+	if (memchr(buf, '\0', *len)) {
+		cli_errorf(path, "passphrase holds a NUL byte");
 		return -1;
 	}
 	return 0;
 }
 
-/* One prompt on the terminal with echo off. */
-static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
+/* The signal that interrupted a passphrase prompt, or 0. A signal
+ * handler can only talk through a static object: this is the command
+ * line's one (the library keeps none). */
+static volatile sig_atomic_t prompt_signal;
+
+static void on_prompt_signal(int signo)
 {
-	struct termios old, quiet;
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	prompt_signal = signo;
+}
+
+/* The signals that end a prompt: Ctrl-C, kill, a closed terminal. */
+static const int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSIGNALS (sizeof(prompt_signals) / sizeof(prompt_signals[0]))
+
+/* Catches the prompt's signals (those not ignored: a command started
+ * with SIGINT ignored keeps ignoring it) and blocks them, so that they
+ * arrive only inside pselect; *wait is the mask pselect waits with. */
+static void catch_signals(struct sigaction saved[NSIGNALS], sigset_t *old,
+                          sigset_t *wait)
+{
+	struct sigaction act;
+	sigset_t block;
+	size_t i;
+
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = on_prompt_signal; /* no SA_RESTART: wake pselect */
+	sigemptyset(&act.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < NSIGNALS; i++)
+		sigaddset(&block, prompt_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, old);
+	*wait = *old;
+	for (i = 0; i < NSIGNALS; i++) {
+		sigaction(prompt_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(prompt_signals[i], &act, NULL);
+		sigdelset(wait, prompt_signals[i]);
+	}
+}
+
+/* Puts the handlers back while the signals are still blocked, then the
+ * mask: a signal that came after the prompt was read then acts as it
+ * would have without us. */
+static void release_signals(const struct sigaction saved[NSIGNALS],
+                            const sigset_t *old)
+{
+	size_t i;
+
+	for (i = 0; i < NSIGNALS; i++)
+		sigaction(prompt_signals[i], &saved[i], NULL);
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* Reads one line from the terminal fd into buf, a byte at a time, each
+ * read only once pselect says the line is there: a signal can then only
+ * arrive while waiting, and ends the wait. Returns 0, -3 when the line
+ * was too long, -4 when a signal came, -1 at end of input or an error. */
+static int read_line(int fd, char *buf, size_t cap, size_t *len,
+                     const sigset_t *wait)
+{
+	fd_set ready;
 	size_t n = 0;
 	char c;
 	int ok = -1;
 
-	if (fd < 0)
-		return -2;
-	if (tcgetattr(fd, &old) != 0) {
-		close(fd);
-		return -2;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	/* Echo off before the prompt shows, so nothing typed after it is
-	 * echoed or flushed away. */
-	tcsetattr(fd, TCSAFLUSH, &quiet);
-	(void)!write(fd, prompt, strlen(prompt));
-	while (read(fd, &c, 1) == 1) {
+	while (!prompt_signal) {
+		FD_ZERO(&ready);
+		FD_SET(fd, &ready);
+		if (pselect(fd + 1, &ready, NULL, NULL, NULL, wait) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (read(fd, &c, 1) != 1)
+			break;
 		if (c == '\n' || c == '\r') {
 			ok = ok == -3 ? -3 : 0;
 			break;
@@ -221,24 +292,78 @@ static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
 		else
 			ok = -3; /* too long: refused below, never cut */
 	}
+	sodium_memzero(&c, sizeof(c)); /* a plain store may be optimized out */
+	*len = n;
+	return prompt_signal ? -4 : ok;
+}
+
+/* One prompt on the terminal with echo off. SIGINT, SIGTERM and SIGHUP
+ * end it with the terminal restored (echo back on) and -4; the command
+ * then unwinds, wiping what it holds, and main dies of the same signal
+ * (cli_exit_status). */
+static int read_tty(char *buf, size_t cap, size_t *len, const char *prompt)
+{
+	struct sigaction saved[NSIGNALS];
+	struct termios old, quiet;
+	sigset_t mask, wait;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	int ok;
+
+	*len = 0;
+	if (fd < 0)
+		return -2;
+	if (fd >= FD_SETSIZE || tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return -2;
+	}
+	catch_signals(saved, &mask, &wait);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	/* Echo off before the prompt shows, so nothing typed after it is
+	 * echoed or flushed away. */
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	(void)!write(fd, prompt, strlen(prompt));
+	ok = read_line(fd, buf, cap, len, &wait);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	(void)!write(fd, "\n", 1);
 	close(fd);
-	sodium_memzero(&c, sizeof(c)); /* a plain store may be optimized out */
-	*len = n;
+	release_signals(saved, &mask);
+	if (ok == -4) {
+		sodium_memzero(buf, cap);
+		*len = 0;
+	}
 	return ok;
 }
 
-static int ask_tty(char *buf, size_t cap, size_t *len, int confirm,
-                   const char *prompt)
+int cli_exit_status(int status)
+{
+	int signo = prompt_signal;
+
+	if (!signo)
+		return status;
+	/* Die of the signal, as a program that never caught it: a shell
+	 * reports 128 + its number (130 for Ctrl-C), and a script's loop
+	 * stops at Ctrl-C instead of going on to the next command. */
+	fflush(NULL);
+	signal(signo, SIG_DFL);
+	raise(signo);
+	return 128 + signo;
+}
+
+static int ask_tty(char *buf, size_t cap, size_t *len,
+                   const struct cli_pass *pass)
 {
 	char *again = sodium_malloc(cap);
+	const char *what = pass->prompt ? pass->prompt : "Passphrase";
+	char prompt[512];
 	size_t len2 = 0;
 	int rc;
 
 	if (!again)
 		return -1;
-	rc = read_tty(buf, cap, len, prompt ? prompt : "Passphrase: ");
+	snprintf(prompt, sizeof(prompt), "%s: ", what);
+	rc = read_tty(buf, cap, len, prompt);
 	if (rc == -2)
 		cli_errorf(NULL, "no terminal to ask for a passphrase: use "
 		                 "--passphrase-file FILE");
@@ -246,13 +371,16 @@ static int ask_tty(char *buf, size_t cap, size_t *len, int confirm,
 		cli_errorf(NULL, "the passphrase is longer than %zu bytes",
 		           cap - 1);
 	else if (rc == 0 && *len == 0)
-		cli_errorf(NULL, "the passphrase is empty"), rc = -1;
-	else if (rc == 0 && confirm) {
-		rc = read_tty(again, cap, &len2, "Passphrase again: ");
+		cli_errorf(NULL, "%s", empty_why(pass)), rc = -1;
+	else if (rc == 0 && pass->confirm) {
+		snprintf(prompt, sizeof(prompt), "%s again: ", what);
+		rc = read_tty(again, cap, &len2, prompt);
 		if (rc == 0 &&
 		    (len2 != *len || sodium_memcmp(again, buf, *len)))
 			cli_errorf(NULL, "the passphrases differ"), rc = -1;
 	}
+	if (rc == -4) /* the first one too: nothing is left behind */
+		sodium_memzero(buf, cap);
 	sodium_free(again);
 	return rc == 0 ? 0 : -1;
 }
@@ -261,8 +389,8 @@ int cli_read_passphrase(char *buf, size_t cap, size_t *len,
                         const struct cli_pass *pass)
 {
 	if (pass->file)
-		return read_pass_file(buf, cap, len, pass->file);
-	return ask_tty(buf, cap, len, pass->confirm, pass->prompt);
+		return read_pass_file(buf, cap, len, pass);
+	return ask_tty(buf, cap, len, pass);
 }
 
 int cli_ask_passphrase(char *buf, size_t cap, size_t *len, void *ctx)

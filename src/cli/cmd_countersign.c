@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char help[] =
-        "usage: agreesign countersign -k KEY -t TRUSTFILE [-e ENVELOPE]\n"
+        "usage: agreesign countersign [-k KEY] -t TRUSTFILE [-e ENVELOPE]\n"
         "                             [--time T] [--passphrase-file F]\n"
         "                             [--name N] AGREEMENT\n\n"
         "Accept an agreement as publisher: verify every signature of the\n"
@@ -18,7 +18,10 @@ static const char help[] =
         "and SHA-512 of the\nsignature). Removing, replacing, reordering or "
         "adding a signature\nafterwards breaks the countersignature.\n\n"
         "Options:\n"
-        "  -k, --key KEY             the publisher's secret key file\n"
+        "  -k, --key KEY             the publisher's secret key file "
+        "(default:\n"
+        "                            the keygen default, see 'agreesign "
+        "keygen -h')\n"
         "  -t, --trust TRUSTFILE     the trust file to verify the authors "
         "against\n"
         "  -e, --envelope ENVELOPE   the envelope (default "
@@ -68,9 +71,8 @@ static int parse(struct cs_opts *o, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage("countersign", "expected one AGREEMENT file");
 	o->sign.agreement = argv[optind];
-	if (!o->sign.key || !o->trust)
-		return cli_usage("countersign", "-k KEY and -t TRUSTFILE are "
-		                                "required");
+	if (!o->trust)
+		return cli_usage("countersign", "-t TRUSTFILE is required");
 	return EXIT_OK;
 }
 
@@ -162,7 +164,7 @@ out:
 int cmd_countersign(int argc, char **argv)
 {
 	struct cs_opts o;
-	char *def = NULL;
+	char *def = NULL, *keydef = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -173,7 +175,9 @@ int cmd_countersign(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	if (!o.envelope && !(def = cli_default_envelope(o.sign.agreement)))
 		return EXIT_TROUBLE;
-	rc = run(&o, o.envelope ? o.envelope : def);
+	o.sign.key = cli_seckey_path(o.sign.key, &keydef);
+	rc = o.sign.key ? run(&o, o.envelope ? o.envelope : def) : EXIT_TROUBLE;
 	free(def);
+	free(keydef);
 	return rc;
 }

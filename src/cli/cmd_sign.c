@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 static const char help[] =
-        "usage: agreesign sign -k KEY [-e ENVELOPE] [--role ROLE] [--append]\n"
+        "usage: agreesign sign [-k KEY] [-e ENVELOPE] [--role ROLE] [--append]\n"
         "                      [--force] [--time T] [--as-template]\n"
         "                      [metadata and signer options] AGREEMENT\n\n"
         "Sign AGREEMENT's canonical text (see 'agreesign canon') together "
@@ -21,7 +21,9 @@ static const char help[] =
         "without the secret key is refused before.\nAGREEMENT must be "
         "plain UTF-8 text; the paper's PDF goes in --attach.\n\n"
         "Options:\n"
-        "  -k, --key KEY             the secret key file (BASE.key)\n"
+        "  -k, --key KEY             the secret key file (BASE.key; default:\n"
+        "                            the keygen default, see 'agreesign "
+        "keygen -h')\n"
         "  -e, --envelope ENVELOPE   write here instead of "
         "AGREEMENT.sig.json\n"
         "  -o, --output ENVELOPE     the same as --envelope\n"
@@ -66,8 +68,6 @@ static int check_args(struct sign_opts *o, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage("sign", "expected one AGREEMENT file");
 	o->agreement = argv[optind];
-	if (!o->key)
-		return cli_usage("sign", "-k KEY is required");
 	if (o->append && o->is_template)
 		return cli_usage("sign",
 		                 "--as-template makes a new envelope: drop "
@@ -279,7 +279,7 @@ int cmd_sign(int argc, char **argv)
 	struct existing x;
 	struct ags_envelope env;
 	struct ags_error err = {0};
-	char *canon = NULL, *def = NULL;
+	char *canon = NULL, *def = NULL, *keydef = NULL;
 	const char *out;
 	size_t len = 0;
 	int rc;
@@ -291,7 +291,7 @@ int cmd_sign(int argc, char **argv)
 	out = o.out ? o.out : (def = cli_default_envelope(o.agreement));
 	ags_envelope_init(&env);
 	rc = EXIT_TROUBLE;
-	if (!out)
+	if (!out || !(o.key = cli_seckey_path(o.key, &keydef)))
 		goto done;
 	if (!o.append && !o.force && access(out, F_OK) == 0) {
 		cli_errorf(out, "envelope exists: use --append to add a "
@@ -317,5 +317,6 @@ done:
 	ags_envelope_release(&env);
 	free(canon);
 	free(def);
+	free(keydef);
 	return rc;
 }

@@ -118,5 +118,5 @@ int main(int argc, char **argv)
 		cli_errorf(NULL, "unknown command '%s'", argv[1]);
 		return usage(stderr);
 	}
-	return finish(cmd->fn(argc - 1, argv + 1));
+	return cli_exit_status(finish(cmd->fn(argc - 1, argv + 1)));
 }

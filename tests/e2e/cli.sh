@@ -299,7 +299,7 @@ expect 2 timeout 5 "$A" verify -t "$K/demo.trust" -e fifo.sig.json agr.txt
 has "$T/err" "not a regular file"
 expect 2 "$A" verify agr.txt
 expect 2 "$A" verify -p a -t b agr.txt
-expect 2 "$A" sign agr.txt
+expect 2 env -u AGREESIGN_KEY HOME="$T/nohome" "$A" sign agr.txt # no key
 expect 2 "$A" frobnicate
 expect 2 "$A" verify -t "$K/demo-author.pub" agr.txt
 has "$T/err" "agreesign trust v1"

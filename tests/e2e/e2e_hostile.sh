@@ -109,6 +109,10 @@ printf 'fuzz passphrase\n' >pass.txt
 	-o sealed.sig.json agr.txt >/dev/null 2>&1 || bad "sign sealed"
 printf '{"agreement":"agr.txt","envelope":"good.sig.json","id":"one"}\n' >ok.jsonl
 mkdir h # hostile inputs go here, one per test
+# keygen checks its output folder before it reads a passphrase: one that
+# the other user below may write in too, so that the passphrase file is
+# what fails.
+mkdir -m 1777 open
 
 TRUST=demo.trust
 # The commands that read each kind of input; FILE is where it goes.
@@ -119,7 +123,7 @@ kind_cmds() {
 	pub) echo "verify -p FILE -e good.sig.json agr.txt" ;;
 	key) echo "sign -k FILE -o new.sig.json agr.txt" ;;
 	trust) echo "verify -t FILE -e good.sig.json agr.txt|countersign -k demo-publisher.key -t FILE -e good.sig.json agr.txt" ;;
-	pass) echo "sign -k sealed.key --passphrase-file FILE -o new.sig.json agr.txt|keygen -o newkey --name N --kdf-cost min --passphrase-file FILE" ;;
+	pass) echo "sign -k sealed.key --passphrase-file FILE -o new.sig.json agr.txt|keygen -o open/newkey --name N --kdf-cost min --passphrase-file FILE" ;;
 	esac
 }
 

@@ -51,12 +51,153 @@ run 'tiger lily|tiger lilz' "$A" keygen -o tk2 --name "T" --kdf-cost min >out 2>
 [ $? = 2 ] && grep -q "passphrases differ" out && ok || bad "differing passphrases: $(cat out)"
 [ ! -e tk2.key ] && ok || bad "key written after differing passphrases"
 
+# An existing pair is refused before the passphrase is asked (item 2).
+run 'tiger lily|tiger lily' "$A" keygen -o tk --name "T" --kdf-cost min >out 2>&1
+[ $? = 2 ] && ok || bad "keygen over an existing pair: $(cat out)"
+has out "file exists"
+lacks out "Passphrase"
+
+# An empty passphrase says how to make a key without one (item 14).
+run '|' "$A" keygen -o tk3 --name "T" --kdf-cost min >out 2>&1
+[ $? = 2 ] && ok || bad "empty passphrase accepted: $(cat out)"
+has out "--no-passphrase"
+[ ! -e tk3.key ] && ok || bad "key written with an empty passphrase"
+
 cp "$S" agr.txt
 run 'tiger lily' "$A" sign -k tk.key agr.txt >out 2>&1
 [ $? = 0 ] && ok || bad "sign on a terminal: $(cat out)"
 grep -q "tiger" out && bad "the passphrase was echoed by sign" || ok
 run 'wrong' "$A" sign -k tk.key -o w.sig.json agr.txt >out 2>&1
 [ $? = 2 ] && grep -q "wrong passphrase" out && ok || bad "wrong passphrase: $(cat out)"
+
+# A new passphrase on the terminal (item 16): the current one is asked
+# first ("Current passphrase"), then the new one twice ("New passphrase",
+# "New passphrase again"); run2 answers every prompt that says so.
+sed 's/b"Passphrase"/b"assphrase"/g' term_driver.py >term_driver2.py
+run2() { /usr/bin/python3 term_driver2.py "$@"; }
+cp tk.key tk.key.0
+run2 'wrong' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
+[ $? = 2 ] && ok || bad "change with a wrong passphrase: $(cat out)"
+has out "Current passphrase"
+lacks out "New passphrase"
+same tk.key tk.key.0
+run2 'tiger lily|red rose|red rose' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
+[ $? = 0 ] && ok || bad "change on a terminal: $(cat out)"
+has out "New passphrase again"
+lacks out "tiger"
+lacks out "red rose"
+run 'red rose' "$A" sign -k tk.key -o new.sig.json agr.txt >out 2>&1
+[ $? = 0 ] && ok || bad "sign with the new passphrase: $(cat out)"
+run2 'red rose|blue|green' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
+[ $? = 2 ] && has out "passphrases differ" || bad "differing new passphrases: $(cat out)"
+run 'red rose' "$A" sign -k tk.key -o new2.sig.json agr.txt >out 2>&1
+[ $? = 0 ] && ok || bad "key changed by a failed change: $(cat out)"
+rm -f new.sig.json new2.sig.json # the batch below counts envelopes
+
+# Ending a passphrase prompt (issue 15, item 15): Ctrl-C, SIGTERM or
+# SIGHUP puts the terminal back as it was (echo on) and the command dies
+# of the signal, which a shell reports as 128 + its number; nothing is
+# written and no error follows. dash, unlike bash, does not restore the
+# terminal's modes itself when a job ends, so the interactive cases run
+# from dash: the shell a user typed the command into.
+cat >sig_driver.py <<'PY'
+# sig_driver.py HOW CMD...: runs CMD on a new pseudo-terminal, types
+# "tig" at its first "Passphrase" prompt and then ends the prompt with
+# HOW: "ctrl-c" types Ctrl-C; INT, TERM or HUP sends that signal to the
+# terminal's foreground process group. With SHELL=path in the
+# environment, CMD runs from an interactive SHELL instead (as a user
+# would type it), and its status is printed as "status=N". Prints what
+# the terminal showed, then "terminal echo: on" or "off"; exits with
+# CMD's status (128 + N when it died of signal N).
+import fcntl, os, select, signal, sys, termios, time
+how, argv = sys.argv[1], sys.argv[2:]
+shell = os.environ.get("SHELL_UNDER_TEST")
+master, slave = os.openpty()
+pid = os.fork()
+if pid == 0:
+    os.close(master)
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave, fd)
+    if shell:
+        os.execve(shell, [shell, "-i"], dict(os.environ, PS1="$ ", ENV=""))
+    os.execv(argv[0], argv)
+seen, sent = b"", False
+def pump(wait, idle=True):
+    global seen
+    r, _, _ = select.select([master], [], [], wait)
+    if not r:
+        return idle
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        return False
+    seen += chunk
+    return bool(chunk)
+if shell:
+    line = " ".join("'" + a.replace("'", "'\\''") + "'" for a in argv)
+    os.write(master, line.encode() + b"\n")
+asked = False
+deadline = time.time() + 60
+status = None
+while time.time() < deadline:
+    if not pump(0.1):
+        break
+    if not sent and b"Passphrase" in seen:
+        time.sleep(0.3)
+        if how == "ctrl-c":
+            os.write(master, b"tig\x03")
+        else:
+            os.write(master, b"tig")
+            time.sleep(0.1)
+            os.killpg(os.tcgetpgrp(master), getattr(signal, "SIG" + how))
+        sent = True
+    after = seen.split(b"Passphrase")[-1] if sent else b""
+    if shell and not asked and b"$ " in after:
+        os.write(master, b'echo "status=$?"\n')
+        asked = True
+    if shell and asked and b"status=1" in after.replace(b"status=$", b""):
+        os.write(master, b"exit\n")
+        shell = None
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+else:
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+while pump(0.2, False) and len(seen) < 1 << 20:
+    pass
+echo = termios.tcgetattr(slave)[3] & termios.ECHO
+sys.stdout.buffer.write(seen + b"\nterminal echo: " + (b"on" if echo else b"off") + b"\n")
+code = os.waitstatus_to_exitcode(status)
+sys.exit(128 - code if code < 0 else code)
+PY
+sig() { /usr/bin/python3 sig_driver.py "$@"; }
+
+sig ctrl-c "$A" keygen -o int1 --name "T" --kdf-cost min >out 2>&1
+[ $? = 130 ] && ok || bad "keygen after Ctrl-C: exit status: $(cat out)"
+has out "terminal echo: on"
+lacks out "agreesign:"
+[ ! -e int1.key ] && [ ! -e int1.pub ] && ok || bad "key written after Ctrl-C"
+sig TERM "$A" sign -k tk.key -o int.sig.json agr.txt >out 2>&1
+[ $? = 143 ] && ok || bad "sign after SIGTERM: exit status: $(cat out)"
+has out "terminal echo: on"
+lacks out "agreesign: "
+[ ! -e int.sig.json ] && ok || bad "envelope written after SIGTERM"
+if [ -x /bin/dash ]; then
+	for s in ctrl-c:130 INT:130 TERM:143 HUP:129; do
+		SHELL_UNDER_TEST=/bin/dash sig "${s%:*}" "$A" keygen -o int2 --name "T" --kdf-cost min >out 2>&1
+		has out "status=${s#*:}"
+		has out "terminal echo: on"
+		SHELL_UNDER_TEST=/bin/dash sig "${s%:*}" "$A" sign -k tk.key -o int.sig.json agr.txt >out 2>&1
+		has out "status=${s#*:}"
+		has out "terminal echo: on"
+	done
+	[ ! -e int2.key ] && [ ! -e int.sig.json ] && ok || bad "written after a signal under dash"
+else
+	echo "tty: no /bin/dash: the prompt's signals were tested without it"
+fi
 
 # The progress bar: on a terminal by default, never with --no-progress or -q.
 for i in 1 2 3; do

@@ -1249,6 +1249,144 @@ START_TEST(test_keypair_bad_base)
 }
 END_TEST
 
+/* The line of text that starts with field in a key file's text. */
+static char *field_line(const char *text, const char *field)
+{
+	const char *p = strstr(text, field);
+	const char *end = p ? strchr(p, '\n') : NULL;
+
+	ck_assert_ptr_nonnull(end);
+	return strndup(p, (size_t)(end - p));
+}
+
+/* A new passphrase: the same key and identity, sealed again with a
+ * fresh salt and nonce; the old passphrase no longer opens it. */
+START_TEST(test_seckey_rewrite)
+{
+	struct ags_seckey *sk = generate_with(2), *back = NULL;
+	struct pass_ctx old = {"old pw", 0, 0, 0}, new = {"new pw", 0, 0, 0};
+	char base[PATH_MAX], key[PATH_MAX], lnk[PATH_MAX];
+	char *t0, *t1, *t2, *a, *b;
+	size_t n0, n1, n2;
+	struct stat st;
+	int i;
+
+	tpath(base, "re");
+	tpath(key, "re.key");
+	tpath(lnk, "link.key");
+	ck_assert_int_eq(
+	        ags_keypair_write(base, sk, old.pass, 6, &cheap, 0, NULL),
+	        AGS_OK);
+	t0 = tu_read_file(key, &n0);
+	ck_assert_int_eq(chmod(key, 0644), 0);
+	ck_assert_int_eq(ags_seckey_rewrite(key, sk, new.pass, 6, &cheap, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(lstat(key, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	t1 = tu_read_file(key, &n1);
+	/* Header, key id, public key and identity unchanged. */
+	for (i = 0; i < 3; i++) {
+		static const char *const same[] = {
+		        "key-id:", "public-key:", "name:"};
+		a = field_line(t0, same[i]);
+		b = field_line(t1, same[i]);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+	}
+	for (i = 0; i < 3; i++) {
+		static const char *const fresh[] = {
+		        "kdf-salt:", "nonce:", "secret-key:"};
+		a = field_line(t0, fresh[i]);
+		b = field_line(t1, fresh[i]);
+		ck_assert_str_ne(a, b);
+		free(a);
+		free(b);
+	}
+	ck_assert_int_eq(ags_seckey_load(&back, key, ask_cb, &old, NULL, NULL),
+	                 AGS_ERR_PASSPHRASE);
+	ck_assert_int_eq(ags_seckey_load(&back, key, ask_cb, &new, NULL, NULL),
+	                 AGS_OK);
+	assert_same_key(sk, back);
+	ags_seckey_free(back);
+
+	/* To unsealed and back: an unsealed key asks for nothing. */
+	ck_assert_int_eq(ags_seckey_rewrite(key, sk, NULL, 0, NULL, NULL),
+	                 AGS_OK);
+	new.calls = 0;
+	ck_assert_int_eq(ags_seckey_load(&back, key, ask_cb, &new, NULL, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(new.calls, 0);
+	assert_same_key(sk, back);
+	ags_seckey_free(back);
+
+	/* Refused, the file left as it was: an empty passphrase, a link (its
+	 * target untouched), a name with no key file. */
+	t2 = tu_read_file(key, &n2);
+	ck_assert_int_eq(ags_seckey_rewrite(key, sk, "", 0, &cheap, NULL),
+	                 AGS_ERR_INVALID);
+	ck_assert_int_eq(symlink(key, lnk), 0);
+	ck_assert_int_eq(ags_seckey_rewrite(lnk, sk, new.pass, 6, &cheap, NULL),
+	                 AGS_ERR_IO);
+	free(t1);
+	t1 = tu_read_file(key, &n1);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(t1, t2, n1), 0);
+	ck_assert_int_eq(lstat(lnk, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	tpath(lnk, "none.key");
+	ck_assert_int_eq(ags_seckey_rewrite(lnk, sk, new.pass, 6, &cheap, NULL),
+	                 AGS_ERR_IO);
+	ck_assert(!exists(lnk));
+	free(t0);
+	free(t1);
+	free(t2);
+	ags_seckey_free(sk);
+}
+END_TEST
+
+/* What keygen checks before it asks for a passphrase. */
+START_TEST(test_keypair_check)
+{
+	char base[PATH_MAX], dir[PATH_MAX], file[PATH_MAX];
+	struct ags_error err;
+	struct stat st;
+
+	tpath(dir, "keys");
+	tpath(base, "keys/me");
+	/* A missing folder: an error, or made with mode 0700. */
+	ck_assert_int_eq(ags_keypair_check(base, 0, 0, NULL), AGS_ERR_IO);
+	ck_assert(!exists(dir));
+	ck_assert_int_eq(ags_keypair_check(base, 0, 1, NULL), AGS_OK);
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 0777, 0700);
+	/* Only the last folder is made. */
+	tpath(base, "a/b/me");
+	ags_error_clear(&err);
+	ck_assert_int_eq(ags_keypair_check(base, 0, 1, &err), AGS_ERR_IO);
+	tpath(file, "a");
+	ck_assert(!exists(file));
+	/* An existing name: refused, and with force only when it is no
+	 * file or link. */
+	tpath(base, "keys/me");
+	tpath(file, "keys/me.pub");
+	write_file(file, "x", 1);
+	ck_assert_int_eq(ags_keypair_check(base, 0, 1, NULL), AGS_ERR_EXISTS);
+	ck_assert_int_eq(ags_keypair_check(base, 1, 1, NULL), AGS_OK);
+	unlink(file);
+	ck_assert_int_eq(mkdir(file, 0700), 0);
+	ck_assert_int_eq(ags_keypair_check(base, 1, 1, NULL), AGS_ERR_IO);
+	/* A folder that is a file. */
+	tpath(file, "plain");
+	write_file(file, "x", 1);
+	tpath(base, "plain/me");
+	ck_assert_int_eq(ags_keypair_check(base, 0, 1, NULL), AGS_ERR_IO);
+	tpath(file, "keys/me.pub"); /* the teardown removes one level */
+	rmdir(file);
+}
+END_TEST
+
 START_TEST(test_seckey_load_checks)
 {
 	char key[PATH_MAX], lnk[PATH_MAX], fifo[PATH_MAX], big[PATH_MAX];
@@ -1725,6 +1863,8 @@ Suite *key_suite(void)
 	tcase_add_test(files, test_keypair_dangling_symlink);
 	tcase_add_test(files, test_keypair_no_half_pair);
 	tcase_add_test(files, test_keypair_bad_base);
+	tcase_add_test(files, test_seckey_rewrite);
+	tcase_add_test(files, test_keypair_check);
 	tcase_add_test(files, test_seckey_load_checks);
 	tcase_add_test(files, test_load_errors_name_the_file);
 	tcase_add_test(files, test_keypair_mode_umask);

@@ -174,15 +174,85 @@ static enum ags_err pair_path(char out[PATH_MAX], const char *base,
 	return AGS_OK;
 }
 
-/* lstat: a dangling symbolic link counts as an existing file. */
-static enum ags_err refuse_existing(const char *path, struct ags_error *err)
+/* What may stand at path before a key file is written there: nothing,
+ * or (force) a file or a symbolic link, which is replaced itself. lstat:
+ * a dangling symbolic link counts as an existing file. */
+static enum ags_err check_target(const char *path, int force,
+                                 struct ags_error *err)
 {
 	struct stat st;
 
-	if (lstat(path, &st) == 0)
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? AGS_OK
+		                       : io_error(err, path, "cannot check");
+	if (!force)
 		return ags_error_set(err, AGS_ERR_EXISTS, path, 0, 0,
 		                     "file exists (use --force to replace it)");
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "is not a regular file: not replaced");
 	return AGS_OK;
+}
+
+/* The folder of base: what comes before its last '/', "/" or ".". */
+static void key_folder(char out[PATH_MAX], const char *base)
+{
+	const char *slash = strrchr(base, '/');
+	size_t n = slash ? (size_t)(slash - base) : 0;
+
+	if (!slash)
+		memcpy(out, ".", 2);
+	else if (n == 0)
+		memcpy(out, "/", 2);
+	else {
+		memcpy(out, base, n); /* n < PATH_MAX: pair_path checked */
+		out[n] = '\0';
+	}
+}
+
+/* Makes dir with mode 0700 when make is set and it is missing (only
+ * dir: a missing folder above it is an error), then checks that files
+ * can be made in it; a folder that cannot take them is reported against
+ * file, the key file that would go there. */
+static enum ags_err check_folder(const char *dir, const char *file, int make,
+                                 struct ags_error *err)
+{
+	struct stat st;
+
+	if (make && mkdir(dir, 0700) == 0) {
+		if (chmod(dir, 0700) != 0) /* whatever the umask */
+			return io_error(err, dir, "cannot set the mode of");
+		return AGS_OK;
+	}
+	if (make && errno != EEXIST)
+		return io_error(err, dir, "cannot create the key folder");
+	if (stat(dir, &st) != 0)
+		return io_error(err, dir, "cannot open the key folder");
+	if (!S_ISDIR(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, dir, 0, 0,
+		                     "is not a folder");
+	if (access(dir, W_OK | X_OK) != 0)
+		return io_error(err, file, "cannot create in its folder");
+	return AGS_OK;
+}
+
+enum ags_err ags_keypair_check(const char *base, int force, int make_folder,
+                               struct ags_error *err)
+{
+	char pubpath[PATH_MAX], keypath[PATH_MAX], dir[PATH_MAX];
+	enum ags_err rc = pair_path(pubpath, base, ".pub", err);
+
+	if (rc == AGS_OK)
+		rc = pair_path(keypath, base, ".key", err);
+	if (rc != AGS_OK)
+		return rc;
+	key_folder(dir, base);
+	rc = check_folder(dir, keypath, make_folder, err);
+	if (rc == AGS_OK)
+		rc = check_target(keypath, force, err);
+	if (rc == AGS_OK)
+		rc = check_target(pubpath, force, err);
+	return rc;
 }
 
 /* Writes the .key exclusively first, so that *created tells whether this
@@ -234,14 +304,12 @@ enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
 	char pubpath[PATH_MAX], keypath[PATH_MAX];
 	char *pub = NULL, *key = NULL;
 	size_t publen = 0, keylen = 0;
-	enum ags_err rc = pair_path(pubpath, base, ".pub", err);
+	enum ags_err rc = ags_keypair_check(base, force, 0, err);
 
 	if (rc == AGS_OK)
+		rc = pair_path(pubpath, base, ".pub", err);
+	if (rc == AGS_OK)
 		rc = pair_path(keypath, base, ".key", err);
-	if (rc == AGS_OK && !force)
-		rc = refuse_existing(keypath, err);
-	if (rc == AGS_OK && !force)
-		rc = refuse_existing(pubpath, err);
 	if (rc == AGS_OK)
 		rc = ags_seckey_format(&key, &keylen, sk, passphrase, pass_len,
 		                       kdf, err);
@@ -251,6 +319,35 @@ enum ags_err ags_keypair_write(const char *base, const struct ags_seckey *sk,
 		rc = write_pair(keypath, pubpath, key, keylen, pub, publen,
 		                force, err);
 	free(pub);
+	sodium_free(key);
+	return rc;
+}
+
+/* ---- a new passphrase ----------------------------------------------- */
+
+enum ags_err ags_seckey_rewrite(const char *path, const struct ags_seckey *sk,
+                                const char *passphrase, size_t pass_len,
+                                const struct ags_kdf_params *kdf,
+                                struct ags_error *err)
+{
+	char *key = NULL;
+	size_t keylen = 0;
+	struct stat st;
+	enum ags_err rc;
+
+	/* Only a key file that is there, as a file: never a link's target,
+	 * never a new name. */
+	if (lstat(path, &st) != 0)
+		return io_error(err, path, "cannot open");
+	if (!S_ISREG(st.st_mode))
+		return ags_error_set(err, AGS_ERR_IO, path, 0, 0,
+		                     "is not a regular file: not replaced");
+	rc = ags_seckey_format(&key, &keylen, sk, passphrase, pass_len, kdf,
+	                       err);
+	if (rc == AGS_OK)
+		rc = ags_file_write_atomic(
+		        path, key, keylen, 0600,
+		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
 	sodium_free(key);
 	return rc;
 }
