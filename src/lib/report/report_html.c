@@ -49,29 +49,6 @@ static const char style[] =
         ".field{background:#ddf4ff}"
         "footer{margin-top:2rem;color:#59636e;font-size:.85rem}";
 
-void ags_html_esc(struct ags_buf *b, const char *s)
-{
-	if (s)
-		ags_buf_put_html(b, s, strlen(s));
-}
-
-void ags_html_row(struct ags_buf *b, const char *label, const char *v,
-                  const char *cls)
-{
-	if (!v)
-		return;
-	ags_buf_puts(b, "<tr><th>");
-	ags_html_esc(b, label);
-	ags_buf_puts(b, cls ? "</th><td class=\"" : "</th><td");
-	if (cls) {
-		ags_html_esc(b, cls);
-		ags_buf_puts(b, "\"");
-	}
-	ags_buf_puts(b, ">");
-	ags_html_esc(b, v);
-	ags_buf_puts(b, "</td></tr>\n");
-}
-
 /* A row whose value the envelope claims, unverified. */
 static void claimed_row(struct ags_buf *b, const char *label, const char *v)
 {

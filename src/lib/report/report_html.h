@@ -6,12 +6,35 @@
 
 #include "internal.h"
 
+#include <string.h>
+
 /* s escaped for HTML and in its display form (spec §10.5); nothing for
- * NULL. */
-void ags_html_esc(struct ags_buf *b, const char *s);
+ * NULL. Inline, as the next: both files use them, and a function of one
+ * file called by the other both ways would make a cycle (make arch). */
+static inline void ags_html_esc(struct ags_buf *b, const char *s)
+{
+	if (s)
+		ags_buf_put_html(b, s, strlen(s));
+}
+
 /* <tr><th>label</th><td class=cls>v</td></tr>; nothing when v is NULL. */
-void ags_html_row(struct ags_buf *b, const char *label, const char *v,
-                  const char *cls);
+static inline void ags_html_row(struct ags_buf *b, const char *label,
+                                const char *v, const char *cls)
+{
+	if (!v)
+		return;
+	ags_buf_puts(b, "<tr><th>");
+	ags_html_esc(b, label);
+	ags_buf_puts(b, cls ? "</th><td class=\"" : "</th><td");
+	if (cls) {
+		ags_html_esc(b, cls);
+		ags_buf_puts(b, "\"");
+	}
+	ags_buf_puts(b, ">");
+	ags_html_esc(b, v);
+	ags_buf_puts(b, "</td></tr>\n");
+}
+
 /* The words that mark a value read from the envelope that did not
  * verify. */
 #define AGS_HTML_CLAIMED                                                       \
