@@ -1071,23 +1071,41 @@ void ags_report_set_template(struct ags_report *r,
  * The verification report as a web page (src/lib/report/report_html.c)
  */
 
+/* What the page says about the run itself, besides the verdict: which
+ * files were read, which keys were trusted and when the check ran. Every
+ * member may be left zero (NULL: not shown). */
+struct ags_report_context {
+	const char *agreement; /* the agreement file, as the reader names it */
+	const char *envelope;  /* the envelope (signature) file */
+	const char *keys;      /* the trust file (-t), or the .pub of -p */
+	int keys_pub;          /* 1: keys is one public key file (-p) */
+	int keys_digested;     /* 1: keys_sha256 holds the digest */
+	uint8_t keys_sha256[32]; /* SHA-256 of the bytes of keys, as read */
+	int64_t checked_at;      /* when the check ran, seconds since the epoch
+	                            (UTC); 0: not shown */
+};
+
 /* One self-contained HTML page for people to read and archive: inline
  * CSS, no script, nothing loaded from elsewhere. At the top the verdict
- * in words and colour; then, only from what verified: the title, each
- * signer (trusted identity, key id, role, claimed time), the template
- * match (r->tmpl), and the signed canonical text (canon). A page for a
- * failed verification says so at the top and shows only the checks.
- * name (may be NULL) names the agreement file. Every string from the
- * inputs is escaped. malloc'd, NUL-terminated; NULL when out of memory. */
+ * in words and colour; then what was checked (ctx) and what a verdict
+ * does and does not prove; the verified content (title, each signer with
+ * the trust store's identity, e-mail and ORCID, key fingerprint, role,
+ * claimed time), the template match (r->tmpl) and the signed canonical
+ * text (canon). When the signatures did not verify, the page shows what
+ * the envelope claims, each value marked as claimed and not verified, and
+ * the digest of canon against the signed one, never the text. ctx may be
+ * NULL. Every string from the inputs is escaped. malloc'd, NUL-terminated;
+ * NULL when out of memory. */
 char *ags_report_html(const struct ags_report *r,
                       const struct ags_envelope *env, const char *canon,
-                      size_t canon_len, const char *name);
+                      size_t canon_len, const struct ags_report_context *ctx);
 
 /* The page for a verification that could not be completed (an input
  * unreadable or refused): "NOT VERIFIED" at the top, with why (may be
- * NULL), and nothing else from the inputs. name as above. malloc'd,
- * NUL-terminated; NULL when out of memory. */
-char *ags_report_html_error(const char *why, const char *name);
+ * NULL), the files and the time of ctx (may be NULL), and nothing else
+ * from the inputs. malloc'd, NUL-terminated; NULL when out of memory. */
+char *ags_report_html_error(const char *why,
+                            const struct ags_report_context *ctx);
 
 /* ---------------------------------------------------------------------
  * Untrusted text in output (src/lib/base/display.c; spec/agreesign-v1.md §10.5)

@@ -165,7 +165,16 @@ struct cli_report {
 	int force;                /* --force: may replace an existing file */
 	const char *in[CLI_IN_N]; /* NULL: not read by this run */
 	const char *attach_dir;   /* NULL: the agreement's folder */
+	int64_t checked_at;       /* when the run began (UTC); 0: unknown */
+	int keys_digested;        /* 1: keys_sha256 is set */
+	uint8_t keys_sha256[32];  /* of the trust file or .pub, as read */
 };
+/* Reads the keys of the run once, the trust file r->in[CLI_IN_TRUST] or
+ * else the public key r->in[CLI_IN_PUBKEY], into t, and puts the SHA-256
+ * of the bytes read in r->keys_sha256, so that the page names the very
+ * bytes the verification trusted. */
+enum ags_err cli_report_load_keys(struct cli_report *r, struct ags_trust *t,
+                                  struct ags_error *err);
 /* AGS_OK when r->path may be written: it names none of the inputs (nor,
  * when env is given, its attachments), compared by the file reached and
  * by the directory entry, so that no other spelling or link gets past;

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <libgen.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,19 +184,83 @@ enum ags_err cli_report_check(const struct cli_report *r,
 	return rc;
 }
 
+enum ags_err cli_report_load_keys(struct cli_report *r, struct ags_trust *t,
+                                  struct ags_error *err)
+{
+	const char *path = r->in[CLI_IN_TRUST] ? r->in[CLI_IN_TRUST]
+	                                       : r->in[CLI_IN_PUBKEY];
+	int pub = !r->in[CLI_IN_TRUST];
+	struct ags_pubkey key;
+	char *buf = NULL;
+	size_t len = 0;
+	enum ags_err rc;
+
+	ags_trust_init(t);
+	r->keys_digested = 0;
+	rc = ags_file_read(&buf, &len, path,
+	                   pub ? AGS_KEYFILE_MAX : AGS_TRUST_MAX, err);
+	if (rc != AGS_OK)
+		return rc;
+	crypto_hash_sha256(r->keys_sha256, (const unsigned char *)buf, len);
+	r->keys_digested = 1;
+	if (!pub) {
+		rc = ags_trust_parse(t, buf, len, path, err);
+	} else {
+		ags_pubkey_init(&key);
+		rc = ags_pubkey_parse(&key, buf, len, path, err);
+		if (rc == AGS_OK)
+			rc = ags_trust_from_pubkey(t, &key, err);
+		ags_pubkey_release(&key);
+	}
+	free(buf);
+	return rc;
+}
+
+/* A file as the page names it: its full path when it can be found, so
+ * that the page says which file wherever it is read. malloc'd, or NULL
+ * (then the path as given). */
+static char *full_path(const char *path)
+{
+	return path ? realpath(path, NULL) : NULL;
+}
+
+static char *html_page(const struct cli_report *r, const struct ags_report *rep,
+                       const struct ags_envelope *env, const char *canon,
+                       size_t len, const char *why)
+{
+	struct ags_report_context c = {0};
+	const char *keys = r->in[CLI_IN_TRUST] ? r->in[CLI_IN_TRUST]
+	                                       : r->in[CLI_IN_PUBKEY];
+	char *full[3] = {full_path(r->in[CLI_IN_AGREEMENT]),
+	                 full_path(r->in[CLI_IN_ENVELOPE]), full_path(keys)};
+	char *html;
+	size_t i;
+
+	c.agreement = full[0] ? full[0] : r->in[CLI_IN_AGREEMENT];
+	c.envelope = full[1] ? full[1] : r->in[CLI_IN_ENVELOPE];
+	c.keys = full[2] ? full[2] : keys;
+	c.keys_pub = !r->in[CLI_IN_TRUST];
+	c.keys_digested = r->keys_digested;
+	memcpy(c.keys_sha256, r->keys_sha256, sizeof(c.keys_sha256));
+	c.checked_at = r->checked_at;
+	html = rep ? ags_report_html(rep, env, canon, len, &c)
+	           : ags_report_html_error(why, &c);
+	for (i = 0; i < 3; i++)
+		free(full[i]);
+	return html;
+}
+
 enum ags_err cli_report_page(const struct cli_report *r,
                              const struct ags_report *rep,
                              const struct ags_envelope *env, const char *canon,
                              size_t len, const char *why, struct ags_error *err)
 {
-	const char *name = r->in[CLI_IN_AGREEMENT];
 	char *html;
 	enum ags_err rc = cli_report_check(r, env, err);
 
 	if (rc != AGS_OK)
 		return rc;
-	html = rep ? ags_report_html(rep, env, canon, len, name)
-	           : ags_report_html_error(why, name);
+	html = html_page(r, rep, env, canon, len, why);
 	if (!html)
 		return fail(err, AGS_ERR_NOMEM, r->path,
 		            "out of memory writing the report");

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* "Passphrase for ines.key (key c4aa...)" (": " is added), the file's name in its
- * display form: it reaches the terminal. malloc'd, or NULL. */
+/* "Passphrase for ines.key (key c4aa...)" (": " is added), the file's name in
+ * its display form: it reaches the terminal. malloc'd, or NULL. */
 static char *key_prompt(const char *path, const char *key_id)
 {
 	const char *base = strrchr(path, '/');

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char help[] =
-        "usage: agreesign sign [-k KEY] [-e ENVELOPE] [--role ROLE] [--append]\n"
+        "usage: agreesign sign [-k KEY] [-e ENVELOPE] [--role ROLE] "
+        "[--append]\n"
         "                      [--force] [--time T] [--as-template]\n"
         "                      [metadata and signer options] AGREEMENT\n\n"
         "Sign AGREEMENT's canonical text (see 'agreesign canon') together "

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char help[] =
@@ -404,6 +405,7 @@ static void report_inputs(struct verify_opts *o, const char *envelope)
 	in[CLI_IN_TEMPLATE] = o->x.tmpl;
 	in[CLI_IN_TEMPLATE_TEXT] = o->x.tmpl_text;
 	o->report.attach_dir = o->attach_dir;
+	o->report.checked_at = (int64_t)time(NULL);
 }
 
 /* Said when --report was given and the page could not be written: an
@@ -438,12 +440,13 @@ static int report(const struct verify_opts *o, const char *envelope,
  * rep holds the verdict. */
 static enum ags_err check(struct ags_report *rep, struct ags_envelope *env,
                           struct ags_trust *trust, char **canon, size_t *len,
-                          const struct verify_opts *o, const char *envelope,
+                          struct verify_opts *o, const char *envelope,
                           int *read, int *ran, struct ags_error *err)
 {
 	enum ags_err rc;
 
-	if ((rc = load_trust(trust, o, err)) != AGS_OK ||
+	/* read once: the page names the digest of the bytes trusted */
+	if ((rc = cli_report_load_keys(&o->report, trust, err)) != AGS_OK ||
 	    (rc = cli_load_canon(canon, len, o->agreement, err)) != AGS_OK ||
 	    (rc = ags_envelope_load_known(env, envelope, trust, err)) != AGS_OK)
 		return rc;

@@ -70,10 +70,10 @@ shape_statuses() { # the status in each output; verify exits 1 in each
 		'import json,sys; d=json.load(sys.stdin); print(d["attachments"][0]["status"], d["verified"])')
 	b=$(echo '{"agreement": "agr.txt"}' | timeout 60 "$A" verify -t "$K/demo.trust" --batch - 2>/dev/null |
 		/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["attachments"][0]["status"], d["result"])')
-	h=$(grep -o '<tr><th>Attachment paper.pdf</th><td>[a-z]*</td>' r.html)
+	h=$(grep -o '<tr><th>Attached file paper.pdf</th><td>[^<]*</td>' r.html)
 	echo "$(grep '^attachment paper.pdf:' <<<"$t") | $j | $b | $h"
 }
-CHANGED='attachment paper.pdf: changed | changed False | changed not-verified | <tr><th>Attachment paper.pdf</th><td>changed</td>'
+CHANGED='attachment paper.pdf: changed | changed False | changed not-verified | <tr><th>Attached file paper.pdf</th><td>CHANGED since it was signed (changed)</td>'
 cp keep.pdf paper.pdf
 "$A" sign -k "$K/demo-author.key" --force --attach paper.pdf agr.txt 2>/dev/null
 rm paper.pdf

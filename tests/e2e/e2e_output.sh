@@ -150,7 +150,7 @@ json_line 'd["reason"] == "attachment \"paper\u202efdp.exe\" has changed"'
 expect 1 "$A" verify -t evil.trust --report "r${RLO}.html" "$AG"
 clean "r${RLO}.html" "controls, HTML report"
 has "r${RLO}.html" "Eve \\u{202e}live"
-has "r${RLO}.html" "from the file d\\u{009b}2J\\u{202e}fdp/agr\\u{2028}.txt"
+has "r${RLO}.html" "<th>Agreement file</th><td class=\"mono\">$(pwd -P)/d\\u{009b}2J\\u{202e}fdp/agr\\u{2028}.txt</td>"
 
 # template field values (from the agreement text, which may hold bidi
 # controls), in text, --json and the report

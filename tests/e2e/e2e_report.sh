@@ -5,7 +5,9 @@
 # cases need no browser and always run. Then in a real browser: headless
 # Chromium renders a verified and a failed page; the verdict must be in the
 # rendered DOM, in words, and on screen, in colour (a pixel of the verdict
-# box in the screenshot). Chromium is Debian's package `chromium`: when it
+# box in the screenshot); so must what was checked (trust file or .pub,
+# its SHA-256, the check time), the claims of a changed agreement, the
+# differences from the template and their legend (issue 15, items 8, 9). Chromium is Debian's package `chromium`: when it
 # is missing the test installs it (as root, or with sudo, through
 # .ci/install-deps); where that cannot be done it skips with a message,
 # except in CI (CI=true) or with AGS_REQUIRE_BROWSER=1, where it fails.
@@ -289,16 +291,57 @@ dom ok.dom "Verified" "Deterministic Signatures for Scholarly Agreements" \
 render png ok.html ok.png
 colour ok.png 26 127 55
 
-# --- a failed page: the agreement changed after it was signed
+# What was checked (issue 15, item 9): the trust file's full path and
+# SHA-256 (as sha256sum prints it), the time of the check in UTC, between
+# the times taken before and after the run, and what a verdict proves.
+TRUST_SUM=$(sha256sum "$K/demo.trust" | cut -d' ' -f1)
+TRUST_PATH=$(realpath "$K/demo.trust")
+dom ok.dom "Verified" "What was checked" \
+	"Trusted keys the keys listed in the trust file $TRUST_PATH" \
+	"SHA-256 digest of that file $TRUST_SUM" "Checked at" \
+	"It does not prove who holds that key." "Signing times are claims"
+# checked_at PAGE BEFORE AFTER: the page's check time (UTC) is within
+# [BEFORE, AFTER] (seconds since the epoch).
+checked_at() {
+	local when t
+	when=$(grep -o 'id="checked-at">[0-9T:Z-]* (UTC)' "$1" | sed 's/.*">//; s/ (UTC)//')
+	t=$(date -u -d "$when" +%s 2>/dev/null)
+	if [ -n "$t" ] && [ "$t" -ge "$2" ] && [ "$t" -le "$3" ]; then ok; else bad "$1: check time '$when' not within the run"; fi
+}
+for jargon in "text/v1" "policy" "Key id" "trust store"; do
+	if grep -qF "$jargon" "$T/ok.dom"; then bad "ok.html says '$jargon'"; else ok; fi
+done
+
+# --- a failed page: the agreement changed after it was signed. The page
+# shows what the envelope claims, each value marked as claimed, and the
+# signed digest against the file's, never the file's text (item 8).
 sed 's/twelve months/twenty-four months/' agr.txt >changed.txt
 cp agr.txt.sig.json changed.txt.sig.json
+before=$(date -u +%s)
 expect 1 "$A" verify -q -t "$K/demo.trust" --report bad.html changed.txt
+after=$(date -u +%s)
+checked_at bad.html "$before" "$after"
+SIGNED_SUM=$("$A" canon agr.txt | sha512sum | cut -d' ' -f1)
+FILE_SUM=$("$A" canon changed.txt | sha512sum | cut -d' ' -f1)
 render dom bad.html bad.dom
-dom bad.dom "NOT VERIFIED" "Reason: signature 1 is not valid" "agreement-changed"
-if grep -q "twenty-four\|Deterministic Signatures" "$T/bad.dom"; then
-	bad "the failed page shows unverified content"
+dom bad.dom "NOT VERIFIED" "Reason: signature 1 is not valid" "agreement-changed" \
+	"What the signature file claims (not verified)" \
+	"Title Deterministic Signatures for Scholarly Agreements: A Field Study in Canonical Plain Text (claimed, not verified)" \
+	"Digest of the signed text (SHA-512) $SIGNED_SUM" \
+	"Digest of this file's text (SHA-512) $FILE_SUM" \
+	"DIFFERENT: this file's text is not the text that was signed" \
+	"The signature names: Inès Marović-Saldaña E-mail: ines@example.org ORCID: 0000-0002-1825-0097 (claimed, not verified)" \
+	"author (claimed, not verified)" "2026-11-20T10:00:00Z (claimed, not verified)" \
+	"SHA-256 digest of that file $TRUST_SUM"
+if grep -q "twenty-four" "$T/bad.dom"; then
+	bad "the failed page shows the changed text"
 else
 	ok
+fi
+if grep -q "<title>NOT VERIFIED —" "$T/bad.dom" && ! grep -q "<title>[^<]*Deterministic" "$T/bad.dom"; then
+	ok
+else
+	bad "the failed page's title names the claimed title"
 fi
 render png bad.html bad.png
 colour bad.png 180 35 24
@@ -309,7 +352,33 @@ expect 0 "$A" sign -k "$K/demo-author.key" --time 2026-11-20T10:00:00Z other.txt
 expect 1 "$A" verify -q -t "$K/demo.trust" --template form.tmpl.sig.json --report tmpl.html other.txt
 render dom tmpl.html tmpl.dom
 dom tmpl.dom "NOT VERIFIED" "Reason: template: the agreement differs from the template in 1 paragraph" \
-	"twelve" "twenty-four"
+	"twelve" "twenty-four" "How to read the comparison." \
+	"The publisher's form is the template above, signed by the publisher" \
+	"Struck through, in red : words of the publisher's form that the agreement does not have." \
+	"publisher's form: paragraph 13 (line 20)"
+# the struck-through word is the form's, the green one the agreement's
+grep -q '<del>twelve</del> <ins>twenty-four</ins>' tmpl.html && ok || bad "tmpl.html: the sides of the difference"
+if grep -q 'id="template-unsigned"' tmpl.html; then bad "tmpl.html: a signed agreement said unsigned"; else ok; fi
+
+# --- a changed agreement with the signed template: the differences from
+# the publisher's form are shown too, said to be of the file as it is now
+# (item 8), with the claims and the legend
+expect 1 "$A" verify -q -t "$K/demo.trust" --template form.tmpl.sig.json --report badt.html changed.txt
+render dom badt.html badt.dom
+dom badt.dom "NOT VERIFIED" "What the signature file claims (not verified)" \
+	"Template NOT VERIFIED: the agreement differs from the template in 1 paragraph" \
+	"compares the agreement file as it is now, not what was signed, with the publisher's verified form" \
+	"How to read the comparison." "twelve" "twenty-four"
+grep -q '<del>twelve</del> <ins>twenty-four</ins>' badt.html && ok || bad "badt.html: no difference shown"
+
+# --- -p: the page names the public key file and its SHA-256
+before=$(date -u +%s)
+expect 0 "$A" verify -q -p "$K/demo-author.pub" --report pub.html agr.txt
+after=$(date -u +%s)
+checked_at pub.html "$before" "$after"
+render dom pub.html pub.dom
+dom pub.dom "Verified" "Trusted key only the public key in the file $(realpath "$K/demo-author.pub")" \
+	"SHA-256 digest of that file $(sha256sum "$K/demo-author.pub" | cut -d' ' -f1)"
 
 # --- the report is written atomically, replacing the old one (--force)
 expect 0 "$A" verify -q -t "$K/demo.trust" --report bad.html --force agr.txt

@@ -50,7 +50,7 @@ static void check_html(const char *html)
 	        "!DOCTYPE", "html",   "head", "meta", "title", "style", "body",
 	        "main",     "div",    "h1",   "h2",   "p",     "table", "thead",
 	        "tr",       "th",     "td",   "pre",  "del",   "ins",   "span",
-	        "section",  "footer", "b",    NULL};
+	        "section",  "footer", "b",    "br",   "ul",    "li",    NULL};
 	const char *p = html, *name;
 	size_t i, n;
 
@@ -102,6 +102,11 @@ static void verify_with(const struct ags_envelope *env,
 	struct ags_report rep;
 	struct ags_error err;
 	json_t *j;
+	static const struct ags_report_context html_ctx = {
+	        .agreement = "<agreement>.txt",
+	        .keys = "<trust>",
+	        .keys_digested = 1,
+	        .checked_at = 1795000000};
 	char *s;
 
 	ags_error_clear(&err);
@@ -119,7 +124,7 @@ static void verify_with(const struct ags_envelope *env,
 	free(s);
 	same_line(j, &rep, env);
 	json_decref(j);
-	s = ags_report_html(&rep, env, canon, canon_len, "<agreement>.txt");
+	s = ags_report_html(&rep, env, canon, canon_len, &html_ctx);
 	check_html(s);
 	free(s);
 	ags_report_release(&rep);

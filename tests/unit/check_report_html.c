@@ -54,6 +54,19 @@ static void signed_envelope(struct ags_envelope *env, const char *title)
 	ck_assert_int_eq(ags_sign_append(env, author, &s, 0, NULL), AGS_OK);
 }
 
+/* What the page says of the run: the files, the keys and when. */
+static const struct ags_report_context ctx = {
+        .agreement = "a<b>.txt",
+        .envelope = "a<b>.txt.sig.json",
+        .keys = "/srv/trust/o'hara.trust",
+        .keys_digested = 1,
+        .keys_sha256 = {0xab, 0xcd, [31] = 0xef},
+        .checked_at = T0 + 3600,
+};
+#define CTX_SHA256                                                             \
+	"abcd"                                                                 \
+	"0000000000000000000000000000000000000000000000000000000000ef"
+
 /* The page for env over canon with policy p. */
 static char *page(struct ags_report *r, const struct ags_envelope *env,
                   const char *canon, const struct ags_policy *p)
@@ -63,7 +76,7 @@ static char *page(struct ags_report *r, const struct ags_envelope *env,
 	ck_assert_int_eq(
 	        ags_verify(r, env, canon, strlen(canon), &trust, p, NULL),
 	        AGS_OK);
-	html = ags_report_html(r, env, canon, strlen(canon), "a<b>.txt");
+	html = ags_report_html(r, env, canon, strlen(canon), &ctx);
 	ck_assert_ptr_nonnull(html);
 	return html;
 }
@@ -134,6 +147,51 @@ END_TEST
 
 /* A text that is not the signed one: red, the reason, and neither the
  * title nor the text, which are now unverified claims. */
+/* issue 15, item 8: the page of a changed agreement shows what the
+ * envelope claims (title, signer, role, time, the signed digest against
+ * the file's), inside the box of claims, each value marked as claimed;
+ * the title never as a verified one. */
+static void claims_marked(const char *html, const struct ags_envelope *env,
+                          const char *file)
+{
+	static const char mark[] =
+	        " <span class=\"claimed\">(claimed, not verified)</span>";
+	const char *box = strstr(html, "id=\"claimed\"");
+	char want[512], hex[129], when[21];
+	uint8_t d[64];
+
+	ck_assert_ptr_nonnull(box);
+	ck_assert_ptr_nonnull(strstr(box, "What the signature file claims "
+	                                  "(not verified)"));
+	snprintf(want, sizeof(want), "<th>Title</th><td>On Engines%s</td>",
+	         mark);
+	ck_assert_ptr_nonnull(strstr(box, want));
+	ck_assert_ptr_null(strstr(html, "<td>On Engines</td>"));
+	ck_assert_ptr_null(strstr(html, "<title>NOT VERIFIED:"));
+	/* the digest signed, claimed, against the file's */
+	sodium_bin2hex(hex, sizeof(hex), env->agreement.text_sha512, 64);
+	snprintf(want, sizeof(want),
+	         "id=\"signed-digest\">%s</span>, %zu bytes%s", hex,
+	         strlen(text), mark);
+	ck_assert_ptr_nonnull(strstr(box, want));
+	crypto_hash_sha512(d, (const unsigned char *)file, strlen(file));
+	sodium_bin2hex(hex, sizeof(hex), d, 64);
+	snprintf(want, sizeof(want), "id=\"file-digest\">%s</span>, %zu bytes",
+	         hex, strlen(file));
+	ck_assert_ptr_nonnull(strstr(box, want));
+	ck_assert_ptr_nonnull(strstr(box, "DIFFERENT: this file's text is "
+	                                  "not the text that was signed"));
+	/* the signer's claims: name, role, time, each marked */
+	snprintf(want, sizeof(want), "The signature names: Ada O&#39;Hara%s",
+	         mark);
+	ck_assert_ptr_nonnull(strstr(html, want));
+	snprintf(want, sizeof(want), "<td>author%s</td>", mark);
+	ck_assert_ptr_nonnull(strstr(html, want));
+	ck_assert_int_eq(ags_time_format(when, T0), 0);
+	snprintf(want, sizeof(want), "<td>%s%s</td>", when, mark);
+	ck_assert_ptr_nonnull(strstr(html, want));
+}
+
 START_TEST(failed_page_says_so_first)
 {
 	static const char changed[] = "The author grants no licence.\n";
@@ -150,10 +208,12 @@ START_TEST(failed_page_says_so_first)
 	                                   "VERIFIED</h1>"));
 	ck_assert_ptr_nonnull(strstr(html, r.policy_detail));
 	ck_assert(strstr(html, "NOT VERIFIED</h1>") < strstr(html, "<h2>"));
-	ck_assert_ptr_null(strstr(html, "On Engines"));
+	/* the text of the file is never shown */
 	ck_assert_ptr_null(strstr(html, "no licence"));
 	ck_assert_ptr_nonnull(strstr(html, "agreement-changed"));
-	ck_assert_ptr_nonnull(strstr(html, "<title>NOT VERIFIED"));
+	ck_assert_ptr_nonnull(strstr(html, "<title>NOT VERIFIED \xE2\x80\x94"));
+	ck_assert_ptr_null(strstr(html, "id=\"signed-text\""));
+	claims_marked(html, &env, changed);
 	free(html);
 	ags_report_release(&r);
 	ags_envelope_release(&env);
@@ -218,6 +278,147 @@ static struct ags_template_check *fake_check(int matches)
 	return tc;
 }
 
+/* issue 15, item 8: a changed agreement with a signed template: the
+ * differences from the publisher's form are shown, said to be of the
+ * file as it is, with the legend. */
+START_TEST(changed_agreement_against_template)
+{
+	static const char changed[] = "The author sells the licence.\n";
+	struct ags_envelope env;
+	struct ags_report r;
+	char *html;
+
+	signed_envelope(&env, "On Engines");
+	ck_assert_int_eq(ags_verify(&r, &env, changed, strlen(changed), &trust,
+	                            NULL, NULL),
+	                 AGS_OK);
+	ags_report_set_template(&r, fake_check(0));
+	html = ags_report_html(&r, &env, changed, strlen(changed), &ctx);
+	ck_assert_ptr_nonnull(html);
+	self_contained(html);
+	ck_assert_ptr_nonnull(strstr(html, "<h1>NOT VERIFIED</h1>"));
+	ck_assert_ptr_nonnull(strstr(html, "id=\"claimed\""));
+	ck_assert_ptr_nonnull(strstr(html, "id=\"template-unsigned\""));
+	ck_assert_ptr_nonnull(strstr(html, "id=\"legend\""));
+	ck_assert_ptr_nonnull(strstr(html,
+	                             "<del>grants</del> "
+	                             "<ins>&lt;i&gt;sells&lt;/i&gt;</ins>"));
+	ck_assert_ptr_null(strstr(html, "id=\"signed-text\""));
+	free(html);
+	/* a template whose own envelope did not verify: no comparison */
+	ags_report_release(&r);
+	ck_assert_int_eq(ags_verify(&r, &env, changed, strlen(changed), &trust,
+	                            NULL, NULL),
+	                 AGS_OK);
+	{
+		struct ags_template_check *tc = fake_check(0);
+
+		tc->report.verified = 0;
+		ags_report_set_template(&r, tc);
+	}
+	html = ags_report_html(&r, &env, changed, strlen(changed), &ctx);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_null(strstr(html, "<del>grants"));
+	ck_assert_ptr_null(strstr(html, "id=\"legend\""));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* issue 15, item 9: what was checked, against which keys (path and
+ * SHA-256), when, and what a verdict proves, in plain words. */
+START_TEST(what_was_checked)
+{
+	struct ags_report_context pub = ctx;
+	struct ags_envelope env;
+	struct ags_report r;
+	char want[256], when[21], *html;
+	static const char *const jargon[] = {"text/v1",     "policy",
+	                                     "Key id",      "key id",
+	                                     "trust store", "canonical"};
+	size_t i;
+
+	signed_envelope(&env, "On Engines");
+	html = page(&r, &env, text, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<h2>What was checked</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "the keys listed in the trust file "
+	                                   "<span class=\"mono\" "
+	                                   "id=\"keys-path\">/srv/trust/"
+	                                   "o&#39;hara.trust</span>"));
+	ck_assert_ptr_nonnull(strstr(html, "SHA-256 digest of that file"));
+	ck_assert_ptr_nonnull(
+	        strstr(html, "id=\"keys-sha256\">" CTX_SHA256 "</span>"));
+	ck_assert_int_eq(ags_time_format(when, T0 + 3600), 0);
+	snprintf(want, sizeof(want), "id=\"checked-at\">%s (UTC)</td>", when);
+	ck_assert_ptr_nonnull(strstr(html, want));
+	ck_assert_ptr_nonnull(strstr(html, "a&lt;b&gt;.txt.sig.json"));
+	ck_assert_ptr_nonnull(strstr(html, "agreesign " AGS_VERSION));
+	ck_assert_ptr_nonnull(strstr(html, "It does not prove who holds that "
+	                                   "key."));
+	ck_assert_ptr_nonnull(strstr(html, "Signing times are claims"));
+	ck_assert_ptr_nonnull(strstr(html, "<th>Key fingerprint</th>"));
+	for (i = 0; i < sizeof(jargon) / sizeof(jargon[0]); i++)
+		ck_assert_msg(!strstr(html, jargon[i]), "the page says %s",
+		              jargon[i]);
+	free(html);
+	ags_report_release(&r);
+	/* -p: one public key file */
+	pub.keys_pub = 1;
+	pub.keys_digested = 0;
+	ck_assert_int_eq(
+	        ags_verify(&r, &env, text, strlen(text), &trust, NULL, NULL),
+	        AGS_OK);
+	html = ags_report_html(&r, &env, text, strlen(text), &pub);
+	ck_assert_ptr_nonnull(strstr(html, "only the public key in the file "));
+	ck_assert_ptr_null(strstr(html, "keys-sha256"));
+	free(html);
+	/* no context: no such section */
+	html = ags_report_html(&r, &env, text, strlen(text), NULL);
+	ck_assert_ptr_null(strstr(html, "id=\"check\""));
+	ck_assert_ptr_null(strstr(html, "checked-at"));
+	free(html);
+	ags_report_release(&r);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+/* issue 15, item 9: a signer's e-mail and ORCID, from the trust store,
+ * when it has them (ags_trust_release frees them on the branch that
+ * reads them: here they are freed by hand). */
+START_TEST(signer_email_and_orcid)
+{
+	struct ags_trust_entry *e = &trust.entries[0];
+	struct ags_envelope env;
+	struct ags_report r;
+	char *html;
+
+	e->email = strdup("ada@example.org");
+	e->orcid = strdup("0000-0002-1825-0097");
+	signed_envelope(&env, "On Engines");
+	html = page(&r, &env, text, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"signer\">Ada "
+	                                   "O&#39;Hara<br>E-mail: "
+	                                   "ada@example.org<br>ORCID: "
+	                                   "0000-0002-1825-0097</td>"));
+	free(html);
+	ags_report_release(&r);
+	free(e->email);
+	e->email = strdup(evil);
+	free(e->orcid);
+	e->orcid = NULL;
+	html = page(&r, &env, text, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<br>E-mail: "));
+	ck_assert_ptr_nonnull(strstr(html, evil_esc));
+	ck_assert_ptr_null(strstr(html, "ORCID: "));
+	free(html);
+	ags_report_release(&r);
+	free(e->email);
+	e->email = NULL;
+	ags_envelope_release(&env);
+}
+END_TEST
+
 START_TEST(template_section)
 {
 	struct ags_envelope env;
@@ -246,7 +447,17 @@ START_TEST(template_section)
 	ck_assert_ptr_nonnull(strstr(html,
 	                             "<del>grants</del> "
 	                             "<ins>&lt;i&gt;sells&lt;/i&gt;</ins>"));
-	ck_assert_ptr_nonnull(strstr(html, "template paragraph 2 (line 3)"));
+	ck_assert_ptr_nonnull(
+	        strstr(html, "publisher's form: paragraph 2 (line 3)"));
+	/* issue 15, item 9: a legend says which side is the publisher's */
+	ck_assert_ptr_nonnull(strstr(html, "id=\"legend\""));
+	ck_assert_ptr_nonnull(strstr(html, "The <b>publisher's form</b> is the "
+	                                   "template above, signed by the "
+	                                   "publisher"));
+	ck_assert_ptr_nonnull(strstr(html, "<del>Struck through, in red</del>: "
+	                                   "words of the publisher's form"));
+	ck_assert(strstr(html, "id=\"legend\"") < strstr(html, "<del>grants"));
+	ck_assert_ptr_null(strstr(html, "id=\"template-unsigned\""));
 	free(html);
 	ags_report_release(&r);
 	ags_envelope_release(&env);
@@ -257,7 +468,7 @@ END_TEST
  * that would pass for a verified page. */
 START_TEST(error_page)
 {
-	char *html = ags_report_html_error(evil, "a<b>.txt");
+	char *html = ags_report_html_error(evil, &ctx);
 
 	ck_assert_ptr_nonnull(html);
 	self_contained(html);
@@ -268,6 +479,7 @@ START_TEST(error_page)
 	                                   "be completed: "));
 	ck_assert_ptr_nonnull(strstr(html, evil_esc));
 	ck_assert_ptr_nonnull(strstr(html, "a&lt;b&gt;.txt"));
+	ck_assert_ptr_nonnull(strstr(html, "id=\"checked-at\""));
 	ck_assert_ptr_nonnull(strstr(html, "<title>NOT VERIFIED \xE2\x80\x94"));
 	ck_assert_ptr_null(strstr(html, "<script>"));
 	ck_assert_ptr_null(strstr(html, "Verified<"));
@@ -335,13 +547,21 @@ START_TEST(controls_are_shown_escaped)
 	tc->match.fields[0].value = strdup(hazard);
 	ags_report_set_template(&r, tc);
 	ck_assert_int_eq(r.verified, 1);
-	html = ags_report_html(&r, &env, body, strlen(body), hazard);
+	{
+		struct ags_report_context c = ctx;
+
+		c.agreement = hazard;
+		c.keys = hazard;
+		html = ags_report_html(&r, &env, body, strlen(body), &c);
+	}
 	ck_assert_ptr_nonnull(html);
 	no_raw_hazard(html);
 	ck_assert_ptr_nonnull(strstr(html, "<td>x\\u{009b}")); /* title */
-	ck_assert_ptr_nonnull(strstr(html, "Attachment x\\u{009b}"));
+	ck_assert_ptr_nonnull(strstr(html, "Attached file x\\u{009b}"));
 	ck_assert_ptr_nonnull(strstr(html, "exe one.\n\tIndented."));
-	ck_assert_ptr_nonnull(strstr(html, "from the file x\\u{009b}"));
+	ck_assert_ptr_nonnull(strstr(html, "<th>Agreement file</th><td "
+	                                   "class=\"mono\">x\\u{009b}"));
+	ck_assert_ptr_nonnull(strstr(html, "id=\"keys-path\">x\\u{009b}"));
 	free(html);
 	ags_report_release(&r);
 	/* the same key under an identity with controls: name mismatch */
@@ -364,7 +584,8 @@ START_TEST(controls_are_shown_escaped)
 	html = ags_report_html(&r, &env, body, strlen(body), NULL);
 	ck_assert_ptr_nonnull(html);
 	ck_assert_ptr_null(strstr(html, "\xe2\x80\xae"));
-	ck_assert_ptr_nonnull(strstr(html, "<td>x\xc2\xa0\\u{202e}y</td>"));
+	ck_assert_ptr_nonnull(
+	        strstr(html, "<td class=\"signer\">x\xc2\xa0\\u{202e}y<br>"));
 	ck_assert_ptr_nonnull(strstr(html, "identity is &quot;x\xc2\xa0"
 	                                   "\\u{202e}y&quot;"));
 	free(html);
@@ -385,6 +606,9 @@ Suite *report_html_suite(void)
 	tcase_add_test(tc, failed_page_says_so_first);
 	tcase_add_test(tc, policy_failure_shows_content);
 	tcase_add_test(tc, template_section);
+	tcase_add_test(tc, changed_agreement_against_template);
+	tcase_add_test(tc, what_was_checked);
+	tcase_add_test(tc, signer_email_and_orcid);
 	tcase_add_test(tc, error_page);
 	tcase_add_test(tc, controls_are_shown_escaped);
 	suite_add_tcase(s, tc);

@@ -1,12 +1,16 @@
 /* The verification report as one self-contained web page (spec/templates.md,
- * "The HTML report"): the verdict first, in words and colour; then only
- * what verified. Inline CSS, no script, and a Content-Security-Policy that
- * forbids loading anything, so that the page shows the same thing offline,
+ * "The HTML report"), written for an editor, a lawyer or a librarian: the
+ * verdict first, in words and colour; what was checked, against which keys
+ * and when; what a verdict proves and does not; then what verified, or,
+ * when the signatures did not, what the envelope claims, marked as claimed.
+ * Inline CSS, no script, and a Content-Security-Policy that forbids
+ * loading anything, so that the page shows the same thing offline,
  * forwarded or archived. Every string that comes from an input (envelope,
- * trust file, agreement, template, file names) goes through
- * ags_buf_put_html. */
-#include "template_internal.h"
+ * trust file, agreement, template, file names) goes through ags_html_esc.
+ * The signatures and the template are in report_html_sigs.c. */
+#include "report_html.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,40 +36,34 @@ static const char style[] =
         "border:1px solid #d0d7de;border-radius:6px;padding:1rem}"
         ".good{color:#1a7f37;font-weight:600}.fail{color:#b42318;"
         "font-weight:600}"
+        ".note{color:#59636e}"
+        ".claimed{color:#9a6700;font-style:italic}"
+        ".claims{background:#fff8c5;border:1px solid #d4a72c;"
+        "border-radius:6px;padding:.2rem 1rem 1rem}"
         ".diff{background:#f6f8fa;border-left:4px solid #b42318;"
         "padding:.5rem .8rem;margin:.5rem 0}"
+        ".legend{border:1px solid #d0d7de;border-radius:6px;"
+        "padding:.2rem 1rem;margin:.5rem 0}"
         "del{background:#ffebe9;color:#82071e}"
         "ins{background:#dafbe1;color:#116329;text-decoration:none}"
         ".field{background:#ddf4ff}"
         "footer{margin-top:2rem;color:#59636e;font-size:.85rem}";
 
-static void esc(struct ags_buf *b, const char *s)
-{
-	if (s)
-		ags_buf_put_html(b, s, strlen(s));
-}
-
-/* <tr><th>label</th><td class=...>value</td></tr>, skipped when v is NULL. */
-static void row(struct ags_buf *b, const char *label, const char *v,
-                const char *cls)
+/* A row whose value the envelope claims, unverified. */
+static void claimed_row(struct ags_buf *b, const char *label, const char *v)
 {
 	if (!v)
 		return;
 	ags_buf_puts(b, "<tr><th>");
-	esc(b, label);
-	ags_buf_puts(b, cls ? "</th><td class=\"" : "</th><td");
-	if (cls) {
-		esc(b, cls);
-		ags_buf_puts(b, "\"");
-	}
-	ags_buf_puts(b, ">");
-	esc(b, v);
-	ags_buf_puts(b, "</td></tr>\n");
+	ags_html_esc(b, label);
+	ags_buf_puts(b, "</th><td>");
+	ags_html_esc(b, v);
+	ags_buf_puts(b, AGS_HTML_CLAIMED "</td></tr>\n");
 }
 
 /* Every signature valid over the signed text (given one key, the others
- * intact and at least one valid): the envelope's content may be shown (a
- * policy can still fail, e.g. a role or the template). */
+ * intact and at least one valid): the envelope's content may be shown as
+ * verified (a requirement can still fail, e.g. a role or the template). */
 static int authentic(const struct ags_report *r)
 {
 	size_t i, nvalid = 0;
@@ -80,7 +78,7 @@ static int authentic(const struct ags_report *r)
 	return nvalid > 0;
 }
 
-/* title: the envelope's claimed title, shown only when it verified. */
+/* title: the envelope's title, shown only when it verified. */
 static void head(struct ags_buf *b, int verified, const char *title)
 {
 	ags_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -94,7 +92,7 @@ static void head(struct ags_buf *b, int verified, const char *title)
 	ags_buf_puts(b, verified ? "Verified" : "NOT VERIFIED");
 	if (title) {
 		ags_buf_puts(b, ": ");
-		esc(b, title);
+		ags_html_esc(b, title);
 	}
 	ags_buf_printf(b,
 	               " \xE2\x80\x94 agreesign</title>\n<style>%s</style>\n"
@@ -120,191 +118,212 @@ static void verdict(struct ags_buf *b, const struct ags_report *r)
 	if (r->verified) {
 		ags_buf_puts(b,
 		             "<section class=\"verdict ok\" id=\"verdict\">"
-		             "<h1>Verified</h1><p>Every signature is valid, "
-		             "made with a key of the verifier's trust store in "
-		             "the role it claims, over exactly this text; the "
-		             "policy holds.</p></section>\n");
+		             "<h1>Verified</h1><p>Every signature is valid: "
+		             "each was made with a key that the trust file "
+		             "below lists for the signer's role, over exactly "
+		             "the text of this agreement, and every other "
+		             "requirement of this check was met. What this "
+		             "does and does not prove is said below.</p>"
+		             "</section>\n");
 		return;
 	}
 	ags_buf_puts(b, "<section class=\"verdict bad\" id=\"verdict\">"
 	                "<h1>NOT VERIFIED</h1><p id=\"reason\">Reason: ");
-	esc(b, r->policy_detail[0] ? r->policy_detail : "unknown");
+	ags_html_esc(b, r->policy_detail[0] ? r->policy_detail : "unknown");
 	for (i = 0;
 	     i < r->nsigs && (r->sigs[i].valid || r->sigs[i].not_checked); i++)
 		;
 	if (i < r->nsigs) { /* the first broken signature says why */
 		ags_buf_puts(b, ": ");
-		esc(b, r->sigs[i].detail);
+		ags_html_esc(b, r->sigs[i].detail);
 	}
 	ags_buf_puts(b, "</p></section>\n");
+}
+
+/* What was read, which keys were trusted, and when. */
+static void checked(struct ags_buf *b, const struct ags_report_context *c)
+{
+	char hex[2 * 32 + 1], when[21];
+
+	if (!c)
+		return;
+	ags_buf_puts(b, "<h2>What was checked</h2>\n<table id=\"check\">\n");
+	ags_html_row(b, "Agreement file", c->agreement, "mono");
+	ags_html_row(b, "Signature file (envelope)", c->envelope, "mono");
+	if (c->keys) {
+		ags_buf_puts(b, c->keys_pub
+		                        ? "<tr><th>Trusted key</th><td>"
+		                          "only the public key in the file "
+		                        : "<tr><th>Trusted keys</th><td>"
+		                          "the keys listed in the trust file ");
+		ags_buf_puts(b, "<span class=\"mono\" id=\"keys-path\">");
+		ags_html_esc(b, c->keys);
+		ags_buf_puts(b, "</span></td></tr>\n");
+	}
+	if (c->keys && c->keys_digested) {
+		ags_hex_encode(hex, c->keys_sha256, 32);
+		ags_buf_printf(
+		        b,
+		        "<tr><th>SHA-256 digest of that file</th><td>"
+		        "<span class=\"mono\" id=\"keys-sha256\">%s</span>"
+		        "<br><span class=\"note\">the fingerprint of the "
+		        "file's exact bytes (<span class=\"mono\">"
+		        "sha256sum</span> prints the same): a file with "
+		        "another digest is not the one used here</span>"
+		        "</td></tr>\n",
+		        hex);
+	}
+	if (c->checked_at && ags_time_format(when, c->checked_at) == 0)
+		ags_buf_printf(b,
+		               "<tr><th>Checked at</th><td id=\"checked-at\">"
+		               "%s (UTC)</td></tr>\n",
+		               when);
+	ags_buf_puts(b, "<tr><th>Checked by</th><td>agreesign " AGS_VERSION
+	                "</td></tr>\n</table>\n");
+}
+
+/* What a verdict proves, in plain words. */
+static void meaning(struct ags_buf *b)
+{
+	ags_buf_puts(
+	        b,
+	        "<h2>What \xE2\x80\x9CVerified\xE2\x80\x9D proves, and what it "
+	        "does not</h2>\n<ul id=\"meaning\">\n"
+	        "<li>A valid signature proves that whoever holds the secret "
+	        "key of the signer signed exactly this agreement text and the "
+	        "details recorded with it: the title and other details below, "
+	        "the signer's name and role, the claimed signing time and the "
+	        "digests of attached files. Any later change to any of them "
+	        "makes the signature fail.</li>\n"
+	        "<li>It does not prove who holds that key. The signer's name "
+	        "shown is the one the trust file gives the key; it is only as "
+	        "reliable as the trust file and the way its keys were "
+	        "collected.</li>\n"
+	        "<li>Signing times are claims: each is the time the signer's "
+	        "computer gave when signing, and nothing here confirms "
+	        "it.</li>\n"
+	        "<li>A key fingerprint is a short code computed from a key; it "
+	        "names that key, and can be compared with the fingerprint a "
+	        "signer gives for their own key.</li>\n"
+	        "<li>The text is compared in a standard form: line endings "
+	        "and the encoding of accented letters made uniform, spaces at "
+	        "the ends of lines and runs of blank lines reduced. A copy "
+	        "saved by another editor still verifies; a change of any "
+	        "word, sign, indentation or line break does not.</li>\n"
+	        "</ul>\n");
+}
+
+/* An attachment's status in words, and its stable word. */
+static void attach_status(struct ags_buf *b, enum ags_attach_status st)
+{
+	static const char *const words[] = {
+	        [AGS_ATTACH_UNCHECKED] = "not checked",
+	        [AGS_ATTACH_VERIFIED] = "present, the same as the signed file",
+	        [AGS_ATTACH_CHANGED] = "CHANGED since it was signed",
+	        [AGS_ATTACH_MISSING] = "not found, so not checked"};
+
+	if ((size_t)st < sizeof(words) / sizeof(words[0]) && words[st]) {
+		ags_buf_puts(b, words[st]);
+		ags_buf_puts(b, " (");
+	}
+	ags_html_esc(b, ags_attach_status_name(st));
+	if ((size_t)st < sizeof(words) / sizeof(words[0]) && words[st])
+		ags_buf_puts(b, ")");
+}
+
+static void attachments(struct ags_buf *b, const struct ags_report *r,
+                        const struct ags_agreement *a, int claimed)
+{
+	size_t i;
+
+	for (i = 0; i < a->nattachments; i++) {
+		ags_buf_puts(b, "<tr><th>Attached file ");
+		ags_html_esc(b, a->attachments[i].name);
+		ags_buf_puts(b, "</th><td>");
+		attach_status(b, i < r->nattachments ? r->attachments[i]
+		                                     : AGS_ATTACH_UNCHECKED);
+		if (claimed)
+			ags_buf_puts(b, AGS_HTML_CLAIMED);
+		ags_buf_puts(b, "</td></tr>\n");
+	}
 }
 
 static void agreement(struct ags_buf *b, const struct ags_report *r,
                       const struct ags_envelope *env)
 {
 	const struct ags_agreement *a = &env->agreement;
-	char hex[2 * AGS_DIGEST_BYTES + 1], len[32];
-	size_t i;
+	char hex[2 * AGS_DIGEST_BYTES + 1], len[64];
 
 	ags_hex_encode(hex, a->text_sha512, AGS_DIGEST_BYTES);
-	snprintf(len, sizeof(len), "%llu bytes",
+	snprintf(len, sizeof(len), "%llu bytes (in the standard form)",
 	         (unsigned long long)a->text_length);
 	ags_buf_puts(b, "<h2>Agreement</h2>\n<table id=\"agreement\">\n");
-	row(b, "Title", a->md.title, NULL);
-	row(b, "Corresponding author", a->md.corresponding_author, NULL);
-	row(b, "Proceedings", a->md.proceedings, NULL);
-	row(b, "Publisher", a->md.publisher, NULL);
-	row(b, "License", a->md.license, NULL);
-	row(b, "Agreement date", a->md.agreement_date, NULL);
-	row(b, "Canonical text", AGS_FORMAT_CANON, NULL);
-	row(b, "Length", len, NULL);
-	row(b, "SHA-512", hex, "mono");
-	for (i = 0; i < a->nattachments && i < r->nattachments; i++) {
-		ags_buf_puts(b, "<tr><th>Attachment ");
-		esc(b, a->attachments[i].name);
-		ags_buf_puts(b, "</th><td>");
-		esc(b, ags_attach_status_name(r->attachments[i]));
-		ags_buf_puts(b, "</td></tr>\n");
-	}
+	ags_html_row(b, "Title", a->md.title, NULL);
+	ags_html_row(b, "Corresponding author", a->md.corresponding_author,
+	             NULL);
+	ags_html_row(b, "Proceedings", a->md.proceedings, NULL);
+	ags_html_row(b, "Publisher", a->md.publisher, NULL);
+	ags_html_row(b, "License", a->md.license, NULL);
+	ags_html_row(b, "Agreement date", a->md.agreement_date, NULL);
+	ags_html_row(b, "Text length", len, NULL);
+	ags_html_row(b, "Text digest (SHA-512)", hex, "mono");
+	attachments(b, r, a, 0);
 	ags_buf_puts(b, "</table>\n");
 }
 
-/* One row per signature: the trusted identity (from the trust store), the
- * key id, and, for a valid signature only, the role and claimed time it
- * signed. */
-static void sig_rows(struct ags_buf *b, const struct ags_report *r,
-                     const struct ags_envelope *env)
+/* The signatures did not verify: what the envelope says, each value marked
+ * as a claim, and the digest it signed against this file's. */
+static void claims(struct ags_buf *b, const struct ags_report *r,
+                   const struct ags_envelope *env, const char *canon,
+                   size_t len)
 {
-	char when[21];
-	size_t i;
+	const struct ags_agreement *a = &env->agreement;
+	char hex[2 * AGS_DIGEST_BYTES + 1], n[64];
+	uint8_t digest[AGS_DIGEST_BYTES];
 
-	ags_buf_puts(b, "<table>\n<thead><tr><th>#</th><th>Signer (trusted "
-	                "identity)</th><th>Key id</th><th>Role</th><th>Claimed "
-	                "signing time</th><th>Result</th></tr></thead>\n");
-	for (i = 0; i < r->nsigs; i++) {
-		const struct ags_sig_report *sr = &r->sigs[i];
-		const struct ags_signature *sig = &env->sigs[i];
-
-		ags_time_format(when, sig->signer.time);
-		ags_buf_printf(b, "<tr><td>%zu</td><td>", i + 1);
-		esc(b, sr->trusted ? sr->trusted->identity
-		                   : "(key not in the trust store)");
-		ags_buf_printf(b, "</td><td class=\"mono\">%s</td><td>",
-		               sig->key_id);
-		if (sr->valid) {
-			esc(b, ags_role_name(sig->signer.role));
-			if (sig->is_countersignature)
-				ags_buf_puts(b, " (countersignature)");
-			ags_buf_printf(b,
-			               "</td><td>%s</td><td class=\"good\">"
-			               "valid</td></tr>\n",
-			               when);
-			continue;
-		}
-		if (sr->not_checked) { /* verify -p: another key's, intact */
-			ags_buf_puts(b, "\xE2\x80\x94</td><td>\xE2\x80\x94</td>"
-			                "<td>not checked (key not given)</td>"
-			                "</tr>\n");
-			continue;
-		}
-		ags_buf_puts(b, "\xE2\x80\x94</td><td>\xE2\x80\x94</td>"
-		                "<td class=\"fail\">INVALID: ");
-		esc(b, ags_reason_name(sr->reason));
-		ags_buf_puts(b, ": ");
-		esc(b, sr->detail);
-		ags_buf_puts(b, "</td></tr>\n");
-	}
-	ags_buf_puts(b, "</table>\n");
-}
-
-static void diff_html(struct ags_buf *b, const struct ags_template_diff *d)
-{
-	size_t i;
-
-	ags_buf_puts(b, "<div class=\"diff\"><p><b>");
-	esc(b, ags_template_diff_kind_name(d->kind));
-	ags_buf_puts(b, "</b>");
-	if (d->template_paragraph)
-		ags_buf_printf(b, " \xC2\xB7 template paragraph %zu (line %ld)",
-		               d->template_paragraph, d->template_line);
-	if (d->agreement_paragraph)
+	ags_buf_puts(b, "<section class=\"claims\" id=\"claimed\">\n<h2>What "
+	                "the signature file claims (not verified)</h2>\n<p>The "
+	                "signatures did not verify, so nothing in this box is "
+	                "confirmed: these are the values written in the "
+	                "signature file, shown so that you can tell which "
+	                "agreement it is about and what changed.</p>\n"
+	                "<table>\n");
+	claimed_row(b, "Title", a->md.title);
+	claimed_row(b, "Corresponding author", a->md.corresponding_author);
+	claimed_row(b, "Proceedings", a->md.proceedings);
+	claimed_row(b, "Publisher", a->md.publisher);
+	claimed_row(b, "License", a->md.license);
+	claimed_row(b, "Agreement date", a->md.agreement_date);
+	ags_hex_encode(hex, a->text_sha512, AGS_DIGEST_BYTES);
+	snprintf(n, sizeof(n), "%llu bytes",
+	         (unsigned long long)a->text_length);
+	ags_buf_printf(b,
+	               "<tr><th>Digest of the signed text (SHA-512)</th><td>"
+	               "<span class=\"mono\" id=\"signed-digest\">%s</span>, "
+	               "%s" AGS_HTML_CLAIMED "</td></tr>\n",
+	               hex, n);
+	if (canon) {
+		crypto_hash_sha512(digest, (const unsigned char *)canon, len);
+		ags_hex_encode(hex, digest, AGS_DIGEST_BYTES);
+		snprintf(n, sizeof(n), "%llu bytes", (unsigned long long)len);
 		ags_buf_printf(b,
-		               " \xC2\xB7 agreement paragraph %zu (line %ld)",
-		               d->agreement_paragraph, d->agreement_line);
-	ags_buf_puts(b, "</p><p>");
-	for (i = 0; i < d->nsegs; i++) {
-		const struct ags_template_seg *s = &d->segs[i];
-		static const char *const open[] = {
-		        [AGS_TEMPLATE_SAME] = "<span>",
-		        [AGS_TEMPLATE_FIELD] = "<span class=\"field\">",
-		        [AGS_TEMPLATE_DELETED] = "<del>",
-		        [AGS_TEMPLATE_INSERTED] = "<ins>"};
-		static const char *const close[] = {
-		        [AGS_TEMPLATE_SAME] = "</span>",
-		        [AGS_TEMPLATE_FIELD] = "</span>",
-		        [AGS_TEMPLATE_DELETED] = "</del>",
-		        [AGS_TEMPLATE_INSERTED] = "</ins>"};
-
-		if (i)
-			ags_buf_puts(b, " ");
-		ags_buf_puts(b, open[s->op]);
-		esc(b, s->text);
-		ags_buf_puts(b, close[s->op]);
-	}
-	ags_buf_puts(b, "</p></div>\n");
-}
-
-static void match_html(struct ags_buf *b, const struct ags_template_match *m)
-{
-	size_t i;
-
-	if (m->matches) {
-		ags_buf_puts(b,
-		             "<p class=\"good\" id=\"template-match\">The "
-		             "agreement is the template with its fields filled "
-		             "in.</p>\n<table>\n");
-		for (i = 0; i < m->nfields; i++)
-			row(b, m->fields[i].name, m->fields[i].value, NULL);
-		ags_buf_puts(b, "</table>\n");
-		return;
+		               "<tr><th>Digest of this file's text "
+		               "(SHA-512)</th><td><span class=\"mono\" "
+		               "id=\"file-digest\">%s</span>, %s</td></tr>\n",
+		               hex, n);
 	}
 	ags_buf_printf(b,
-	               "<p class=\"fail\" id=\"template-match\">The "
-	               "agreement is not the template: %zu paragraph%s "
-	               "differ%s.</p>\n",
-	               m->ndiffs, m->ndiffs == 1 ? "" : "s",
-	               m->ndiffs == 1 ? "s" : "");
-	for (i = 0; i < m->ndiffs; i++)
-		diff_html(b, &m->diffs[i]);
-	if (m->problem[0]) {
-		ags_buf_puts(b, "<p>");
-		esc(b, m->problem);
-		ags_buf_puts(b, "</p>\n");
-	}
-}
-
-static void template_html(struct ags_buf *b,
-                          const struct ags_template_check *tc, int shown)
-{
-	char hex[2 * AGS_DIGEST_BYTES + 1];
-
-	ags_hex_encode(hex, tc->sha512, AGS_DIGEST_BYTES);
-	ags_buf_puts(b, "<h2>Template</h2>\n");
-	ags_buf_puts(b, tc->verified ? "<p class=\"good\" id=\"template\">"
-	                               "Template verified.</p>\n"
-	                             : "<p class=\"fail\" id=\"template\">"
-	                               "Template NOT VERIFIED: ");
-	if (!tc->verified) {
-		esc(b, tc->detail);
-		ags_buf_puts(b, "</p>\n");
-	}
-	ags_buf_puts(b, "<table>\n");
-	row(b, "Template file", tc->text_path, "mono");
-	row(b, "Template SHA-512", hex, "mono");
-	ags_buf_puts(b, "</table>\n<p>Signed by:</p>\n");
-	sig_rows(b, &tc->report, &tc->env);
-	if (shown && tc->report.verified)
-		match_html(b, &tc->match);
+	               "<tr><th>The two texts</th><td id=\"text-compared\" "
+	               "class=\"%s\">%s</td></tr>\n",
+	               r->text_matches ? "good" : "fail",
+	               r->text_matches ? "the same: this file holds the text "
+	                                 "that was signed"
+	                               : "DIFFERENT: this file's text is not "
+	                                 "the text that was signed");
+	attachments(b, r, a, 1);
+	ags_buf_puts(b, "</table>\n<p>Who signed, in what role and when, as "
+	                "the signatures claim, is in the table of signatures "
+	                "below.</p>\n</section>\n");
 }
 
 /* The signed text keeps its line breaks and tabs; every other character
@@ -324,56 +343,54 @@ static void esc_lines(struct ags_buf *b, const char *s, size_t n)
 
 static void text_html(struct ags_buf *b, const char *canon, size_t len)
 {
-	ags_buf_puts(b, "<h2>The signed text</h2>\n<p>Exactly the canonical "
-	                "text (" AGS_FORMAT_CANON ") whose digest was "
-	                "signed.</p>\n<pre id=\"signed-text\">");
+	ags_buf_puts(b, "<h2>The signed text</h2>\n<p>Exactly the text that "
+	                "was signed, in the standard form that was "
+	                "compared.</p>\n<pre id=\"signed-text\">");
 	esc_lines(b, canon, len);
 	ags_buf_puts(b, "</pre>\n");
 }
 
-static void footer(struct ags_buf *b, const char *name, const char *more)
+static void footer(struct ags_buf *b)
 {
-	ags_buf_puts(b, "<footer>Made by agreesign " AGS_VERSION);
-	if (name) {
-		ags_buf_puts(b, " from the file ");
-		esc(b, name);
-	}
-	ags_buf_puts(b, ".");
-	ags_buf_puts(b, more);
-	ags_buf_puts(b, "</footer>\n</main>\n</body>\n</html>\n");
+	ags_buf_puts(b, "<footer>Made by agreesign " AGS_VERSION ". Signers' "
+	                "names are those the trust file gives their keys; "
+	                "signing times are the signers' claims.</footer>\n"
+	                "</main>\n</body>\n</html>\n");
 }
 
 char *ags_report_html(const struct ags_report *r,
                       const struct ags_envelope *env, const char *canon,
-                      size_t canon_len, const char *name)
+                      size_t canon_len, const struct ags_report_context *ctx)
 {
 	struct ags_buf b = {0};
 	int shown = authentic(r);
 
 	head(&b, r->verified, shown ? env->agreement.md.title : NULL);
 	verdict(&b, r);
+	checked(&b, ctx);
+	meaning(&b);
 	if (shown)
 		agreement(&b, r, env);
+	else
+		claims(&b, r, env, canon, canon_len);
 	ags_buf_puts(&b, "<h2>Signatures</h2>\n");
-	sig_rows(&b, r, env);
+	ags_html_sigs(&b, r, env);
 	if (r->tmpl)
-		template_html(&b, r->tmpl, shown);
+		ags_html_template(&b, r->tmpl, shown);
 	if (shown && canon)
 		text_html(&b, canon, canon_len);
 	else
-		ags_buf_puts(&b, "<p>The agreement's title, text and template "
-		                 "match are not shown: its signatures did not "
-		                 "verify.</p>\n");
-	footer(&b, name,
-	       " Identities are those of the verifier's trust store; signing "
-	       "times are the signers' claims.");
+		ags_buf_puts(&b, "<p>The signed text is not shown: the "
+		                 "signatures did not verify.</p>\n");
+	footer(&b);
 	return ags_buf_take(&b, NULL);
 }
 
 /* A run that could not be completed (exit status 2) gets a page too: it
  * takes the place of an earlier page, which must not go on saying
  * "Verified" (spec/templates.md). */
-char *ags_report_html_error(const char *why, const char *name)
+char *ags_report_html_error(const char *why,
+                            const struct ags_report_context *ctx)
 {
 	struct ags_buf b = {0};
 
@@ -381,10 +398,11 @@ char *ags_report_html_error(const char *why, const char *name)
 	ags_buf_puts(&b, "<section class=\"verdict bad\" id=\"verdict\">"
 	                 "<h1>NOT VERIFIED</h1><p id=\"reason\">Reason: the "
 	                 "verification could not be completed: ");
-	esc(&b, why);
+	ags_html_esc(&b, why);
 	ags_buf_puts(&b, "</p></section>\n<p id=\"error\">An input could not "
 	                 "be read or was refused, so no signature was "
 	                 "judged.</p>\n");
-	footer(&b, name, "");
+	checked(&b, ctx);
+	footer(&b);
 	return ags_buf_take(&b, NULL);
 }
