@@ -152,6 +152,12 @@ while time.time() < deadline:
         else:
             os.write(master, b"tig")
             time.sleep(0.1)
+            # From a shell, the command's own group must hold the
+            # terminal (a signal to the shell's group would miss it).
+            for _ in range(100):
+                if os.tcgetpgrp(master) != pid:
+                    break
+                time.sleep(0.05)
             os.killpg(os.tcgetpgrp(master), getattr(signal, "SIG" + how))
         sent = True
     after = seen.split(b"Passphrase")[-1] if sent else b""
