@@ -139,9 +139,10 @@ demo: $(BIN)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 # (AGS_SANITIZED: tests skip what a sanitizer distorts, such as peak RSS;
-# make valgrind sets it too.)
+# make valgrind sets it too. AGS_SAN_LDFLAGS: what a program linked against
+# the sanitized static library needs, for tests/e2e/e2e_install.sh.)
 asan:
-	AGS_SANITIZED=1 $(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	AGS_SANITIZED=1 AGS_SAN_LDFLAGS="-fsanitize=address,undefined" $(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	        LDFLAGS="-fsanitize=address,undefined" check
 
 # The batch tests under ThreadSanitizer: the worker pool must be race-free.

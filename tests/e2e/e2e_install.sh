@@ -175,9 +175,11 @@ else
 	bad "tiny program does not build with pkg-config --cflags --libs agreesign: $(head -c 600 "$T/cc.err")"
 fi
 mkdir "$T/static" && ln -s "$P/lib/libagreesign.a" "$T/static/"
-# shellcheck disable=SC2046
+# A sanitized build (make asan) installs a static library that needs the
+# sanitizer's runtime: the Makefile passes its link flags in AGS_SAN_LDFLAGS.
+# shellcheck disable=SC2046,SC2086
 if cc -std=c11 -Wall -Werror -o "$T/tiny-static" "$T/tiny.c" -L"$T/static" \
-	$(pkg-config --static --cflags --libs agreesign) 2>"$T/cc.err"; then
+	$(pkg-config --static --cflags --libs agreesign) ${AGS_SAN_LDFLAGS:-} 2>"$T/cc.err"; then
 	ok
 	check "tiny program (static library) needs libagreesign.so" \
 		sh -c "! readelf -d '$T/tiny-static' | grep -q libagreesign"
