@@ -158,6 +158,10 @@ void ags_buf_release(struct ags_buf *b);
  * itself. */
 const char *ags_jcs_escape(unsigned char c, char tmp[8]);
 
+/* --- format/trust_line.c --- */
+/* Appends s as a quoted trust-file token: "s" with \" and \\ (§9.1). */
+void ags_trust_put_quoted(struct ags_buf *b, const char *s);
+
 /* --- display.c: untrusted text in output (spec §10.5) --- */
 
 /* 1 when no output writes code point cp as itself: the C0 controls, DEL,

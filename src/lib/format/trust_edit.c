@@ -10,18 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "value" with \" and \\ escaped, as the trust file reads it. */
-static void put_quoted(struct ags_buf *b, const char *s)
-{
-	ags_buf_put(b, "\"", 1);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			ags_buf_put(b, "\\", 1);
-		ags_buf_put(b, s, 1);
-	}
-	ags_buf_put(b, "\"", 1);
-}
-
 /* The bytes of line number `line` (1-based) of buf: start and length. */
 static const char *line_at(const char *buf, size_t len, long line, size_t *n)
 {
@@ -225,7 +213,7 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
 	ags_buf_puts(&line, " revoked=");
 	ags_buf_puts(&line, stamp);
 	ags_buf_puts(&line, " reason=");
-	put_quoted(&line, reason);
+	ags_trust_put_quoted(&line, reason);
 	if (line.failed)
 		b.failed = 1;
 	else

@@ -13,12 +13,9 @@ static int needs_quotes(const char *s)
 	return *s == '\0' || strpbrk(s, " \t\"\\#=") != NULL;
 }
 
-static void put_value(struct ags_buf *b, const char *s)
+/* "value" with \" and \\ escaped, as a trust file reads it (§9.1). */
+void ags_trust_put_quoted(struct ags_buf *b, const char *s)
 {
-	if (!needs_quotes(s)) {
-		ags_buf_puts(b, s);
-		return;
-	}
 	ags_buf_put(b, "\"", 1);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
@@ -26,6 +23,15 @@ static void put_value(struct ags_buf *b, const char *s)
 		ags_buf_put(b, s, 1);
 	}
 	ags_buf_put(b, "\"", 1);
+}
+
+static void put_value(struct ags_buf *b, const char *s)
+{
+	if (!needs_quotes(s)) {
+		ags_buf_puts(b, s);
+		return;
+	}
+	ags_trust_put_quoted(b, s);
 }
 
 static void put_option(struct ags_buf *b, const char *name, const char *v)
