@@ -103,6 +103,14 @@ const char *ags_orcid_check(const char *s);
  * no white space, at most 254 bytes), else a static message. */
 const char *ags_email_check(const char *s);
 
+/* --- text/nfc.c: step 5 of text/v1, for canon.c --- */
+
+/* Replaces *buf (*len bytes of scanned text/v1 input, malloc'd) by its
+ * NFC form, malloc'd with room for 2 more bytes; *buf is freed on
+ * success and left to the caller on failure. */
+enum ags_err ags_canon_nfc(char **buf, size_t *len, const char *source,
+                           struct ags_error *err);
+
 /* --- strbuf.c --- */
 
 /* A growing string. Any failed append marks it failed; ags_buf_take
