@@ -237,6 +237,22 @@ static int prepare(struct ags_envelope *env, const struct sign_opts *o,
 	return load_existing(env, out, o->agreement, canon, len);
 }
 
+/* A template is signed only when it parses: a signed form that no
+ * agreement can ever match would be found out only at verification. */
+static int check_template(const struct sign_opts *o, const char *canon,
+                          size_t len)
+{
+	struct ags_template *t = NULL;
+	struct ags_error err = {0};
+
+	if (ags_template_parse(&t, canon, len, o->agreement, &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	ags_template_free(t);
+	return 0;
+}
+
 /* A text with template fields is a publisher's form: signed as an
  * agreement it would bind a blank form to the signer. With --append, the
  * envelope says what the text is. */
@@ -246,7 +262,9 @@ static int refuse_template(const struct sign_opts *o,
 {
 	struct ags_template_spot at;
 
-	if (o->is_template || env->agreement.is_template ||
+	if (o->is_template)
+		return check_template(o, canon, len);
+	if (env->agreement.is_template ||
 	    !ags_template_find_directive(&at, canon, len))
 		return 0;
 	cli_errorf(o->agreement,

@@ -15,6 +15,11 @@ json 'd["fields"] == ["title", "corresponding_author", "agreement_date"] and len
 printf '{{agreesign-template/v2}}\nDear {{Name}},\n' >bad.tmpl
 expect 2 "$A" template show bad.tmpl
 has err "bad.tmpl: line 2, column 6"
+# a form that does not parse is not signed as a template: no agreement
+# could ever match it (the error before any passphrase, nothing written)
+expect 2 "$A" sign --as-template --role publisher -k "$K/demo-publisher.key" bad.tmpl
+has err "bad.tmpl: line 2, column 6"
+check "an envelope was written for a broken template" test ! -e bad.tmpl.sig.json
 # a template of the first format (no version line, fields without shapes)
 # is refused, with the reason (spec/templates.md, "Version")
 sed '1,2d; s/{{agreement_date:date}}/{{agreement_date}}/' "$PMLR" >old.tmpl
@@ -175,8 +180,27 @@ PYEOF
 	expect 1 "$A" verify -t "$K/demo.trust" --template asagreement.tmpl.sig.json real.txt
 	has out "not a template"
 
-	# a template of the first format, signed then, is refused clearly
-	expect 0 "$A" sign --as-template --role publisher -k "$K/demo-publisher.key" old.tmpl
+	# a template of the first format, signed then, is refused clearly.
+	# sign no longer signs one (it must parse), so its envelope is made
+	# here as it was then: the PMLR template's, over old.tmpl's canonical
+	# text, signed again with the demo publisher's seed
+	"$A" canon old.tmpl >old.canon
+	"$PY" - "$ROOT/tests/interop" "$K/demo-publisher.key" pmlr.tmpl.sig.json old.tmpl.sig.json old.canon <<'PYEOF'
+import base64, hashlib, json, re, sys
+sys.path.insert(0, sys.argv[1])
+import agreesign_verify as V
+import nacl.signing
+seed = base64.b64decode(re.search(r"(?m)^secret-key: (\S+)$", open(sys.argv[2]).read()).group(1))
+env = json.load(open(sys.argv[3], encoding="utf-8"))
+text = open(sys.argv[5], "rb").read()
+env["statement"]["text_sha512"] = hashlib.sha512(text).hexdigest()
+env["statement"]["text_length"] = len(text)
+sig = env["signatures"][0]
+sig["signature"] = base64.b64encode(nacl.signing.SigningKey(seed).sign(V.message(env["statement"], sig)).signature).decode()
+json.dump(env, open(sys.argv[4], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+PYEOF
+	expect 1 "$A" verify -t "$K/demo.trust" old.tmpl
+	has out "signature 1: valid: Example Open Press (publisher)"
 	expect 2 "$A" verify -t "$K/demo.trust" --template old.tmpl.sig.json real.txt
 	has err "old.tmpl: line 1, column 1: the first line is not {{agreesign-template/v2}}"
 
