@@ -16,7 +16,7 @@ static const char help[] =
         "       agreesign trust list -t TRUSTFILE [--json]\n"
         "       agreesign trust remove -t TRUSTFILE KEY\n"
         "       agreesign trust revoke -t TRUSTFILE --reason TEXT [--time "
-        "DATE] KEYID\n"
+        "DATE] KEY\n"
         "       agreesign trust set -t TRUSTFILE [--role ROLE]... "
         "[--valid-after DATE|none]\n"
         "                           [--valid-before DATE|none] [--email "
@@ -71,17 +71,6 @@ struct trust_opts {
 };
 
 /* YYYY-MM-DD or the full RFC 3339 UTC form. */
-static int parse_date(int64_t *out, const char *s)
-{
-	char full[32];
-
-	if (strlen(s) == 10) {
-		snprintf(full, sizeof(full), "%sT00:00:00Z", s);
-		s = full;
-	}
-	return ags_time_parse(out, s);
-}
-
 /* A bound of the window: a date, or "none" (unbounded: unset). */
 static int parse_bound(int64_t *out, const char *s, int64_t unset)
 {
@@ -89,7 +78,7 @@ static int parse_bound(int64_t *out, const char *s, int64_t unset)
 		*out = unset;
 		return 0;
 	}
-	return parse_date(out, s);
+	return cli_parse_time(out, s);
 }
 
 enum { OPT_EMAIL = 256, OPT_ORCID, OPT_NAME };
@@ -299,16 +288,6 @@ static int do_add(const struct trust_opts *o)
 	return rc;
 }
 
-static enum ags_err revoke_edit(char **out, size_t *out_len, const char *buf,
-                                size_t len, void *ctx, struct ags_error *err)
-{
-	struct edit_ctx *x = ctx;
-
-	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
-	return ags_trust_revoke(out, out_len, buf, len, x->key_id, x->when,
-	                        x->o->reason, x->o->file, err);
-}
-
 /* Runs an edit of an existing trust file. */
 static int edit_existing(const struct trust_opts *o, ags_edit_fn fn,
                          struct edit_ctx *x)
@@ -325,30 +304,6 @@ static int edit_existing(const struct trust_opts *o, ags_edit_fn fn,
 		return EXIT_TROUBLE;
 	}
 	say_upgraded(x);
-	return EXIT_OK;
-}
-
-static int do_revoke(const struct trust_opts *o)
-{
-	struct edit_ctx x;
-	int rc;
-
-	memset(&x, 0, sizeof(x));
-	x.o = o;
-	x.key_id = o->arg;
-	if (!o->arg || !o->reason)
-		return cli_usage("trust",
-		                 "trust revoke needs KEYID and --reason");
-	if (o->time ? parse_date(&x.when, o->time) != 0
-	            : cli_signing_time(&x.when, NULL) != 0)
-		return cli_usage("trust", "bad --time '%s'", o->time);
-	if ((rc = edit_existing(o, revoke_edit, &x)) != EXIT_OK)
-		return rc;
-	fputs("agreesign: ", stderr);
-	cli_put_escaped(stderr, o->file);
-	fputs(": revoked key ", stderr);
-	cli_put_escaped(stderr, o->arg);
-	fputc('\n', stderr);
 	return EXIT_OK;
 }
 
@@ -408,6 +363,40 @@ static void say_done(const struct edit_ctx *x, const char *what)
 	fprintf(stderr, ": %s key %s (", what, x->key_id);
 	cli_put_escaped(stderr, x->name);
 	fputs(")\n", stderr);
+}
+
+static enum ags_err revoke_edit(char **out, size_t *out_len, const char *buf,
+                                size_t len, void *ctx, struct ags_error *err)
+{
+	struct edit_ctx *x = ctx;
+
+	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
+	note_name(x, buf, len);
+	return ags_trust_revoke(out, out_len, buf, len, x->key_id, x->when,
+	                        x->o->reason, x->o->file, err);
+}
+
+static int do_revoke(const struct trust_opts *o)
+{
+	char id[AGS_KEYID_HEX + 1];
+	struct edit_ctx x;
+	int rc;
+
+	if (!o->arg || !o->reason)
+		return cli_usage("trust",
+		                 "trust revoke needs KEY and --reason");
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	if (o->time ? cli_parse_time(&x.when, o->time) != 0
+	            : cli_signing_time(&x.when, NULL) != 0)
+		return cli_usage("trust", "bad --time '%s'", o->time);
+	if (resolve_key(id, o->arg) != 0)
+		return EXIT_TROUBLE;
+	x.key_id = id;
+	if ((rc = edit_existing(o, revoke_edit, &x)) != EXIT_OK)
+		return rc;
+	say_done(&x, "revoked");
+	return EXIT_OK;
 }
 
 static int do_remove(const struct trust_opts *o)

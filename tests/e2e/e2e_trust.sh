@@ -49,6 +49,14 @@ expect 0 "$A" trust revoke -t pub.trust --reason "secret key stolen" "$kid"
 expect 2 "$A" trust revoke -t pub.trust --reason "again" "$kid"
 has err "already revoked"
 expect 2 "$A" trust revoke -t pub.trust --reason "x" 00000000000000000000000000000000
+# KEY may be the .pub, as for remove and set; the message names the key.
+cp pub.trust pub2.trust
+"$A" trust add -t pub2.trust --role co-author "$K/demo-coauthor.pub" 2>/dev/null
+expect 0 "$A" trust revoke -t pub2.trust --reason "laptop stolen" "$K/demo-coauthor.pub"
+has err "revoked key $(sed -n 's/^key-id: //p' "$K/demo-coauthor.pub") ("
+grep -q 'revoked=.*reason="laptop stolen"' pub2.trust && ok || bad "revoke by .pub: $(cat pub2.trust)"
+expect 2 "$A" trust revoke -t pub2.trust --reason "x" missing.pub
+has err "missing.pub"
 expect 1 "$A" verify -t pub.trust agr.txt
 has out "revoked"
 has out "secret key stolen"
