@@ -140,8 +140,9 @@ if shell:
     line = " ".join("'" + a.replace("'", "'\\''") + "'" for a in argv)
     os.write(master, line.encode() + b"\n")
 asked = False
+note = b""
 deadline = time.time() + 60
-status = None
+status, done = None, 0
 while time.time() < deadline:
     if not pump(0.1):
         break
@@ -158,7 +159,12 @@ while time.time() < deadline:
                 if os.tcgetpgrp(master) != pid:
                     break
                 time.sleep(0.05)
-            os.killpg(os.tcgetpgrp(master), getattr(signal, "SIG" + how))
+            target = os.tcgetpgrp(master)
+            # What a failure report needs to tell a lost signal from
+            # one sent to the wrong group.
+            note += b"driver: SIG%s to group %d (shell %d)\n" % (
+                how.encode(), target, pid)
+            os.killpg(target, getattr(signal, "SIG" + how))
         sent = True
     after = seen.split(b"Passphrase")[-1] if sent else b""
     if shell and not asked and b"$ " in after:
@@ -171,12 +177,20 @@ while time.time() < deadline:
     if done:
         break
 else:
+    note += b"driver: timed out\n"
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
+if not done:
+    # The terminal closed before the process ended (the shell died).
+    _, status = os.waitpid(pid, 0)
+    note += b"driver: terminal closed first; status %d\n" % status
 while pump(0.2, False) and len(seen) < 1 << 20:
     pass
-echo = termios.tcgetattr(slave)[3] & termios.ECHO
-sys.stdout.buffer.write(seen + b"\nterminal echo: " + (b"on" if echo else b"off") + b"\n")
+try:
+    echo = b"on" if termios.tcgetattr(slave)[3] & termios.ECHO else b"off"
+except OSError as e:  # a terminal hung up
+    echo = b"unknown (%s)" % str(e).encode()
+sys.stdout.buffer.write(note + seen + b"\nterminal echo: " + echo + b"\n")
 code = os.waitstatus_to_exitcode(status)
 sys.exit(128 - code if code < 0 else code)
 PY
