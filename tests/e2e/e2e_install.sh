@@ -14,12 +14,6 @@ B=$(dirname "$A")
 D=$T/dest
 P=$D/usr/local
 
-# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok; else bad "$what"; fi
-}
 # mode FILE OCTAL: FILE is a regular file with that mode.
 mode() {
 	if [ -f "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %a "$1")" = "$2" ]; then

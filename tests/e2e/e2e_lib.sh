@@ -73,6 +73,12 @@ expect() {
 	got=$?
 	if [ "$got" = "$want" ]; then ok; else bad "exit $got, wanted $want: $* :: $(head -c 300 "$T/err")"; fi
 }
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok; else bad "$what"; fi
+}
 # has FILE TEXT: FILE contains TEXT; lacks FILE TEXT: it does not.
 has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -c 400 "$1")"; fi; }
 lacks() { if grep -qF -- "$2" "$1"; then bad "$1 holds '$2'"; else ok; fi; }
