@@ -85,34 +85,17 @@ SH
 } >session.sh
 
 mkdir -p home bin work
-ln -s "$A" bin/agreesign
+# agreesign on PATH runs the binary under test (a script, not a link: the
+# valgrind wrapper finds its build folder from its own path)
+printf '#!/bin/sh\nexec %q "$@"\n' "$A" >bin/agreesign
+chmod +x bin/agreesign
 mv agreement.txt work/agreement.txt
 
-# The terminal: runs the session on a new pseudo-terminal and types the
-# passphrase after each prompt that asks for one.
-cat >readme_term.py <<'PY'
-import os, pty, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv("/bin/bash", ["bash", "--norc", "--noprofile", sys.argv[1]])
-seen, typed = b"", 0
-deadline = time.time() + 600
-while time.time() < deadline:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    while seen.count(b"assphrase") > typed:
-        os.write(fd, b"correct horse battery\n")
-        typed += 1
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-env -u AGREESIGN_KEY HOME="$T/home" PATH="$T/bin:$PATH" "$PY" readme_term.py session.sh >terminal.txt 2>&1
+# The terminal (tests/e2e/pty_run.py): the passphrase is typed after
+# each prompt that asks for one.
+env -u AGREESIGN_KEY HOME="$T/home" PATH="$T/bin:$PATH" \
+	"$PY" "$ROOT/tests/e2e/pty_run.py" --prompt assphrase --repeat --timeout 600 \
+	'correct horse battery' /bin/bash --norc --noprofile session.sh >terminal.txt 2>&1
 check "the session ended badly: $(tail -c 600 terminal.txt)" test $? = 0
 
 # Every command, with the status its line wants.
@@ -136,4 +119,10 @@ check "the report does not say verified" grep -q "<h1>Verified</h1>" work/agreem
 has terminal.txt "revoked"
 lacks terminal.txt "correct horse"
 lacks terminal.txt "warning"
+# A failure shows the terminal's last lines and the statuses.
+if [ "$fail" != 0 ]; then
+	echo "readme: the terminal ended with:" >&2
+	tail -n 40 terminal.txt >&2
+	echo "readme: statuses: $(tr '\n' ' ' <status.txt)" >&2
+fi
 finish readme

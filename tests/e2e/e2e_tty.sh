@@ -13,33 +13,9 @@ if ! /usr/bin/python3 -c 'import os; os.openpty()' 2>/dev/null; then
 	exit
 fi
 
-# term_driver.py ANSWERS CMD...: runs CMD on a new pseudo-terminal (its controlling
-# terminal), types each answer after each "Passphrase" prompt, prints what
-# the terminal showed and exits with CMD's status.
-cat >term_driver.py <<'PY'
-import os, pty, sys, time
-answers = sys.argv[1].split("|") if sys.argv[1] else []
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-seen = b""
-deadline = time.time() + 60
-while time.time() < deadline:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    while answers and seen.count(b"Passphrase") > seen.count(b"\x00typed"):
-        os.write(fd, answers.pop(0).encode() + b"\n")
-        seen += b"\x00typed"
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(seen.replace(b"\x00typed", b""))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-run() { /usr/bin/python3 term_driver.py "$@"; }
+# run ANSWERS CMD...: CMD at a terminal, each answer typed after a
+# "Passphrase" prompt (tests/e2e/pty_run.py).
+run() { "$PY" "$ROOT/tests/e2e/pty_run.py" "$@"; }
 
 run 'tiger lily|tiger lily' "$A" keygen -o tk --name "Terminal Signer" --kdf-cost min >out 2>&1
 [ $? = 0 ] && ok || bad "keygen on a terminal: $(cat out)"
@@ -73,8 +49,7 @@ run 'wrong' "$A" sign -k tk.key -o w.sig.json agr.txt >out 2>&1
 # A new passphrase on the terminal (item 16): the current one is asked
 # first ("Current passphrase"), then the new one twice ("New passphrase",
 # "New passphrase again"); run2 answers every prompt that says so.
-sed 's/b"Passphrase"/b"assphrase"/g' term_driver.py >term_driver2.py
-run2() { /usr/bin/python3 term_driver2.py "$@"; }
+run2() { "$PY" "$ROOT/tests/e2e/pty_run.py" --prompt assphrase "$@"; }
 cp tk.key tk.key.0
 run2 'wrong' "$A" keygen --change-passphrase tk.key --kdf-cost min >out 2>&1
 [ $? = 2 ] && ok || bad "change with a wrong passphrase: $(cat out)"

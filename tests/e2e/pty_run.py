@@ -1,0 +1,43 @@
+"""pty_run.py [--prompt WORD] [--repeat] [--timeout S] ANSWERS CMD...
+
+Runs CMD on a new pseudo-terminal (its controlling terminal) and types
+the answers, separated by "|", one after each appearance of WORD (by
+default "Passphrase") in what the terminal shows; with --repeat the last
+answer is typed at every later appearance too. Prints what the terminal
+showed (without the answers, which the terminal does not echo when asked
+for a passphrase) and exits with CMD's status. The e2e suites' terminal."""
+import os, pty, sys, time
+
+args = sys.argv[1:]
+word, repeat, timeout = b"Passphrase", False, 60.0
+while args and args[0].startswith("--"):
+    opt = args.pop(0)
+    if opt == "--prompt":
+        word = args.pop(0).encode()
+    elif opt == "--repeat":
+        repeat = True
+    elif opt == "--timeout":
+        timeout = float(args.pop(0))
+    else:
+        sys.exit("pty_run.py: unknown option " + opt)
+answers = args[0].split("|") if args[0] else []
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(args[1], args[1:])
+seen, typed, last = b"", 0, None
+deadline = time.time() + timeout
+while time.time() < deadline:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    while seen.count(word) > typed and (answers or (repeat and last)):
+        last = answers.pop(0) if answers else last
+        os.write(fd, last.encode() + b"\n")
+        typed += 1
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(seen)
+sys.exit(os.waitstatus_to_exitcode(status))
