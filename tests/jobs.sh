@@ -8,12 +8,13 @@
 # when a command failed, 0 when all passed. The Makefile runs the e2e
 # suites with it (make cli-test, make valgrind); give the slowest commands
 # first, so that a long one does not start last and run alone.
-# Each command runs in a process group of its own (job control, set -m):
-# unlike a plain background job of a non-interactive shell it does not
-# ignore SIGINT and SIGQUIT (tests/e2e/e2e_tty.sh sends them, and a
-# program inherits an ignored signal as ignored), and on SIGINT, SIGTERM or
-# SIGHUP the whole group is ended, not only its shell. Its standard input
-# is /dev/null: the commands run unattended.
+# Each command runs in a process group of its own (job control, set -m),
+# so that on SIGINT, SIGTERM or SIGHUP the whole group is ended, not only
+# its shell; with SIGINT and SIGQUIT at their defaults, not ignored as in a
+# plain background job of a script, nor as this script may have got them
+# (a program inherits an ignored signal as ignored, and the passphrase
+# prompt then rightly keeps ignoring Ctrl-C, which tests/e2e/e2e_tty.sh
+# sends); and with /dev/null as standard input: they run unattended.
 set -uo pipefail
 if [ $# = 0 ]; then
 	echo "usage: JOBS=N $0 COMMAND..." >&2
@@ -26,6 +27,8 @@ case $jobs in
 	exit 2
 	;;
 esac
+dflt=(env --default-signal=INT,QUIT) # GNU coreutils 8.31 or later
+"${dflt[@]}" true 2>/dev/null || dflt=()
 dir=$(mktemp -d) || exit 2
 set -m
 declare -A cmd_of out_of start_of
@@ -64,7 +67,7 @@ n=0
 for c in "$@"; do
 	while [ "$running" -ge "$jobs" ]; do reap; done
 	n=$((n + 1))
-	bash -c "$c" </dev/null >"$dir/$n.out" 2>&1 &
+	${dflt[@]+"${dflt[@]}"} bash -c "$c" </dev/null >"$dir/$n.out" 2>&1 &
 	cmd_of[$!]=$c
 	out_of[$!]=$dir/$n.out
 	start_of[$!]=$(date +%s)
