@@ -48,7 +48,7 @@ BIN = $(BUILD)/agreesign
 TESTBIN = $(BUILD)/check_agreesign
 DEPS_STAMP = $(BUILD)/.deps-ok
 
-.PHONY: all deps check unit cli-test interop arch arch-test man-lint demo clean asan tsan format format-check
+.PHONY: all deps check unit cli-test interop arch arch-test jobs-test man-lint demo clean asan tsan format format-check
 
 all: $(BIN)
 
@@ -101,14 +101,36 @@ $(TESTBIN): $(TEST_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(PKG_LIBS)
 
+# (A misspelt suite name given to the runner must fail, not run no test.)
 unit: $(TESTBIN)
 	cd tests && AGS_SHARED=$${AGS_SHARED:-../../shared} ../$(TESTBIN)
+	@cd tests && { ../$(TESTBIN) no-such-suite 2>/dev/null; [ $$? = 2 ]; } || \
+		{ echo "check_agreesign: an unknown suite was not refused"; exit 1; }
+
+# How many test commands run at a time: the e2e suites of cli-test and the
+# suites of make valgrind go through tests/jobs.sh, which runs JOBS at once
+# and prints each one's output whole when it ends. make JOBS=1: one by one.
+JOBS ?= $(shell nproc)
+# The suites that take longest, the longest first (alone, one after the
+# other, with a load average of 13 on two cores: e2e_hostile 405 s,
+# e2e_install 97 s, e2e_report 86 s, e2e_batch 73 s, cli.sh 55 s, shard
+# 49 s, output 41 s, tty 26 s, attach 24 s, the others less; 892 s in all,
+# 424 s with JOBS=2): they start first, so that no long suite starts last
+# and runs alone. A suite not named here runs after them.
+E2E_SLOW = tests/e2e/e2e_hostile.sh tests/e2e/e2e_install.sh \
+           tests/e2e/e2e_report.sh tests/e2e/e2e_batch.sh tests/e2e/cli.sh \
+           tests/e2e/e2e_shard.sh tests/e2e/e2e_output.sh tests/e2e/e2e_tty.sh \
+           tests/e2e/e2e_attach.sh
+# $(call first,SLOW,ALL): ALL, those named in SLOW first, in SLOW's order.
+first = $(filter $(2),$(1)) $(filter-out $(1),$(2))
 
 # End-to-end tests: tests/e2e/cli.sh and every tests/e2e/e2e_<topic>.sh,
 # each called with the binary's path and ending with "N passed, N failed".
+# The suites share nothing but the binary: each works in its own mktemp
+# folder (e2e_shard's sshd on a free port, e2e_keys' HOME inside it).
 cli-test: $(BIN)
-	@set -e; for t in $(E2E_SUITES); do \
-		echo "== $$t"; bash $$t $(BIN); done
+	@JOBS=$(JOBS) bash tests/jobs.sh \
+		$(foreach t,$(call first,$(E2E_SLOW),$(E2E_SUITES)),'bash $(t) $(BIN)')
 
 interop: $(BIN)
 	/usr/bin/python3 tests/interop/verify_test.py $(BIN)
@@ -118,6 +140,11 @@ interop: $(BIN)
 arch-test:
 	@echo "== tests/arch/layers_test.sh"
 	@bash tests/arch/layers_test.sh
+
+# The test runner's own test (tests/jobs_test.sh).
+jobs-test:
+	@echo "== tests/jobs_test.sh"
+	@bash tests/jobs_test.sh
 
 # The library's architecture, from its object files: no cycle between
 # files, no call to a higher layer, no call into the CLI (src/README.md).
@@ -132,7 +159,7 @@ man-lint: | $(DEPS_STAMP)
 	@echo "== mandoc -T lint -W warning $(MAN_PAGES)"
 	@mandoc -T lint -W warning $(MAN_PAGES)
 
-check: unit cli-test interop arch-test arch man-lint
+check: unit cli-test interop arch-test jobs-test arch man-lint
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)

@@ -96,6 +96,14 @@ if pid == 0:
     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
     for fd in (0, 1, 2):
         os.dup2(slave, fd)
+    # A user's terminal session: no signal ignored. An ignored signal is
+    # inherited as ignored, and the background job of a non-interactive
+    # shell (make check from a script, a job runner) ignores SIGINT and
+    # SIGQUIT; the command under test, like dash, rightly keeps ignoring
+    # it, and the Ctrl-C cases would wait for the deadline.
+    for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP,
+              signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(s, signal.SIG_DFL)
     if shell:
         os.execve(shell, [shell, "-i"], dict(os.environ, PS1="$ ", ENV=""))
     os.execv(argv[0], argv)
@@ -154,7 +162,7 @@ while time.time() < deadline:
 else:
     note += b"driver: timed out\n"
     os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
+    done, status = os.waitpid(pid, 0)
 if not done:
     # The terminal closed before the process ended (the shell died).
     _, status = os.waitpid(pid, 0)

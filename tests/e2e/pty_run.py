@@ -5,8 +5,10 @@ the answers, separated by "|", one after each appearance of WORD (by
 default "Passphrase") in what the terminal shows; with --repeat the last
 answer is typed at every later appearance too. Prints what the terminal
 showed (without the answers, which the terminal does not echo when asked
-for a passphrase) and exits with CMD's status. The e2e suites' terminal."""
-import os, pty, sys, time
+for a passphrase) and exits with CMD's status: 128 + N when it died of
+signal N, 137 when still running after the timeout (it is killed then).
+The e2e suites' terminal."""
+import os, pty, select, signal, sys, time
 
 args = sys.argv[1:]
 word, repeat, timeout = b"Passphrase", False, 60.0
@@ -27,6 +29,8 @@ if pid == 0:
 seen, typed, last = b"", 0, None
 deadline = time.time() + timeout
 while time.time() < deadline:
+    if not select.select([fd], [], [], max(0, deadline - time.time()))[0]:
+        continue
     try:
         chunk = os.read(fd, 4096)
     except OSError:
@@ -38,6 +42,11 @@ while time.time() < deadline:
         last = answers.pop(0) if answers else last
         os.write(fd, last.encode() + b"\n")
         typed += 1
+else:
+    # Still running at the deadline: end it rather than wait for ever.
+    os.kill(pid, signal.SIGKILL)
+    sys.stderr.write("pty_run.py: timed out after %g s\n" % timeout)
 _, status = os.waitpid(pid, 0)
 sys.stdout.buffer.write(seen)
-sys.exit(os.waitstatus_to_exitcode(status))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(128 - code if code < 0 else code)
