@@ -314,7 +314,8 @@ enum ags_err ags_pubkey_load(struct ags_pubkey *out, const char *path,
  * id and validity rule of a .pub's. An OpenSSH key has no identity: out's
  * name, email and orcid stay NULL, which is how a caller tells the two
  * kinds of key file apart after ags_pubkey_parse_any. comment (may be
- * NULL) receives the key's comment, malloc'd (the caller free()s it), or
+ * NULL) receives the key's comment, malloc'd (the caller free()s it; its
+ * bytes as they stand, not checked as text: escape it to show it), or
  * NULL when it has none or the key is not an OpenSSH one. On failure out
  * holds no key and *comment is NULL. */
 

@@ -58,6 +58,10 @@ expect 0 "$A" verify -p ada.ssh.pub --json agr.txt
 json 'd["signatures"][0]["trusted_identity"] is None and d["signatures"][0]["result"] == "valid"'
 expect 0 "$A" verify -p ada.ssh.pub --report page.html agr.txt
 has page.html "(the OpenSSH key given names nobody)"
+# A batch reads the key file once, the same way.
+echo '{"agreement": "agr.txt", "id": "a"}' >manifest.jsonl
+expect 0 "$A" verify -p ada.ssh.pub --batch manifest.jsonl --no-progress
+has out '"verified":true'
 # Another key: not the key given (exit 1); an authorized_keys line with
 # options is a key too.
 expect 1 "$A" verify -p bob.ssh.pub agr.txt

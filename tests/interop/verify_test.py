@@ -1022,6 +1022,7 @@ def test_ssh_pub(tmp, agr, signed, pub):
             ("cert-authority option", 2, "Cert-Authority " + line + "\n"),
             ("two keys", 2, line + "\n" + line + " again\n"),
             ("CRLF", 2, line + "\r\n"),
+            ("CR in a comment line", 2, "# x\r\n" + line + "\n"),
             ("ssh-rsa", 2, "ssh-rsa " + blob(b"ssh-rsa", pk) + "\n"),
             ("FIDO", 2, "sk-ssh-ed25519@openssh.com " + blob(b"sk-ssh-ed25519@openssh.com", pk) + "\n"),
             ("certificate", 2, "ssh-ed25519-cert-v01@openssh.com " + blob(b"ssh-ed25519", pk) + "\n"),
