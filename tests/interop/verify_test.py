@@ -595,6 +595,11 @@ def test_worked_example(tmp):
     write(os.path.join(tmp, "ada.pub"), pub)
     compare("§8.2 example .pub with -p", ["-p", os.path.join(tmp, "ada.pub"), "-e", envp, agr], 0,
             "ok,key-not-given")
+    ssh_pub = spec_block(spec, "Example (the test seed `00 01 … 1f` of §8.2")
+    ok(list(V.parse_ssh_pub(ssh_pub.encode())) == [pa], "§8.4 example is the §8.2 key")
+    write(os.path.join(tmp, "ada.ssh.pub"), ssh_pub)
+    compare("§8.4 example OpenSSH key with -p", ["-p", os.path.join(tmp, "ada.ssh.pub"), "-e", envp, agr], 0,
+            "ok,key-not-given")
     for name, lines_, seed in (("ada", pub.splitlines()[1:], seed_a),
                                ("press", ["key-id: " + V.key_id(pp), "public-key: " + b64(pp),
                                           "name: Example Press"], seed_p)):
