@@ -185,6 +185,12 @@ expect 2 "$A" trust import-ssh -t imp.trust
 expect 2 "$A" trust import-ssh -t imp.trust --name X allowed_signers
 expect 2 "$A" trust import-ssh -t imp.trust missing_file
 same imp.trust before
+# A v1 trust file is upgraded, and a look-alike identity is warned of.
+printf 'agreesign trust v1\n"ADA@example.org" %s\n' "$(sed -n 's/^public-key: //p' bob.pub)" >v1.trust
+echo "ada@example.org $akey" >as.ada
+expect 0 "$A" trust import-ssh -t v1.trust as.ada
+has err "v1.trust: upgraded to agreesign trust v2"
+has err "v1.trust: warning: line 2: key $(sed -n 's/^key-id: //p' bob.pub) is trusted as \"ADA@example.org\", which looks alike"
 # --role sets the roles of every record.
 rm -f pubs.trust
 echo "press@example.org $bkey" >as.press
