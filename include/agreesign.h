@@ -756,6 +756,21 @@ const struct ags_trust_entry *
 ags_trust_next_similar(const struct ags_trust *t, size_t *i,
                        const char *identity, const uint8_t *pk, int *same);
 
+/* What ags_trust_each_similar reports: entry e (one of those asked
+ * about) and another entry o, of another key, whose identity equals e's
+ * byte for byte (same = 1) or after NFC and Unicode case folding only
+ * (same = 0). */
+typedef void (*ags_similar_fn)(void *ctx, const struct ags_trust_entry *e,
+                               const struct ags_trust_entry *o, int same);
+
+/* ags_trust_next_similar for every entry from index `from` on, at once:
+ * each identity is folded once (n log n, not n per entry asked about),
+ * for edits that add many keys. Pairs come grouped by folded identity.
+ * AGS_ERR_NOMEM when memory runs out (some pairs may have been
+ * reported). */
+enum ags_err ags_trust_each_similar(const struct ags_trust *t, size_t from,
+                                    ags_similar_fn fn, void *ctx);
+
 /* Locked edits of files (src/lib/base/fileio.c): trust files, and envelopes
  * that get a signature. An exclusive lock for an edit of a file (a read, a
  * change and an atomic replace), held on a lock file beside the real

@@ -92,27 +92,39 @@ static void say_notes(const char *path, const struct ags_ssh_signers *s)
 	}
 }
 
-/* Each other key of the trust file t trusted under the same or a
- * look-alike identity as e (threat model T3), as trust add warns. */
-static void warn_similar(const struct import_ctx *x, const struct ags_trust *t,
-                         const struct ags_trust_entry *e)
+/* One look-alike pair of the file as written (threat model T3), told as
+ * trust add tells it. */
+static void warn_similar(void *ctx, const struct ags_trust_entry *e,
+                         const struct ags_trust_entry *o, int same)
 {
-	const struct ags_trust_entry *o;
-	size_t i = 0;
-	int same;
+	const struct import_ctx *x = ctx;
 
-	while ((o = ags_trust_next_similar(t, &i, e->identity, e->pk, &same)) !=
-	       NULL) {
-		fputs("agreesign: ", stderr);
-		cli_put_escaped(stderr, x->trust_file);
-		fprintf(stderr, ": warning: line %ld: key %s is trusted as \"",
-		        o->line, o->key_id);
-		cli_put_escaped(stderr, o->identity);
-		fputs(same ? "\" too\n"
-		           : "\", which looks alike (the same name after "
-		             "Unicode normalization and case folding)\n",
-		      stderr);
-	}
+	(void)e;
+	fputs("agreesign: ", stderr);
+	cli_put_escaped(stderr, x->trust_file);
+	fprintf(stderr, ": warning: line %ld: key %s is trusted as \"", o->line,
+	        o->key_id);
+	cli_put_escaped(stderr, o->identity);
+	fputs(same ? "\" too\n"
+	           : "\", which looks alike (the same name after Unicode "
+	             "normalization and case folding)\n",
+	      stderr);
+}
+
+/* 1 when the last x->n entries of t are the keys added, in order: the
+ * file as written (another edit may have come since). */
+static int ends_with_added(const struct import_ctx *x,
+                           const struct ags_trust *t)
+{
+	size_t i;
+
+	if (t->n < x->n)
+		return 0;
+	for (i = 0; i < x->n; i++)
+		if (memcmp(t->entries[t->n - x->n + i].pk, x->e[i].pk,
+		           AGS_PUBLICKEY_BYTES) != 0)
+			return 0;
+	return 1;
 }
 
 static void say_added(const struct import_ctx *x)
@@ -126,17 +138,18 @@ static void say_added(const struct import_ctx *x)
 		cli_put_escaped(stderr, x->trust_file);
 		fputs(": upgraded to " AGS_FORMAT_TRUST "\n", stderr);
 	}
-	/* The file as written, for the look-alike warnings only. */
-	have = ags_trust_load(&t, x->trust_file, NULL) == AGS_OK;
 	for (i = 0; i < x->n; i++) {
 		fputs("agreesign: ", stderr);
 		cli_put_escaped(stderr, x->trust_file);
 		fprintf(stderr, ": added key %s (", x->e[i].key_id);
 		cli_put_escaped(stderr, x->e[i].identity);
 		fputs(")\n", stderr);
-		if (have)
-			warn_similar(x, &t, &x->e[i]);
 	}
+	/* The file as written, for the look-alike warnings only. */
+	have = ags_trust_load(&t, x->trust_file, NULL) == AGS_OK;
+	if (have && ends_with_added(x, &t))
+		(void)ags_trust_each_similar(&t, t.n - x->n, warn_similar,
+		                             (void *)x);
 	if (have)
 		ags_trust_release(&t);
 }
