@@ -314,7 +314,8 @@ enum ags_err ags_pubkey_load(struct ags_pubkey *out, const char *path,
  * id and validity rule of a .pub's. An OpenSSH key has no identity: out's
  * name, email and orcid stay NULL, which is how a caller tells the two
  * kinds of key file apart after ags_pubkey_parse_any. comment (may be
- * NULL) receives the key's comment, malloc'd (the caller free()s it), or
+ * NULL) receives the key's comment, malloc'd (the caller free()s it; its
+ * bytes as they stand, not checked as text: escape it to show it), or
  * NULL when it has none or the key is not an OpenSSH one. On failure out
  * holds no key and *comment is NULL. */
 
@@ -754,6 +755,21 @@ char *ags_trust_tsa_line(const struct ags_trust_tsa *a);
 const struct ags_trust_entry *
 ags_trust_next_similar(const struct ags_trust *t, size_t *i,
                        const char *identity, const uint8_t *pk, int *same);
+
+/* What ags_trust_each_similar reports: entry e (one of those asked
+ * about) and another entry o, of another key, whose identity equals e's
+ * byte for byte (same = 1) or after NFC and Unicode case folding only
+ * (same = 0). */
+typedef void (*ags_similar_fn)(void *ctx, const struct ags_trust_entry *e,
+                               const struct ags_trust_entry *o, int same);
+
+/* ags_trust_next_similar for every entry from index `from` on, at once:
+ * each identity is folded once (n log n, not n per entry asked about),
+ * for edits that add many keys. Pairs come grouped by folded identity.
+ * AGS_ERR_NOMEM when memory runs out (some pairs may have been
+ * reported). */
+enum ags_err ags_trust_each_similar(const struct ags_trust *t, size_t from,
+                                    ags_similar_fn fn, void *ctx);
 
 /* Locked edits of files (src/lib/base/fileio.c): trust files, and envelopes
  * that get a signature. An exclusive lock for an edit of a file (a read, a

@@ -14,7 +14,8 @@ struct import_ctx {
 	unsigned roles;
 	struct ags_trust_entry *e; /* the entries added, s->n at most */
 	size_t n;
-	int nothing; /* every key was already listed: no edit */
+	int nothing;  /* every key was already listed: no edit */
+	int upgraded; /* the trust file was v1 */
 };
 
 /* A line of the trust file that already lists s's key, or 0. */
@@ -48,6 +49,7 @@ static enum ags_err import_edit(char **out, size_t *out_len, const char *buf,
 
 	ags_trust_init(&t);
 	x->n = 0;
+	x->upgraded = len > 0 && ags_trust_text_version(buf, len) == 1;
 	if (len > 0 &&
 	    (rc = ags_trust_parse(&t, buf, len, x->trust_file, err)) != AGS_OK)
 		return rc;
@@ -90,10 +92,52 @@ static void say_notes(const char *path, const struct ags_ssh_signers *s)
 	}
 }
 
-static void say_added(const struct import_ctx *x)
+/* One look-alike pair of the file as written (threat model T3), told as
+ * trust add tells it. */
+static void warn_similar(void *ctx, const struct ags_trust_entry *e,
+                         const struct ags_trust_entry *o, int same)
+{
+	const struct import_ctx *x = ctx;
+
+	(void)e;
+	fputs("agreesign: ", stderr);
+	cli_put_escaped(stderr, x->trust_file);
+	fprintf(stderr, ": warning: line %ld: key %s is trusted as \"", o->line,
+	        o->key_id);
+	cli_put_escaped(stderr, o->identity);
+	fputs(same ? "\" too\n"
+	           : "\", which looks alike (the same name after Unicode "
+	             "normalization and case folding)\n",
+	      stderr);
+}
+
+/* 1 when the last x->n entries of t are the keys added, in order: the
+ * file as written (another edit may have come since). */
+static int ends_with_added(const struct import_ctx *x,
+                           const struct ags_trust *t)
 {
 	size_t i;
 
+	if (t->n < x->n)
+		return 0;
+	for (i = 0; i < x->n; i++)
+		if (memcmp(t->entries[t->n - x->n + i].pk, x->e[i].pk,
+		           AGS_PUBLICKEY_BYTES) != 0)
+			return 0;
+	return 1;
+}
+
+static void say_added(const struct import_ctx *x)
+{
+	struct ags_trust t;
+	size_t i;
+	int have;
+
+	if (x->upgraded) {
+		fputs("agreesign: ", stderr);
+		cli_put_escaped(stderr, x->trust_file);
+		fputs(": upgraded to " AGS_FORMAT_TRUST "\n", stderr);
+	}
 	for (i = 0; i < x->n; i++) {
 		fputs("agreesign: ", stderr);
 		cli_put_escaped(stderr, x->trust_file);
@@ -101,6 +145,13 @@ static void say_added(const struct import_ctx *x)
 		cli_put_escaped(stderr, x->e[i].identity);
 		fputs(")\n", stderr);
 	}
+	/* The file as written, for the look-alike warnings only. */
+	have = ags_trust_load(&t, x->trust_file, NULL) == AGS_OK;
+	if (have && ends_with_added(x, &t))
+		(void)ags_trust_each_similar(&t, t.n - x->n, warn_similar,
+		                             (void *)x);
+	if (have)
+		ags_trust_release(&t);
 }
 
 static int import_keys(struct import_ctx *x, struct ags_error *err)

@@ -595,6 +595,11 @@ def test_worked_example(tmp):
     write(os.path.join(tmp, "ada.pub"), pub)
     compare("§8.2 example .pub with -p", ["-p", os.path.join(tmp, "ada.pub"), "-e", envp, agr], 0,
             "ok,key-not-given")
+    ssh_pub = spec_block(spec, "Example (the test seed `00 01 … 1f` of §8.2")
+    ok(list(V.parse_ssh_pub(ssh_pub.encode())) == [pa], "§8.4 example is the §8.2 key")
+    write(os.path.join(tmp, "ada.ssh.pub"), ssh_pub)
+    compare("§8.4 example OpenSSH key with -p", ["-p", os.path.join(tmp, "ada.ssh.pub"), "-e", envp, agr], 0,
+            "ok,key-not-given")
     for name, lines_, seed in (("ada", pub.splitlines()[1:], seed_a),
                                ("press", ["key-id: " + V.key_id(pp), "public-key: " + b64(pp),
                                           "name: Example Press"], seed_p)):
@@ -1022,6 +1027,7 @@ def test_ssh_pub(tmp, agr, signed, pub):
             ("cert-authority option", 2, "Cert-Authority " + line + "\n"),
             ("two keys", 2, line + "\n" + line + " again\n"),
             ("CRLF", 2, line + "\r\n"),
+            ("CR in a comment line", 2, "# x\r\n" + line + "\n"),
             ("ssh-rsa", 2, "ssh-rsa " + blob(b"ssh-rsa", pk) + "\n"),
             ("FIDO", 2, "sk-ssh-ed25519@openssh.com " + blob(b"sk-ssh-ed25519@openssh.com", pk) + "\n"),
             ("certificate", 2, "ssh-ed25519-cert-v01@openssh.com " + blob(b"ssh-ed25519", pk) + "\n"),

@@ -206,6 +206,10 @@ START_TEST(test_file)
 	                 AGS_ERR_FORMAT);
 	ck_assert_ptr_nonnull(strstr(err.text, "no OpenSSH public key"));
 	ck_assert_int_eq(file("", &pub, &comment, &err), AGS_ERR_FORMAT);
+	/* A skipped line is still text: no CR. */
+	ck_assert_int_eq(file("# a\r\n" KAT_LINE "\n", &pub, &comment, &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_int_eq(err.line, 1);
 	ck_assert_int_eq(file("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n",
 	                      &pub, &comment, &err),
 	                 AGS_ERR_FORMAT);

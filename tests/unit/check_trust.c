@@ -660,6 +660,51 @@ START_TEST(add_entries)
 }
 END_TEST
 
+/* ags_trust_each_similar: the pairs ags_trust_next_similar finds, for
+ * the entries from an index on, each identity folded once. */
+struct pairs {
+	int n;
+	char seen[8][16];
+};
+
+static void note_pair(void *ctx, const struct ags_trust_entry *e,
+                      const struct ags_trust_entry *o, int same)
+{
+	struct pairs *p = ctx;
+
+	ck_assert_int_lt(p->n, 8);
+	snprintf(p->seen[p->n++], 16, "%ld-%ld-%d", e->line, o->line, same);
+}
+
+START_TEST(each_similar)
+{
+	static const char text[] =
+	        HDR2 "key Ada " PK "\n"
+	             "key Bob A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=\n"
+	             "key ADA " PK2 "\n"
+	             "key Ada Kay64UG8yvCyLhqU000LxzYeUm0L/hLIl5S8kyKWbdc=\n";
+	struct ags_trust t;
+	struct pairs p;
+
+	ck_assert_int_eq(ags_trust_parse(&t, text, strlen(text), "t", NULL),
+	                 AGS_OK);
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(ags_trust_each_similar(&t, 3, note_pair, &p), AGS_OK);
+	/* Only entry 3 (line 5) asked about: ADA's line 4 alike, Ada's line 2
+	 * the same. */
+	ck_assert_int_eq(p.n, 2);
+	ck_assert_str_eq(p.seen[0], "5-2-1");
+	ck_assert_str_eq(p.seen[1], "5-4-0");
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(ags_trust_each_similar(&t, 0, note_pair, &p), AGS_OK);
+	ck_assert_int_eq(p.n, 6); /* three of a group, each with two */
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(ags_trust_each_similar(&t, 4, note_pair, &p), AGS_OK);
+	ck_assert_int_eq(p.n, 0);
+	ags_trust_release(&t);
+}
+END_TEST
+
 Suite *trust_suite(void)
 {
 	Suite *s = suite_create("trust");
@@ -679,6 +724,7 @@ Suite *trust_suite(void)
 	tcase_add_test(tc, set_and_remove);
 	tcase_add_test(tc, similar);
 	tcase_add_test(tc, add_entries);
+	tcase_add_test(tc, each_similar);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -290,7 +290,8 @@ static int seen_before(const struct ags_ssh_signers *o, const uint8_t *pk,
 	return 0;
 }
 
-/* Why a well-formed line is skipped, or NULL. */
+/* Notes why a well-formed line is skipped, with *skipped = 1; else
+ * *skipped = 0. */
 static enum ags_err judge(const struct reader *r, const struct opts *o,
                           const struct ags_ssh_signer *e, int wild,
                           int *skipped)

@@ -338,6 +338,11 @@ enum ags_err ags_sshkey_parse(struct ags_pubkey *out, char **comment,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
 		line++;
+		/* In skipped lines too: the whole file is text (spec §8.4). */
+		if (memchr(p, '\0', n) || memchr(p, '\r', n))
+			return fail(
+			        err, source, line,
+			        "a NUL byte or carriage return in the line");
 		if (!skipped_line(p, n)) {
 			if (key)
 				return fail(

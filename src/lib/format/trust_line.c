@@ -144,3 +144,72 @@ ags_trust_next_similar(const struct ags_trust *t, size_t *i,
 	free(folded);
 	return found;
 }
+
+/* An identity folded once, and its entry. */
+struct folded {
+	char *fold;
+	size_t i;
+};
+
+static int by_fold(const void *a, const void *b)
+{
+	const struct folded *x = a, *y = b;
+	int c = strcmp(x->fold, y->fold);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Reports, for entry k of one fold group g[0..n-1] with k >= from, every
+ * other member with another key. */
+static void report_group(const struct ags_trust *t, const struct folded *g,
+                         size_t n, size_t from, ags_similar_fn fn, void *ctx)
+{
+	size_t a, b;
+
+	for (a = 0; a < n; a++) {
+		const struct ags_trust_entry *e = &t->entries[g[a].i];
+		if (g[a].i < from)
+			continue;
+		for (b = 0; b < n; b++) {
+			const struct ags_trust_entry *o = &t->entries[g[b].i];
+			if (a != b && o->identity && e->identity &&
+			    memcmp(o->pk, e->pk, AGS_PUBLICKEY_BYTES) != 0)
+				fn(ctx, e, o,
+				   strcmp(o->identity, e->identity) == 0);
+		}
+	}
+}
+
+enum ags_err ags_trust_each_similar(const struct ags_trust *t, size_t from,
+                                    ags_similar_fn fn, void *ctx)
+{
+	struct folded *f = calloc(t->n ? t->n : 1, sizeof(*f));
+	enum ags_err rc = AGS_OK;
+	size_t i, j, n = 0;
+
+	if (!f)
+		return AGS_ERR_NOMEM;
+	/* Each identity folded once and sorted: n log n, where calling
+	 * ags_trust_next_similar for each new entry folds n times each. */
+	for (i = 0; i < t->n && rc == AGS_OK; i++) {
+		if (!t->entries[i].identity)
+			continue;
+		f[n].i = i;
+		if (!(f[n++].fold = ags_text_fold(t->entries[i].identity)))
+			rc = AGS_ERR_NOMEM;
+	}
+	if (rc == AGS_OK) {
+		qsort(f, n, sizeof(*f), by_fold);
+		for (i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && !strcmp(f[i].fold, f[j].fold);
+			     j++)
+				;
+			if (j - i > 1)
+				report_group(t, f + i, j - i, from, fn, ctx);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(f[i].fold);
+	free(f);
+	return rc;
+}
