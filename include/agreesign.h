@@ -513,6 +513,23 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_signer *s, int countersign,
                              struct ags_error *err);
 
+/* A signer outside this library (an SSH agent): writes into sig the
+ * Ed25519 signature of the len bytes at msg by the key the caller named,
+ * or returns the error, described in err. ctx is the signer's. */
+typedef enum ags_err (*ags_sign_fn)(uint8_t sig[AGS_SIGNATURE_BYTES],
+                                    const uint8_t *msg, size_t len, void *ctx,
+                                    struct ags_error *err);
+
+/* ags_sign_append with the key pub, whose signature fn (ctx) makes: the
+ * same checks, the same message, the same envelope byte for byte as a
+ * seed of pub would give. The signature fn returns is used only when it
+ * verifies under pub over that message (else AGS_ERR_CRYPTO, and env is
+ * left as it was). */
+enum ags_err ags_sign_append_with(struct ags_envelope *env,
+                                  const struct ags_pubkey *pub, ags_sign_fn fn,
+                                  void *ctx, const struct ags_signer *s,
+                                  int countersign, struct ags_error *err);
+
 /* Every refusal of ags_sign_append that needs no secret: the signer and
  * metadata fields, a second signature by the key pub, a new signature on
  * a countersigned envelope, a countersignature that is not a publisher's
