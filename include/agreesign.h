@@ -309,6 +309,46 @@ enum ags_err ags_pubkey_parse(struct ags_pubkey *out, const char *buf,
 enum ags_err ags_pubkey_load(struct ags_pubkey *out, const char *path,
                              struct ags_error *err);
 
+/* OpenSSH public keys (src/lib/format/sshkey.c; spec §8.4). Only
+ * "ssh-ed25519" keys are taken: their 32 bytes are the key, with the key
+ * id and validity rule of a .pub's. An OpenSSH key has no identity: out's
+ * name, email and orcid stay NULL, which is how a caller tells the two
+ * kinds of key file apart after ags_pubkey_parse_any. comment (may be
+ * NULL) receives the key's comment, malloc'd (the caller free()s it), or
+ * NULL when it has none or the key is not an OpenSSH one. On failure out
+ * holds no key and *comment is NULL. */
+
+/* One line (line bytes, no LF) of a .pub file made by ssh-keygen, of an
+ * authorized_keys file or of a forge's USER.keys: [OPTIONS] TYPE DATA
+ * [COMMENT]. TYPE must be ssh-ed25519; DATA is canonical base64 of the
+ * blob string "ssh-ed25519", string of 32 bytes, nothing after; the key
+ * must pass ags_public_key_valid. Refused, naming source and lineno:
+ * other key types ("not an Ed25519 key"), FIDO keys
+ * (sk-ssh-ed25519@openssh.com), certificates (*-cert-v01@openssh.com),
+ * and a line whose options hold cert-authority. Options are otherwise
+ * not read: they say how sshd lets a key log in. */
+enum ags_err ags_sshkey_parse_line(struct ags_pubkey *out, char **comment,
+                                   const char *line, size_t len,
+                                   const char *source, long lineno,
+                                   struct ags_error *err);
+/* A whole file (buf, len): blank lines and lines starting with '#' are
+ * skipped, and exactly one line must remain, read by
+ * ags_sshkey_parse_line (a file of several keys is refused: a key file
+ * names one key). */
+enum ags_err ags_sshkey_parse(struct ags_pubkey *out, char **comment,
+                              const char *buf, size_t len, const char *source,
+                              struct ags_error *err);
+/* Either kind of public key file, told by its content: text that begins
+ * with "agreesign " is read by ags_pubkey_parse, anything else by
+ * ags_sshkey_parse. */
+enum ags_err ags_pubkey_parse_any(struct ags_pubkey *out, char **comment,
+                                  const char *buf, size_t len,
+                                  const char *source, struct ags_error *err);
+/* ags_pubkey_parse_any of the file at path (at most AGS_KEYFILE_MAX
+ * bytes). */
+enum ags_err ags_pubkey_load_any(struct ags_pubkey *out, char **comment,
+                                 const char *path, struct ags_error *err);
+
 /* The .key file text of sk: sealed with passphrase (pass_len bytes) under
  * kdf when passphrase is non-NULL, in the clear when it is NULL. *out is
  * sodium_malloc'd (it may hold the secret): release it with sodium_free().
