@@ -644,7 +644,9 @@ void ags_agent_close(struct ags_agent *a);
  * passed ags_public_key_valid; verification relies on that and does not
  * repeat the check for a trusted key. Do not fill one by hand. */
 struct ags_trust_entry {
-	char *identity; /* malloc'd */
+	char *identity; /* malloc'd; NULL only in a store made from an
+	                   OpenSSH key (ags_trust_from_pubkey), which names
+	                   nobody: the signer's name is then not checked */
 	char *email;    /* malloc'd, or NULL when the entry has none */
 	char *orcid;    /* malloc'd, or NULL when the entry has none */
 	uint8_t pk[AGS_PUBLICKEY_BYTES];
@@ -688,11 +690,12 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
                              const char *source, struct ags_error *err);
 enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
                             struct ags_error *err);
-/* A trust store of one key, trusted for every role, from a .pub. */
+/* A trust store of one key, trusted for every role, from a .pub (or an
+ * OpenSSH key: pub->name NULL, the entry's identity NULL). */
 enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
                                    const struct ags_pubkey *pub,
                                    struct ags_error *err);
-/* ags_trust_from_pubkey of the .pub file at path (ags_pubkey_load): its
+/* ags_trust_from_pubkey of the key file at path (ags_pubkey_load_any): its
  * key is checked once, when the file is read. */
 enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
                                    struct ags_error *err);

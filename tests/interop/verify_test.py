@@ -6,7 +6,7 @@ and the reference tool as a black box.
 usage: verify_test.py AGREESIGN_BINARY    (run from anywhere; prints
 `interop: N passed, M failed` and exits 1 when anything failed)
 """
-import base64, contextlib, copy, hashlib, io, json, os, random, re, shutil, subprocess, sys
+import base64, contextlib, copy, hashlib, io, json, os, random, re, shutil, struct, subprocess, sys
 import tempfile, unicodedata
 import nacl.bindings, nacl.pwhash, nacl.signing
 
@@ -982,6 +982,7 @@ def test_strict(tmp, agr, signed):
             ("without email and orcid", 0, "\n".join(pub.split("\n")[:4]) + "\n")):
         path = write(os.path.join(tmp, "k.pub"), text)
         compare(".pub " + name, ["-p", path, "-e", signed, agr], expect)
+    test_ssh_pub(tmp, agr, signed, pub)
     # options
     for opt, expect in (("editor", 2), ("author,", 2), ("", 2), ("author,author", 0), ("Author", 2),
                         ("AUTHOR", 2), (",author", 2), ("author,,publisher", 2), ("author, publisher", 2)):
@@ -1002,6 +1003,40 @@ def test_strict(tmp, agr, signed):
             ("--require-signer 16 digits", ["--require-signer", kid[:16]], 2),
             ("--require-signer 33 digits", ["--require-signer", kid + "0"], 2)):
         compare(name, trust + args + ["-e", signed, agr], expect)
+
+
+def test_ssh_pub(tmp, agr, signed, pub):
+    """§8.4: the signer's key as an OpenSSH public key line, and its refusals."""
+    pk = base64.b64decode(re.search(r"public-key: (\S+)", pub).group(1))
+    s = lambda b: struct.pack(">I", len(b)) + b
+    blob = lambda t, k: base64.b64encode(s(t) + s(k)).decode()
+    line = "ssh-ed25519 " + blob(b"ssh-ed25519", pk)
+    order8 = bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+    other = nacl.signing.SigningKey(bytes(range(40, 72))).verify_key.encode()
+    for name, expect, text in (
+            ("ssh-keygen form", 0, line + " ines@laptop\n"),
+            ("no comment, no LF", 0, line),
+            ("comments and blank lines", 0, "# key\n\n \t\n" + line + "\n\n"),
+            ("authorized_keys options", 0, 'no-pty,from="10.0.0.1,x y" ' + line + " c\n"),
+            ("another key: not checked", 1, "ssh-ed25519 " + blob(b"ssh-ed25519", other) + "\n"),
+            ("cert-authority option", 2, "Cert-Authority " + line + "\n"),
+            ("two keys", 2, line + "\n" + line + " again\n"),
+            ("CRLF", 2, line + "\r\n"),
+            ("ssh-rsa", 2, "ssh-rsa " + blob(b"ssh-rsa", pk) + "\n"),
+            ("FIDO", 2, "sk-ssh-ed25519@openssh.com " + blob(b"sk-ssh-ed25519@openssh.com", pk) + "\n"),
+            ("certificate", 2, "ssh-ed25519-cert-v01@openssh.com " + blob(b"ssh-ed25519", pk) + "\n"),
+            ("blob of another type", 2, "ssh-ed25519 " + blob(b"ssh-rsa", pk) + "\n"),
+            ("31-byte key", 2, "ssh-ed25519 " + blob(b"ssh-ed25519", pk[:31]) + "\n"),
+            ("byte after the key", 2, "ssh-ed25519 " + base64.b64encode(s(b"ssh-ed25519") + s(pk) + b"\0").decode()),
+            ("padding added", 2, line + "=="),
+            ("torsion component", 2, "ssh-ed25519 " + blob(
+                b"ssh-ed25519", ed_encode(ed_add(ed_decode(pk), ed_decode(order8)))) + "\n"),
+            ("private key", 2, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n")):
+        path = write(os.path.join(tmp, "k.ssh.pub"), text)
+        rc, js = compare("OpenSSH key " + name, ["-p", path, "-e", signed, agr], expect)
+        if name == "ssh-keygen form" and js:
+            ok(js["signatures"][0]["trusted_identity"] is None,
+               "OpenSSH key: trusted_identity is null (§8.4, §10.4)")
 
 
 def main():
