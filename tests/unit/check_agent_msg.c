@@ -104,6 +104,9 @@ START_TEST(identities_are_read_strictly)
 	                 AGS_ERR_FORMAT);
 	ck_assert_msg(strstr(err.text, "1 bytes after the list of keys"), "%s",
 	              err.text);
+	/* The key was listed before the bad byte: still not held (the bug
+	 * fuzz_agent found). */
+	ck_assert_int_eq(held, 0);
 	/* a count that the bytes cannot hold */
 	b.s[1] = 1;
 	ags_error_clear(&err);

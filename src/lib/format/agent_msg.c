@@ -89,8 +89,11 @@ enum ags_err ags_agent_ids_parse(int *held, const uint8_t *msg, size_t len,
 	size_t blen, clen;
 	uint32_t n, i;
 	uint8_t type;
-	int rc;
+	int rc, found = 0;
 
+	/* Set only once the whole reply is read: a malformed one holds
+	 * nothing (fuzz_agent found *held left at 1 by a key listed before
+	 * a bad byte). */
 	*held = 0;
 	ags_ssh_reader_init(&r, msg, len);
 	if (reply_type(&type, &r, AGENT_IDS_ANSWER, source, err) != AGS_OK)
@@ -114,7 +117,7 @@ enum ags_err ags_agent_ids_parse(int *held, const uint8_t *msg, size_t len,
 		                             COMMENT_MAX)) != 0)
 			return malformed(err, source, "key comment", rc);
 		if (is_blob_of(blob, blen, pk))
-			*held = 1;
+			found = 1;
 	}
 	if (r.left != 0)
 		return ags_error_set(
@@ -122,6 +125,7 @@ enum ags_err ags_agent_ids_parse(int *held, const uint8_t *msg, size_t len,
 		        "malformed reply from the agent: %zu bytes "
 		        "after the list of keys",
 		        r.left);
+	*held = found;
 	return AGS_OK;
 }
 
