@@ -5,7 +5,7 @@
 # key it does not hold, a confirmation denied, RSA, ECDSA, FIDO, torsion,
 # an encrypted key file) and a fake agent's bad replies (tests/e2e/
 # fake_agent.py). Each agent is started here on a socket in $T and killed
-# by its pid at the end. Spec §8.5, §8.6.
+# by its pid at the end. Spec §8.5.
 # Usage: tests/e2e/e2e_agent.sh path/to/agreesign
 # shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
 . "$(dirname "$0")/e2e_lib.sh"
