@@ -349,6 +349,53 @@ enum ags_err ags_pubkey_parse_any(struct ags_pubkey *out, char **comment,
 enum ags_err ags_pubkey_load_any(struct ags_pubkey *out, char **comment,
                                  const char *path, struct ags_error *err);
 
+/* OpenSSH allowed_signers files (src/lib/format/ssh_signers.c; spec
+ * §9.7): the keys a `trust import-ssh` adds. */
+
+/* The namespace (ssh-keygen -Y -n) agreesign answers to in a line's
+ * namespaces="..." option. */
+#define AGS_SSH_NAMESPACE "agreesign"
+/* The largest allowed_signers file read (spec §9.7). */
+#define AGS_SSH_SIGNERS_MAX (1024u * 1024u)
+
+/* One line taken: its key (pk, key_id; name = the first principal, in
+ * NFC; email = the same when it is an e-mail address, else NULL) and its
+ * window as a trust entry's (valid-before exclusive: OpenSSH's inclusive
+ * bound plus one second). */
+struct ags_ssh_signer {
+	struct ags_pubkey key;
+	int64_t valid_after;  /* INT64_MIN when unset */
+	int64_t valid_before; /* INT64_MAX when unset */
+	long line;            /* 1-based line of the file */
+};
+
+/* Something about a line to tell the user: skipped (a key type other
+ * than ssh-ed25519, cert-authority, a principal pattern, a namespaces
+ * list without AGS_SSH_NAMESPACE, a key already on an earlier line), or
+ * taken with a part not carried (principals after the first). */
+struct ags_ssh_note {
+	long line;
+	int skipped;
+	char why[256];
+};
+
+struct ags_ssh_signers {
+	struct ags_ssh_signer *v; /* malloc'd, n of them, in file order */
+	size_t n;
+	struct ags_ssh_note *notes; /* malloc'd, nnotes of them */
+	size_t nnotes;
+};
+
+/* Reads an allowed_signers file (buf, len). Blank lines and '#' lines
+ * are skipped. A malformed line (principals, options, times, a broken
+ * ssh-ed25519 key, a time without Z, an empty window, CR or NUL) fails
+ * the whole file, naming its line; out then holds nothing. Release out
+ * with ags_ssh_signers_release in every case. */
+enum ags_err ags_ssh_signers_parse(struct ags_ssh_signers *out, const char *buf,
+                                   size_t len, const char *source,
+                                   struct ags_error *err);
+void ags_ssh_signers_release(struct ags_ssh_signers *s);
+
 /* The .key file text of sk: sealed with passphrase (pass_len bytes) under
  * kdf when passphrase is non-NULL, in the clear when it is NULL. *out is
  * sodium_malloc'd (it may hold the secret): release it with sodium_free().
@@ -722,6 +769,15 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
                            unsigned roles, int64_t valid_after,
                            int64_t valid_before, const char *source,
                            struct ags_error *err);
+
+/* Appends the canonical lines of the n records e[0..n-1] (their
+ * identity, email, orcid, pk, roles and window; the other members are
+ * not read), in order, as one edit. Refuses a key already listed or
+ * given twice, naming it. */
+enum ags_err ags_trust_add_entries(char **out, size_t *out_len, const char *buf,
+                                   size_t len, const struct ags_trust_entry *e,
+                                   size_t n, const char *source,
+                                   struct ags_error *err);
 
 /* Marks the entry whose key id is key_id as revoked at time `when`, for
  * reason. Refuses an unknown or already revoked key. */

@@ -14,6 +14,8 @@ static const char help[] =
         "                           [--valid-before DATE] [--email E] "
         "[--orcid O]\n"
         "                           [--name NAME] KEY.pub\n"
+        "       agreesign trust import-ssh -t TRUSTFILE [--role ROLES]... "
+        "ALLOWED_SIGNERS\n"
         "       agreesign trust list -t TRUSTFILE [--json]\n"
         "       agreesign trust remove -t TRUSTFILE KEY\n"
         "       agreesign trust revoke -t TRUSTFILE --reason TEXT [--time "
@@ -36,7 +38,13 @@ static const char help[] =
         "A .pub may be an OpenSSH Ed25519 public key (ssh-keygen's .pub, "
         "or one line\nof authorized_keys or a forge's USER.keys): it holds "
         "no name, so 'add'\nneeds --name (--email and --orcid are "
-        "optional).\n\n"
+        "optional).\n'import-ssh' adds the ssh-ed25519 keys of an OpenSSH "
+        "allowed_signers\nfile in one edit (all or none): the first "
+        "principal is the name (and\nthe e-mail when it is one), "
+        "valid-after/valid-before carry over (times\nmust end in Z); lines "
+        "with other key types, cert-authority, a principal\npattern, a "
+        "namespaces list without \"agreesign\", or a key already\nlisted "
+        "are skipped with a warning.\n\n"
         "Edits write version 2 of the format (a v1 file is upgraded, and "
         "the\ncommand says so), keep comments and order, replace the file "
         "atomically\nand hold an exclusive lock on TRUSTFILE.lock, so "
@@ -635,6 +643,20 @@ static void print_entry(const struct ags_trust_entry *e, int json)
 	json_decref(o);
 }
 
+static int do_import_ssh(const struct trust_opts *o)
+{
+	if (!o->arg)
+		return cli_usage("trust",
+		                 "trust import-ssh needs ALLOWED_SIGNERS");
+	if (o->set_after || o->set_before || o->email || o->orcid || o->name ||
+	    o->reason || o->time || o->json)
+		return cli_usage("trust", "trust import-ssh takes only -t, "
+		                          "--role and ALLOWED_SIGNERS");
+	return cli_trust_import_ssh(
+	        o->file, o->arg,
+	        o->roles ? o->roles : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
+}
+
 static int do_list(const struct trust_opts *o)
 {
 	struct ags_error err = {0};
@@ -658,11 +680,9 @@ int cmd_trust(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(const struct trust_opts *o);
-	} verbs[] = {{"add", do_add},
-	             {"list", do_list},
-	             {"remove", do_remove},
-	             {"revoke", do_revoke},
-	             {"set", do_set}};
+	} verbs[] = {{"add", do_add},       {"import-ssh", do_import_ssh},
+	             {"list", do_list},     {"remove", do_remove},
+	             {"revoke", do_revoke}, {"set", do_set}};
 	struct trust_opts o;
 	size_t i;
 	int rc;
@@ -675,7 +695,8 @@ int cmd_trust(int argc, char **argv)
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return cli_help(help);
 		return cli_usage("trust",
-		                 "expected add, list, remove, revoke or set");
+		                 "expected add, import-ssh, list, remove, "
+		                 "revoke or set");
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[1], verbs[i].name) == 0)

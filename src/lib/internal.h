@@ -203,6 +203,10 @@ void ags_ssh_put_string(struct ags_buf *b, const void *s, size_t n);
 size_t ags_ssh_skip_blank(const char *s, size_t n, size_t i);
 size_t ags_ssh_field_end(const char *s, size_t n, size_t i);
 
+/* 1 when s (n bytes) is an OpenSSH key type name: it begins "ssh-",
+ * "ecdsa-" or "sk-", or ends "-cert-v01@openssh.com". */
+int ags_ssh_is_key_type(const char *s, size_t n);
+
 /* ags_sshkey_parse_line on the part of a line that starts at the key type
  * (no options before it): key type, key data, comment. An allowed_signers
  * line reads its principals and options itself, then this. */

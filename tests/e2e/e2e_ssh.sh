@@ -110,4 +110,81 @@ expect 0 "$A" trust remove -t pub.trust ed.pub
 expect 2 "$A" trust remove -t pub.trust rsa.pub
 has err "not an Ed25519 key"
 
+# trust import-ssh: an allowed_signers file as OpenSSH reads it (the
+# real ssh-keygen finds the principal of a key in it), into trust records.
+# Ada signed at 2026-01-02T03:04:05Z: OpenSSH's valid-before is inclusive,
+# so a window ending at that very second still holds.
+akey=$(cut -d' ' -f1,2 ada.ssh.pub)
+bkey=$(cut -d' ' -f1,2 bob.ssh.pub)
+ekey=$(cut -d' ' -f1,2 ed.pub)
+{
+	echo "# the authors"
+	echo "ada@example.org namespaces=\"git,agreesign\",valid-after=\"20260101Z\",valid-before=\"20260102030405Z\" $akey ada@laptop"
+	echo "*@example.org cert-authority $ekey"
+	echo "rsa@example.org $(cut -d' ' -f1,2 rsa.pub)"
+	echo "bob@example.org namespaces=\"git\" $bkey"
+	echo "team@example.org,ed@example.org $ekey"
+	echo ""
+	echo "again@example.org $akey"
+} >allowed_signers
+echo data >data.txt
+ssh-keygen -q -Y sign -f ed -n file data.txt 2>/dev/null
+ssh-keygen -Y find-principals -s data.txt.sig -f allowed_signers >out 2>err
+has out "team@example.org"
+rm -f imp.trust
+expect 0 "$A" trust import-ssh -t imp.trust allowed_signers
+has err "allowed_signers: warning: line 3: skipped: a cert-authority line"
+has err "allowed_signers: warning: line 4: skipped: not an Ed25519 key (ssh-rsa)"
+has err "allowed_signers: warning: line 5: skipped: namespaces=\"git\" does not admit \"agreesign\""
+has err "allowed_signers: warning: line 6: 1 more principal after \"team@example.org\" not carried"
+has err "allowed_signers: warning: line 8: skipped: key $kid is already on line 2"
+has err "imp.trust: added key $kid (ada@example.org)"
+has imp.trust "key ada@example.org $(sed -n 's/^public-key: //p' ada.pub) roles=author,co-author email=ada@example.org valid-after=2026-01-01T00:00:00Z valid-before=2026-01-02T03:04:06Z"
+has imp.trust "key team@example.org"
+[ "$(grep -c '^key ' imp.trust)" = 2 ] && ok || bad "import-ssh: two records wanted"
+# The principal is not the name Ada signed under: name-mismatch until the
+# publisher sets it.
+expect 1 "$A" verify -t imp.trust --json agr.txt
+json 'd["signatures"][0]["reason"] == "name-mismatch"'
+expect 0 "$A" trust set -t imp.trust --name "Ada Lovelace" ada.ssh.pub
+expect 0 "$A" verify -t imp.trust agr.txt
+# One second earlier the window is over.
+sed 's/20260102030405Z/20260102030404Z/' allowed_signers >as.early
+rm -f early.trust
+expect 0 "$A" trust import-ssh -t early.trust as.early
+expect 0 "$A" trust set -t early.trust --name "Ada Lovelace" ada.ssh.pub
+expect 1 "$A" verify -t early.trust --json agr.txt
+json 'd["signatures"][0]["reason"] == "expired"'
+# Again: every key is listed, nothing is written.
+cp imp.trust before
+expect 0 "$A" trust import-ssh -t imp.trust allowed_signers
+has err "already on line"
+has err "no key to add: the trust file is unchanged"
+same imp.trust before
+# All or nothing: one bad line (a local time, an unknown option, a
+# broken key, a torsion key) and the trust file is left as it was.
+for badline in "carol@example.org valid-after=\"20260101\" $bkey" \
+	"carol@example.org restrict $bkey" \
+	"carol@example.org valid-after=20260101Z $bkey" \
+	"carol@example.org ssh-ed25519 AAAA" \
+	"carol@example.org $(cat ada.torsion.pub)"; do
+	{ echo "bob@example.org $bkey"; echo "$badline"; } >as.bad
+	expect 2 "$A" trust import-ssh -t imp.trust as.bad
+	has err "as.bad: line 2: "
+	same imp.trust before
+done
+has err "not a valid Ed25519 public key"
+{ echo "bob@example.org $bkey"; echo "carol@example.org valid-after=\"20260101\" $bkey"; } >as.bad
+expect 2 "$A" trust import-ssh -t imp.trust as.bad
+has err "has no Z: OpenSSH reads it in the local time zone"
+expect 2 "$A" trust import-ssh -t imp.trust
+expect 2 "$A" trust import-ssh -t imp.trust --name X allowed_signers
+expect 2 "$A" trust import-ssh -t imp.trust missing_file
+same imp.trust before
+# --role sets the roles of every record.
+rm -f pubs.trust
+echo "press@example.org $bkey" >as.press
+expect 0 "$A" trust import-ssh -t pubs.trust --role publisher as.press
+has pubs.trust "roles=publisher email=press@example.org"
+
 finish e2e_ssh

@@ -6,7 +6,7 @@ and the reference tool as a black box.
 usage: verify_test.py AGREESIGN_BINARY    (run from anywhere; prints
 `interop: N passed, M failed` and exits 1 when anything failed)
 """
-import base64, contextlib, copy, hashlib, io, json, os, random, re, shutil, struct, subprocess, sys
+import base64, contextlib, copy, datetime, hashlib, io, json, os, random, re, shutil, struct, subprocess, sys
 import tempfile, unicodedata
 import nacl.bindings, nacl.pwhash, nacl.signing
 
@@ -1089,6 +1089,121 @@ def test_ssh_private(tmp):
             compare("OpenSSH private key envelope", ["-t", os.path.join(KEYS, "demo.trust"), "-e", out, agr], 0)
         else:
             ok(not os.path.exists(out), "OpenSSH private key %s: nothing written" % name)
+def import_ssh_expected(text):
+    """§9.7 from the spec alone: the records an allowed_signers text gives
+    (canonical lines, §9.6), or None when the import must fail."""
+    is_type = lambda f: f.startswith(("ssh-", "ecdsa-", "sk-")) or f.endswith("-cert-v01@openssh.com")
+
+    def when(v):
+        m = re.fullmatch(r"([0-9]{8})(?:([0-9]{4})([0-9]{2})?)?Z", v)
+        if not m:
+            raise ValueError(v)
+        t = datetime.datetime.strptime(m.group(1) + (m.group(2) or "0000") + (m.group(3) or "00"), "%Y%m%d%H%M%S")
+        if t.year < 1970:
+            raise ValueError(v)
+        return t.replace(tzinfo=datetime.timezone.utc)
+
+    def match(pat, word):           # ssh_config(5) PATTERNS: * and ?, nothing else
+        rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pat)
+        return re.fullmatch(rx, word, re.S) is not None
+
+    def admits(lst, word):
+        pats = lst.split(",")
+        neg = [p[1:] for p in pats if p.startswith("!")]
+        return (not any(match(p, word) for p in neg)
+                and any(match(p, word) for p in pats if not p.startswith("!")))
+
+    def q(v):
+        return '"%s"' % v.replace("\\", "\\\\").replace('"', '\\"') if re.search(r'[ \t"\\#=]', v) else v
+
+    out, seen = [], set()
+    try:
+        for line in text.split("\n"):
+            f = V._ssh_fields(line)
+            if not f or f[0].startswith("#"):
+                continue
+            princ = f[0][1:-1] if len(f[0]) > 1 and f[0][0] == f[0][-1] == '"' else f[0]
+            assert '"' not in princ and all(princ.split(",")) and len(f) > 1
+            opts, rest = {}, f[1:]
+            if not is_type(rest[0]):
+                for o in V._ssh_options(rest[0]):
+                    k, _, v = o.partition("=")
+                    k = k.lower()
+                    assert k not in opts and (k == "cert-authority" and not _ or
+                                              k in ("namespaces", "valid-after", "valid-before")
+                                              and len(v) >= 2 and v[0] == v[-1] == '"' and '"' not in v[1:-1])
+                    opts[k] = v[1:-1]
+                rest = rest[1:]
+            assert rest and is_type(rest[0])
+            after = when(opts["valid-after"]) if "valid-after" in opts else None
+            before = when(opts["valid-before"]) if "valid-before" in opts else None
+            if before and before.strftime("%Y%m%d%H%M%S") == "99991231235959":
+                before = None       # one second later is past any §1.3 time: unbounded
+            elif before:
+                before += datetime.timedelta(seconds=1)
+            assert not (after and before and after >= before)
+            if rest[0] != "ssh-ed25519":
+                continue
+            pk = list(V.parse_ssh_pub(" ".join(rest[:2]).encode()))[0]
+            if ("cert-authority" in opts or re.search(r"[*?!]", princ)
+                    or ("namespaces" in opts and not admits(opts["namespaces"], "agreesign")) or pk in seen):
+                continue
+            seen.add(pk)
+            name = unicodedata.normalize("NFC", princ.split(",")[0])
+            V.text_field(name, "principal")
+            rec = ["key", q(name), b64(pk), "roles=author,co-author"]
+            try:
+                V.email_value(name, "principal")
+                rec.append("email=" + q(name))
+            except V.Refused:
+                pass
+            if after:
+                rec.append("valid-after=" + after.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            if before:
+                rec.append("valid-before=" + before.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            out.append(" ".join(rec))
+    except (AssertionError, ValueError, KeyError, V.Refused):
+        return None
+    return out
+
+
+def test_import_ssh(tmp):
+    """§9.7: trust import-ssh gives the records the spec's mapping gives."""
+    s = lambda b: struct.pack(">I", len(b)) + b
+    key = lambda i: "ssh-ed25519 " + b64(s(b"ssh-ed25519") + s(
+        nacl.signing.SigningKey(bytes([i]) * 32).verify_key.encode()))
+    k1, k2, k3 = key(1), key(2), key(3)
+    cases = [
+        ("plain", "a@example.org %s c\n" % k1),
+        ("two lines, comments", "# x\n\na@example.org %s\n  b %s  comment here\n" % (k1, k2)),
+        ("windows", 'a@x.org valid-after="20260101Z",VALID-BEFORE="202612312359Z" %s\n' % k1),
+        ("valid-before at the end of time", 'a@x.org valid-before="99991231235959Z" %s\n' % k1),
+        ("seconds", 'a@x.org valid-after="20260101123456Z" %s\n' % k1),
+        ("namespaces", 'a@x.org namespaces="git" %s\nb@x.org namespaces="agree*,!x" %s\n'
+                       'c@x.org namespaces="*,!agreesign" %s\n' % (k1, k2, k3)),
+        ("cert-authority, pattern, rsa", "*@x.org cert-authority %s\nb* %s\nc@x.org ssh-rsa AAAA\nd@x.org %s\n"
+         % (k1, k2, k3)),
+        ("duplicate key", "a@x.org %s\nb@x.org %s\n" % (k1, k1)),
+        ("several principals, quoted", '"a@x.org,b@x.org" %s\n' % k1),
+        ("identity to quote", "a=b %s\n" % k1),
+        ("no Z", 'a@x.org valid-after="20260101" %s\n' % k1),
+        ("unquoted value", "a@x.org valid-after=20260101Z %s\n" % k1),
+        ("unknown option", "a@x.org no-pty %s\n" % k1),
+        ("empty window", 'a@x.org valid-after="20260102Z",valid-before="20260101Z" %s\n' % k1),
+        ("bad date", 'a@x.org valid-after="20260230Z" %s\n' % k1),
+        ("broken key", "a@x.org ssh-ed25519 AAAA\n"),
+        ("empty principal", "a@x.org,,b %s\n" % k1),
+        ("no key", "a@x.org\n"),
+    ]
+    for name, text in cases:
+        src, trust = write(os.path.join(tmp, "allowed_signers"), text), os.path.join(tmp, "imp.trust")
+        if os.path.exists(trust):
+            os.unlink(trust)
+        p = tool("trust", "import-ssh", "-t", trust, src)
+        want = import_ssh_expected(text)
+        got = (read(trust).decode().split("\n")[1:-1] if os.path.exists(trust) else []) if p.returncode == 0 else None
+        ok(got == want, "import-ssh " + name + ": records per §9.7", "want %s, tool %s (exit %d: %s)"
+           % (want, got, p.returncode, p.stderr.decode()[-200:]))
 
 
 def main():
@@ -1100,7 +1215,8 @@ def main():
                           ("output", lambda: test_output(tmp)),
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
                           ("strict", lambda: fresh and test_strict(tmp, *fresh)),
-                          ("ssh private", lambda: test_ssh_private(tmp))):
+                          ("ssh private", lambda: test_ssh_private(tmp)),
+                          ("import-ssh", lambda: test_import_ssh(tmp))):
             try:
                 result = run()
                 fresh = result if name == "fresh" else fresh

@@ -53,6 +53,11 @@ static enum kind kind_of(const char *s, size_t n)
 	return K_UNKNOWN;
 }
 
+int ags_ssh_is_key_type(const char *s, size_t n)
+{
+	return kind_of(s, n) != K_UNKNOWN;
+}
+
 /* 1 when s (n bytes) may be shown in a message as it is: a key type's
  * characters, and short. */
 static int showable(const char *s, size_t n)
