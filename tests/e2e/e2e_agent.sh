@@ -68,6 +68,12 @@ ID=(--name "Inès Marović-Saldaña" --email ines@example.org --time "$TIME")
 expect 0 "$A" sign -k id "${ID[@]}" -e seed.json a.txt
 expect 0 "$A" verify -p id.pub -e seed.json a.txt
 
+# keygen --change-passphrase would rewrite it as an agreesign key: refused
+cp id id.copy
+expect 2 "$A" keygen --change-passphrase id --no-passphrase
+has "$T/err" "ssh-keygen -p"
+same id id.copy
+
 # --- through a real agent: the same envelope, byte for byte ------------
 AGENT_PID=$(start_agent "$T/agent.sock")
 export SSH_AUTH_SOCK=$T/agent.sock
