@@ -414,9 +414,27 @@ enum ags_err ags_seckey_parse(struct ags_seckey **out, const char *buf,
                               size_t len, const char *source,
                               ags_passphrase_fn ask, void *ctx,
                               struct ags_error *err);
-/* Reads a .key file into sodium_malloc'd memory and parses it. When the
- * file is readable by group or others, *loose_mode is set to 1 (the
- * caller may warn); else 0. loose_mode may be NULL. */
+/* An unencrypted OpenSSH private key file (src/lib/format/sshkey_private.c,
+ * spec §8.5): "-----BEGIN OPENSSH PRIVATE KEY-----", openssh-key-v1 with
+ * cipher and kdf "none", one ssh-ed25519 key, every field checked (equal
+ * check numbers, the private section's public key the file's, the secret
+ * key the seed and public key, padding 1, 2, 3, ...). The seed is decoded
+ * only into guarded memory. The key has no identity: (*out)->pub.name,
+ * email and orcid are NULL. An encrypted file gives AGS_ERR_KEY with the
+ * hint to add it to an agent; another key type, AGS_ERR_FORMAT. */
+enum ags_err ags_ssh_seckey_parse(struct ags_seckey **out, const char *buf,
+                                  size_t len, const char *source,
+                                  struct ags_error *err);
+/* The same file's public key (out initialised here, no identity): the
+ * file is checked exactly as ags_ssh_seckey_parse checks it. */
+enum ags_err ags_ssh_seckey_parse_public(struct ags_pubkey *out,
+                                         const char *buf, size_t len,
+                                         const char *source,
+                                         struct ags_error *err);
+/* Reads a .key file, or an OpenSSH private key file (told by its first
+ * line: ags_ssh_seckey_parse), into sodium_malloc'd memory and parses it.
+ * When the file is readable by group or others, *loose_mode is set to 1
+ * (the caller may warn); else 0. loose_mode may be NULL. */
 enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
                              ags_passphrase_fn ask, void *ctx, int *loose_mode,
                              struct ags_error *err);
@@ -434,7 +452,7 @@ enum ags_err ags_seckey_parse_public(struct ags_pubkey *out, int *sealed,
                                      const char *buf, size_t len,
                                      const char *source, struct ags_error *err);
 /* The same for the .key file at path, read as ags_seckey_load reads it
- * (loose_mode as there). */
+ * (loose_mode as there; an OpenSSH private key file too, never sealed). */
 enum ags_err ags_seckey_load_public(struct ags_pubkey *out, int *sealed,
                                     const char *path, int *loose_mode,
                                     struct ags_error *err);
@@ -601,6 +619,23 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
                              const struct ags_signer *s, int countersign,
                              struct ags_error *err);
 
+/* A signer outside this library (an SSH agent): writes into sig the
+ * Ed25519 signature of the len bytes at msg by the key the caller named,
+ * or returns the error, described in err. ctx is the signer's. */
+typedef enum ags_err (*ags_sign_fn)(uint8_t sig[AGS_SIGNATURE_BYTES],
+                                    const uint8_t *msg, size_t len, void *ctx,
+                                    struct ags_error *err);
+
+/* ags_sign_append with the key pub, whose signature fn (ctx) makes: the
+ * same checks, the same message, the same envelope byte for byte as a
+ * seed of pub would give. The signature fn returns is used only when it
+ * verifies under pub over that message (else AGS_ERR_CRYPTO, and env is
+ * left as it was). */
+enum ags_err ags_sign_append_with(struct ags_envelope *env,
+                                  const struct ags_pubkey *pub, ags_sign_fn fn,
+                                  void *ctx, const struct ags_signer *s,
+                                  int countersign, struct ags_error *err);
+
 /* Every refusal of ags_sign_append that needs no secret: the signer and
  * metadata fields, a second signature by the key pub, a new signature on
  * a countersigned envelope, a countersignature that is not a publisher's
@@ -612,6 +647,42 @@ enum ags_err ags_sign_check(const struct ags_envelope *env,
                             struct ags_error *err);
 
 void ags_signer_release(struct ags_signer *s);
+
+/* ---------------------------------------------------------------------
+ * Signing through an SSH agent (src/lib/op/agent.c; the messages:
+ * src/lib/format/agent_msg.c). The secret key stays in the agent.
+ */
+
+/* The longest agent message sent or read (OpenSSH's own limit), and the
+ * longest reply to a signature request: an Ed25519 signature takes 88
+ * bytes, so a longer reply is refused before it is read. */
+#define AGS_AGENT_MSG_MAX        (256u * 1024u)
+#define AGS_AGENT_SIGN_REPLY_MAX 1024u
+
+struct ags_agent;
+
+/* Connects to the agent at the Unix socket socket_path (the caller reads
+ * SSH_AUTH_SOCK; the library reads no environment) and checks that it
+ * holds the ssh-ed25519 key pub->pk (SSH2_AGENTC_REQUEST_IDENTITIES): so
+ * that "the agent does not hold this key" (AGS_ERR_KEY) is told apart
+ * from a refusal to sign. Every exchange with the agent, request and
+ * reply, must end within timeout_ms (else AGS_ERR_IO). Errors name the
+ * socket: it does not exist or refuses (AGS_ERR_IO), the reply is
+ * malformed (AGS_ERR_FORMAT) or too long (AGS_ERR_TOO_LARGE). *out is
+ * the library's: ags_agent_close() it. */
+enum ags_err ags_agent_open(struct ags_agent **out, const char *socket_path,
+                            const struct ags_pubkey *pub, int timeout_ms,
+                            struct ags_error *err);
+/* An ags_sign_fn (agent: the struct ags_agent *): asks the agent for the
+ * signature of msg (SSH2_AGENTC_SIGN_REQUEST, flags 0) and reads the
+ * reply strictly: one ssh-ed25519 signature of 64 bytes, nothing after.
+ * The agent's no (a confirmation denied) gives AGS_ERR_KEY; a signature
+ * that does not verify under the key over msg, AGS_ERR_CRYPTO. */
+enum ags_err ags_agent_sign(uint8_t sig[AGS_SIGNATURE_BYTES],
+                            const uint8_t *msg, size_t len, void *agent,
+                            struct ags_error *err);
+/* Closes the connection and frees (NULL is fine). */
+void ags_agent_close(struct ags_agent *a);
 
 /* ---------------------------------------------------------------------
  * Trust store (src/lib/format/trust.c)

@@ -109,6 +109,9 @@ struct sign_opts {
 	enum ags_role role;
 	int append, force, is_template;
 	struct cli_pass pass;
+	/* Set by cli_sign_into when KEY is an OpenSSH public key: the
+	 * agent's socket (SSH_AUTH_SOCK), which signs. */
+	const char *agent_sock;
 	/* With append: reads the envelope at path into env (initialised) and
 	 * checks it as it was checked before the key was unlocked; returns an
 	 * exit status after printing why not 0. */
@@ -116,8 +119,13 @@ struct sign_opts {
 	void *reread_ctx;
 };
 
-/* Loads o->key, signs env as o says (countersign: covering every
- * signature in env), writes env to out (replacing it when o->append or
+/* How long an agent may take over one exchange: long enough for a
+ * person to confirm (ssh-add -c) or touch a token. */
+#define CLI_AGENT_TIMEOUT_MS 60000
+
+/* Loads o->key (or, for an OpenSSH public key, asks the agent at
+ * SSH_AUTH_SOCK to sign with it), signs env as o says (countersign: covering
+ * every signature in env), writes env to out (replacing it when o->append or
  * o->force). With o->append, env is read again with o->reread under the
  * envelope's lock (ags_lock_take), held until it is replaced, so that a
  * signature another process added meanwhile is kept. Returns an exit

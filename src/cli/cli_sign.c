@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -29,12 +30,54 @@ static char *key_prompt(const char *path, const char *key_id)
 	return text;
 }
 
-/* The key's public half, identity and file format, read before anything
- * asks for its passphrase. */
-static int peek_key(struct ags_pubkey *pub, const struct sign_opts *o)
+/* 1 when the key file at path is an OpenSSH public key (its first word
+ * an OpenSSH key type): its key signs through the agent. The first bytes
+ * of a key file hold no secret in any of the formats read. */
+static int is_ssh_public(const char *path)
+{
+	char head[8] = {0};
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0; /* the secret key loader says why */
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n > 0 && (strncmp(head, "ssh-", 4) == 0 ||
+	                 strncmp(head, "ecdsa-", 6) == 0 ||
+	                 strncmp(head, "sk-", 3) == 0);
+}
+
+/* -k KEY.pub: the key and the agent's socket, both checked before the
+ * agent is asked anything. */
+static int peek_agent_key(struct ags_pubkey *pub, struct sign_opts *o)
 {
 	struct ags_error err = {0};
 
+	if (ags_pubkey_load_any(pub, NULL, o->key, &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	o->agent_sock = getenv("SSH_AUTH_SOCK");
+	if (!o->agent_sock || !o->agent_sock[0]) {
+		cli_errorf(o->key,
+		           "an OpenSSH public key signs through ssh-agent, but "
+		           "SSH_AUTH_SOCK is not set (start an agent with "
+		           "'eval \"$(ssh-agent)\"' and add the key with "
+		           "'ssh-add')");
+		return -1;
+	}
+	return 0;
+}
+
+/* The key's public half, identity and file format, read before anything
+ * asks for its passphrase (or the agent for anything). */
+static int peek_key(struct ags_pubkey *pub, struct sign_opts *o)
+{
+	struct ags_error err = {0};
+
+	if (is_ssh_public(o->key))
+		return peek_agent_key(pub, o);
 	if (ags_seckey_load_public(pub, NULL, o->key, NULL, &err) != AGS_OK) {
 		cli_error(&err);
 		return -1;
@@ -80,12 +123,34 @@ static int load_key(struct ags_seckey **sk, struct sign_opts *o,
 	return 0;
 }
 
+/* Connects to the agent, which must hold the key peek_key read. */
+static int open_agent(struct ags_agent **agent, const struct sign_opts *o,
+                      const struct ags_pubkey *pub)
+{
+	struct ags_error err = {0};
+
+	if (ags_agent_open(agent, o->agent_sock, pub, CLI_AGENT_TIMEOUT_MS,
+	                   &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
 static int make_signer(struct ags_signer *s, const struct sign_opts *o,
                        const struct ags_pubkey *pub)
 {
 	const char *name = o->name ? o->name : pub->name;
 	const char *email = o->email ? o->email : pub->email;
 	const char *orcid = o->orcid ? o->orcid : pub->orcid;
+
+	/* Only an OpenSSH key has no name: its comment is no identity. */
+	if (!name) {
+		cli_errorf(o->key,
+		           "an OpenSSH key holds no name: give the signer's "
+		           "name with --name (and --email, --orcid if wanted)");
+		return -1;
+	}
 
 	/* Copies in NFC: what a person types may be decomposed. */
 	memset(s, 0, sizeof(*s));
@@ -431,10 +496,12 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 {
 	struct ags_error err = {0};
 	struct ags_seckey *sk = NULL;
+	struct ags_agent *agent = NULL;
 	struct ags_signer s = {0};
 	struct ags_pubkey pub;
 	struct ags_lock lk;
 	int rc = EXIT_TROUBLE;
+	enum ags_err signed_rc;
 
 	ags_lock_init(&lk);
 	ags_pubkey_init(&pub);
@@ -448,7 +515,8 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	if (ags_sign_check(env, &pub, &s, countersign, &err) != AGS_OK)
 		goto refused;
 	show(env, &s, pub.key_id, o, countersign);
-	if (load_key(&sk, o, &pub) != 0)
+	if (o->agent_sock ? open_agent(&agent, o, &pub) != 0
+	                  : load_key(&sk, o, &pub) != 0)
 		goto out;
 	if (o->append) {
 		rc = lock_and_reread(&lk, env, o, out, countersign);
@@ -457,7 +525,12 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 		rc = EXIT_TROUBLE;
 		out = lk.path;
 	}
-	if (ags_sign_append(env, sk, &s, countersign, &err) == AGS_OK) {
+	/* The same envelope either way: only who makes the signature
+	 * differs (ags_sign_append_with). */
+	signed_rc = agent ? ags_sign_append_with(env, &pub, ags_agent_sign,
+	                                         agent, &s, countersign, &err)
+	                  : ags_sign_append(env, sk, &s, countersign, &err);
+	if (signed_rc == AGS_OK) {
 		if (write_envelope(env, out, o->append || o->force) == 0) {
 			fputs("agreesign: wrote ", stderr);
 			cli_put_escaped(stderr, out);
@@ -475,5 +548,6 @@ out:
 	ags_signer_release(&s);
 	ags_pubkey_release(&pub);
 	ags_seckey_free(sk);
+	ags_agent_close(agent);
 	return rc;
 }

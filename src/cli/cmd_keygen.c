@@ -209,6 +209,14 @@ static int change_passphrase(struct keygen_opts *o)
 			cli_error(&err);
 		goto out;
 	}
+	/* An OpenSSH key reads as a key but has no identity: rewritten, it
+	 * would turn into another kind of file. ssh-keygen -p is its tool. */
+	if (!sk->pub.name) {
+		cli_errorf(o->change,
+		           "an OpenSSH private key: change its "
+		           "passphrase with 'ssh-keygen -p -f FILE'");
+		goto out;
+	}
 	if (!o->no_pass) {
 		pass = sodium_malloc(AGS_PASSPHRASE_MAX);
 		if (!pass || cli_read_passphrase(pass, AGS_PASSPHRASE_MAX,

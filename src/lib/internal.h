@@ -353,4 +353,39 @@ enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
 enum ags_err ags_signer_copy(struct ags_signer *dst,
                              const struct ags_signer *src);
 
+/* --- format/agent_msg.c: SSH agent protocol messages --- */
+
+/* Each writer appends one message's body (without the uint32 length that
+ * frames it on the socket) to b; a failure marks b. Each reader takes a
+ * reply's body (msg, len bytes) and names source in its errors. */
+
+/* The key blob of pk: string "ssh-ed25519", string pk. */
+void ags_agent_key_blob(struct ags_buf *b,
+                        const uint8_t pk[AGS_PUBLICKEY_BYTES]);
+/* SSH2_AGENTC_REQUEST_IDENTITIES. */
+void ags_agent_ids_request(struct ags_buf *b);
+/* SSH2_AGENT_IDENTITIES_ANSWER: *held is set to 1 when one of its keys is
+ * the ssh-ed25519 key pk, else 0. A failure reply gives AGS_ERR_KEY, a
+ * malformed one AGS_ERR_FORMAT. */
+enum ags_err ags_agent_ids_parse(int *held, const uint8_t *msg, size_t len,
+                                 const uint8_t pk[AGS_PUBLICKEY_BYTES],
+                                 const char *source, struct ags_error *err);
+/* SSH2_AGENTC_SIGN_REQUEST of data (len bytes) by the key pk, flags 0. */
+void ags_agent_sign_request(struct ags_buf *b,
+                            const uint8_t pk[AGS_PUBLICKEY_BYTES],
+                            const uint8_t *data, size_t len);
+/* SSH2_AGENT_SIGN_RESPONSE: string (string "ssh-ed25519", string of 64
+ * bytes), nothing after, the 64 bytes into sig. A failure reply gives
+ * AGS_ERR_KEY (the agent refused), a malformed one AGS_ERR_FORMAT. The
+ * signature is not verified here. */
+enum ags_err ags_agent_sign_parse(uint8_t sig[AGS_SIGNATURE_BYTES],
+                                  const uint8_t *msg, size_t len,
+                                  const char *source, struct ags_error *err);
+
+/* --- format/sshkey_private.c --- */
+
+/* 1 when the key file text (buf, len) is an OpenSSH private key file: it
+ * begins with "-----BEGIN OPENSSH PRIVATE KEY-----". */
+int ags_seckey_text_is_ssh(const char *buf, size_t len);
+
 #endif

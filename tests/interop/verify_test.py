@@ -1045,6 +1045,56 @@ def test_ssh_pub(tmp, agr, signed, pub):
                "OpenSSH key: trusted_identity is null (§8.4, §10.4)")
 
 
+def openssh_private(seed, check2=0x2A2A2A2A, cipher=b"none", nkeys=1, pad=None, comment=b"ines@laptop"):
+    """§8.5: an unencrypted OpenSSH private key file of seed, written here
+    from the specification (wrong in the way the arguments say)."""
+    s = lambda b: struct.pack(">I", len(b)) + b
+    pk = nacl.signing.SigningKey(seed).verify_key.encode()
+    priv = struct.pack(">II", 0x2A2A2A2A, check2) + s(b"ssh-ed25519") + s(pk) + s(seed + pk) + s(comment)
+    n = (-len(priv)) % 8 + (8 if pad == "block" else 0)    # "block": 8 bytes more than needed
+    priv += bytes(range(1, n + 1)) if pad in (None, "block") else pad[:n]
+    data = (b"openssh-key-v1\0" + s(cipher) + s(b"none" if cipher == b"none" else b"bcrypt") + s(b"")
+            + struct.pack(">I", nkeys) + s(s(b"ssh-ed25519") + s(pk)) + s(priv))
+    b = base64.b64encode(data).decode()
+    return ("-----BEGIN OPENSSH PRIVATE KEY-----\n" + "".join(b[i:i + 70] + "\n" for i in range(0, len(b), 70))
+            + "-----END OPENSSH PRIVATE KEY-----\n")
+
+
+def test_ssh_private(tmp):
+    """§8.5: the author's seed as an OpenSSH private key signs the very
+    envelope its agreesign .key signs (spec/vectors/envelopes/signed.sig.json);
+    what §8.5 refuses is refused."""
+    agr = os.path.join(tmp, "ssh-agreement.txt")
+    shutil.copy(os.path.join(VEC, "agreements", "sample-agreement.txt"), agr)
+    keytext = read(os.path.join(KEYS, "demo-author.key")).decode()
+    seed = base64.b64decode(re.search(r"(?m)^secret-key: (\S+)$", keytext).group(1))
+    who = ["--name", "Inès Marović-Saldaña", "--email", "ines@example.org", "--orcid", "0000-0002-1825-0097"]
+    for name, expect, text in (
+            ("as ssh-keygen writes it", 0, openssh_private(seed)),
+            ("encrypted", 2, openssh_private(seed, cipher=b"aes256-ctr")),
+            ("check numbers differ", 2, openssh_private(seed, check2=0x2A2A2A2B)),
+            ("two keys announced", 2, openssh_private(seed, nkeys=2)),
+            ("padding not 1, 2, 3", 2, openssh_private(seed, pad=bytes([1, 3, 2, 4, 5, 6, 7]))),
+            ("a whole block of padding more", 2, openssh_private(seed, pad="block"))):
+        path = os.path.join(tmp, "id_ed25519")
+        if os.path.exists(path):
+            os.unlink(path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, text.encode())
+        os.close(fd)
+        out = os.path.join(tmp, "ssh-signed.sig.json")
+        if os.path.exists(out):
+            os.unlink(out)
+        p = tool("sign", "-k", path, *who, "--time", "2026-11-18T11:06:40Z", "-e", out, agr)
+        if not ok(p.returncode == expect, "OpenSSH private key %s: exit %d" % (name, expect),
+                  "exit %d: %s" % (p.returncode, p.stderr.decode())):
+            continue
+        if expect == 0:
+            ok(read(out) == read(os.path.join(VEC, "envelopes", "signed.sig.json")),
+               "OpenSSH private key: the envelope of the same seed's .key, byte for byte (§8.5)")
+            compare("OpenSSH private key envelope", ["-t", os.path.join(KEYS, "demo.trust"), "-e", out, agr], 0)
+        else:
+            ok(not os.path.exists(out), "OpenSSH private key %s: nothing written" % name)
 def import_ssh_expected(text):
     """§9.7 from the spec alone: the records an allowed_signers text gives
     (canonical lines, §9.6), or None when the import must fail."""
@@ -1171,6 +1221,7 @@ def main():
                           ("output", lambda: test_output(tmp)),
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
                           ("strict", lambda: fresh and test_strict(tmp, *fresh)),
+                          ("ssh private", lambda: test_ssh_private(tmp)),
                           ("import-ssh", lambda: test_import_ssh(tmp))):
             try:
                 result = run()

@@ -130,7 +130,9 @@ enum ags_err ags_seckey_load(struct ags_seckey **out, const char *path,
 	if (rc == AGS_OK)
 		rc = read_secret(&buf, &len, fd, path, err);
 	close(fd);
-	if (rc == AGS_OK)
+	if (rc == AGS_OK && ags_seckey_text_is_ssh(buf, len))
+		rc = ags_ssh_seckey_parse(out, buf, len, path, err);
+	else if (rc == AGS_OK)
 		rc = ags_seckey_parse(out, buf, len, path, ask, ctx, err);
 	sodium_free(buf);
 	return rc;
@@ -155,8 +157,13 @@ enum ags_err ags_seckey_load_public(struct ags_pubkey *out, int *sealed,
 	if (rc == AGS_OK)
 		rc = read_secret(&buf, &len, fd, path, err);
 	close(fd);
-	if (rc == AGS_OK)
+	if (rc == AGS_OK && ags_seckey_text_is_ssh(buf, len)) {
+		rc = ags_ssh_seckey_parse_public(out, buf, len, path, err);
+		if (sealed)
+			*sealed = 0;
+	} else if (rc == AGS_OK) {
 		rc = ags_seckey_parse_public(out, sealed, buf, len, path, err);
+	}
 	sodium_free(buf); /* wipes: a clear seed may have been read */
 	return rc;
 }

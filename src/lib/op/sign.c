@@ -102,9 +102,23 @@ static enum ags_err fill_covers(struct ags_signature *sig,
 	return AGS_OK;
 }
 
-static enum ags_err sign_last(struct ags_envelope *env,
-                              const struct ags_seckey *sk,
+/* The seed's own signer: ctx is the struct ags_seckey. */
+static enum ags_err seed_sign(uint8_t sig[AGS_SIGNATURE_BYTES],
+                              const uint8_t *msg, size_t len, void *ctx,
                               struct ags_error *err)
+{
+	const struct ags_seckey *sk = ctx;
+
+	(void)err;
+	crypto_sign_detached(sig, NULL, msg, len, sk->sk);
+	return AGS_OK;
+}
+
+/* Signs the last signature of env with fn. A signature from outside
+ * (an agent: another process, another program) is used only once it
+ * verifies under the key over exactly this message. */
+static enum ags_err sign_last(struct ags_envelope *env, ags_sign_fn fn,
+                              void *ctx, int external, struct ags_error *err)
 {
 	struct ags_signature *sig = &env->sigs[env->nsigs - 1];
 	uint8_t *msg = NULL;
@@ -112,11 +126,17 @@ static enum ags_err sign_last(struct ags_envelope *env,
 	enum ags_err rc;
 
 	rc = ags_signed_message(&msg, &len, env, env->nsigs - 1, err);
-	if (rc != AGS_OK)
-		return rc;
-	crypto_sign_detached(sig->signature, NULL, msg, len, sk->sk);
+	if (rc == AGS_OK)
+		rc = fn(sig->signature, msg, len, ctx, err);
+	if (rc == AGS_OK && external &&
+	    crypto_sign_verify_detached(sig->signature, msg, len,
+	                                sig->public_key) != 0)
+		rc = ags_error_set(err, AGS_ERR_CRYPTO, "", 0, 0,
+		                   "the signature the signer returned does not "
+		                   "verify under key %s: not used",
+		                   sig->key_id);
 	free(msg);
-	return AGS_OK;
+	return rc;
 }
 
 /* An optional text field of the signer block with its own rule: readers
@@ -192,17 +212,16 @@ enum ags_err ags_sign_check(const struct ags_envelope *env,
 	return rc;
 }
 
-enum ags_err ags_sign_append(struct ags_envelope *env,
-                             const struct ags_seckey *sk,
-                             const struct ags_signer *s, int countersign,
-                             struct ags_error *err)
+/* Appends a signature by pub, signed by fn (ctx), to env. */
+static enum ags_err append(struct ags_envelope *env,
+                           const struct ags_pubkey *pub, ags_sign_fn fn,
+                           void *ctx, int external, const struct ags_signer *s,
+                           int countersign, struct ags_error *err)
 {
 	struct ags_signature *grown, *sig;
 	enum ags_err rc;
 
-	rc = check_halves(sk, err);
-	if (rc == AGS_OK)
-		rc = ags_sign_check(env, &sk->pub, s, countersign, err);
+	rc = ags_sign_check(env, pub, s, countersign, err);
 	if (rc != AGS_OK)
 		return rc;
 	grown = realloc(env->sigs, (env->nsigs + 1) * sizeof(*grown));
@@ -212,18 +231,44 @@ enum ags_err ags_sign_append(struct ags_envelope *env,
 	env->sigs = grown;
 	sig = &grown[env->nsigs];
 	memset(sig, 0, sizeof(*sig));
-	memcpy(sig->key_id, sk->pub.key_id, sizeof(sig->key_id));
-	memcpy(sig->public_key, sk->pub.pk, AGS_PUBLICKEY_BYTES);
+	memcpy(sig->key_id, pub->key_id, sizeof(sig->key_id));
+	memcpy(sig->public_key, pub->pk, AGS_PUBLICKEY_BYTES);
 	rc = ags_signer_copy(&sig->signer, s);
 	if (rc == AGS_OK && countersign)
 		rc = fill_covers(sig, env, err);
 	env->nsigs++;
 	if (rc == AGS_OK)
-		rc = sign_last(env, sk, err);
+		rc = sign_last(env, fn, ctx, external, err);
 	if (rc != AGS_OK) {
 		env->nsigs--;
 		ags_signer_release(&sig->signer);
 		free(sig->covers);
 	}
 	return rc;
+}
+
+enum ags_err ags_sign_append(struct ags_envelope *env,
+                             const struct ags_seckey *sk,
+                             const struct ags_signer *s, int countersign,
+                             struct ags_error *err)
+{
+	enum ags_err rc = check_halves(sk, err);
+
+	/* seed_sign only reads sk: the cast drops a const it keeps. */
+	return rc == AGS_OK ? append(env, &sk->pub, seed_sign, (void *)sk, 0, s,
+	                             countersign, err)
+	                    : rc;
+}
+
+enum ags_err ags_sign_append_with(struct ags_envelope *env,
+                                  const struct ags_pubkey *pub, ags_sign_fn fn,
+                                  void *ctx, const struct ags_signer *s,
+                                  int countersign, struct ags_error *err)
+{
+	if (!ags_public_key_valid(pub->pk))
+		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
+		                     "key %s is not a valid Ed25519 public key "
+		                     "(it has a torsion component)",
+		                     pub->key_id);
+	return append(env, pub, fn, ctx, 1, s, countersign, err);
 }
