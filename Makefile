@@ -34,7 +34,7 @@ LIB_SRC = $(foreach l,$(LAYERS),$(wildcard src/lib/$(l)/*.c))
 LIB_HDR = src/lib/internal.h $(foreach l,$(LAYERS),$(wildcard src/lib/$(l)/*.h))
 LIB_INC = -Isrc/lib $(foreach l,$(LAYERS),-Isrc/lib/$(l))
 CLI_SRC = $(wildcard src/cli/*.c)
-TEST_SRC = $(wildcard tests/unit/check_*.c) tests/unit/test_util.c
+TEST_SRC = $(wildcard tests/unit/check_*.c) tests/unit/test_util.c tests/unit/tsa_util.c
 SUITES = $(patsubst tests/unit/check_%.c,%,$(filter-out tests/unit/check_main.c,$(wildcard tests/unit/check_*.c)))
 # tests/e2e/e2e_lib.sh is the helpers every suite sources, not a suite.
 E2E_SUITES = tests/e2e/cli.sh $(filter-out tests/e2e/e2e_lib.sh,$(wildcard tests/e2e/e2e_*.sh))

@@ -34,9 +34,11 @@ extern "C" {
 /* Format names. Each is written into the files it names and refused by
  * readers when it differs. See spec/agreesign-v1.md. */
 #define AGS_FORMAT_ENVELOPE "agreesign-envelope/v1"
-#define AGS_FORMAT_CANON    "text/v1"
-#define AGS_FORMAT_PUBKEY   "agreesign public key v1"
-#define AGS_FORMAT_SECKEY   "agreesign secret key v1"
+/* An envelope in which an entry holds a timestamp token (spec §6.5). */
+#define AGS_FORMAT_ENVELOPE_V2 "agreesign-envelope/v2"
+#define AGS_FORMAT_CANON       "text/v1"
+#define AGS_FORMAT_PUBKEY      "agreesign public key v1"
+#define AGS_FORMAT_SECKEY      "agreesign secret key v1"
 /* The trust file version written: new files and every edited file (an
  * edit upgrades a v1 file). Readers accept it and AGS_FORMAT_TRUST_V1. */
 #define AGS_FORMAT_TRUST    "agreesign trust v2"
@@ -59,6 +61,7 @@ extern "C" {
 #define AGS_PASSPHRASE_MAX 1024u  /* passphrase bytes */
 #define AGS_FIELD_MAX      1024u  /* any metadata or signer string, bytes */
 #define AGS_SIGNATURES_MAX 64u    /* signatures in one envelope */
+#define AGS_TOKEN_MAX      16384u /* DER bytes of one RFC 3161 token */
 
 #define AGS_PUBLICKEY_BYTES 32u
 #define AGS_SEED_BYTES      32u
@@ -451,6 +454,9 @@ struct ags_signature {
 	char key_id[AGS_KEYID_HEX + 1];
 	uint8_t public_key[AGS_PUBLICKEY_BYTES];
 	uint8_t signature[AGS_SIGNATURE_BYTES];
+	uint8_t *timestamp;   /* malloc'd DER of the entry's RFC 3161 token
+	                         (spec §6.5), or NULL; not signed */
+	size_t timestamp_len; /* bytes of timestamp */
 };
 
 struct ags_envelope {
@@ -524,6 +530,36 @@ enum ags_err ags_sign_check(const struct ags_envelope *env,
                             struct ags_error *err);
 
 void ags_signer_release(struct ags_signer *s);
+
+/* ---------------------------------------------------------------------
+ * Timestamps (src/lib/op/timestamp.c; spec §6.5)
+ */
+
+/* An RFC 3161 TimeStampReq (DER) for signature idx of env: imprint
+ * SHA-512 of its 64 signature bytes, a fresh random nonce, certReq TRUE.
+ * *out is malloc'd (*out_len bytes); the caller free()s it. Keep it: the
+ * reply is checked against it (ags_timestamp_token). */
+enum ags_err ags_timestamp_request(uint8_t **out, size_t *out_len,
+                                   const struct ags_envelope *env, size_t idx,
+                                   struct ags_error *err);
+
+/* The token of the TimeStampResp tsr, which must answer the request tsq
+ * (made by ags_timestamp_request): status granted (or grantedWithMods),
+ * the request's imprint and nonce, a DER token. *token is malloc'd
+ * (*token_len bytes); the caller free()s it. source names the reply in
+ * err. The token's signature is not checked here (see ags_verify). */
+enum ags_err ags_timestamp_token(uint8_t **token, size_t *token_len,
+                                 const uint8_t *tsq, size_t tsq_len,
+                                 const uint8_t *tsr, size_t tsr_len,
+                                 const char *source, struct ags_error *err);
+
+/* Puts a copy of token into the entry of env whose signature it covers
+ * (its imprint is SHA-512 of those 64 bytes); *idx (may be NULL) gets the
+ * entry's index. Refuses a token that covers no entry
+ * (AGS_ERR_INVALID) and an entry that has a token (AGS_ERR_EXISTS). */
+enum ags_err ags_timestamp_attach(struct ags_envelope *env, size_t *idx,
+                                  const uint8_t *token, size_t token_len,
+                                  const char *source, struct ags_error *err);
 
 /* ---------------------------------------------------------------------
  * Trust store (src/lib/format/trust.c)

@@ -209,5 +209,6 @@ int cmd_extract(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_timestamp(int argc, char **argv);
 
 #endif

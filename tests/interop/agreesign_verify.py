@@ -7,8 +7,9 @@ usage: agreesign_verify.py (-t TRUSTFILE | -p KEY.pub) [-e ENVELOPE]
 
 Prints one JSON object (the shape of spec §10.4) and exits 0 (verified),
 1 (not verified) or 2 (usage error, refused or unreadable input).
-Needs Python 3 (unicodedata 14.0.0 or later), PyNaCl (libsodium 1.0.18) and
-python3-cryptography (the X.509 certificates of a v2 trust file, §9.4).
+Needs Python 3 (unicodedata 14.0.0 or later), PyNaCl (libsodium 1.0.18),
+python3-cryptography (the X.509 certificates of a v2 trust file, §9.4) and
+python3-asn1crypto (RFC 3161 timestamp tokens of a v2 envelope, §6.5).
 
 Unicode: text/v1 pins Unicode 15.0.0 (§2.3). The accepted code points are read
 from spec/unicode-15.0.0-assigned.txt, in the exact format of the
@@ -23,9 +24,11 @@ the same under every later Unicode version.
 import argparse, base64, datetime, errno, hashlib, json, os, re, stat, sys, unicodedata
 import nacl.bindings, nacl.exceptions, nacl.signing
 from cryptography import x509
+from asn1crypto import cms as a1cms, tsp as a1tsp
 
 MAX_AGREEMENT, MAX_ENVELOPE, MAX_PUB, MAX_TRUST = 1 << 24, 1 << 20, 16384, 1 << 24
 MAX_INT = 2 ** 53 - 1
+MAX_TOKEN = 16384
 ROLES = ("author", "co-author", "publisher")
 PREFIX = b"agreesign/v1 statement\x00"
 UNICODE_SET_SHA256 = "30e219ad67b83dbf64f3c9d555795247ee1e530024a3389b572d982624ea25b2"
@@ -320,7 +323,9 @@ def parse_envelope(data):
     except (ValueError, RecursionError) as e:       # UnicodeDecodeError, JSONDecodeError
         raise Refused("envelope is not JSON: %s" % e)
     members(env, ("format", "statement", "signatures"), (), "envelope")
-    check(env["format"] == "agreesign-envelope/v1", "format: not agreesign-envelope/v1")
+    check(env["format"] in ("agreesign-envelope/v1", "agreesign-envelope/v2"),
+          "format: not agreesign-envelope/v1 or v2")
+    v2 = env["format"] == "agreesign-envelope/v2"
     st = members(env["statement"], ("canonicalization", "text_sha512", "text_length", "metadata"),
                  ("attachments", "kind"), "statement")
     check(st.get("kind", "template") == "template", "statement.kind: not template")
@@ -345,7 +350,10 @@ def parse_envelope(data):
     check(type(sigs) is list and 1 <= len(sigs) <= 64, "signatures: not 1 to 64 entries")
     for n, e in enumerate(sigs, 1):
         what = "signature %d" % n
-        members(e, ("signer", "key_id", "public_key", "signature"), ("countersigns",), what)
+        members(e, ("signer", "key_id", "public_key", "signature"),
+                ("countersigns", "timestamps") if v2 else ("countersigns",), what)
+        if "timestamps" in e:
+            e["_token"] = parse_token(e["timestamps"], what)
         s = members(e["signer"], ("name", "role", "time"), ("email", "orcid"), what + " signer")
         text_field(s["name"], what + " name")
         if "email" in s:
@@ -372,7 +380,43 @@ def parse_envelope(data):
             check(s["role"] == "publisher", what + ": a countersignature's role is not publisher")
         e["_sig"] = b64_value(e["signature"], 64, what + " signature")
     check(len({e["key_id"] for e in sigs}) == len(sigs), "signatures: two with the same key_id")
+    check(not v2 or any("timestamps" in e for e in sigs), "format v2 but no timestamp token")
     return env
+
+
+def _token_der(der):
+    """§6.5: DER, but for the order of the certificates (a SET OF, which
+    DER sorts and CMS writers leave in the order given): the bytes with
+    that set sorted must be what encoding their parsed value gives."""
+    certs = a1cms.ContentInfo.load(der)["content"]["certificates"]
+    if certs.native is not None:
+        orig = b"".join(c.dump() for c in certs)
+        at = der.find(orig)
+        der = der[:at] + b"".join(sorted(c.dump() for c in certs)) + der[at + len(orig):]
+    return a1cms.ContentInfo.load(der).dump(force=True) == der
+
+
+def parse_token(v, what):
+    """§6.5: one base64 DER TimeStampToken, a ContentInfo holding
+    id-signedData whose content is an id-ct-TSTInfo."""
+    check(type(v) is list and len(v) == 1, what + " timestamps: not an array of one token")
+    t = v[0]
+    ok = type(t) is str and 0 < len(t) <= (MAX_TOKEN + 2) // 3 * 4 and \
+        re.fullmatch("[A-Za-z0-9+/]+={0,2}", t) and len(t) % 4 == 0
+    der = base64.b64decode(t) if ok else b""
+    check(ok and base64.b64encode(der).decode() == t and len(der) <= MAX_TOKEN,
+          what + " timestamps: not base64 of 1 to 16384 bytes")
+    try:
+        ci = a1cms.ContentInfo.load(der, strict=True)   # strict: nothing after it
+        check(ci["content_type"].native == "signed_data", what + " token: not signedData")
+        enc = ci["content"]["encap_content_info"]
+        check(enc["content_type"].native == "tst_info", what + " token: not a TSTInfo")
+        info = a1tsp.TSTInfo.load(enc["content"].contents, strict=True)
+        info.native      # parses every field
+        check(_token_der(der), what + " token: not DER")
+    except (ValueError, TypeError, KeyError) as e:
+        raise Refused("%s token: not an RFC 3161 time-stamp token (%s)" % (what, e))
+    return der
 
 
 def jcs(v):

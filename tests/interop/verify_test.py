@@ -1004,6 +1004,66 @@ def test_strict(tmp, agr, signed):
         compare(name, trust + args + ["-e", signed, agr], expect)
 
 
+# ------------------------------------------------------------- (f) timestamp tokens §6.5
+
+def tsa_sh(tmp, script):
+    """Runs tests/e2e/tsa_lib.sh's functions (the test CA and TSAs, made
+    with the openssl command) in tmp; its output."""
+    p = subprocess.run(["bash", "-c", '. "$0"; ' + script,
+                        os.path.join(ROOT, "tests", "e2e", "tsa_lib.sh")],
+                       cwd=tmp, env=dict(os.environ, T=tmp), capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError("tsa_lib.sh: %s: %s" % (script, p.stderr.decode(errors="replace")))
+    return p.stdout.decode()
+
+
+def stamped(tmp, signed, name, tsa="good", idx=None):
+    """A copy of the envelope signed, with a token of test TSA tsa over
+    signature idx (default: the only one without a token)."""
+    path = os.path.join(tmp, name)
+    shutil.copy(signed, path)
+    q, r = path + ".tsq", path + ".tsr"
+    sel = ["--signature", str(idx)] if idx else []
+    ok(tool("timestamp", *sel, "--request", q, path).returncode == 0, name + ": request written")
+    tsa_sh(tmp, "tsa_reply %s %s %s" % (tsa, q, r))
+    p = tool("timestamp", *sel, "--request", q, "--reply", r, path)
+    ok(p.returncode == 0, name + ": token added", p.stderr.decode(errors="replace"))
+    return path
+
+
+def test_timestamps(tmp, agr, signed):
+    tmp = os.path.join(tmp, "ts")
+    os.mkdir(tmp)
+    tsa_sh(tmp, "tsa_ca; tsa_cert good tsa")
+    trust = ["-t", os.path.join(KEYS, "demo.trust")]
+    one = stamped(tmp, signed, "one.sig.json")
+    compare("v2 envelope with a token", trust + ["-e", one, agr], 0)
+    base = json.loads(read(one))
+    tok = base["signatures"][0]["timestamps"][0]
+    p7 = os.path.join(tmp, "p7.der")
+    subprocess.run(["openssl", "crl2pkcs7", "-nocrl", "-certfile", os.path.join(tmp, "tsa", "good.pem"),
+                    "-outform", "DER", "-out", p7], check=True)
+    for name, mutate in (
+            ("v1 with timestamps", lambda e: e.update(format="agreesign-envelope/v1")),
+            ("v2 without a token", lambda e: e["signatures"][0].pop("timestamps")),
+            ("no token in the array", lambda e: e["signatures"][0].update(timestamps=[])),
+            ("two tokens", lambda e: e["signatures"][0].update(timestamps=[tok, tok])),
+            ("a token not in an array", lambda e: e["signatures"][0].update(timestamps=tok)),
+            ("a token in base64 with a line break",
+             lambda e: e["signatures"][0].update(timestamps=[tok[:64] + "\n" + tok[64:]])),
+            ("a byte after the token",
+             lambda e: e["signatures"][0].update(timestamps=[b64(base64.b64decode(tok) + b"\0")])),
+            ("a token cut short",
+             lambda e: e["signatures"][0].update(timestamps=[b64(base64.b64decode(tok)[:-1])])),
+            ("signedData of certificates, not a TSTInfo",
+             lambda e: e["signatures"][0].update(timestamps=[b64(read(p7))])),
+            ("a token of 16385 bytes", lambda e: e["signatures"][0].update(timestamps=[b64(b"0" * 16385)]))):
+        e = copy.deepcopy(base)
+        mutate(e)
+        path = write(os.path.join(tmp, "bad.sig.json"), dump(e))
+        compare("envelope v2: " + name, trust + ["-e", path, agr], 2)
+
+
 def main():
     if not os.access(BIN, os.X_OK):
         sys.exit("verify_test.py: %s is not an executable" % BIN)
@@ -1012,7 +1072,8 @@ def main():
         for name, run in (("cases", lambda: test_cases()), ("fresh", lambda: test_fresh(tmp)),
                           ("output", lambda: test_output(tmp)),
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
-                          ("strict", lambda: fresh and test_strict(tmp, *fresh))):
+                          ("strict", lambda: fresh and test_strict(tmp, *fresh)),
+                          ("timestamps", lambda: fresh and test_timestamps(tmp, *fresh))):
             try:
                 result = run()
                 fresh = result if name == "fresh" else fresh
