@@ -585,7 +585,7 @@ struct ags_trust_entry {
 
 /* A time-stamping authority pinned by a v2 trust file (a `tsa` record,
  * spec §9.4): kept, checked as one X.509 certificate, and written back by
- * edits; no verification uses it yet. */
+ * edits; verification accepts the timestamp tokens it anchors (§10.2). */
 struct ags_trust_tsa {
 	char *name;           /* malloc'd */
 	uint8_t *cert;        /* malloc'd DER of one X.509 certificate */
@@ -750,7 +750,26 @@ enum ags_reason {
 	                                 intact: not checked (not_checked) */
 	AGS_REASON_IDENTITY_MISMATCH, /* envelope e-mail or ORCID != the
 	                                 trusted one (v2 trust files) */
+	AGS_REASON_CLAIMED_AFTER_PROVEN, /* claimed time later than the
+	                                    proven time by more than
+	                                    AGS_PROVEN_TOLERANCE */
 };
+
+/* How much later than the proven time (a valid timestamp's genTime) a
+ * claimed signing time may be, in seconds: clocks differ (spec §10.2). */
+#define AGS_PROVEN_TOLERANCE 300
+
+/* What an entry's timestamp token (spec §6.5) proves. */
+enum ags_token_status {
+	AGS_TOKEN_NONE = 0,    /* the entry has no token */
+	AGS_TOKEN_VALID,       /* it proves proven_time */
+	AGS_TOKEN_INVALID,     /* it proves nothing: token_detail says why */
+	AGS_TOKEN_NOT_CHECKED, /* the trust store pins no TSA (a .pub, a v1
+	                          file, a v2 file without tsa records) */
+};
+
+/* "none", "valid", "invalid", "not-checked". */
+const char *ags_token_status_name(enum ags_token_status st);
 
 /* A short stable word for scripts, e.g. "bad-signature". */
 const char *ags_reason_name(enum ags_reason r);
@@ -764,7 +783,15 @@ struct ags_sig_report {
 	                    reason AGS_REASON_KEY_NOT_GIVEN */
 	enum ags_reason reason;
 	const struct ags_trust_entry *trusted; /* NULL when untrusted */
-	char detail[256]; /* the reason in words; "" when valid */
+	char detail[256]; /* the reason in words; "" when valid, except when
+	                     revoked_later says why it is valid anyway */
+	enum ags_token_status token; /* the entry's timestamp token */
+	int64_t proven_time;         /* token AGS_TOKEN_VALID: its genTime */
+	const struct ags_trust_tsa *tsa; /* the TSA record that accepted the
+	                                    token; NULL unless valid */
+	char token_detail[256];          /* why the token proves nothing; "" */
+	int revoked_later; /* 1: the key is revoked (v2 trust file) after
+	                      proven_time, which spares the signature */
 };
 
 /* A signature's result for scripts: "valid", "invalid" or "not-checked". */
@@ -782,6 +809,8 @@ struct ags_policy {
 	int require_attachments; /* 1: a missing attachment fails the
 	                            verdict, as a changed one always does
 	                            (ags_verify_attachments) */
+	int require_proven_time; /* 1: every signature counted must have a
+	                            valid timestamp (a proven time) */
 	int given_key; /* 1 (verify -p KEY.pub): the trust store is the one
 	                  key given. A signature by another key is not
 	                  checked (not_checked) unless it is broken; the

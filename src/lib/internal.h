@@ -102,6 +102,27 @@ const char *ags_tst_check(const uint8_t *der, size_t len);
 const char *ags_tst_imprint(uint8_t digest[AGS_DIGEST_BYTES],
                             const uint8_t *der, size_t len);
 
+/* --- tsp_verify.c: a token verified against one pinned certificate --- */
+
+/* Verifies the token der (len bytes) offline (spec §10.2): its imprint is
+ * SHA-512 digest; its one signer digests with SHA-256, -384 or -512; its
+ * CMS signature verifies under a certificate whose chain, built from the
+ * token's certificates and anchor (DER, anchor_len bytes) only, ends at
+ * anchor and is valid at the token's genTime; the signer's extended key
+ * usage is timeStamping alone, critical. Returns 0 and the genTime in
+ * *gen_time, or -1 and why not in why (cap bytes). The window and
+ * revocation of the trust record are the caller's. */
+int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
+                   size_t len, const uint8_t digest[AGS_DIGEST_BYTES],
+                   const uint8_t *anchor, size_t anchor_len);
+
+/* --- proven.c (op): what a signature's timestamp token proves --- */
+
+/* Sets r->token, proven_time, tsa and token_detail for sig's token
+ * against the tsa records of trust (may be NULL). */
+void ags_token_judge(struct ags_sig_report *r, const struct ags_signature *sig,
+                     const struct ags_trust *trust);
+
 /* --- field.c: validation of the text fields of keys and envelopes --- */
 
 /* NULL when s (len bytes) is an acceptable one-line text value: valid

@@ -143,4 +143,157 @@ openssl crl2pkcs7 -nocrl -certfile "$TSA/good.pem" -outform DER -out p7.der
 refused 'not an RFC 3161 time-stamp token' "import base64; $TOK = [base64.b64encode(open('p7.der','rb').read()).decode()]"
 refused 'agreesign-envelope/v1" or "agreesign-envelope/v2"' 'e["format"] = "agreesign-envelope/v3"'
 
+# --- verification (spec §10.2) ---------------------------------------------
+# trust FILE AUTHOR-OPTIONS TSA-LINE...: the demo keys as a v2 trust file,
+# the author's record with the options given, and the tsa records
+trust() {
+	local f=$1 opts=$2
+	shift 2
+	{
+		echo "agreesign trust v2"
+		echo "key \"Inès Marović-Saldaña\" U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY= roles=author,co-author${opts:+ $opts}"
+		echo "key \"Tomás Okonkwo\" +gdiSEiMKxQeww/JMUb4gUJNb626G4md16Q8saD+irE= roles=co-author"
+		echo "key \"Example Open Press\" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher"
+		for l in "$@"; do echo "$l"; done
+	} >"$f"
+}
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+tomorrow=$(date -u -d tomorrow +%Y-%m-%dT%H:%M:%SZ)
+trust ca.trust "" "$(tsa_record "Test TSA" ca)"
+trust leaf.trust "" "$(tsa_record "Test TSA leaf" good)"
+tsa_cert other tsa
+trust other.trust "" "$(tsa_record "Other TSA" other)"
+trust none.trust ""
+
+# token_time ENV N: the genTime openssl reads in signature N's token
+token_time() {
+	"$PY" -c 'import base64, json, sys
+print(json.load(open(sys.argv[1]))["signatures"][int(sys.argv[2]) - 1]["timestamps"][0])' "$1" "$2" |
+		base64 -d >"$T/tok.der"
+	date -u -d "$(openssl ts -reply -token_in -in "$T/tok.der" -text 2>/dev/null |
+		sed -n 's/^Time stamp: //p')" +%Y-%m-%dT%H:%M:%SZ
+}
+T1=$(token_time one.sig.json 1)
+
+expect 0 "$A" verify -t ca.trust -e one.sig.json agr.txt
+has "$T/out" "proven time $T1 (timestamp by Test TSA)"
+expect 0 "$A" verify --json -t ca.trust -e one.sig.json agr.txt
+json "d['signatures'][0]['proven_time'] == '$T1' and d['signatures'][0]['timestamp'] == {'result': 'valid', 'tsa': 'Test TSA', 'detail': None}"
+expect 0 "$A" verify -t ca.trust --require-proven-time -e one.sig.json agr.txt
+expect 0 "$A" verify -t leaf.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "(timestamp by Test TSA leaf)"
+# no TSA pinned, or another one: the token proves nothing, the signature stays valid
+expect 0 "$A" verify --json -t none.trust -e one.sig.json agr.txt
+json "d['signatures'][0]['proven_time'] is None and d['signatures'][0]['timestamp']['result'] == 'not-checked'"
+expect 0 "$A" verify --json -t other.trust -e one.sig.json agr.txt
+json "d['verified'] and d['signatures'][0]['timestamp']['result'] == 'invalid' and d['signatures'][0]['result'] == 'valid'"
+expect 1 "$A" verify -t other.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "NOT VERIFIED: signature 1 has no proven time: the token does not verify"
+expect 1 "$A" verify -t none.trust --require-proven-time -e one.sig.json agr.txt
+expect 1 "$A" verify -t "$K/demo.trust" --require-proven-time -e plain.sig.json agr.txt
+has "$T/out" "signature 1 has no proven time"
+expect 1 "$A" verify -p "$K/demo-author.pub" --require-proven-time -e one.sig.json agr.txt
+# batch lines carry it too
+printf '{"agreement": "agr.txt", "envelope": "one.sig.json"}\n' >m.jsonl
+expect 0 "$A" verify --batch m.jsonl -t ca.trust --require-proven-time --no-progress
+json "d['signatures'][0]['proven_time'] == '$T1' and d['signatures'][0]['timestamp']['tsa'] == 'Test TSA'"
+
+# A token over another signature; a token whose bytes changed
+cp agr.txt.sig.json three.sig.json # tokens on 1 and 2, a countersignature
+jedit three.sig.json 'e["signatures"][1]["timestamps"] = e["signatures"][0]["timestamps"]'
+expect 0 "$A" verify --json -t ca.trust --require-role publisher -e three.sig.json agr.txt
+json "d['signatures'][1]['timestamp']['result'] == 'invalid' and 'imprint' in d['signatures'][1]['timestamp']['detail'] and d['signatures'][1]['result'] == 'valid' and d['signatures'][0]['proven_time']"
+expect 1 "$A" verify -t ca.trust --require-proven-time -e three.sig.json agr.txt
+has "$T/out" "signature 2 has no proven time: the token's imprint is not SHA-512 of this signature"
+cp one.sig.json flipped.sig.json
+jedit flipped.sig.json 'import base64
+d = bytearray(base64.b64decode(e["signatures"][0]["timestamps"][0])); d[-3] ^= 1
+e["signatures"][0]["timestamps"] = [base64.b64encode(bytes(d)).decode()]'
+expect 0 "$A" verify --json -t ca.trust -e flipped.sig.json agr.txt
+json "d['signatures'][0]['timestamp']['result'] == 'invalid' and d['signatures'][0]['proven_time'] is None"
+expect 1 "$A" verify -t ca.trust --require-proven-time -e flipped.sig.json agr.txt
+
+# TSA certificates that must not be trusted: no timeStamping usage, the
+# usage not critical (openssl ts refuses to sign with either: the token is
+# the good one's TSTInfo signed again with openssl cms), an expired one
+openssl cms -verify -noverify -inform DER -in "$T/tok.der" -out tst.der 2>/dev/null
+tsa_cert noeku noeku
+tsa_cert softeku softeku
+tsa_cert old tsa 20200101000000Z 20210101000000Z
+for c in noeku softeku; do
+	openssl cms -sign -binary -nodetach -in tst.der -signer "$TSA/$c.pem" -inkey "$TSA/$c.key" \
+		-certfile "$TSA/ca.pem" -econtent_type id-smime-ct-TSTInfo -md sha256 -nosmimecap \
+		-outform DER -out $c.der 2>/dev/null
+	cp one.sig.json $c.sig.json
+	jedit $c.sig.json "import base64; e['signatures'][0]['timestamps'] = [base64.b64encode(open('$c.der','rb').read()).decode()]"
+	expect 0 "$A" verify --json -t ca.trust -e $c.sig.json agr.txt
+	json "d['signatures'][0]['timestamp']['result'] == 'invalid' and 'purpose' in d['signatures'][0]['timestamp']['detail']"
+done
+cp plain.sig.json old.sig.json
+"$A" timestamp --request old.tsq old.sig.json 2>/dev/null
+tsa_reply old old.tsq old.tsr
+expect 0 "$A" timestamp --request old.tsq --reply old.tsr old.sig.json
+expect 0 "$A" verify --json -t ca.trust -e old.sig.json agr.txt
+json "d['signatures'][0]['timestamp']['result'] == 'invalid' and 'expired' in d['signatures'][0]['timestamp']['detail']"
+
+# The TSA record's window and revocation
+trust win.trust "" "$(tsa_record "Test TSA" ca valid-before=2020-01-01T00:00:00Z)"
+expect 1 "$A" verify -t win.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "the token's time is not before the valid-before 2020-01-01T00:00:00Z of the TSA \"Test TSA\""
+trust win.trust "" "$(tsa_record "Test TSA" ca valid-after=2099-01-01T00:00:00Z)"
+expect 1 "$A" verify -t win.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "is before the valid-after 2099-01-01T00:00:00Z"
+trust rev.trust "" "$(tsa_record "Test TSA" ca revoked=2099-01-01T00:00:00Z reason=\"key leaked\")"
+expect 1 "$A" verify -t rev.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
+# a second record that accepts it is enough
+trust two.trust "" "$(tsa_record "Other TSA" other)" "$(tsa_record "Test TSA" ca)"
+expect 0 "$A" verify -t two.trust --require-proven-time -e one.sig.json agr.txt
+
+# A key revoked after the proven time: still valid; before it: refused
+trust late.trust "revoked=$tomorrow reason=\"laptop stolen\"" "$(tsa_record "Test TSA" ca)"
+expect 0 "$A" verify -t late.trust -e one.sig.json agr.txt
+has "$T/out" "valid, key revoked on $tomorrow after this signature was timestamped"
+expect 0 "$A" verify --json -t late.trust -e one.sig.json agr.txt
+json "d['signatures'][0]['result'] == 'valid' and d['signatures'][0]['detail'] == 'key revoked on $tomorrow after this signature was timestamped'"
+expect 0 "$A" verify -t late.trust -e one.sig.json --report late.html agr.txt
+has late.html "valid</span>, <span class=\"note\">key revoked on $tomorrow after this signature was timestamped"
+has late.html "<b>proven:</b> existed at $T1, by the timestamp of Test TSA"
+expect 0 "$A" verify -t other.trust -e one.sig.json --report other.html agr.txt
+has other.html "Its timestamp proves nothing: the token does not verify"
+expect 1 "$A" verify -t late.trust -e plain.sig.json agr.txt
+has "$T/out" "reason: revoked"
+trust early.trust "revoked=2020-01-01T00:00:00Z reason=\"laptop stolen\"" "$(tsa_record "Test TSA" ca)"
+expect 1 "$A" verify -t early.trust -e one.sig.json agr.txt
+has "$T/out" "reason: revoked: key c4aa99203f4c423c851c2b0b6c8abffd is revoked since 2020-01-01T00:00:00Z: laptop stolen"
+# the revoked-after rule is v2's: a token pinned nowhere spares nothing
+trust late-nopin.trust "revoked=$tomorrow"
+expect 1 "$A" verify -t late-nopin.trust -e one.sig.json agr.txt
+
+# The window is judged on the proven time; a claim after it is false
+trust expired.trust "valid-before=2025-01-01T00:00:00Z" "$(tsa_record "Test TSA" ca)"
+"$A" sign --force -k "$K/demo-author.key" --time 2024-06-01 -o past.sig.json agr.txt 2>/dev/null
+expect 0 "$A" verify -t "$K/demo.trust" -e past.sig.json agr.txt
+cp past.sig.json past-plain.sig.json
+"$A" timestamp --request past.tsq past.sig.json 2>/dev/null
+tsa_reply good past.tsq past.tsr
+"$A" timestamp --request past.tsq --reply past.tsr past.sig.json 2>/dev/null
+expect 0 "$A" verify -t expired.trust -e past-plain.sig.json agr.txt
+expect 1 "$A" verify -t expired.trust -e past.sig.json agr.txt
+has "$T/out" "reason: expired: proven signing time is not before the key's valid-before 2025-01-01T00:00:00Z"
+"$A" sign --force -k "$K/demo-author.key" --time 2099-01-01 -o future.sig.json agr.txt 2>/dev/null
+"$A" timestamp --request future.tsq future.sig.json 2>/dev/null
+tsa_reply good future.tsq future.tsr
+"$A" timestamp --request future.tsq --reply future.tsr future.sig.json 2>/dev/null
+expect 1 "$A" verify --json -t ca.trust -e future.sig.json agr.txt
+json "d['signatures'][0]['reason'] == 'claimed-time-after-proven'"
+expect 0 "$A" verify -t "$K/demo.trust" -e future.sig.json agr.txt
+# within the tolerance of 5 minutes: fine
+soon=$(date -u -d '+4 minutes' +%Y-%m-%dT%H:%M:%SZ)
+"$A" sign --force -k "$K/demo-author.key" --time "$soon" -o soon.sig.json agr.txt 2>/dev/null
+"$A" timestamp --request soon.tsq soon.sig.json 2>/dev/null
+tsa_reply good soon.tsq soon.tsr
+"$A" timestamp --request soon.tsq --reply soon.tsr soon.sig.json 2>/dev/null
+expect 0 "$A" verify -t ca.trust --require-proven-time -e soon.sig.json agr.txt
+
 finish e2e_tsa
