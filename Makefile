@@ -6,6 +6,9 @@ BUILD ?= build
 PKGS = libsodium jansson libutf8proc libcrypto
 # Recursive (=) so that pkg-config runs only after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+# libcurl: only its header, for the command line's --tsa (src/cli/cli_http.c
+# loads the library with dlopen when --tsa is given; it is not linked).
+CURL_CFLAGS = $(shell pkg-config --cflags libcurl)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CHECK_LIBS = $(shell pkg-config --libs check)
 # The agreesign binary links jansson and utf8proc statically (Debian's -dev
@@ -70,7 +73,7 @@ $(BUILD)/lib/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(DEPS_STAMP)
 $(BUILD)/cli/%.o: src/cli/%.c include/agreesign.h $(wildcard src/cli/*.h) $(LIB_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -I$(BUILD) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(CURL_CFLAGS) -I$(BUILD) -c $< -o $@
 
 # `agreesign help` names the specification where make install puts it:
 # $(BUILD)/paths.h holds docdir, rewritten only when it changes (below).

@@ -296,4 +296,73 @@ tsa_reply good soon.tsq soon.tsr
 "$A" timestamp --request soon.tsq --reply soon.tsr soon.sig.json 2>/dev/null
 expect 0 "$A" verify -t ca.trust --require-proven-time -e soon.sig.json agr.txt
 
+# --- --tsa URL: a test TSA over HTTP on 127.0.0.1 (tests/e2e/tsa_server.py)
+"$PY" "$ROOT/tests/e2e/tsa_server.py" "$TSA/good.cnf" port &
+server=$!
+at_exit "kill $server 2>/dev/null"
+for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+URL=http://127.0.0.1:$(cat port)
+check "the test TSA server listens" test -s port
+
+cp plain.sig.json net.sig.json
+expect 0 "$A" timestamp --tsa "$URL/tsr" net.sig.json
+has "$T/err" "added 1 timestamp token"
+expect 0 "$A" verify -t ca.trust --require-proven-time -e net.sig.json agr.txt
+expect 2 "$A" timestamp --tsa "$URL/tsr" net.sig.json
+has "$T/err" "every signature has a timestamp token"
+expect 2 "$A" timestamp --tsa "$URL/tsr" --request x.tsq net.sig.json
+has "$T/err" "no --request or --reply with it"
+# two signatures without a token: both, in one edit
+"$A" sign --force -k "$K/demo-author.key" -o two.sig.json agr.txt 2>/dev/null
+"$A" sign --append -k "$K/demo-coauthor.key" --role co-author -o two.sig.json agr.txt 2>/dev/null
+cp two.sig.json two-plain.sig.json
+expect 0 "$A" timestamp --tsa "$URL/tsr" two.sig.json
+has "$T/err" "added 2 timestamp tokens"
+expect 0 "$A" verify -t ca.trust --require-proven-time -e two.sig.json agr.txt
+cp two-plain.sig.json two.sig.json
+expect 0 "$A" timestamp --signature 2 --tsa "$URL/tsr" two.sig.json
+json_env two.sig.json
+json '"timestamps" not in d["signatures"][0] and "timestamps" in d["signatures"][1]'
+expect 2 "$A" timestamp --signature 3 --tsa "$URL/tsr" two.sig.json
+has "$T/err" "there is no signature 3"
+# what goes wrong: nothing is written
+cp two-plain.sig.json bad-net.sig.json
+for path in reject nonce big 404 redirect; do
+	expect 2 "$A" timestamp --tsa "$URL/$path" bad-net.sig.json
+	same bad-net.sig.json two-plain.sig.json
+done
+expect 2 "$A" timestamp --tsa "$URL/reject" bad-net.sig.json
+has "$T/err" "rejected the request"
+expect 2 "$A" timestamp --tsa "$URL/nonce" bad-net.sig.json
+has "$T/err" "the token's nonce is not the request's"
+expect 2 "$A" timestamp --tsa "$URL/big" bad-net.sig.json
+has "$T/err" "the reply is larger than 65536 bytes"
+expect 2 "$A" timestamp --tsa "$URL/404" bad-net.sig.json
+has "$T/err" "answered HTTP 404"
+expect 2 "$A" timestamp --tsa "$URL/redirect" bad-net.sig.json
+has "$T/err" "answered HTTP 307"
+expect 2 "$A" timestamp --tsa "ftp://127.0.0.1:$(cat port)/tsr" bad-net.sig.json
+has "$T/err" "cannot get a timestamp"
+expect 2 "$A" timestamp --tsa "http://127.0.0.1:1/tsr" bad-net.sig.json
+has "$T/err" "cannot get a timestamp"
+same bad-net.sig.json two-plain.sig.json
+
+# sign --tsa and countersign --tsa: the signature is written with its token
+expect 0 "$A" sign -k "$K/demo-author.key" --tsa "$URL/tsr" -o signed-net.sig.json agr.txt
+expect 0 "$A" verify -t ca.trust --require-proven-time -e signed-net.sig.json agr.txt
+expect 0 "$A" sign --append -k "$K/demo-coauthor.key" --role co-author --tsa "$URL/tsr" \
+	-o signed-net.sig.json agr.txt
+expect 0 "$A" countersign -k "$K/demo-publisher.key" -t ca.trust -e signed-net.sig.json \
+	--tsa "$URL/tsr" agr.txt
+expect 0 "$A" verify -t ca.trust --require-proven-time --require-role publisher \
+	-e signed-net.sig.json agr.txt
+json_env signed-net.sig.json
+json 'all("timestamps" in s for s in d["signatures"])'
+expect 2 "$A" sign -k "$K/demo-author.key" --tsa "$URL/reject" -o never.sig.json agr.txt
+check "a failed sign --tsa writes no envelope" test ! -e never.sig.json
+cp two-plain.sig.json cs.sig.json
+expect 2 "$A" countersign -k "$K/demo-publisher.key" -t ca.trust -e cs.sig.json \
+	--tsa "$URL/404" agr.txt
+same cs.sig.json two-plain.sig.json
+
 finish e2e_tsa
