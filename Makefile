@@ -6,6 +6,9 @@ BUILD ?= build
 PKGS = libsodium jansson libutf8proc libcrypto
 # Recursive (=) so that pkg-config runs only after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+# libcurl: only its header, for the command line's --tsa (src/cli/cli_http.c
+# loads the library with dlopen when --tsa is given; it is not linked).
+CURL_CFLAGS = $(shell pkg-config --cflags libcurl)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 CHECK_LIBS = $(shell pkg-config --libs check)
 # The agreesign binary links jansson and utf8proc statically (Debian's -dev
@@ -34,7 +37,7 @@ LIB_SRC = $(foreach l,$(LAYERS),$(wildcard src/lib/$(l)/*.c))
 LIB_HDR = src/lib/internal.h $(foreach l,$(LAYERS),$(wildcard src/lib/$(l)/*.h))
 LIB_INC = -Isrc/lib $(foreach l,$(LAYERS),-Isrc/lib/$(l))
 CLI_SRC = $(wildcard src/cli/*.c)
-TEST_SRC = $(wildcard tests/unit/check_*.c) tests/unit/test_util.c
+TEST_SRC = $(wildcard tests/unit/check_*.c) tests/unit/test_util.c tests/unit/tsa_util.c
 SUITES = $(patsubst tests/unit/check_%.c,%,$(filter-out tests/unit/check_main.c,$(wildcard tests/unit/check_*.c)))
 # tests/e2e/e2e_lib.sh is the helpers every suite sources, not a suite.
 E2E_SUITES = tests/e2e/cli.sh $(filter-out tests/e2e/e2e_lib.sh,$(wildcard tests/e2e/e2e_*.sh))
@@ -70,7 +73,7 @@ $(BUILD)/lib/%.o: src/lib/%.c include/agreesign.h $(LIB_HDR) | $(DEPS_STAMP)
 $(BUILD)/cli/%.o: src/cli/%.c include/agreesign.h $(wildcard src/cli/*.h) $(LIB_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -I$(BUILD) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(CURL_CFLAGS) -I$(BUILD) -c $< -o $@
 
 # `agreesign help` names the specification where make install puts it:
 # $(BUILD)/paths.h holds docdir, rewritten only when it changes (below).

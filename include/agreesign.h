@@ -34,9 +34,11 @@ extern "C" {
 /* Format names. Each is written into the files it names and refused by
  * readers when it differs. See spec/agreesign-v1.md. */
 #define AGS_FORMAT_ENVELOPE "agreesign-envelope/v1"
-#define AGS_FORMAT_CANON    "text/v1"
-#define AGS_FORMAT_PUBKEY   "agreesign public key v1"
-#define AGS_FORMAT_SECKEY   "agreesign secret key v1"
+/* An envelope in which an entry holds a timestamp token (spec §6.5). */
+#define AGS_FORMAT_ENVELOPE_V2 "agreesign-envelope/v2"
+#define AGS_FORMAT_CANON       "text/v1"
+#define AGS_FORMAT_PUBKEY      "agreesign public key v1"
+#define AGS_FORMAT_SECKEY      "agreesign secret key v1"
 /* The trust file version written: new files and every edited file (an
  * edit upgrades a v1 file). Readers accept it and AGS_FORMAT_TRUST_V1. */
 #define AGS_FORMAT_TRUST    "agreesign trust v2"
@@ -59,6 +61,7 @@ extern "C" {
 #define AGS_PASSPHRASE_MAX 1024u  /* passphrase bytes */
 #define AGS_FIELD_MAX      1024u  /* any metadata or signer string, bytes */
 #define AGS_SIGNATURES_MAX 64u    /* signatures in one envelope */
+#define AGS_TOKEN_MAX      16384u /* DER bytes of one RFC 3161 token */
 
 #define AGS_PUBLICKEY_BYTES 32u
 #define AGS_SEED_BYTES      32u
@@ -557,6 +560,9 @@ struct ags_signature {
 	char key_id[AGS_KEYID_HEX + 1];
 	uint8_t public_key[AGS_PUBLICKEY_BYTES];
 	uint8_t signature[AGS_SIGNATURE_BYTES];
+	uint8_t *timestamp;   /* malloc'd DER of the entry's RFC 3161 token
+	                         (spec §6.5), or NULL; not signed */
+	size_t timestamp_len; /* bytes of timestamp */
 };
 
 struct ags_envelope {
@@ -685,6 +691,36 @@ enum ags_err ags_agent_sign(uint8_t sig[AGS_SIGNATURE_BYTES],
 void ags_agent_close(struct ags_agent *a);
 
 /* ---------------------------------------------------------------------
+ * Timestamps (src/lib/op/timestamp.c; spec §6.5)
+ */
+
+/* An RFC 3161 TimeStampReq (DER) for signature idx of env: imprint
+ * SHA-512 of its 64 signature bytes, a fresh random nonce, certReq TRUE.
+ * *out is malloc'd (*out_len bytes); the caller free()s it. Keep it: the
+ * reply is checked against it (ags_timestamp_token). */
+enum ags_err ags_timestamp_request(uint8_t **out, size_t *out_len,
+                                   const struct ags_envelope *env, size_t idx,
+                                   struct ags_error *err);
+
+/* The token of the TimeStampResp tsr, which must answer the request tsq
+ * (made by ags_timestamp_request): status granted (or grantedWithMods),
+ * the request's imprint and nonce, a DER token. *token is malloc'd
+ * (*token_len bytes); the caller free()s it. source names the reply in
+ * err. The token's signature is not checked here (see ags_verify). */
+enum ags_err ags_timestamp_token(uint8_t **token, size_t *token_len,
+                                 const uint8_t *tsq, size_t tsq_len,
+                                 const uint8_t *tsr, size_t tsr_len,
+                                 const char *source, struct ags_error *err);
+
+/* Puts a copy of token into the entry of env whose signature it covers
+ * (its imprint is SHA-512 of those 64 bytes); *idx (may be NULL) gets the
+ * entry's index. Refuses a token that covers no entry
+ * (AGS_ERR_INVALID) and an entry that has a token (AGS_ERR_EXISTS). */
+enum ags_err ags_timestamp_attach(struct ags_envelope *env, size_t *idx,
+                                  const uint8_t *token, size_t token_len,
+                                  const char *source, struct ags_error *err);
+
+/* ---------------------------------------------------------------------
  * Trust store (src/lib/format/trust.c)
  */
 
@@ -710,7 +746,7 @@ struct ags_trust_entry {
 
 /* A time-stamping authority pinned by a v2 trust file (a `tsa` record,
  * spec §9.4): kept, checked as one X.509 certificate, and written back by
- * edits; no verification uses it yet. */
+ * edits; verification accepts the timestamp tokens it anchors (§10.2). */
 struct ags_trust_tsa {
 	char *name;           /* malloc'd */
 	uint8_t *cert;        /* malloc'd DER of one X.509 certificate */
@@ -900,7 +936,26 @@ enum ags_reason {
 	                                 intact: not checked (not_checked) */
 	AGS_REASON_IDENTITY_MISMATCH, /* envelope e-mail or ORCID != the
 	                                 trusted one (v2 trust files) */
+	AGS_REASON_CLAIMED_AFTER_PROVEN, /* claimed time later than the
+	                                    proven time by more than
+	                                    AGS_PROVEN_TOLERANCE */
 };
+
+/* How much later than the proven time (a valid timestamp's genTime) a
+ * claimed signing time may be, in seconds: clocks differ (spec §10.2). */
+#define AGS_PROVEN_TOLERANCE 300
+
+/* What an entry's timestamp token (spec §6.5) proves. */
+enum ags_token_status {
+	AGS_TOKEN_NONE = 0,    /* the entry has no token */
+	AGS_TOKEN_VALID,       /* it proves proven_time */
+	AGS_TOKEN_INVALID,     /* it proves nothing: token_detail says why */
+	AGS_TOKEN_NOT_CHECKED, /* the trust store pins no TSA (a .pub, a v1
+	                          file, a v2 file without tsa records) */
+};
+
+/* "none", "valid", "invalid", "not-checked". */
+const char *ags_token_status_name(enum ags_token_status st);
 
 /* A short stable word for scripts, e.g. "bad-signature". */
 const char *ags_reason_name(enum ags_reason r);
@@ -914,7 +969,15 @@ struct ags_sig_report {
 	                    reason AGS_REASON_KEY_NOT_GIVEN */
 	enum ags_reason reason;
 	const struct ags_trust_entry *trusted; /* NULL when untrusted */
-	char detail[256]; /* the reason in words; "" when valid */
+	char detail[256]; /* the reason in words; "" when valid, except when
+	                     revoked_later says why it is valid anyway */
+	enum ags_token_status token; /* the entry's timestamp token */
+	int64_t proven_time;         /* token AGS_TOKEN_VALID: its genTime */
+	const struct ags_trust_tsa *tsa; /* the TSA record that accepted the
+	                                    token; NULL unless valid */
+	char token_detail[256];          /* why the token proves nothing; "" */
+	int revoked_later; /* 1: the key is revoked (v2 trust file) after
+	                      proven_time, which spares the signature */
 };
 
 /* A signature's result for scripts: "valid", "invalid" or "not-checked". */
@@ -932,6 +995,8 @@ struct ags_policy {
 	int require_attachments; /* 1: a missing attachment fails the
 	                            verdict, as a changed one always does
 	                            (ags_verify_attachments) */
+	int require_proven_time; /* 1: every signature counted must have a
+	                            valid timestamp (a proven time) */
 	int given_key; /* 1 (verify -p KEY.pub): the trust store is the one
 	                  key given. A signature by another key is not
 	                  checked (not_checked) unless it is broken; the

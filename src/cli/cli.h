@@ -108,6 +108,8 @@ struct sign_opts {
 	size_t nattach;
 	enum ags_role role;
 	int append, force, is_template;
+	const char *tsa; /* --tsa URL: timestamp the new signature before
+	                    the envelope is written, or NULL */
 	struct cli_pass pass;
 	/* Set by cli_sign_into when KEY is an OpenSSH public key: the
 	 * agent's socket (SSH_AUTH_SOCK), which signs. */
@@ -132,6 +134,22 @@ struct sign_opts {
  * status. */
 int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
                   const char *out, int countersign);
+
+/* --tsa URL (src/cli_http.c): the one network exchange, by HTTP POST
+ * with libcurl, loaded when needed. Bounds: */
+#define CLI_TSA_REPLY_MAX       (4u * AGS_TOKEN_MAX) /* bytes of a reply */
+#define CLI_TSA_CONNECT_TIMEOUT 10                   /* seconds */
+#define CLI_TSA_TIMEOUT         30 /* seconds, the whole exchange */
+/* Sends the DER request req to the time-stamping authority at url
+ * (http or https, no redirect) as application/timestamp-query and
+ * gives its reply (malloc'd) when the status is 200. 0, or -1 after
+ * saying why. */
+int cli_tsa_post(uint8_t **reply, size_t *reply_len, const char *url,
+                 const uint8_t *req, size_t req_len);
+/* Gets a token from url for signature idx of env and puts it there
+ * (src/cmd_timestamp.c). 0, or -1 after saying why (subject: what). */
+int cli_timestamp_entry(struct ags_envelope *env, size_t idx, const char *url,
+                        const char *what);
 
 /* verify --batch (src/cli_batch.c). */
 struct cli_batch_opts {
@@ -221,5 +239,6 @@ int cmd_trust(int argc, char **argv);
 int cli_trust_import_ssh(const char *trust_file, const char *path,
                          unsigned roles);
 int cmd_template(int argc, char **argv);
+int cmd_timestamp(int argc, char **argv);
 
 #endif

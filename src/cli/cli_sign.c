@@ -531,6 +531,11 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	                                         agent, &s, countersign, &err)
 	                  : ags_sign_append(env, sk, &s, countersign, &err);
 	if (signed_rc == AGS_OK) {
+		/* The token before the envelope is written: it is written
+		 * with it, or nothing is. */
+		if (o->tsa &&
+		    cli_timestamp_entry(env, env->nsigs - 1, o->tsa, out) != 0)
+			goto out;
 		if (write_envelope(env, out, o->append || o->force) == 0) {
 			fputs("agreesign: wrote ", stderr);
 			cli_put_escaped(stderr, out);

@@ -10,7 +10,7 @@
 static const char help[] =
         "usage: agreesign countersign [-k KEY] -t TRUSTFILE [-e ENVELOPE]\n"
         "                             [--time T] [--passphrase-file F]\n"
-        "                             [--name N] AGREEMENT\n\n"
+        "                             [--name N] [--tsa URL] AGREEMENT\n\n"
         "Accept an agreement as publisher: verify every signature of the\n"
         "envelope (default AGREEMENT.sig.json) against TRUSTFILE, refuse if "
         "any\nfails, then add a publisher signature that covers the "
@@ -31,6 +31,11 @@ static const char help[] =
         "      --time T              claimed signing time, "
         "YYYY-MM-DDTHH:MM:SSZ or\n"
         "                            YYYY-MM-DD (midnight UTC)\n"
+        "      --tsa URL             get an RFC 3161 timestamp of the "
+        "countersignature\n"
+        "                            from the time-stamping authority at "
+        "URL before\n"
+        "                            the envelope is written\n"
         "      --passphrase-file F   read the key's passphrase from the first "
         "line of F\n"
         "      --name N              signer name (default: from the key "
@@ -51,6 +56,7 @@ static int parse(struct cs_opts *o, int argc, char **argv)
 	        {"trust", required_argument, NULL, 't'},
 	        {"envelope", required_argument, NULL, 'e'},
 	        {"time", required_argument, NULL, 'T'},
+	        {"tsa", required_argument, NULL, 'Z'},
 	        {"passphrase-file", required_argument, NULL, 'P'},
 	        {"name", required_argument, NULL, 'N'},
 	        {"help", no_argument, NULL, 'h'},
@@ -64,6 +70,7 @@ static int parse(struct cs_opts *o, int argc, char **argv)
 		case 't': o->trust = o->sign.trust = optarg; break;
 		case 'e': o->envelope = optarg; break;
 		case 'T': o->sign.time = optarg; break;
+		case 'Z': o->sign.tsa = optarg; break;
 		case 'P': o->sign.pass.file = optarg; break;
 		case 'N': o->sign.name = optarg; break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */

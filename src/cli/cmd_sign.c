@@ -11,7 +11,8 @@
 static const char help[] =
         "usage: agreesign sign [-k KEY] [-e ENVELOPE] [--role ROLE] "
         "[--append]\n"
-        "                      [--force] [--time T] [--as-template]\n"
+        "                      [--force] [--time T] [--as-template] "
+        "[--tsa URL]\n"
         "                      [metadata and signer options] AGREEMENT\n\n"
         "Sign AGREEMENT's canonical text (see 'agreesign canon') together "
         "with\nits metadata (see 'agreesign extract') and the signer's "
@@ -45,6 +46,12 @@ static const char help[] =
         "                            YYYY-MM-DD (midnight UTC); default: "
         "SOURCE_DATE_EPOCH\n"
         "                            if set, else now\n"
+        "      --tsa URL             get an RFC 3161 timestamp of the new "
+        "signature\n"
+        "                            from the time-stamping authority at "
+        "URL before\n"
+        "                            the envelope is written (see "
+        "'agreesign timestamp')\n"
         "      --passphrase-file F   read the key's passphrase from the first "
         "line of F\n"
         "      --attach FILE         bind FILE (the paper, a supplement: any "
@@ -95,6 +102,7 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 	        {"append", no_argument, NULL, 'a'},
 	        {"force", no_argument, NULL, 'f'},
 	        {"time", required_argument, NULL, 'T'},
+	        {"tsa", required_argument, NULL, 'Z'},
 	        {"passphrase-file", required_argument, NULL, 'P'},
 	        {"name", required_argument, NULL, 'N'},
 	        {"email", required_argument, NULL, 'E'},
@@ -122,6 +130,7 @@ static int parse(struct sign_opts *o, int argc, char **argv)
 		case 'a': o->append = 1; break;
 		case 'f': o->force = 1; break;
 		case 'T': o->time = optarg; break;
+		case 'Z': o->tsa = optarg; break;
 		case 'M': o->is_template = 1; break;
 		case 'X':
 			return cli_usage("sign",

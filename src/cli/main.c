@@ -25,6 +25,8 @@ static const struct command commands[] = {
         {"inspect", cmd_inspect, "show an envelope's content, unverified"},
         {"template", cmd_template,
          "check an agreement against a template (check, show)"},
+        {"timestamp", cmd_timestamp,
+         "add an RFC 3161 timestamp token to a signature"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

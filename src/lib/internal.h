@@ -75,6 +75,54 @@ int ags_b64_decode_alloc(uint8_t **out, size_t *n, const char *s, size_t slen);
  * the encoding only, not dates, extensions or signature. */
 const char *ags_x509_check(const uint8_t *der, size_t len);
 
+/* --- tsp.c: RFC 3161 requests, replies and tokens (libcrypto) --- */
+
+/* A DER TimeStampReq (version 1, SHA-512 imprint digest, 64-bit random
+ * nonce, certReq TRUE) in *out (malloc'd, *len bytes; the caller free()s
+ * it). Returns 0, or -1 when out of memory. */
+int ags_tsq_make(uint8_t **out, size_t *len,
+                 const uint8_t digest[AGS_DIGEST_BYTES]);
+/* The imprint of a request as ags_tsq_make writes it: NULL and the
+ * digest, or why der (len bytes) is not such a request. */
+const char *ags_tsq_imprint(uint8_t digest[AGS_DIGEST_BYTES],
+                            const uint8_t *der, size_t len);
+/* The token of a TimeStampResp (tsr) that answers the request tsq: status
+ * granted or grantedWithMods, the request's imprint and nonce, a token
+ * that passes ags_tst_check. NULL and *token (malloc'd DER, the caller
+ * free()s it), or why not (a static message; *token NULL). */
+const char *ags_tsr_token(uint8_t **token, size_t *token_len,
+                          const uint8_t *tsr, size_t tsr_len,
+                          const uint8_t *tsq, size_t tsq_len);
+/* NULL when der (len bytes) is one DER TimeStampToken (CMS signedData
+ * holding a TSTInfo) of at most AGS_TOKEN_MAX bytes, nothing after it;
+ * else a static message. Checks the shape, not the signature. */
+const char *ags_tst_check(const uint8_t *der, size_t len);
+/* The SHA-512 imprint of a token: NULL and the digest, or why not (not
+ * a token, or another hash algorithm). */
+const char *ags_tst_imprint(uint8_t digest[AGS_DIGEST_BYTES],
+                            const uint8_t *der, size_t len);
+
+/* --- tsp_verify.c: a token verified against one pinned certificate --- */
+
+/* Verifies the token der (len bytes) offline (spec §10.2): its imprint is
+ * SHA-512 digest; its one signer digests with SHA-256, -384 or -512; its
+ * CMS signature verifies under a certificate whose chain, built from the
+ * token's certificates and anchor (DER, anchor_len bytes) only, ends at
+ * anchor and is valid at the token's genTime; the signer's extended key
+ * usage is timeStamping alone, critical. Returns 0 and the genTime in
+ * *gen_time, or -1 and why not in why (cap bytes). The window and
+ * revocation of the trust record are the caller's. */
+int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
+                   size_t len, const uint8_t digest[AGS_DIGEST_BYTES],
+                   const uint8_t *anchor, size_t anchor_len);
+
+/* --- proven.c (op): what a signature's timestamp token proves --- */
+
+/* Sets r->token, proven_time, tsa and token_detail for sig's token
+ * against the tsa records of trust (may be NULL). */
+void ags_token_judge(struct ags_sig_report *r, const struct ags_signature *sig,
+                     const struct ags_trust *trust);
+
 /* --- field.c: validation of the text fields of keys and envelopes --- */
 
 /* NULL when s (len bytes) is an acceptable one-line text value: valid

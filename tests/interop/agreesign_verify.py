@@ -7,8 +7,9 @@ usage: agreesign_verify.py (-t TRUSTFILE | -p KEY.pub) [-e ENVELOPE]
 
 Prints one JSON object (the shape of spec §10.4) and exits 0 (verified),
 1 (not verified) or 2 (usage error, refused or unreadable input).
-Needs Python 3 (unicodedata 14.0.0 or later), PyNaCl (libsodium 1.0.18) and
-python3-cryptography (the X.509 certificates of a v2 trust file, §9.4).
+Needs Python 3 (unicodedata 14.0.0 or later), PyNaCl (libsodium 1.0.18),
+python3-cryptography (the X.509 certificates of a v2 trust file, §9.4) and
+python3-asn1crypto (RFC 3161 timestamp tokens of a v2 envelope, §6.5).
 
 Unicode: text/v1 pins Unicode 15.0.0 (§2.3). The accepted code points are read
 from spec/unicode-15.0.0-assigned.txt, in the exact format of the
@@ -23,9 +24,15 @@ the same under every later Unicode version.
 import argparse, base64, datetime, errno, hashlib, json, os, re, stat, struct, sys, unicodedata
 import nacl.bindings, nacl.exceptions, nacl.signing
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from asn1crypto import cms as a1cms, tsp as a1tsp
 
 MAX_AGREEMENT, MAX_ENVELOPE, MAX_PUB, MAX_TRUST = 1 << 24, 1 << 20, 16384, 1 << 24
 MAX_INT = 2 ** 53 - 1
+MAX_TOKEN = 16384
 ROLES = ("author", "co-author", "publisher")
 PREFIX = b"agreesign/v1 statement\x00"
 UNICODE_SET_SHA256 = "30e219ad67b83dbf64f3c9d555795247ee1e530024a3389b572d982624ea25b2"
@@ -320,7 +327,9 @@ def parse_envelope(data):
     except (ValueError, RecursionError) as e:       # UnicodeDecodeError, JSONDecodeError
         raise Refused("envelope is not JSON: %s" % e)
     members(env, ("format", "statement", "signatures"), (), "envelope")
-    check(env["format"] == "agreesign-envelope/v1", "format: not agreesign-envelope/v1")
+    check(env["format"] in ("agreesign-envelope/v1", "agreesign-envelope/v2"),
+          "format: not agreesign-envelope/v1 or v2")
+    v2 = env["format"] == "agreesign-envelope/v2"
     st = members(env["statement"], ("canonicalization", "text_sha512", "text_length", "metadata"),
                  ("attachments", "kind"), "statement")
     check(st.get("kind", "template") == "template", "statement.kind: not template")
@@ -345,7 +354,10 @@ def parse_envelope(data):
     check(type(sigs) is list and 1 <= len(sigs) <= 64, "signatures: not 1 to 64 entries")
     for n, e in enumerate(sigs, 1):
         what = "signature %d" % n
-        members(e, ("signer", "key_id", "public_key", "signature"), ("countersigns",), what)
+        members(e, ("signer", "key_id", "public_key", "signature"),
+                ("countersigns", "timestamps") if v2 else ("countersigns",), what)
+        if "timestamps" in e:
+            e["_token"] = parse_token(e["timestamps"], what)
         s = members(e["signer"], ("name", "role", "time"), ("email", "orcid"), what + " signer")
         text_field(s["name"], what + " name")
         if "email" in s:
@@ -372,7 +384,43 @@ def parse_envelope(data):
             check(s["role"] == "publisher", what + ": a countersignature's role is not publisher")
         e["_sig"] = b64_value(e["signature"], 64, what + " signature")
     check(len({e["key_id"] for e in sigs}) == len(sigs), "signatures: two with the same key_id")
+    check(not v2 or any("timestamps" in e for e in sigs), "format v2 but no timestamp token")
     return env
+
+
+def _token_der(der):
+    """§6.5: DER, but for the order of the certificates (a SET OF, which
+    DER sorts and CMS writers leave in the order given): the bytes with
+    that set sorted must be what encoding their parsed value gives."""
+    certs = a1cms.ContentInfo.load(der)["content"]["certificates"]
+    if certs.native is not None:
+        orig = b"".join(c.dump() for c in certs)
+        at = der.find(orig)
+        der = der[:at] + b"".join(sorted(c.dump() for c in certs)) + der[at + len(orig):]
+    return a1cms.ContentInfo.load(der).dump(force=True) == der
+
+
+def parse_token(v, what):
+    """§6.5: one base64 DER TimeStampToken, a ContentInfo holding
+    id-signedData whose content is an id-ct-TSTInfo."""
+    check(type(v) is list and len(v) == 1, what + " timestamps: not an array of one token")
+    t = v[0]
+    ok = type(t) is str and 0 < len(t) <= (MAX_TOKEN + 2) // 3 * 4 and \
+        re.fullmatch("[A-Za-z0-9+/]+={0,2}", t) and len(t) % 4 == 0
+    der = base64.b64decode(t) if ok else b""
+    check(ok and base64.b64encode(der).decode() == t and len(der) <= MAX_TOKEN,
+          what + " timestamps: not base64 of 1 to 16384 bytes")
+    try:
+        ci = a1cms.ContentInfo.load(der, strict=True)   # strict: nothing after it
+        check(ci["content_type"].native == "signed_data", what + " token: not signedData")
+        enc = ci["content"]["encap_content_info"]
+        check(enc["content_type"].native == "tst_info", what + " token: not a TSTInfo")
+        info = a1tsp.TSTInfo.load(enc["content"].contents, strict=True)
+        info.native      # parses every field
+        check(_token_der(der), what + " token: not DER")
+    except (ValueError, TypeError, KeyError) as e:
+        raise Refused("%s token: not an RFC 3161 time-stamp token (%s)" % (what, e))
+    return der
 
 
 def jcs(v):
@@ -494,6 +542,12 @@ def _tsa(toks, n, tsas):
     tsas.append(_options(toks[2:], {"name": name, "cert": der}, TSA_OPTIONS, n))
 
 
+class Store(dict):
+    """Trusted keys by their 32 bytes; .version (0 for a .pub) and .tsas,
+    the tsa records of a v2 file (§9.4)."""
+    version, tsas = 0, []
+
+
 def parse_trust(data):
     check(len(data) <= MAX_TRUST, "trust file is larger than 16 MiB")
     check(b"\x00" not in data, "trust file contains a NUL byte")
@@ -501,7 +555,8 @@ def parse_trust(data):
     lines = data[:-1].split(b"\n")
     version = {b"agreesign trust v1": 1, b"agreesign trust v2": 2}.get(lines[0])
     check(version, "line 1: not 'agreesign trust v1' or 'agreesign trust v2'")
-    store, tsas = {}, []
+    store, tsas = Store(), []
+    store.version, store.tsas = version, tsas
     for n, line in enumerate(lines[1:], 2):
         check(b"\r" not in line, "line %d: CR" % n)
         body = line.lstrip(b" \t")
@@ -661,28 +716,211 @@ def attachment_status(folder, att):
     return "verified" if h.hexdigest() == att["sha512"] else "changed"
 
 
+# ---------------------------------------------------------------- §10.2 timestamps
+
+_DER = Encoding.DER
+TS_DIGESTS = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+PROVEN_TOLERANCE = 300
+
+
+class TokenFails(Exception):
+    """The token proves nothing, for this reason."""
+
+
+def _time(dt):
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _cert_valid_at(c, t):
+    """t: a naive UTC datetime, as cryptography's not_valid_* give."""
+    return c.not_valid_before <= t <= c.not_valid_after
+
+
+def _issued_by(c, issuer):
+    """1 when issuer's key signed c (cryptography 38 has no
+    verify_directly_issued_by)."""
+    try:
+        _verify_sig(issuer, c.signature, c.tbs_certificate_bytes, type(c.signature_hash_algorithm))
+        return True
+    except (TokenFails, TypeError):
+        return False
+
+
+def _signer_usage_ok(c):
+    """The signer's extended key usage: timeStamping alone, critical; a key
+    usage, when present, only digitalSignature and/or nonRepudiation."""
+    try:
+        eku = c.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound:
+        return False
+    if not eku.critical or list(eku.value) != [x509.ExtendedKeyUsageOID.TIME_STAMPING]:
+        return False
+    try:
+        ku = c.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    others = (ku.key_cert_sign, ku.crl_sign, ku.key_encipherment, ku.data_encipherment, ku.key_agreement)
+    return (ku.digital_signature or ku.content_commitment) and not any(others)
+
+
+def _is_ca(c):
+    try:
+        return c.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _chain_ok(signer, certs, anchor, t):
+    """A path from signer to the pinned certificate anchor, through the
+    token's certificates only, each valid at t, each issuer a CA."""
+    cur, seen = signer, 0
+    while cur.public_bytes(_DER) != anchor.public_bytes(_DER):
+        nxt = None
+        for cand in [anchor] + certs:
+            if cand.subject != cur.issuer or not _is_ca(cand) or not _issued_by(cur, cand):
+                continue
+            nxt = cand
+            break
+        if nxt is None:
+            raise TokenFails("no chain to the pinned certificate")
+        if not _cert_valid_at(cur, t):
+            raise TokenFails("a certificate is not valid at the token's time")
+        cur, seen = nxt, seen + 1
+        if seen > 16:
+            raise TokenFails("chain too long")
+    if not _cert_valid_at(anchor, t):
+        raise TokenFails("the pinned certificate is not valid at the token's time")
+
+
+def _verify_sig(cert, sig, data, h):
+    pub = cert.public_key()
+    try:
+        if isinstance(pub, ec.EllipticCurvePublicKey):
+            pub.verify(sig, data, ec.ECDSA(h()))
+        elif isinstance(pub, rsa.RSAPublicKey):
+            pub.verify(sig, data, padding.PKCS1v15(), h())
+        else:
+            raise TokenFails("a signature algorithm other than ECDSA or RSA")
+    except InvalidSignature:
+        raise TokenFails("the token's signature does not verify")
+
+
+def _ess_names(si, cert_der):
+    """The signingCertificate (v1: SHA-1) or signingCertificateV2 signed
+    attribute names the signer's certificate first."""
+    for a in si["signed_attrs"]:
+        kind = a["type"].native
+        if kind in ("signing_certificate", "signing_certificate_v2"):
+            first = a["values"][0]["certs"][0]
+            alg = "sha1" if kind == "signing_certificate" else first["hash_algorithm"]["algorithm"].native
+            return first["cert_hash"].native == hashlib.new(alg, cert_der).digest()
+    return False
+
+
+def token_under(der, sig_bytes, anchor_der):
+    """§10.2: the genTime (a datetime) the token proves under the pinned
+    certificate anchor_der, or TokenFails."""
+    sd = a1cms.ContentInfo.load(der)["content"]
+    enc = sd["encap_content_info"]
+    info = enc["content"].parsed
+    imp = info["message_imprint"]
+    if imp["hash_algorithm"]["algorithm"].native != "sha512" or \
+            imp["hashed_message"].native != hashlib.sha512(sig_bytes).digest():
+        raise TokenFails("the token's imprint is not SHA-512 of this signature")
+    if info["version"].native != "v1":
+        raise TokenFails("TSTInfo version is not 1")
+    t = info["gen_time"].native.replace(microsecond=0, tzinfo=None)    # naive UTC
+    sis = sd["signer_infos"]
+    if len(sis) != 1 or sis[0]["digest_algorithm"]["algorithm"].native not in TS_DIGESTS:
+        raise TokenFails("not signed with one SHA-256, SHA-384 or SHA-512 digest")
+    si, h = sis[0], TS_DIGESTS[sis[0]["digest_algorithm"]["algorithm"].native]
+    certs = [x509.load_der_x509_certificate(c.chosen.dump()) for c in (sd["certificates"] or [])]
+    anchor = x509.load_der_x509_certificate(anchor_der)
+    sid = si["sid"]
+    signer = None
+    for c in certs + [anchor]:
+        a1 = a1cms.Certificate.load(c.public_bytes(_DER))
+        if sid.name == "issuer_and_serial_number":
+            match = a1.issuer == sid.chosen["issuer"] and a1.serial_number == sid.chosen["serial_number"].native
+        else:
+            match = a1.key_identifier == sid.chosen.native
+        if match:
+            signer = c
+            break
+    if signer is None:
+        raise TokenFails("the token names no certificate it holds as its signer")
+    attrs = {a["type"].native: a["values"][0] for a in (si["signed_attrs"] or [])}
+    econtent = enc["content"].contents
+    if "message_digest" not in attrs or attrs["message_digest"].native != hashlib.new(h.name, econtent).digest():
+        raise TokenFails("the token's message digest does not match its TSTInfo")
+    if not _ess_names(si, signer.public_bytes(_DER)):
+        raise TokenFails("the token's signing certificate attribute does not name its signer")
+    data = si["signed_attrs"].dump()
+    _verify_sig(signer, si["signature"].native, b"\x31" + data[1:], h)
+    if not _signer_usage_ok(signer):
+        raise TokenFails("the signer's certificate is not for time stamping alone (critical)")
+    _chain_ok(signer, certs, anchor, t)
+    return t
+
+
+def token_verdict(e, store):
+    """(status, proven time string or None, tsa name or None, detail)."""
+    if "_token" not in e:
+        return None
+    if not store.tsas:
+        return ("not-checked", None, None, "no time-stamping authority is pinned")
+    detail, anchored = None, False
+    for a in store.tsas:
+        try:
+            t = _time(token_under(e["_token"], e["_sig"], a["cert"]))
+        except TokenFails as err:
+            detail = detail or str(err)
+            continue
+        if "revoked" in a:
+            why = "the TSA is revoked"
+        elif "valid-after" in a and t < a["valid-after"]:
+            why = "the token's time is before the TSA's valid-after"
+        elif "valid-before" in a and t >= a["valid-before"]:
+            why = "the token's time is not before the TSA's valid-before"
+        else:
+            return ("valid", t, a["name"], None)
+        detail = detail if anchored else why
+        anchored = True
+    return ("invalid", None, None, detail)
+
+
+def _plus(t, secs):
+    d = datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(seconds=secs)
+    return d.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def judge(canon, env, store, given=False):
     """§10.2; given: -p KEY.pub, where another key's entry is judged by
     checks 1, 3 and 9 only, and is `not-checked` when they hold."""
     st, entries = env["statement"], env["signatures"]
+    store = store if isinstance(store, Store) else Store(store)
     matches = len(canon) == st["text_length"] and hashlib.sha512(canon).hexdigest() == st["text_sha512"]
     plain = [i for i, e in enumerate(entries) if "countersigns" not in e]
     out = []
     for c, e in enumerate(entries):
         t, s = store.get(e["_pk"]), e["signer"]
+        tok = token_verdict(e, store)
+        proven = tok[1] if tok else None
+        when = proven or s["time"]        # §10.2: the window on the proven time
+        spared = t is not None and "revoked" in t and store.version == 2 and proven and proven < t["revoked"]
         if not matches:
             reason = "agreement-changed"
         elif t is None and not given:
             reason = "untrusted-key"
         elif not ed25519_verify(e["_sig"], message(st, e), e["_pk"]):
             reason = "bad-signature"
-        elif t is not None and "revoked" in t:  # v2 too: no signature has a proven time (§9.5)
+        elif t is not None and "revoked" in t and not spared:  # §9.5
             reason = "revoked"
         elif t is not None and s["role"] not in t["roles"]:
             reason = "wrong-role"
-        elif t is not None and "valid-after" in t and s["time"] < t["valid-after"]:
+        elif t is not None and "valid-after" in t and when < t["valid-after"]:
             reason = "not-yet-valid"
-        elif t is not None and "valid-before" in t and s["time"] >= t["valid-before"]:
+        elif t is not None and "valid-before" in t and when >= t["valid-before"]:
             reason = "expired"
         elif t is not None and t["identity"] is not None and s["name"] != t["identity"]:
             reason = "name-mismatch"
@@ -694,6 +932,8 @@ def judge(canon, env, store, given=False):
                         and cs["signature_sha512"] == hashlib.sha512(entries[p]["_sig"]).hexdigest()
                         for cs, p in zip(e["countersigns"], plain))):
             reason = "countersignature-mismatch"
+        elif proven and s["time"] > _plus(proven, PROVEN_TOLERANCE):
+            reason = "claimed-time-after-proven"
         elif t is None:
             reason = "key-not-given"
         else:
@@ -705,11 +945,13 @@ def judge(canon, env, store, given=False):
                     "countersignature": "countersigns" in e,
                     "result": {"ok": "valid", "key-not-given": "not-checked"}.get(reason, "invalid"),
                     "reason": reason,
-                    "detail": None if reason == "ok" else reason.replace("-", " ")})
+                    "detail": None if reason == "ok" and not spared else reason.replace("-", " "),
+                    "proven_time": proven,
+                    "timestamp": tok and {"result": tok[0], "tsa": tok[2], "detail": tok[3]}})
     return matches, out
 
 
-def policy(sigs, atts, roles, signers, need_atts=False, given=False):
+def policy(sigs, atts, roles, signers, need_atts=False, given=False, need_proven=False):
     """§10.3; given (-p): `not-checked` entries pass step 1 and count for
     nothing; step 2 needs a valid entry (the given key's) instead of an
     author's."""
@@ -727,6 +969,9 @@ def policy(sigs, atts, roles, signers, need_atts=False, given=False):
     for k in signers:
         if not any(s["key_id"] == k for s in sigs):
             return "no valid signature by required key %s" % k
+    for s in sigs if need_proven else ():   # §10.3 step 4a
+        if s["proven_time"] is None:
+            return "signature %d has no proven time" % s["index"]
     for a in atts:      # §10.3 step 5: the first that fails, in order
         if a["status"] == "changed":
             return 'attachment "%s" has changed' % a["name"]
@@ -766,6 +1011,7 @@ def main(argv):
     ap.add_argument("--require-signer", action="append", default=[])
     ap.add_argument("--attach-dir")
     ap.add_argument("--require-attachments", action="store_true")
+    ap.add_argument("--require-proven-time", action="store_true")
     ap.add_argument("-j", "--json", action="store_true", help="accepted; output is always JSON")
     ap.add_argument("agreement")
     a = ap.parse_args(argv)
@@ -794,7 +1040,8 @@ def main(argv):
     atts = [dict(x, status=attachment_status(folder, x)) for x in st.get("attachments", [])]
     # §10.3 step 0: an agreement verifier refuses a template's envelope.
     reason = ("the envelope signs a template, not an agreement" if "kind" in st
-              else policy(sigs, atts, roles, a.require_signer, a.require_attachments, given))
+              else policy(sigs, atts, roles, a.require_signer, a.require_attachments, given,
+                          a.require_proven_time))
     result.update(verified=reason is None, result="verified" if reason is None else "not-verified",
                   reason=reason, metadata=st["metadata"], attachments=atts, signatures=sigs,
                   text={"canonicalization": "text/v1", "sha512": st["text_sha512"],

@@ -76,7 +76,8 @@ def stable(js):
         return js
     js = {k: v for k, v in js.items() if k != "reason"}
     if "signatures" in js:
-        js["signatures"] = [{k: v for k, v in s.items() if k != "detail"} for s in js["signatures"]]
+        js["signatures"] = [{k: (dict(v, detail=None) if k == "timestamp" and v else v)
+                             for k, v in s.items() if k != "detail"} for s in js["signatures"]]
     return js
 
 
@@ -1010,6 +1011,156 @@ def test_strict(tmp, agr, signed):
         compare(name, trust + args + ["-e", signed, agr], expect)
 
 
+# ------------------------------------------------------------- (f) timestamp tokens §6.5
+
+def tsa_sh(tmp, script):
+    """Runs tests/e2e/tsa_lib.sh's functions (the test CA and TSAs, made
+    with the openssl command) in tmp; its output."""
+    p = subprocess.run(["bash", "-c", '. "$0"; ' + script,
+                        os.path.join(ROOT, "tests", "e2e", "tsa_lib.sh")],
+                       cwd=tmp, env=dict(os.environ, T=tmp), capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError("tsa_lib.sh: %s: %s" % (script, p.stderr.decode(errors="replace")))
+    return p.stdout.decode()
+
+
+def stamped(tmp, signed, name, tsa="good", idx=None):
+    """A copy of the envelope signed, with a token of test TSA tsa over
+    signature idx (default: the only one without a token)."""
+    path = os.path.join(tmp, name)
+    shutil.copy(signed, path)
+    q, r = path + ".tsq", path + ".tsr"
+    sel = ["--signature", str(idx)] if idx else []
+    ok(tool("timestamp", *sel, "--request", q, path).returncode == 0, name + ": request written")
+    tsa_sh(tmp, "tsa_reply %s %s %s" % (tsa, q, r))
+    p = tool("timestamp", *sel, "--request", q, "--reply", r, path)
+    ok(p.returncode == 0, name + ": token added", p.stderr.decode(errors="replace"))
+    return path
+
+
+def test_timestamps(tmp, agr, signed):
+    tmp = os.path.join(tmp, "ts")
+    os.mkdir(tmp)
+    tsa_sh(tmp, "tsa_ca; tsa_cert good tsa")
+    trust = ["-t", os.path.join(KEYS, "demo.trust")]
+    one = stamped(tmp, signed, "one.sig.json")
+    compare("v2 envelope with a token", trust + ["-e", one, agr], 0)
+    base = json.loads(read(one))
+    tok = base["signatures"][0]["timestamps"][0]
+    p7 = os.path.join(tmp, "p7.der")
+    subprocess.run(["openssl", "crl2pkcs7", "-nocrl", "-certfile", os.path.join(tmp, "tsa", "good.pem"),
+                    "-outform", "DER", "-out", p7], check=True)
+    for name, mutate in (
+            ("v1 with timestamps", lambda e: e.update(format="agreesign-envelope/v1")),
+            ("v2 without a token", lambda e: e["signatures"][0].pop("timestamps")),
+            ("no token in the array", lambda e: e["signatures"][0].update(timestamps=[])),
+            ("two tokens", lambda e: e["signatures"][0].update(timestamps=[tok, tok])),
+            ("a token not in an array", lambda e: e["signatures"][0].update(timestamps=tok)),
+            ("a token in base64 with a line break",
+             lambda e: e["signatures"][0].update(timestamps=[tok[:64] + "\n" + tok[64:]])),
+            ("a byte after the token",
+             lambda e: e["signatures"][0].update(timestamps=[b64(base64.b64decode(tok) + b"\0")])),
+            ("a token cut short",
+             lambda e: e["signatures"][0].update(timestamps=[b64(base64.b64decode(tok)[:-1])])),
+            ("signedData of certificates, not a TSTInfo",
+             lambda e: e["signatures"][0].update(timestamps=[b64(read(p7))])),
+            ("a token of 16385 bytes", lambda e: e["signatures"][0].update(timestamps=[b64(b"0" * 16385)]))):
+        e = copy.deepcopy(base)
+        mutate(e)
+        path = write(os.path.join(tmp, "bad.sig.json"), dump(e))
+        compare("envelope v2: " + name, trust + ["-e", path, agr], 2)
+    verify_tokens(tmp, agr, signed, one)
+
+
+def v2_trust(tmp, name, author_opts, *tsa_lines):
+    """The demo keys as a v2 trust file: the author's record with the
+    options given, then the tsa lines."""
+    lines = ["agreesign trust v2"]
+    for line in read(os.path.join(KEYS, "demo.trust")).decode().split("\n")[1:]:
+        if line and not line.startswith("#"):
+            opts = author_opts if line.startswith('"Inès') else ""
+            lines.append("key " + line + (" " + opts if opts else ""))
+    return write(os.path.join(tmp, name), "\n".join(lines + list(tsa_lines)) + "\n")
+
+
+def with_token(tmp, base_path, name, der):
+    e = json.loads(read(base_path))
+    e["signatures"][0]["timestamps"] = [b64(der)]
+    return write(os.path.join(tmp, name), dump(e))
+
+
+def verify_tokens(tmp, agr, signed, one):
+    """§10.2: what a token proves, judged by both verifiers."""
+    rec = lambda label, cert, *o: ('tsa "%s" ' % label) + tsa_sh(tmp, "tsa_b64 " + cert) + "".join(" " + x for x in o)
+    tsa_sh(tmp, "tsa_cert other tsa; tsa_cert noeku noeku; tsa_cert softeku softeku; "
+                "tsa_cert old tsa 20200101000000Z 20210101000000Z")
+    ca = v2_trust(tmp, "ca.trust", "", rec("Test TSA", "ca"))
+    tok = base64.b64decode(json.loads(read(one))["signatures"][0]["timestamps"][0])
+    plain = ["--require-proven-time"]
+    for name, tr, env, args, want, reasons in (
+            ("CA pinned", ca, one, plain, 0, "ok"),
+            ("TSA certificate pinned", v2_trust(tmp, "leaf.trust", "", rec("Leaf", "good")), one, plain, 0, "ok"),
+            ("another TSA pinned", v2_trust(tmp, "other.trust", "", rec("Other", "other")), one, [], 0, "ok"),
+            ("another TSA pinned, proven time required",
+             v2_trust(tmp, "other.trust", "", rec("Other", "other")), one, plain, 1, "ok"),
+            ("v2 without tsa records", v2_trust(tmp, "none.trust", ""), one, plain, 1, "ok"),
+            ("demo v1 trust", os.path.join(KEYS, "demo.trust"), one, plain, 1, "ok"),
+            ("two records, the second accepts",
+             v2_trust(tmp, "two.trust", "", rec("Other", "other"), rec("Test TSA", "ca")), one, plain, 0, "ok"),
+            ("record window ends before", v2_trust(tmp, "w1.trust", "", rec("T", "ca", "valid-before=2020-01-01T00:00:00Z")),
+             one, plain, 1, "ok"),
+            ("record window starts after", v2_trust(tmp, "w2.trust", "", rec("T", "ca", "valid-after=2099-01-01T00:00:00Z")),
+             one, plain, 1, "ok"),
+            ("record revoked", v2_trust(tmp, "r.trust", "", rec("T", "ca", "revoked=2099-01-01T00:00:00Z")),
+             one, plain, 1, "ok"),
+            ("key revoked after the proven time", v2_trust(tmp, "late.trust", "revoked=2099-01-01T00:00:00Z",
+                                                           rec("T", "ca")), one, plain, 0, "ok"),
+            ("key revoked, no token", v2_trust(tmp, "late.trust", "revoked=2099-01-01T00:00:00Z", rec("T", "ca")),
+             signed, [], 1, "revoked"),
+            ("key revoked before the proven time", v2_trust(tmp, "early.trust", "revoked=2020-01-01T00:00:00Z",
+                                                            rec("T", "ca")), one, [], 1, "revoked"),
+            ("key revoked after, TSA not pinned", v2_trust(tmp, "late2.trust", "revoked=2099-01-01T00:00:00Z"),
+             one, [], 1, "revoked"),
+            ("window on the proven time", v2_trust(tmp, "exp.trust", "valid-before=2026-11-20T00:00:00Z",
+                                                   rec("T", "ca")), one, [], 1, "expired"),
+            ("window on the claimed time without a token",
+             v2_trust(tmp, "exp.trust", "valid-before=2026-11-20T00:00:00Z", rec("T", "ca")), signed, [], 0, "ok")):
+        compare("token: " + name, ["-t", tr] + args + ["-e", env, agr], want, reasons)
+    # bytes changed, and a token over another signature
+    flipped = bytearray(tok)
+    flipped[-3] ^= 1
+    compare("token: a byte changed", ["-t", ca] + plain + ["-e", with_token(tmp, one, "f.sig.json", bytes(flipped)), agr],
+            1, "ok")
+    compare("token: a byte changed, not required", ["-t", ca, "-e", with_token(tmp, one, "f.sig.json", bytes(flipped)), agr],
+            0, "ok")
+    # the TSTInfo of the good token signed again by certificates without the
+    # critical timeStamping usage (openssl ts refuses them; openssl cms not)
+    tsa_dir = os.path.join(tmp, "tsa")
+    write(os.path.join(tmp, "tok.der"), tok)
+    subprocess.run(["openssl", "cms", "-verify", "-noverify", "-inform", "DER", "-in", os.path.join(tmp, "tok.der"),
+                    "-out", os.path.join(tmp, "tst.der")], check=True, capture_output=True)
+    for c in ("noeku", "softeku", "good"):
+        out = os.path.join(tmp, c + ".cms")
+        subprocess.run(["openssl", "cms", "-sign", "-binary", "-nodetach", "-in", os.path.join(tmp, "tst.der"),
+                        "-signer", os.path.join(tsa_dir, c + ".pem"), "-inkey", os.path.join(tsa_dir, c + ".key"),
+                        "-certfile", os.path.join(tsa_dir, "ca.pem"), "-econtent_type", "id-smime-ct-TSTInfo",
+                        "-md", "sha256", "-nosmimecap", "-outform", "DER", "-out", out], check=True, capture_output=True)
+        # "good" without the signingCertificate attribute RFC 3161 requires
+        compare("token: signed by %s with openssl cms" % c,
+                ["-t", ca] + plain + ["-e", with_token(tmp, one, c + ".sig.json", read(out)), agr], 1, "ok")
+    # an expired TSA certificate (it signs all the same)
+    old = stamped(tmp, signed, "old.sig.json", "old")
+    compare("token: TSA certificate expired", ["-t", ca] + plain + ["-e", old, agr], 1, "ok")
+    # a claimed time after the proven time: a signature made in 2099
+    fut = os.path.join(tmp, "future.txt")
+    shutil.copy(agr, fut)
+    p = tool("sign", "-k", os.path.join(KEYS, "demo-author.key"), "--time", "2099-01-01", fut)
+    ok(p.returncode == 0, "sign --time 2099-01-01")
+    future = stamped(tmp, fut + ".sig.json", "future.sig.json")
+    compare("token: claimed time after the proven time", ["-t", ca, "-e", future, fut], 1, "claimed-time-after-proven")
+    compare("token: claimed time after, no TSA pinned",
+            ["-t", os.path.join(KEYS, "demo.trust"), "-e", future, fut], 0, "ok")
+
 def test_ssh_pub(tmp, agr, signed, pub):
     """§8.4: the signer's key as an OpenSSH public key line, and its refusals."""
     pk = base64.b64decode(re.search(r"public-key: (\S+)", pub).group(1))
@@ -1222,6 +1373,7 @@ def main():
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
                           ("strict", lambda: fresh and test_strict(tmp, *fresh)),
                           ("ssh private", lambda: test_ssh_private(tmp)),
+                          ("timestamps", lambda: fresh and test_timestamps(tmp, *fresh)),
                           ("import-ssh", lambda: test_import_ssh(tmp))):
             try:
                 result = run()

@@ -20,6 +20,7 @@ void ags_envelope_release(struct ags_envelope *env)
 	for (i = 0; i < env->nsigs; i++) {
 		ags_signer_release(&env->sigs[i].signer);
 		free(env->sigs[i].covers);
+		free(env->sigs[i].timestamp);
 	}
 	free(env->sigs);
 	for (i = 0; i < env->agreement.nattachments; i++)
@@ -107,18 +108,57 @@ static enum ags_err countersigner_check(const struct ags_signature *sig,
 	return AGS_OK;
 }
 
+/* The timestamps member of a v2 envelope's entry (spec §6.5): one token,
+ * checked for its shape; what it proves is for verification. */
+static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
+                                         const char *source, const char *path,
+                                         struct ags_error *err)
+{
+	json_t *s = json_array_get(j, 0);
+	const char *why;
+
+	if (!json_is_array(j) || json_array_size(j) != 1)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.timestamps must be an array of one "
+		                     "token",
+		                     path);
+	/* base64 of at most AGS_TOKEN_MAX bytes */
+	if (!json_is_string(s) ||
+	    json_string_length(s) > (AGS_TOKEN_MAX + 2) / 3 * 4 ||
+	    json_string_length(s) == 0 ||
+	    ags_b64_decode_alloc(&sig->timestamp, &sig->timestamp_len,
+	                         json_string_value(s),
+	                         json_string_length(s)) != 0)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.timestamps[0] must be a time-stamp "
+		                     "token of 1 to %u bytes in base64",
+		                     path, AGS_TOKEN_MAX);
+	if ((why = ags_tst_check(sig->timestamp, sig->timestamp_len)))
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.timestamps[0]: %s", path, why);
+	return AGS_OK;
+}
+
 static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
                                     const char *source, const char *path,
-                                    const struct ags_trust *known,
+                                    const struct ags_trust *known, int v2,
                                     struct ags_error *err)
 {
-	static const char *const fields[] = {"signer",       "key_id",
-	                                     "public_key",   "signature",
-	                                     "countersigns", NULL};
+	static const char *const fields[] = {
+	        "signer",       "key_id",     "public_key", "signature",
+	        "countersigns", "timestamps", NULL};
 	char sub[96];
-	json_t *covers;
+	json_t *covers, *tokens;
 	enum ags_err rc;
 
+	/* A v1 envelope knows no timestamps member: it is refused there
+	 * like any unknown member. */
+	if (!v2 && json_is_object(j) && json_object_get(j, "timestamps"))
+		return ags_error_set(
+		        err, AGS_ERR_FORMAT, source, 0, 0,
+		        "%s: unknown member \"timestamps\" (an "
+		        "envelope with timestamp tokens is \"%s\")",
+		        path, AGS_FORMAT_ENVELOPE_V2);
 	rc = ags_json_fields(j, fields, 4, source, path, err);
 	if (rc != AGS_OK)
 		return rc;
@@ -134,16 +174,19 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 	}
 	if (rc == AGS_OK && covers)
 		rc = countersigner_check(sig, source, path, err);
+	tokens = json_object_get(j, "timestamps");
+	if (rc == AGS_OK && tokens)
+		rc = timestamps_from_json(sig, tokens, source, path, err);
 	return rc;
 }
 
 static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
                                          const char *source,
-                                         const struct ags_trust *known,
+                                         const struct ags_trust *known, int v2,
                                          struct ags_error *err)
 {
 	char path[64];
-	size_t i, k, n = json_array_size(j);
+	size_t i, k, n = json_array_size(j), ntokens = 0;
 	enum ags_err rc = AGS_OK;
 
 	if (!json_is_array(j) || n == 0 || n > AGS_SIGNATURES_MAX)
@@ -159,7 +202,8 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 		snprintf(path, sizeof(path), "signatures[%zu]", i);
 		env->nsigs = i + 1;
 		rc = entry_from_json(&env->sigs[i], json_array_get(j, i),
-		                     source, path, known, err);
+		                     source, path, known, v2, err);
+		ntokens += env->sigs[i].timestamp != NULL;
 		for (k = 0; rc == AGS_OK && k < i; k++)
 			if (strcmp(env->sigs[k].key_id, env->sigs[i].key_id) ==
 			    0)
@@ -169,6 +213,12 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 				        "%s",
 				        path, env->sigs[i].key_id);
 	}
+	/* One spelling per envelope: v2 exactly when a token is there. */
+	if (rc == AGS_OK && v2 && ntokens == 0)
+		rc = ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                   "format is \"%s\" but no signature has a "
+		                   "timestamp token (write \"%s\")",
+		                   AGS_FORMAT_ENVELOPE_V2, AGS_FORMAT_ENVELOPE);
 	return rc;
 }
 
@@ -180,25 +230,31 @@ static enum ags_err envelope_from_json(struct ags_envelope *env, json_t *root,
 	static const char *const fields[] = {"format", "statement",
 	                                     "signatures", NULL};
 	json_t *format;
+	int v2;
 	enum ags_err rc;
 
 	rc = ags_json_fields(root, fields, 3, source, "envelope", err);
 	if (rc != AGS_OK)
 		return rc;
 	format = json_object_get(root, "format");
-	if (!json_is_string(format) ||
-	    strcmp(json_string_value(format), AGS_FORMAT_ENVELOPE) != 0)
+	v2 = json_is_string(format) &&
+	     strcmp(json_string_value(format), AGS_FORMAT_ENVELOPE_V2) == 0;
+	if (!v2 &&
+	    (!json_is_string(format) ||
+	     strcmp(json_string_value(format), AGS_FORMAT_ENVELOPE) != 0))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "format is not \"%s\" (unsupported "
-		                     "version or not an agreesign envelope)",
-		                     AGS_FORMAT_ENVELOPE);
+		                     "format is not \"%s\" or \"%s\" "
+		                     "(unsupported version or not an agreesign "
+		                     "envelope)",
+		                     AGS_FORMAT_ENVELOPE,
+		                     AGS_FORMAT_ENVELOPE_V2);
 	rc = ags_statement_from_json(&env->agreement,
 	                             json_object_get(root, "statement"), source,
 	                             err);
 	if (rc == AGS_OK)
 		rc = signatures_from_json(env,
 		                          json_object_get(root, "signatures"),
-		                          source, known, err);
+		                          source, known, v2, err);
 	return rc;
 }
 
@@ -276,6 +332,19 @@ static int set_b64(json_t *o, const char *key, const uint8_t *b, size_t n)
 	return rc;
 }
 
+static json_t *tokens_json(const uint8_t *der, size_t len)
+{
+	json_t *a = json_array();
+	char *s = ags_b64_encode(der, len);
+
+	if (!a || !s || json_array_append_new(a, json_string(s))) {
+		json_decref(a);
+		a = NULL;
+	}
+	free(s);
+	return a;
+}
+
 static json_t *entry_json(const struct ags_signature *sig)
 {
 	json_t *o = json_object();
@@ -287,7 +356,11 @@ static json_t *entry_json(const struct ags_signature *sig)
 	                         ags_covers_json(sig->covers, sig->ncovers))) ||
 	    json_object_set_new(o, "key_id", json_string(sig->key_id)) ||
 	    set_b64(o, "public_key", sig->public_key, AGS_PUBLICKEY_BYTES) ||
-	    set_b64(o, "signature", sig->signature, AGS_SIGNATURE_BYTES)) {
+	    set_b64(o, "signature", sig->signature, AGS_SIGNATURE_BYTES) ||
+	    (sig->timestamp &&
+	     json_object_set_new(
+	             o, "timestamps",
+	             tokens_json(sig->timestamp, sig->timestamp_len)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -298,10 +371,14 @@ static json_t *envelope_json(const struct ags_envelope *env)
 {
 	json_t *root = json_object(), *arr = json_array();
 	size_t i;
+	int v2 = 0;
 
+	for (i = 0; i < env->nsigs; i++)
+		v2 |= env->sigs[i].timestamp != NULL;
 	if (!root || !arr ||
 	    json_object_set_new(root, "format",
-	                        json_string(AGS_FORMAT_ENVELOPE)) ||
+	                        json_string(v2 ? AGS_FORMAT_ENVELOPE_V2
+	                                       : AGS_FORMAT_ENVELOPE)) ||
 	    json_object_set_new(root, "statement",
 	                        ags_statement_json(&env->agreement)))
 		goto fail;

@@ -24,6 +24,8 @@ const char *ags_reason_name(enum ags_reason r)
 	case AGS_REASON_COUNTERSIGN: return "countersignature-mismatch";
 	case AGS_REASON_KEY_NOT_GIVEN: return "key-not-given";
 	case AGS_REASON_IDENTITY_MISMATCH: return "identity-mismatch";
+	case AGS_REASON_CLAIMED_AFTER_PROVEN:
+		return "claimed-time-after-proven";
 	}
 	return "unknown";
 }
@@ -77,6 +79,7 @@ static void mark(struct ags_sig_report *s, enum ags_reason why, const char *fmt,
 	if (!s->valid)
 		return; /* the first reason found is the one reported */
 	s->valid = 0;
+	s->revoked_later = 0; /* says why a valid signature is valid */
 	s->reason = why;
 	va_start(ap, fmt);
 	ags_vbounded(s->detail, sizeof(s->detail), fmt, ap);
@@ -119,34 +122,60 @@ static const char *covers_mismatch(const struct ags_envelope *env, size_t idx)
 	return NULL;
 }
 
+/* A v2 entry's revocation spares a signature whose proven time is
+ * before it (spec §9.5); a v1 entry's refuses every signature, as does
+ * a v2 entry's without a proven time: a thief can claim any time. */
+static void check_revoked(struct ags_sig_report *r,
+                          const struct ags_signature *sig,
+                          const struct ags_trust_entry *e, int version)
+{
+	char when[21];
+
+	ags_time_format(when, e->revoked_time);
+	if (!r->valid)
+		return; /* an earlier reason is reported */
+	if (version == 2 && r->token == AGS_TOKEN_VALID &&
+	    r->proven_time < e->revoked_time) {
+		r->revoked_later = 1;
+		ags_bounded(r->detail, sizeof(r->detail),
+		            "key revoked on %s after this signature was "
+		            "timestamped",
+		            when);
+		return;
+	}
+	mark(r, AGS_REASON_REVOKED, "key %s is revoked%s%s: %s", sig->key_id,
+	     r->token == AGS_TOKEN_VALID ? " since " : "",
+	     r->token == AGS_TOKEN_VALID ? when : "",
+	     e->revoked_reason ? e->revoked_reason : "no reason given");
+}
+
 static void check_trust(struct ags_sig_report *r,
                         const struct ags_signature *sig,
-                        const struct ags_trust_entry *e)
+                        const struct ags_trust_entry *e, int version)
 {
 	char when[21], name[96], identity[96];
+	/* The window is judged on the proven time when there is one. */
+	int proven = r->token == AGS_TOKEN_VALID;
+	int64_t t = proven ? r->proven_time : sig->signer.time;
+	const char *which = proven ? "proven" : "claimed";
 
-	/* A v2 entry's revocation spares a signature whose proven time (a
-	 * trusted timestamp) is before it; no signature has one yet, so v1
-	 * and v2 refuse every signature by a revoked key (spec §9.5). */
 	if (e->revoked)
-		mark(r, AGS_REASON_REVOKED, "key %s is revoked: %s",
-		     sig->key_id,
-		     e->revoked_reason ? e->revoked_reason : "no reason given");
+		check_revoked(r, sig, e, version);
 	if (!(e->roles & (unsigned)sig->signer.role))
 		mark(r, AGS_REASON_WRONG_ROLE, "key is not trusted as %s",
 		     ags_role_name(sig->signer.role));
-	if (sig->signer.time < e->valid_after) {
+	if (t < e->valid_after) {
 		ags_time_format(when, e->valid_after);
 		mark(r, AGS_REASON_NOT_YET_VALID,
-		     "claimed signing time is before the key's valid-after %s",
-		     when);
+		     "%s signing time is before the key's valid-after %s",
+		     which, when);
 	}
-	if (sig->signer.time >= e->valid_before) {
+	if (t >= e->valid_before) {
 		ags_time_format(when, e->valid_before);
 		mark(r, AGS_REASON_EXPIRED,
-		     "claimed signing time is not before the key's "
+		     "%s signing time is not before the key's "
 		     "valid-before %s",
-		     when);
+		     which, when);
 	}
 	/* Both names fit, each cut short when long (a text field may hold
 	 * 1,024 bytes). */
@@ -173,6 +202,21 @@ static void check_trust(struct ags_sig_report *r,
 		     "envelope gives the signer's ORCID iD as %s, the trusted "
 		     "one is %s",
 		     sig->signer.orcid, e->orcid);
+}
+
+/* A signature cannot be made after it was timestamped: a claimed time
+ * later than the proven one (beyond clock differences) is false. */
+static void claimed_after(struct ags_sig_report *r,
+                          const struct ags_signature *sig)
+{
+	char claimed[21], proven[21];
+
+	ags_time_format(claimed, sig->signer.time);
+	ags_time_format(proven, r->proven_time);
+	mark(r, AGS_REASON_CLAIMED_AFTER_PROVEN,
+	     "claimed signing time %s is later than the proven time %s "
+	     "(by more than %d minutes)",
+	     claimed, proven, AGS_PROVEN_TOLERANCE / 60);
 }
 
 /* Given one key (verify -p), a signature by another key that passed
@@ -221,10 +265,14 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 		mark(r, AGS_REASON_BAD_SIGNATURE,
 		     "the signature does not match the statement");
 	free(msg);
+	ags_token_judge(r, sig, trust);
 	if (r->trusted)
-		check_trust(r, sig, r->trusted);
+		check_trust(r, sig, r->trusted, trust->version);
 	if (sig->is_countersignature && (why = covers_mismatch(env, idx)))
 		mark(r, AGS_REASON_COUNTERSIGN, "%s", why);
+	if (r->token == AGS_TOKEN_VALID &&
+	    sig->signer.time > r->proven_time + AGS_PROVEN_TOLERANCE)
+		claimed_after(r, sig);
 	if (r->valid && !r->trusted) /* only when given_key */
 		not_checked(r, sig);
 	return AGS_OK;
@@ -250,6 +298,7 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 		have |= (unsigned)env->sigs[i].signer.role;
 		nvalid++;
 	}
+
 	if (policy && policy->given_key && nvalid == 0) {
 		ags_bounded(rep->policy_detail, sizeof(rep->policy_detail),
 		            "no signature by the given key");
@@ -286,6 +335,17 @@ static void apply_policy(struct ags_report *rep, const struct ags_envelope *env,
 			return;
 		}
 	}
+	for (i = 0; policy && policy->require_proven_time && i < env->nsigs;
+	     i++)
+		if (!rep->sigs[i].not_checked &&
+		    rep->sigs[i].token != AGS_TOKEN_VALID) {
+			ags_bounded(
+			        rep->policy_detail, sizeof(rep->policy_detail),
+			        "signature %zu has no proven time%s%s", i + 1,
+			        rep->sigs[i].token_detail[0] ? ": " : "",
+			        rep->sigs[i].token_detail);
+			return;
+		}
 	rep->verified = 1;
 }
 

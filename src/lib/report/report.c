@@ -70,6 +70,34 @@ static json_t *text_json(const struct ags_report *r,
 	return o;
 }
 
+/* The proven time as a §1.3 time into buf (21 bytes), or NULL. */
+static const char *proven(char *buf, const struct ags_sig_report *sr)
+{
+	if (sr->token != AGS_TOKEN_VALID)
+		return NULL;
+	ags_time_format(buf, sr->proven_time);
+	return buf;
+}
+
+/* null without a token; else its result, the TSA and why it failed. */
+static json_t *token_json(const struct ags_sig_report *sr)
+{
+	json_t *o;
+
+	if (sr->token == AGS_TOKEN_NONE)
+		return json_null();
+	o = json_object();
+	if (!o ||
+	    set(o, "result", json_string(ags_token_status_name(sr->token))) ||
+	    set(o, "tsa", opt_string(sr->tsa ? sr->tsa->name : NULL)) ||
+	    set(o, "detail",
+	        opt_string(sr->token_detail[0] ? sr->token_detail : NULL))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *sig_json(const struct ags_sig_report *sr,
                         const struct ags_signature *sig, size_t idx)
 {
@@ -91,7 +119,11 @@ static json_t *sig_json(const struct ags_sig_report *sr,
 	        json_boolean(sig->is_countersignature)) ||
 	    set(o, "result", json_string(ags_sig_result_name(sr))) ||
 	    set(o, "reason", json_string(ags_reason_name(sr->reason))) ||
-	    set(o, "detail", opt_string(sr->valid ? NULL : sr->detail))) {
+	    set(o, "detail",
+	        opt_string(sr->valid && !sr->revoked_later ? NULL
+	                                                   : sr->detail)) ||
+	    set(o, "proven_time", opt_string(proven(when, sr))) ||
+	    set(o, "timestamp", token_json(sr))) {
 		json_decref(o);
 		return NULL;
 	}

@@ -92,6 +92,13 @@ static void result_cell(struct ags_buf *b, const struct ags_sig_report *sr)
 {
 	const char *words = reason_text(sr->reason);
 
+	if (sr->valid && sr->revoked_later) {
+		ags_buf_puts(b, "<td><span class=\"good\">valid</span>, ");
+		ags_buf_puts(b, "<span class=\"note\">");
+		ags_html_esc(b, sr->detail);
+		ags_buf_puts(b, "</span></td>");
+		return;
+	}
 	if (sr->valid) {
 		ags_buf_puts(b, "<td class=\"good\">valid</td>");
 		return;
@@ -112,10 +119,33 @@ static void result_cell(struct ags_buf *b, const struct ags_sig_report *sr)
 	ags_buf_puts(b, ")</span></td>");
 }
 
+/* The time cell: the claim, and what a timestamp proves about it. */
+static void time_cell(struct ags_buf *b, const struct ags_sig_report *sr,
+                      const struct ags_signature *sig)
+{
+	char when[21];
+
+	ags_time_format(when, sig->signer.time);
+	ags_buf_printf(b, "<td>%s%s", when, sr->valid ? "" : AGS_HTML_CLAIMED);
+	if (sr->token == AGS_TOKEN_VALID) {
+		ags_time_format(when, sr->proven_time);
+		ags_buf_printf(b,
+		               "<br><b>proven:</b> existed at %s, by the "
+		               "timestamp of ",
+		               when);
+		ags_html_esc(b, sr->tsa->name);
+	} else if (sr->token != AGS_TOKEN_NONE) {
+		ags_buf_puts(b, "<br><span class=\"note\">Its timestamp proves "
+		                "nothing: ");
+		ags_html_esc(b, sr->token_detail);
+		ags_buf_puts(b, "</span>");
+	}
+	ags_buf_puts(b, "</td>");
+}
+
 void ags_html_sigs(struct ags_buf *b, const struct ags_report *r,
                    const struct ags_envelope *env)
 {
-	char when[21];
 	size_t i;
 
 	ags_buf_puts(b, "<table class=\"sigs\">\n<thead><tr><th>#</th>"
@@ -128,7 +158,6 @@ void ags_html_sigs(struct ags_buf *b, const struct ags_report *r,
 		const struct ags_sig_report *sr = &r->sigs[i];
 		const struct ags_signature *sig = &env->sigs[i];
 
-		ags_time_format(when, sig->signer.time);
 		ags_buf_printf(b, "<tr><td>%zu</td>", i + 1);
 		signer_cell(b, sr, sig);
 		ags_buf_printf(b, "<td class=\"mono\">%s</td><td>",
@@ -139,8 +168,8 @@ void ags_html_sigs(struct ags_buf *b, const struct ags_report *r,
 			                "signatures before it)");
 		if (!sr->valid)
 			ags_buf_puts(b, AGS_HTML_CLAIMED);
-		ags_buf_printf(b, "</td><td>%s%s</td>", when,
-		               sr->valid ? "" : AGS_HTML_CLAIMED);
+		ags_buf_puts(b, "</td>");
+		time_cell(b, sr, sig);
 		result_cell(b, sr);
 		ags_buf_puts(b, "</tr>\n");
 	}

@@ -184,11 +184,29 @@ static void metadata(struct line *l, const struct ags_metadata *md)
 	lit(l, "}");
 }
 
+/* "timestamp": null without a token, else its result, TSA and why. */
+static void token(struct line *l, const struct ags_sig_report *sr, int *first)
+{
+	int inner = 1;
+
+	if (sr->token == AGS_TOKEN_NONE) {
+		m_str(l, "timestamp", NULL, first);
+		return;
+	}
+	key(l, "timestamp", first);
+	lit(l, "{");
+	m_str(l, "detail", sr->token_detail[0] ? sr->token_detail : NULL,
+	      &inner);
+	m_str(l, "result", ags_token_status_name(sr->token), &inner);
+	m_str(l, "tsa", sr->tsa ? sr->tsa->name : NULL, &inner);
+	lit(l, "}");
+}
+
 static void signature(struct line *l, const struct ags_sig_report *sr,
                       const struct ags_signature *sig, size_t idx)
 {
 	const struct ags_signer *s = &sig->signer;
-	char when[21];
+	char when[21], proven[21];
 	int first = 1;
 
 	ags_time_format(when, s->time);
@@ -198,12 +216,18 @@ static void signature(struct line *l, const struct ags_sig_report *sr,
 	m_str(l, "claimed_orcid", s->orcid, &first);
 	m_str(l, "claimed_time", when, &first);
 	m_bool(l, "countersignature", sig->is_countersignature, &first);
-	m_str(l, "detail", sr->valid ? NULL : sr->detail, &first);
+	m_str(l, "detail", sr->valid && !sr->revoked_later ? NULL : sr->detail,
+	      &first);
 	m_int(l, "index", (long long)idx + 1, &first);
 	m_str(l, "key_id", sig->key_id, &first);
+	if (sr->token == AGS_TOKEN_VALID)
+		ags_time_format(proven, sr->proven_time);
+	m_str(l, "proven_time", sr->token == AGS_TOKEN_VALID ? proven : NULL,
+	      &first);
 	m_str(l, "reason", ags_reason_name(sr->reason), &first);
 	m_str(l, "result", ags_sig_result_name(sr), &first);
 	m_str(l, "role", ags_role_name(s->role), &first);
+	token(l, sr, &first);
 	m_str(l, "trusted_identity", sr->trusted ? sr->trusted->identity : NULL,
 	      &first);
 	lit(l, "}");

@@ -1,0 +1,142 @@
+/* An RFC 3161 token verified offline against one pinned certificate
+ * (spec §10.2, "Timestamps"), with libcrypto's TS and X509 code: the
+ * chain is built from the token's certificates and the pinned one only,
+ * and judged at the token's own time; nothing is fetched. */
+#include "internal.h"
+
+#include <limits.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pkcs7.h>
+#include <openssl/ts.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <stdio.h>
+
+/* Seconds since the epoch of an ASN.1 time (a fraction is dropped). */
+static int time_of(int64_t *out, const ASN1_GENERALIZEDTIME *t)
+{
+	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+	int days = 0, secs = 0;
+	int ok = epoch && t && ASN1_TIME_diff(&days, &secs, epoch, t);
+
+	ASN1_TIME_free(epoch);
+	if (ok)
+		*out = (int64_t)days * 86400 + secs;
+	return ok;
+}
+
+/* 1 when the token's one signer digests with SHA-256, -384 or -512. */
+static int digest_allowed(PKCS7 *tok)
+{
+	STACK_OF(PKCS7_SIGNER_INFO) *sis = PKCS7_get_signer_info(tok);
+	X509_ALGOR *dig = NULL;
+	int nid;
+
+	if (sk_PKCS7_SIGNER_INFO_num(sis) != 1)
+		return 0;
+	PKCS7_SIGNER_INFO_get0_algs(sk_PKCS7_SIGNER_INFO_value(sis, 0), NULL,
+	                            &dig, NULL);
+	nid = dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
+	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+/* The imprint must be SHA-512 over exactly these 64 bytes. */
+static int imprint_ok(TS_TST_INFO *info, const uint8_t d[AGS_DIGEST_BYTES])
+{
+	TS_MSG_IMPRINT *imp = TS_TST_INFO_get_msg_imprint(info);
+	const ASN1_OBJECT *obj = NULL;
+	ASN1_OCTET_STRING *msg = TS_MSG_IMPRINT_get_msg(imp);
+
+	X509_ALGOR_get0(&obj, NULL, NULL, TS_MSG_IMPRINT_get_algo(imp));
+	return OBJ_obj2nid(obj) == NID_sha512 && msg &&
+	       ASN1_STRING_length(msg) == AGS_DIGEST_BYTES &&
+	       memcmp(ASN1_STRING_get0_data(msg), d, AGS_DIGEST_BYTES) == 0;
+}
+
+/* What libcrypto said last, for people: the reason and its data (the
+ * certificate error, e.g. "certificate has expired"). */
+static void crypto_why(char *why, size_t cap)
+{
+	const char *data = NULL, *reason;
+	unsigned long e, last = 0;
+	const char *last_data = "";
+	int flags = 0;
+
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+		last = e;
+		last_data = (flags & ERR_TXT_STRING) && data ? data : "";
+	}
+	reason = last ? ERR_reason_error_string(last) : NULL;
+	snprintf(why, cap, "the token does not verify: %s%s%s",
+	         reason ? reason : "unknown error", *last_data ? ": " : "",
+	         last_data);
+}
+
+/* Verifies the signature and chain of tok under anchor at time t. */
+static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, char *why,
+                        size_t cap)
+{
+	TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
+	X509_STORE *store = X509_STORE_new();
+	int ok = ctx && store && X509_STORE_add_cert(store, anchor);
+
+	if (ok) {
+		/* The pinned certificate is the anchor whatever it is (the
+		 * TSA's own or a CA's): a partial chain ends there. */
+		X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+		X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store),
+		                           (time_t)t);
+		TS_VERIFY_CTX_set_flags(ctx, TS_VFY_SIGNATURE | TS_VFY_VERSION);
+		TS_VERIFY_CTX_set_store(ctx, store); /* ctx owns it now */
+		store = NULL;
+		ok = TS_RESP_verify_token(ctx, tok) == 1;
+	}
+	if (!ok)
+		crypto_why(why, cap);
+	X509_STORE_free(store);
+	TS_VERIFY_CTX_free(ctx);
+	return ok;
+}
+
+static X509 *read_cert(const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+
+	return len > 0 && len <= INT_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+}
+
+int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
+                   size_t len, const uint8_t digest[AGS_DIGEST_BYTES],
+                   const uint8_t *anchor, size_t anchor_len)
+{
+	const unsigned char *p = der;
+	PKCS7 *tok = NULL;
+	TS_TST_INFO *info = NULL;
+	X509 *ca = read_cert(anchor, anchor_len);
+	const char *fail = NULL;
+	int ok = 0;
+
+	if (!ca)
+		fail = "the pinned certificate cannot be read";
+	else if (len == 0 || len > AGS_TOKEN_MAX ||
+	         !(tok = d2i_PKCS7(NULL, &p, (long)len)) ||
+	         !(info = PKCS7_to_TS_TST_INFO(tok)))
+		fail = "not an RFC 3161 time-stamp token";
+	else if (!imprint_ok(info, digest))
+		fail = "the token's imprint is not SHA-512 of this signature";
+	else if (!time_of(gen_time, TS_TST_INFO_get_time(info)))
+		fail = "the token's time cannot be read";
+	else if (!digest_allowed(tok))
+		fail = "the token is not signed with one SHA-256, SHA-384 or "
+		       "SHA-512 digest";
+	else
+		ok = signature_ok(tok, ca, *gen_time, why, cap);
+	if (fail)
+		snprintf(why, cap, "%s", fail);
+	TS_TST_INFO_free(info);
+	PKCS7_free(tok);
+	X509_free(ca);
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,290 @@
+/* proven.c and verify.c with timestamps (spec §10.2): what a token proves,
+ * and what a proven time does to a signature, against a TSA made in memory
+ * that stamps fixed times (tsa_util.c). */
+#include <check.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agreesign.h"
+#include "tsa_util.h"
+
+static const char text[] = "The author grants the licence.\n";
+#define T0   1795000000 /* the signature's proven time */
+#define YEAR (365 * 86400)
+
+static struct ags_seckey *sk;
+static struct tu_tsa *tsa;
+static char pk_b64[64];
+
+static void setup(void)
+{
+	ck_assert_int_eq(ags_seckey_generate(&sk, NULL), AGS_OK);
+	ck_assert_int_eq(ags_pubkey_set_identity(&sk->pub, "Ada Lovelace", NULL,
+	                                         NULL, NULL),
+	                 AGS_OK);
+	sodium_bin2base64(pk_b64, sizeof(pk_b64), sk->pub.pk, 32,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	tsa = tu_tsa_new(TU_TSA_GOOD, T0 - YEAR, T0 + YEAR);
+	ck_assert_ptr_nonnull(tsa);
+}
+
+static void teardown(void)
+{
+	ags_seckey_free(sk);
+	tu_tsa_free(tsa);
+}
+
+/* An envelope signed at claimed time `claimed`, with a token of t stamped
+ * at gen_time (none when t is NULL). */
+static void stamped(struct ags_envelope *env, int64_t claimed, struct tu_tsa *t,
+                    int64_t gen_time)
+{
+	struct ags_signer s = {sk->pub.name, NULL, NULL, AGS_ROLE_AUTHOR,
+	                       claimed};
+	uint8_t *q, *r, *tok;
+	size_t nq, nr, ntok;
+
+	ags_envelope_init(env);
+	ags_agreement_bind(&env->agreement, text, strlen(text));
+	ck_assert_int_eq(ags_sign_append(env, sk, &s, 0, NULL), AGS_OK);
+	if (!t)
+		return;
+	ck_assert_int_eq(ags_timestamp_request(&q, &nq, env, 0, NULL), AGS_OK);
+	r = tu_tsa_reply(t, q, nq, gen_time, 0, &nr);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(
+	        ags_timestamp_token(&tok, &ntok, q, nq, r, nr, "r", NULL),
+	        AGS_OK);
+	ck_assert_int_eq(ags_timestamp_attach(env, NULL, tok, ntok, "r", NULL),
+	                 AGS_OK);
+	free(q);
+	free(r);
+	free(tok);
+}
+
+/* A v2 trust store: the author with key options, then tsa records of
+ * the CA of t (t2 too, when not NULL) with tsa options. */
+static void trust_of(struct ags_trust *tr, const char *key_opts,
+                     struct tu_tsa *t, const char *tsa_opts)
+{
+	char *buf = malloc(65536), b64[8192];
+	size_t n;
+	uint8_t *der = t ? tu_tsa_ca_der(t, &n) : NULL;
+	struct ags_error err = {0};
+	int len;
+
+	ck_assert_ptr_nonnull(buf);
+	len = snprintf(buf, 65536,
+	               "agreesign trust v2\nkey \"Ada Lovelace\" %s "
+	               "roles=author%s%s\n",
+	               pk_b64, *key_opts ? " " : "", key_opts);
+	if (der) {
+		sodium_bin2base64(b64, sizeof(b64), der, n,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		snprintf(buf + len, (size_t)(65536 - len), "tsa TSA %s%s%s\n",
+		         b64, *tsa_opts ? " " : "", tsa_opts);
+	}
+	ags_trust_init(tr);
+	ck_assert_msg(ags_trust_parse(tr, buf, strlen(buf), "t", &err) ==
+	                      AGS_OK,
+	              "%s", err.text);
+	free(der);
+	free(buf);
+}
+
+/* Verifies env under tr with policy p; the report of signature 1. */
+static struct ags_sig_report run(struct ags_report *rep,
+                                 struct ags_envelope *env, struct ags_trust *tr,
+                                 const struct ags_policy *p)
+{
+	ck_assert_int_eq(ags_verify(rep, env, text, strlen(text), tr, p, NULL),
+	                 AGS_OK);
+	return rep->sigs[0];
+}
+
+START_TEST(test_proven_time)
+{
+	struct ags_envelope env;
+	struct ags_trust tr;
+	struct ags_report rep;
+	struct ags_policy p = {0};
+	struct ags_sig_report s;
+
+	stamped(&env, T0 - 60, tsa, T0);
+	trust_of(&tr, "", tsa, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_VALID);
+	ck_assert_int_eq(s.proven_time, T0);
+	ck_assert_str_eq(s.tsa->name, "TSA");
+	ck_assert(s.valid && rep.verified);
+	ags_report_release(&rep);
+	p.require_proven_time = 1;
+	run(&rep, &env, &tr, &p);
+	ck_assert(rep.verified);
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	/* no TSA pinned: not checked, and the policy fails */
+	trust_of(&tr, "", NULL, "");
+	s = run(&rep, &env, &tr, &p);
+	ck_assert_int_eq(s.token, AGS_TOKEN_NOT_CHECKED);
+	ck_assert(s.valid && !rep.verified);
+	ck_assert_str_eq(rep.policy_detail,
+	                 "signature 1 has no proven time: not checked: the "
+	                 "trust store pins no time-stamping authority");
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(test_record_window)
+{
+	struct ags_envelope env;
+	struct ags_trust tr;
+	struct ags_report rep;
+	struct ags_sig_report s;
+
+	stamped(&env, T0, tsa, T0);
+	/* valid-before is exclusive, valid-after inclusive */
+	trust_of(&tr, "", tsa, "valid-before=2026-11-18T11:06:40Z");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	ck_assert_ptr_nonnull(strstr(s.token_detail, "not before the "
+	                                             "valid-before"));
+	ck_assert(s.valid && rep.verified); /* proves nothing, harms nothing */
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	trust_of(&tr, "", tsa, "valid-after=2026-11-18T11:06:40Z");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_VALID);
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	trust_of(&tr, "", tsa,
+	         "revoked=2099-01-01T00:00:00Z reason=\"key leaked\"");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	ck_assert_str_eq(s.token_detail,
+	                 "the TSA \"TSA\" is revoked: key leaked");
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+START_TEST(test_tsa_certificate_time)
+{
+	struct ags_envelope env;
+	struct ags_trust tr;
+	struct ags_report rep;
+	struct ags_sig_report s;
+	/* valid until an hour before the token's time */
+	struct tu_tsa *old = tu_tsa_new(TU_TSA_GOOD, T0 - YEAR, T0 - 3600);
+
+	ck_assert_ptr_nonnull(old);
+	stamped(&env, T0, old, T0);
+	trust_of(&tr, "", old, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	ck_assert_ptr_nonnull(strstr(s.token_detail, "expired"));
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	ags_envelope_release(&env);
+	/* the same certificate, a token from inside its validity: judged at
+	 * its own time, so the later expiry does not matter */
+	stamped(&env, T0 - 7200, old, T0 - 7200);
+	trust_of(&tr, "", old, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_VALID);
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	ags_envelope_release(&env);
+	tu_tsa_free(old);
+}
+END_TEST
+
+START_TEST(test_key_revoked)
+{
+	struct ags_envelope env, plain;
+	struct ags_trust tr;
+	struct ags_report rep;
+	struct ags_sig_report s;
+
+	stamped(&env, T0, tsa, T0);
+	stamped(&plain, T0, NULL, 0);
+	/* revoked one second after the proven time: still valid */
+	trust_of(&tr, "revoked=2026-11-18T11:06:41Z reason=stolen", tsa, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert(s.valid && s.revoked_later && rep.verified);
+	ck_assert_str_eq(s.detail, "key revoked on 2026-11-18T11:06:41Z after "
+	                           "this signature was timestamped");
+	ags_report_release(&rep);
+	s = run(&rep, &plain, &tr, NULL);
+	ck_assert(!s.valid && s.reason == AGS_REASON_REVOKED);
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	/* revoked at the proven time itself: refused */
+	trust_of(&tr, "revoked=2026-11-18T11:06:40Z reason=stolen", tsa, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert(!s.valid && !s.revoked_later);
+	ck_assert_int_eq(s.reason, AGS_REASON_REVOKED);
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	ags_envelope_release(&env);
+	ags_envelope_release(&plain);
+}
+END_TEST
+
+START_TEST(test_claimed_and_window)
+{
+	struct ags_envelope env;
+	struct ags_trust tr;
+	struct ags_report rep;
+	struct ags_sig_report s;
+
+	/* the tolerance: 300 seconds later is fine, 301 is not */
+	stamped(&env, T0 + AGS_PROVEN_TOLERANCE, tsa, T0);
+	trust_of(&tr, "", tsa, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert(s.valid);
+	ags_report_release(&rep);
+	ags_envelope_release(&env);
+	stamped(&env, T0 + AGS_PROVEN_TOLERANCE + 1, tsa, T0);
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert(!s.valid);
+	ck_assert_str_eq(ags_reason_name(s.reason),
+	                 "claimed-time-after-proven");
+	ags_report_release(&rep);
+	ags_envelope_release(&env);
+	ags_trust_release(&tr);
+	/* the window on the proven time: a claim inside it does not help */
+	stamped(&env, T0 - YEAR, tsa, T0);
+	trust_of(&tr, "valid-before=2026-11-18T11:06:40Z", tsa, "");
+	s = run(&rep, &env, &tr, NULL);
+	ck_assert_int_eq(s.reason, AGS_REASON_EXPIRED);
+	ck_assert_str_eq(s.detail, "proven signing time is not before the "
+	                           "key's valid-before 2026-11-18T11:06:40Z");
+	ags_report_release(&rep);
+	ags_trust_release(&tr);
+	ags_envelope_release(&env);
+}
+END_TEST
+
+Suite *proven_suite(void);
+
+Suite *proven_suite(void)
+{
+	Suite *s = suite_create("proven");
+	TCase *tc = tcase_create("proven");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_proven_time);
+	tcase_add_test(tc, test_record_window);
+	tcase_add_test(tc, test_tsa_certificate_time);
+	tcase_add_test(tc, test_key_revoked);
+	tcase_add_test(tc, test_claimed_and_window);
+	suite_add_tcase(s, tc);
+	return s;
+}
