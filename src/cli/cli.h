@@ -210,4 +210,9 @@ int cmd_inspect(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 
+/* trust import|export|history on a SQLite store (cmd_trust_db.c); each
+ * returns an exit status. */
+int cli_trust_import(const char *store, const char *input);
+int cli_trust_export(const char *store);
+
 #endif

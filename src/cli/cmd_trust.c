@@ -21,7 +21,9 @@ static const char help[] =
         "[--valid-after DATE|none]\n"
         "                           [--valid-before DATE|none] [--email "
         "E|none]\n"
-        "                           [--orcid O|none] [--name NAME] KEY\n\n"
+        "                           [--orcid O|none] [--name NAME] KEY\n"
+        "       agreesign trust import -t STORE FILE|-\n"
+        "       agreesign trust export -t STORE\n\n"
         "Keep a trust file: which key belongs to whom, for which roles and "
         "times.\n'add' appends KEY.pub under the name, e-mail and ORCID it "
         "holds (the file\nis created when missing), refuses a key already "
@@ -39,6 +41,13 @@ static const char help[] =
         "nothing, and deleting it while\nan edit runs would let a second "
         "edit in. A symbolic link is followed\n(the file it leads to is "
         "edited and locked); a file with a second hard\nlink is refused.\n\n"
+        "TRUSTFILE may also be a SQLite trust store (told by its content; "
+        "spec/\ntrust-db.md), for a publisher with many authors: 'import' "
+        "reads a text\ntrust file (or standard input) into STORE, created "
+        "when missing, in one\ntransaction (a record already there is "
+        "skipped, a different one for the\nsame key is an error naming its "
+        "line); 'export' writes STORE as a text\ntrust file on standard "
+        "output.\n\n"
         "Options:\n"
         "  -t, --trust TRUSTFILE     the trust file\n"
         "  -r, --role ROLES          roles, comma-separated (author,co-author,"
@@ -603,15 +612,28 @@ static int do_list(const struct trust_opts *o)
 	return EXIT_OK;
 }
 
+static int do_import(const struct trust_opts *o)
+{
+	if (!o->arg)
+		return cli_usage("trust", "trust import needs FILE (or -)");
+	return cli_trust_import(o->file, o->arg);
+}
+
+static int do_export(const struct trust_opts *o)
+{
+	if (o->arg)
+		return cli_usage("trust", "trust export takes no argument");
+	return cli_trust_export(o->file);
+}
+
 int cmd_trust(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(const struct trust_opts *o);
-	} verbs[] = {{"add", do_add},
-	             {"list", do_list},
-	             {"remove", do_remove},
-	             {"revoke", do_revoke},
+	} verbs[] = {{"add", do_add},       {"export", do_export},
+	             {"import", do_import}, {"list", do_list},
+	             {"remove", do_remove}, {"revoke", do_revoke},
 	             {"set", do_set}};
 	struct trust_opts o;
 	size_t i;
@@ -625,7 +647,8 @@ int cmd_trust(int argc, char **argv)
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return cli_help(help);
 		return cli_usage("trust",
-		                 "expected add, list, remove, revoke or set");
+		                 "expected add, export, import, list, remove, "
+		                 "revoke or set");
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[1], verbs[i].name) == 0)

@@ -1004,6 +1004,58 @@ def test_strict(tmp, agr, signed):
         compare(name, trust + args + ["-e", signed, agr], expect)
 
 
+# ------------------------------------------------------------- (h) trust store databases (spec/trust-db.md)
+
+def text_records(data):
+    """The canonical lines (§9.6) of a text trust file's records, in file order: keys, then tsa."""
+    store, tsas = V.parse_trust(data, records=True)
+    return "".join(["agreesign trust v2\n"] + [V.canonical_line("key", e, b64(pk)) for pk, e in store.items()]
+                   + [V.canonical_line("tsa", a, b64(a["cert"])) for a in tsas]).encode("utf-8")
+
+
+def test_trust_db(tmp):
+    import sqlite3
+    dbs = {}
+    for name in sorted(os.listdir(os.path.join(VEC, "trust"))):
+        if name.startswith("bad-"):
+            continue
+        src = os.path.join(VEC, "trust", name)
+        db = os.path.join(tmp, name + ".db")
+        p = tool("trust", "import", "-t", db, src)
+        if not ok(p.returncode == 0, "import " + name, p.stderr.decode()):
+            continue
+        dbs[name] = db
+        exported = tool("trust", "export", "-t", db).stdout
+        ok(exported == V.export_trust_db(db), "export of %s: agreesign = §3 mapping" % name)
+        ok(exported == text_records(read(src)), "export of %s's import: its records' canonical lines" % name)
+        again = os.path.join(tmp, name + ".again.db")
+        subprocess.run([BIN, "trust", "import", "-t", again, "-"], input=exported, capture_output=True)
+        ok(tool("trust", "export", "-t", again).stdout == exported, "import of %s's export: same records" % name)
+    with open(os.path.join(VEC, "cases.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, agr, env, trust, opts, rc, want = line.rstrip("\n").split("\t")
+            if trust not in dbs:
+                continue
+            args = ["-t", dbs[trust], "-e", os.path.join(VEC, "envelopes", env)]
+            args += [] if opts == "-" else opts.split()
+            compare("case %s, trust store database" % name, args + [os.path.join(VEC, "agreements", agr)],
+                    int(rc), want)
+    # §4: a reader refuses what is not exactly a store of schema version 1
+    signed = ["-e", os.path.join(VEC, "envelopes", "signed.sig.json"),
+              os.path.join(VEC, "agreements", "sample-agreement.txt")]
+    for what, sql in (("extra table", "CREATE TABLE extra(x)"), ("wrong version", "PRAGMA user_version = 2"),
+                      ("not ours", "PRAGMA application_id = 7"), ("trigger dropped", "DROP TRIGGER history_no_delete")):
+        db = os.path.join(tmp, "hostile.db")
+        shutil.copy(dbs["demo.trust"], db)
+        con = sqlite3.connect(db)
+        con.execute(sql)
+        con.commit()
+        con.close()
+        compare("trust store database, " + what, ["-t", db] + signed, 2)
+
+
 def main():
     if not os.access(BIN, os.X_OK):
         sys.exit("verify_test.py: %s is not an executable" % BIN)
@@ -1012,7 +1064,8 @@ def main():
         for name, run in (("cases", lambda: test_cases()), ("fresh", lambda: test_fresh(tmp)),
                           ("output", lambda: test_output(tmp)),
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
-                          ("strict", lambda: fresh and test_strict(tmp, *fresh))):
+                          ("strict", lambda: fresh and test_strict(tmp, *fresh)),
+                          ("trust db", lambda: test_trust_db(tmp))):
             try:
                 result = run()
                 fresh = result if name == "fresh" else fresh

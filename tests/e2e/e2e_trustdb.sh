@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# A SQLite trust store (spec/trust-db.md): trust import/export, and every
+# command that takes -t reads a store by its content, whatever its name.
+# Usage: tests/e2e/e2e_trustdb.sh path/to/agreesign
+# shellcheck source-path=SCRIPTDIR source=e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
+export SOURCE_DATE_EPOCH=1796000000
+
+cp "$S" agr.txt
+cp "$V/envelopes/countersigned.sig.json" agr.txt.sig.json
+
+# import creates the store; export gives the records' canonical lines
+expect 0 "$A" trust import -t pub.db "$K/demo.trust"
+has err "imported 3 records (0 already there)"
+expect 0 "$A" trust export -t pub.db
+cp out exported.trust
+has exported.trust 'key "Inès Marović-Saldaña" U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY= roles=author,co-author'
+[ "$(head -1 exported.trust)" = "agreesign trust v2" ] && ok || bad "export header"
+[ "$(wc -l <exported.trust)" = 4 ] && ok || bad "export: 3 records"
+# import of the export (from standard input) gives the same store
+expect 0 "$A" trust import -t again.db - <exported.trust
+expect 0 "$A" trust export -t again.db
+same out exported.trust
+# the same records again: skipped
+expect 0 "$A" trust import -t pub.db exported.trust
+has err "imported 0 records (3 already there)"
+# a v2 file with a tsa record
+expect 0 "$A" trust import -t v2.db "$V/trust/demo-v2.trust"
+expect 0 "$A" trust export -t v2.db
+has out "tsa "
+
+# a conflicting record: an error naming its line, the store unchanged
+cp pub.db before.db
+{
+	echo "agreesign trust v2"
+	echo 'key New WGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmY='
+	echo 'key Other U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY= roles=publisher'
+} >conflict.trust
+expect 2 "$A" trust import -t pub.db conflict.trust
+has err "conflict.trust: line 3"
+has err "already in the store with another entry"
+expect 0 "$A" trust export -t pub.db
+same out exported.trust
+# a broken file imports nothing
+printf 'agreesign trust v2\nkey A AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n' >small-order.trust
+expect 2 "$A" trust import -t pub.db small-order.trust
+has err "line 2"
+expect 2 "$A" trust import -t pub.db /nonexistent.trust
+expect 2 "$A" trust import -t pub.db
+# import writes a store, never a text trust file; export reads only a store
+cp "$K/demo.trust" text.trust
+expect 2 "$A" trust import -t text.trust exported.trust
+has err "not a SQLite trust store"
+same text.trust "$K/demo.trust"
+expect 2 "$A" trust export -t text.trust
+expect 2 "$A" trust export -t missing.db
+check "a failed export creates no file" test ! -e missing.db
+
+# verify, batch, countersign and the report read the store by its content
+cp pub.db store.trust # the name does not matter
+for t in pub.db store.trust; do
+	expect 0 "$A" verify -q -t "$t" agr.txt
+done
+expect 0 "$A" verify --json -t pub.db agr.txt
+json 'd["verified"] and d["signatures"][0]["trusted_identity"] == "Inès Marović-Saldaña"'
+expect 1 "$A" verify -q -t pub.db --require-role publisher -e "$V/envelopes/signed.sig.json" agr.txt
+printf 'agreesign trust v2\n' >empty.trust
+expect 0 "$A" trust import -t empty.db empty.trust
+expect 1 "$A" verify -q -t empty.db agr.txt
+echo '{"agreement": "agr.txt", "id": "a"}' >m.jsonl
+expect 0 "$A" verify --batch m.jsonl -t pub.db --no-progress
+has out '"verified":true'
+expect 0 "$A" verify -t pub.db --report page.html agr.txt
+has page.html "Trusted keys"
+cp "$V/envelopes/cosigned.sig.json" co.sig.json
+expect 0 "$A" countersign -k "$K/demo-publisher.key" -t pub.db --passphrase-file /dev/null -e co.sig.json agr.txt
+expect 0 "$A" verify -q -t pub.db -e co.sig.json --require-role publisher agr.txt
+
+# a revoked key in the store: refused as revoked
+expect 0 "$A" trust import -t rev.db "$V/trust/revoked-v2.trust"
+expect 1 "$A" verify --json -t rev.db -e "$V/envelopes/signed.sig.json" agr.txt
+has out '"revoked"'
+
+# a database that is not a store of ours: exit 2, named
+"$PY" - <<'EOF'
+import shutil, sqlite3
+for name, sql in (("extra", "CREATE TABLE extra(x)"), ("version", "PRAGMA user_version = 9"),
+                  ("other", "PRAGMA application_id = 1")):
+    shutil.copy("pub.db", name + ".db")
+    c = sqlite3.connect(name + ".db"); c.execute(sql); c.commit(); c.close()
+c = sqlite3.connect("foreign.db"); c.execute("CREATE TABLE t(x)"); c.commit(); c.close()
+EOF
+expect 2 "$A" verify -q -t extra.db agr.txt
+has err 'extra.db: not the schema of an agreesign trust store: unexpected or changed table "extra"'
+expect 2 "$A" verify -q -t version.db agr.txt
+has err "schema version 9 is not known"
+expect 2 "$A" verify -q -t other.db agr.txt
+has err "not an agreesign trust store"
+expect 2 "$A" verify -q -t foreign.db agr.txt
+has err "not an agreesign trust store"
+head -c 100 pub.db >cut.db
+expect 2 "$A" verify -q -t cut.db agr.txt
+
+finish trustdb
