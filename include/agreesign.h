@@ -656,6 +656,57 @@ typedef int (*ags_line_fn)(const char *line, size_t len, void *ctx);
 enum ags_err ags_trust_db_export(struct ags_trust_db *db, ags_line_fn put,
                                  void *ctx, struct ags_error *err);
 
+/* Edits of a store (src/lib/format/trust_db_edit.c), each one
+ * transaction with its history row at time now; the rules of the text
+ * edits below. name (cap bytes; may be NULL) receives the identity of the
+ * record edited (after the change, for set). */
+enum ags_err ags_trust_db_add(struct ags_trust_db *db,
+                              const struct ags_pubkey *pub, unsigned roles,
+                              int64_t valid_after, int64_t valid_before,
+                              int64_t now, struct ags_error *err);
+enum ags_err ags_trust_db_revoke(struct ags_trust_db *db, const char *key_id,
+                                 int64_t when, const char *reason, int64_t now,
+                                 char *name, size_t cap, struct ags_error *err);
+enum ags_err ags_trust_db_remove(struct ags_trust_db *db, const char *key_id,
+                                 int64_t now, char *name, size_t cap,
+                                 struct ags_error *err);
+struct ags_trust_change; /* below, with the text edits */
+enum ags_err ags_trust_db_set(struct ags_trust_db *db, const char *key_id,
+                              const struct ags_trust_change *ch, int64_t now,
+                              char *name, size_t cap, struct ags_error *err);
+/* Calls fn for each key record in the store's order (memory does not grow
+ * with the store); fn returns non-zero to stop (an error). The entry is
+ * borrowed for the call. */
+enum ags_err ags_trust_db_list(struct ags_trust_db *db,
+                               int (*fn)(const struct ags_trust_entry *e,
+                                         void *ctx),
+                               void *ctx, struct ags_error *err);
+/* Calls fn for each key other than key_id whose identity is the same (same 1)
+ * or a look-alike (same 0; equal after NFC and case folding). */
+enum ags_err ags_trust_db_similar(struct ags_trust_db *db, const char *identity,
+                                  const char *key_id,
+                                  int (*fn)(const struct ags_trust_entry *e,
+                                            int same, void *ctx),
+                                  void *ctx, struct ags_error *err);
+
+/* One row of a store's history (spec/trust-db.md §5); strings borrowed
+ * for the call, NULL when the row has none. */
+struct ags_trust_db_event {
+	long long seq;
+	int64_t at;
+	const char *op, *record, *old_line, *new_line, *reason;
+};
+typedef int (*ags_trust_db_event_fn)(const struct ags_trust_db_event *ev,
+                                     void *ctx);
+/* Checks the whole history's chain and calls fn for each row of record (a
+ * key id, "tsa NAME", or NULL for all). head: the last row's chain (zeros
+ * when none), rows: the rows read. Fails at the first row whose seq or
+ * chain is wrong (rows before it were given to fn). */
+enum ags_err ags_trust_db_history(struct ags_trust_db *db, const char *record,
+                                  ags_trust_db_event_fn fn, void *ctx,
+                                  uint8_t head[32], long long *rows,
+                                  struct ags_error *err);
+
 /* Trust file edits (src/lib/format/trust_edit.c). Each takes the trust file's
  * text (buf, len; len 0 for a new file) and gives the new text in *out
  * (malloc'd; the caller free()s it): comments, blank lines and the order

@@ -289,4 +289,14 @@ enum ags_err ags_attachments_from_json(struct ags_agreement *a, json_t *j,
 enum ags_err ags_signer_copy(struct ags_signer *dst,
                              const struct ags_signer *src);
 
+/* --- trust_edit.c: what a text edit and a store edit share --- */
+
+/* Why the new values of a change are not valid, or NULL. */
+const char *ags_trust_change_invalid(const struct ags_trust_change *ch);
+/* *to = e with the change applied (strings borrowed from e and ch); 1
+ * when that differs from e. */
+int ags_trust_change_apply(struct ags_trust_entry *to,
+                           const struct ags_trust_entry *e,
+                           const struct ags_trust_change *ch);
+
 #endif

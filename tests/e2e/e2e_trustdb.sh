@@ -81,6 +81,52 @@ expect 0 "$A" trust import -t rev.db "$V/trust/revoked-v2.trust"
 expect 1 "$A" verify --json -t rev.db -e "$V/envelopes/signed.sig.json" agr.txt
 has out '"revoked"'
 
+# edits on a store: each with its history row
+cp pub.db ed.db
+expect 0 "$A" trust revoke -t ed.db --reason "laptop stolen" "$K/demo-coauthor.pub"
+has err "revoked key 75170e1a030ddac764904c6820754f0c (Tomás Okonkwo)"
+expect 1 "$A" verify --json -t ed.db -e "$V/envelopes/cosigned.sig.json" agr.txt
+has out '"revoked"'
+expect 2 "$A" trust revoke -t ed.db --reason again "$K/demo-coauthor.pub"
+has err "already revoked"
+expect 2 "$A" trust set -t ed.db --role author "$K/demo-coauthor.pub"
+has err "revocation is final"
+expect 0 "$A" trust set -t ed.db --name "INÈS MAROVIĆ-SALDAÑA" --role publisher "$K/demo-publisher.pub"
+has err "looks alike"
+expect 0 "$A" trust remove -t ed.db "$K/demo-publisher.pub"
+has err "removal is not revocation"
+expect 2 "$A" trust remove -t ed.db "$K/demo-publisher.pub"
+has err "no key 75c37b89b085248770a8b2af8db785a8"
+expect 0 "$A" trust add -t ed.db --role publisher --valid-before 2031-01-01 "$K/demo-publisher.pub"
+expect 2 "$A" trust add -t ed.db "$K/demo-publisher.pub"
+has err "already listed"
+expect 0 "$A" trust list -t ed.db
+has out "REVOKED"
+[ "$(wc -l <out)" = 3 ] && ok || bad "list: 3 keys"
+expect 0 "$A" trust list --json -t ed.db
+head -1 out >out1 && mv out1 out
+json 'd["line"] is None and d["key_id"] == "c4aa99203f4c423c851c2b0b6c8abffd"'
+expect 0 "$A" trust history -t ed.db
+has err "history of 7 changes, chain intact"
+has out "revoke  75170e1a030ddac764904c6820754f0c  reason: laptop stolen"
+expect 0 "$A" trust history --json -t ed.db "$K/demo-publisher.pub"
+[ "$(wc -l <out)" = 4 ] && ok || bad "history of one key: import, set, remove, add"
+expect 0 "$A" trust export -t ed.db
+has out 'key "Example Open Press" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher email=rights@press.example valid-before=2031-01-01T00:00:00Z'
+# a text file has no history
+expect 2 "$A" trust history -t text.trust
+# a history row changed by hand (the trigger dropped and made again)
+cp ed.db forged.db
+"$PY" - <<'EOF'
+import sqlite3
+c = sqlite3.connect("forged.db")
+sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'history_no_update'").fetchone()[0]
+c.executescript("DROP TRIGGER history_no_update; UPDATE history SET reason = 'found it' WHERE op = 'revoke';" + sql + ";")
+c.close()
+EOF
+expect 2 "$A" trust history -t forged.db
+has err "history row 4: its chain does not match"
+
 # a database that is not a store of ours: exit 2, named
 "$PY" - <<'EOF'
 import shutil, sqlite3

@@ -531,7 +531,7 @@ def parse_trust(data, records=False):
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DB_APPLICATION_ID = 0x41475354
 DB_SCHEMA = """\
-CREATE TABLE key(id INTEGER PRIMARY KEY, pk BLOB NOT NULL UNIQUE CHECK(typeof(pk) = 'blob' AND length(pk) = 32), identity TEXT NOT NULL, folded TEXT NOT NULL, roles INTEGER NOT NULL CHECK(roles BETWEEN 1 AND 7), email TEXT, orcid TEXT, valid_after INTEGER, valid_before INTEGER, revoked INTEGER, reason TEXT);
+CREATE TABLE key(id INTEGER PRIMARY KEY, pk BLOB NOT NULL UNIQUE CHECK(typeof(pk) = 'blob' AND length(pk) = 32), key_id TEXT NOT NULL UNIQUE, identity TEXT NOT NULL, folded TEXT NOT NULL, roles INTEGER NOT NULL CHECK(roles BETWEEN 1 AND 7), email TEXT, orcid TEXT, valid_after INTEGER, valid_before INTEGER, revoked INTEGER, reason TEXT);
 CREATE INDEX key_folded ON key(folded);
 CREATE TABLE tsa(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, cert BLOB NOT NULL UNIQUE, valid_after INTEGER, valid_before INTEGER, revoked INTEGER, reason TEXT);
 CREATE TABLE history(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, op TEXT NOT NULL, record TEXT NOT NULL, old TEXT, new TEXT, reason TEXT, chain BLOB NOT NULL);
@@ -588,11 +588,12 @@ def _db_opts(ent, row, what):
 def trust_db_records(con):
     """The store's key and tsa records, in id order, checked as §3 says."""
     keys, tsas = [], []
-    for pk, ident, roles, email, orcid, *rest in con.execute(
-            "SELECT pk, identity, roles, email, orcid, valid_after, valid_before, revoked, reason "
+    for pk, kid, ident, roles, email, orcid, *rest in con.execute(
+            "SELECT pk, key_id, identity, roles, email, orcid, valid_after, valid_before, revoked, reason "
             "FROM key ORDER BY id"):
         check(type(pk) is bytes and len(pk) == 32, "a key record's public key is not 32 bytes")
         what = "key %s" % key_id(pk)
+        check(kid == key_id(pk), what + ": key_id is not the key's id")
         check(type(roles) is int and 1 <= roles <= 7, what + ": bad roles")
         ent = {"identity": text_field(ident, what + " identity"),
                "roles": {name for bit, name in DB_ROLE_BITS if roles & bit}}
@@ -620,6 +621,21 @@ def parse_trust_db(path):
         check(public_key_ok(pk), "key %s: not a valid Ed25519 public key" % key_id(pk))
         store[pk] = ent
     return store
+
+
+def trust_db_history_ok(con):
+    """§5: seq counts from 1 and each chain is SHA-256(previous chain, the fields)."""
+    prev, n = bytes(32), 0
+    for seq, at, *fields, chain in con.execute(
+            "SELECT seq, at, op, record, old, new, reason, chain FROM history ORDER BY seq"):
+        n += 1
+        h = hashlib.sha256(prev)
+        for v in [str(seq), str(at)] + fields:
+            h.update(b"\x00\n" if v is None else b"\x01" + v.encode("utf-8") + b"\n")
+        if seq != n or chain != h.digest():
+            return False
+        prev = chain
+    return True
 
 
 def _canon_value(v):

@@ -1042,13 +1042,24 @@ def test_trust_db(tmp):
             args += [] if opts == "-" else opts.split()
             compare("case %s, trust store database" % name, args + [os.path.join(VEC, "agreements", agr)],
                     int(rc), want)
+    # §5: the history's chain, after edits of every kind
+    db = dbs["demo.trust"]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1796000000")
+    for args in (["revoke", "--reason", "a \"quoted\" reason", os.path.join(KEYS, "demo-coauthor.pub")],
+                 ["set", "--role", "author", os.path.join(KEYS, "demo-author.pub")],
+                 ["remove", os.path.join(KEYS, "demo-publisher.pub")],
+                 ["add", "--role", "publisher", os.path.join(KEYS, "demo-publisher.pub")]):
+        p = subprocess.run([BIN, "trust", args[0], "-t", db] + args[1:], capture_output=True, env=env)
+        ok(p.returncode == 0, "trust %s on a store" % args[0], p.stderr.decode())
+    ok(V.trust_db_history_ok(sqlite3.connect(db)), "§5 history chain of a store after edits")
+    ok(tool("trust", "export", "-t", db).stdout == V.export_trust_db(db), "export after edits = §3 mapping")
     # §4: a reader refuses what is not exactly a store of schema version 1
     signed = ["-e", os.path.join(VEC, "envelopes", "signed.sig.json"),
               os.path.join(VEC, "agreements", "sample-agreement.txt")]
     for what, sql in (("extra table", "CREATE TABLE extra(x)"), ("wrong version", "PRAGMA user_version = 2"),
                       ("not ours", "PRAGMA application_id = 7"), ("trigger dropped", "DROP TRIGGER history_no_delete")):
         db = os.path.join(tmp, "hostile.db")
-        shutil.copy(dbs["demo.trust"], db)
+        shutil.copy(dbs["demo-v2.trust"], db)
         con = sqlite3.connect(db)
         con.execute(sql)
         con.commit()

@@ -197,16 +197,17 @@ START_TEST(hand_made_torsion_key)
 	const struct ags_trust_entry *e = NULL;
 	uint8_t pk[32];
 	char q[512];
-	char hex[65];
+	char hex[65], kid[AGS_KEYID_HEX + 1];
 
 	ck_assert_int_eq(import_text(text, &n, &err), AGS_OK);
 	ck_assert_int_eq(ags_b64_decode_exact(pk, 32, TORSION, strlen(TORSION)),
 	                 0);
 	ags_hex_encode(hex, pk, 32);
+	ags_key_id(kid, pk);
 	snprintf(q, sizeof(q),
-	         "INSERT INTO key(pk, identity, folded, roles) "
-	         "VALUES(x'%s', 'T', 't', 3)",
-	         hex);
+	         "INSERT INTO key(pk, key_id, identity, folded, roles) "
+	         "VALUES(x'%s', '%s', 'T', 't', 3)",
+	         hex, kid);
 	sql(q);
 	ck_assert_int_eq(ags_trust_load(&t, path, &err), AGS_OK);
 	ck_assert_int_eq(ags_trust_lookup(&t, pk, &e, &err), AGS_ERR_FORMAT);
@@ -256,7 +257,8 @@ START_TEST(hostile_rows)
 	ck_assert_int_eq(import_text(text, &n, &err), AGS_OK);
 	/* a key of 31 bytes, past the CHECK */
 	sql("PRAGMA ignore_check_constraints = ON; INSERT INTO key(pk, "
-	    "identity, folded, roles) VALUES(zeroblob(31), 'S', 's', 3)");
+	    "key_id, identity, folded, roles) VALUES(zeroblob(31), 'x', 'S', "
+	    "'s', 3)");
 	ck_assert_ptr_null(export_text(&err));
 	ck_assert_ptr_nonnull(strstr(err.text, "not 32 bytes"));
 }
@@ -330,6 +332,110 @@ START_TEST(history_rows_are_chained)
 }
 END_TEST
 
+static int count_event(const struct ags_trust_db_event *ev, void *ctx)
+{
+	(void)ev;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Edits write their history row in their transaction; the chain shows a
+ * row changed by hand (past the triggers). */
+START_TEST(edits_and_history)
+{
+	struct ags_error err = {0};
+	struct ags_trust_db_count n;
+	struct ags_trust_db *db = NULL;
+	struct ags_trust_change ch = {0};
+	struct ags_pubkey pub;
+	char name[64];
+	uint8_t head[32];
+	long long rows;
+	int shown = 0;
+
+	ck_assert_int_eq(import_text(text, &n, &err), AGS_OK);
+	ck_assert_int_eq(ags_trust_db_open(&db, path, AGS_TRUST_DB_WRITE, &err),
+	                 AGS_OK);
+	ags_pubkey_init(&pub);
+	ck_assert_int_eq(
+	        ags_pubkey_load(&pub, "../keys/demo-publisher.pub", &err),
+	        AGS_OK);
+	ck_assert_int_eq(ags_trust_db_add(db, &pub, AGS_ROLE_PUBLISHER,
+	                                  INT64_MIN, INT64_MAX, 2000, &err),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_trust_db_add(db, &pub, AGS_ROLE_PUBLISHER,
+	                                  INT64_MIN, INT64_MAX, 2000, &err),
+	                 AGS_ERR_EXISTS);
+	memset(&err, 0, sizeof(err));
+	/* revoked: final, for revoke and set */
+	ck_assert_int_eq(
+	        ags_trust_db_revoke(db, "75170e1a030ddac764904c6820754f0c", 5,
+	                            "x", 2001, name, sizeof(name), &err),
+	        AGS_ERR_INVALID);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_trust_db_revoke(db, pub.key_id, 5, "lost", 2001,
+	                                     name, sizeof(name), &err),
+	                 AGS_OK);
+	ck_assert_str_eq(name, "Example Open Press");
+	ch.roles = AGS_ROLE_AUTHOR;
+	ck_assert_int_eq(
+	        ags_trust_db_set(db, pub.key_id, &ch, 2002, NULL, 0, &err),
+	        AGS_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.text, "revocation is final"));
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_trust_db_set(db,
+	                                  "c4aa99203f4c423c851c2b0b6c8abffd",
+	                                  &ch, 2002, NULL, 0, &err),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_trust_db_set(db,
+	                                  "c4aa99203f4c423c851c2b0b6c8abffd",
+	                                  &ch, 2002, NULL, 0, &err),
+	                 AGS_ERR_INVALID); /* nothing to change */
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(
+	        ags_trust_db_remove(db, pub.key_id, 2003, NULL, 0, &err),
+	        AGS_OK);
+	ck_assert_int_eq(
+	        ags_trust_db_remove(db, pub.key_id, 2003, NULL, 0, &err),
+	        AGS_ERR_INVALID);
+	memset(&err, 0, sizeof(err));
+	/* 2 imports, add, revoke, set, remove; 3 of the publisher's key */
+	ck_assert_int_eq(ags_trust_db_history(db, pub.key_id, count_event,
+	                                      &shown, head, &rows, &err),
+	                 AGS_OK);
+	ck_assert_int_eq(rows, 6);
+	ck_assert_int_eq(shown, 3);
+	ags_trust_db_close(db);
+	ags_pubkey_release(&pub);
+	/* a row changed by hand, the triggers dropped first */
+	sql("DROP TRIGGER history_no_update; UPDATE history SET reason = "
+	    "'found' WHERE seq = 4");
+	sql("CREATE TRIGGER history_no_update BEFORE UPDATE ON history BEGIN "
+	    "SELECT RAISE(ABORT, 'history is append-only'); END");
+	ck_assert_int_eq(ags_trust_db_open(&db, path, AGS_TRUST_DB_READ, &err),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_trust_db_history(db, NULL, count_event, &shown,
+	                                      head, &rows, &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.text, "history row 4"));
+	ags_trust_db_close(db);
+	/* a row deleted */
+	sql("DROP TRIGGER history_no_delete; DELETE FROM history WHERE seq = "
+	    "2");
+	sql("CREATE TRIGGER history_no_delete BEFORE DELETE ON history BEGIN "
+	    "SELECT RAISE(ABORT, 'history is append-only'); END");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_trust_db_open(&db, path, AGS_TRUST_DB_READ, &err),
+	                 AGS_OK);
+	ck_assert_int_eq(ags_trust_db_history(db, NULL, count_event, &shown,
+	                                      head, &rows, &err),
+	                 AGS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(
+	        strstr(err.text, "history row 3: expected row 2"));
+	ags_trust_db_close(db);
+}
+END_TEST
+
 Suite *trust_db_suite(void)
 {
 	Suite *s = suite_create("trust_db");
@@ -345,6 +451,7 @@ Suite *trust_db_suite(void)
 	tcase_add_test(tc, hostile_rows);
 	tcase_add_test(tc, not_a_store);
 	tcase_add_test(tc, history_rows_are_chained);
+	tcase_add_test(tc, edits_and_history);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,7 +20,7 @@
 static const char schema[] =
         "CREATE TABLE key(id INTEGER PRIMARY KEY, "
         "pk BLOB NOT NULL UNIQUE CHECK(typeof(pk) = 'blob' AND "
-        "length(pk) = 32), "
+        "length(pk) = 32), key_id TEXT NOT NULL UNIQUE, "
         "identity TEXT NOT NULL, folded TEXT NOT NULL, "
         "roles INTEGER NOT NULL CHECK(roles BETWEEN 1 AND 7), "
         "email TEXT, orcid TEXT, valid_after INTEGER, valid_before INTEGER, "
@@ -384,7 +384,10 @@ enum ags_err ags_trust_db_row_entry(struct ags_trust_db *s, sqlite3_stmt *st,
 	e->revoked = sqlite3_column_type(st, col + 7) != SQLITE_NULL;
 	bad_time |= column_time(st, col + 7, &e->revoked_time, 0);
 	e->revoked_reason = column_text(st, col + 8);
-	if (bad_time)
+	if (sqlite3_column_type(st, col + 9) != SQLITE_TEXT ||
+	    strcmp((const char *)sqlite3_column_text(st, col + 9), e->key_id))
+		why = "key_id is not the key's id";
+	else if (bad_time)
 		why = "a time is not a time";
 	else
 		why = entry_invalid(e);
@@ -430,7 +433,8 @@ enum ags_err ags_trust_db_bind_entry(struct ags_trust_db *s, sqlite3_stmt *st,
 	     bind_time(st, 8, e->valid_before, INT64_MAX) |
 	     (e->revoked ? sqlite3_bind_int64(st, 9, e->revoked_time)
 	                 : sqlite3_bind_null(st, 9)) |
-	     bind_text(st, 10, e->revoked ? e->revoked_reason : NULL);
+	     bind_text(st, 10, e->revoked ? e->revoked_reason : NULL) |
+	     sqlite3_bind_text(st, 11, e->key_id, -1, SQLITE_TRANSIENT);
 	free(folded);
 	return rc == SQLITE_OK ? AGS_OK
 	                       : ags_trust_db_fail(s, err, "cannot write");

@@ -41,8 +41,7 @@ enum ags_err ags_trust_db_exec(struct ags_trust_db *s, const char *sql,
                                struct ags_error *err);
 
 /* Fills e (zeroed by the caller) from the columns of a key row starting at
- * column col (pk, identity, roles, email, orcid, valid_after,
- * valid_before, revoked, reason) and checks every field as the text
+ * column col (AGS_TRUST_DB_KEY_COLS) and checks every field as the text
  * format's reader would, but not the key's group (done on first use). */
 enum ags_err ags_trust_db_row_entry(struct ags_trust_db *s, sqlite3_stmt *st,
                                     int col, struct ags_trust_entry *e,
@@ -52,11 +51,11 @@ void ags_trust_db_entry_free(struct ags_trust_entry *e);
 /* The column list that ags_trust_db_row_entry reads, for SELECTs. */
 #define AGS_TRUST_DB_KEY_COLS                                                  \
 	"pk, identity, roles, email, orcid, valid_after, valid_before, "       \
-	"revoked, reason"
+	"revoked, reason, key_id"
 
-/* Binds e's fields to the statement's parameters 1..10 (pk, identity,
+/* Binds e's fields to the statement's parameters 1..11 (pk, identity,
  * folded identity, roles, email, orcid, valid_after, valid_before,
- * revoked, reason). */
+ * revoked, reason, key_id). */
 enum ags_err ags_trust_db_bind_entry(struct ags_trust_db *s, sqlite3_stmt *st,
                                      const struct ags_trust_entry *e,
                                      struct ags_error *err);

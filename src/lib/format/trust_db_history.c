@@ -136,3 +136,85 @@ enum ags_err ags_trust_db_log(struct ags_trust_db *s, int64_t at,
 	memcpy(s->tail_chain, chain, 32);
 	return AGS_OK;
 }
+
+/* --- reading it back --- */
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Row number want, read: its chain recomputed and compared. */
+static enum ags_err check_row(struct ags_trust_db *s, sqlite3_stmt *st,
+                              long long want, uint8_t chain[32],
+                              struct ags_trust_db_event *ev,
+                              struct ags_error *err)
+{
+	const char *f[5];
+	uint8_t got[32];
+	int i;
+
+	ev->seq = sqlite3_column_int64(st, 0);
+	ev->at = sqlite3_column_int64(st, 1);
+	for (i = 0; i < 5; i++)
+		f[i] = col(st, 2 + i);
+	ev->op = f[0];
+	ev->record = f[1];
+	ev->old_line = f[2];
+	ev->new_line = f[3];
+	ev->reason = f[4];
+	if (ev->seq != want || !ev->op || !ev->record ||
+	    sqlite3_column_type(st, 1) != SQLITE_INTEGER)
+		return ags_error_set(err, AGS_ERR_FORMAT, s->path, 0, 0,
+		                     "history row %lld: expected row %lld with "
+		                     "every field (a row deleted, inserted or "
+		                     "edited by hand?)",
+		                     ev->seq, want);
+	ags_trust_db_chain(got, chain, ev->seq, ev->at, f);
+	if (sqlite3_column_bytes(st, 7) != 32 ||
+	    memcmp(sqlite3_column_blob(st, 7), got, 32) != 0)
+		return ags_error_set(
+		        err, AGS_ERR_FORMAT, s->path, 0, 0,
+		        "history row %lld: its chain does not match "
+		        "(this row or one before it was changed by "
+		        "hand?)",
+		        ev->seq);
+	memcpy(chain, got, 32);
+	return AGS_OK;
+}
+
+enum ags_err ags_trust_db_history(struct ags_trust_db *s, const char *record,
+                                  ags_trust_db_event_fn fn, void *ctx,
+                                  uint8_t head[32], long long *rows,
+                                  struct ags_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct ags_trust_db_event ev;
+	enum ags_err rc = AGS_OK;
+	long long n = 0;
+	int step = SQLITE_DONE;
+
+	memset(head, 0, 32);
+	*rows = 0;
+	/* The whole chain is checked, also when one record's rows are
+	 * shown: a row of another record may be the one changed. */
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT seq, at, op, record, old, new, reason, "
+	                       "chain FROM history ORDER BY seq",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ags_trust_db_fail(s, err, "cannot read the history");
+	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof(ev));
+		rc = check_row(s, st, ++n, head, &ev, err);
+		if (rc == AGS_OK &&
+		    (!record || strcmp(record, ev.record) == 0) &&
+		    fn(&ev, ctx) != 0)
+			rc = ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
+			                   "stopped: the output failed");
+	}
+	if (rc == AGS_OK && step != SQLITE_DONE)
+		rc = ags_trust_db_fail(s, err, "cannot read the history");
+	sqlite3_finalize(st);
+	*rows = n;
+	return rc;
+}

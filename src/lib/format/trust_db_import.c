@@ -114,8 +114,8 @@ static enum ags_err prepare(struct import *im, struct ags_error *err)
 	static const char *const sql[4] = {
 	        "SELECT " AGS_TRUST_DB_KEY_COLS " FROM key WHERE pk = ?1",
 	        "INSERT INTO key(pk, identity, folded, roles, email, orcid, "
-	        "valid_after, valid_before, revoked, reason) "
-	        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	        "valid_after, valid_before, revoked, reason, key_id) "
+	        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	        "SELECT " TSA_COLS " FROM tsa WHERE name = ?1 OR cert = ?2",
 	        "INSERT INTO tsa(name, cert, valid_after, valid_before, "
 	        "revoked, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
