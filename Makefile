@@ -200,9 +200,13 @@ valgrind:
 
 # Speed and memory against minisign, signify, PyNaCl and raw libsodium, on
 # data generated in a temporary folder; writes tests/bench/RESULTS.md.
-.PHONY: bench
+.PHONY: bench print-pkgs
 bench:
 	bash tests/bench/run.sh
+
+# The pkg-config names the library links (tests/bench/run.sh reads them).
+print-pkgs:
+	@echo $(PKGS)
 
 FORMATTED = $(shell find src include tests/unit tests/fuzz -name '*.[ch]')
 

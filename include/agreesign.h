@@ -310,6 +310,93 @@ enum ags_err ags_pubkey_parse(struct ags_pubkey *out, const char *buf,
 enum ags_err ags_pubkey_load(struct ags_pubkey *out, const char *path,
                              struct ags_error *err);
 
+/* OpenSSH public keys (src/lib/format/sshkey.c; spec §8.4). Only
+ * "ssh-ed25519" keys are taken: their 32 bytes are the key, with the key
+ * id and validity rule of a .pub's. An OpenSSH key has no identity: out's
+ * name, email and orcid stay NULL, which is how a caller tells the two
+ * kinds of key file apart after ags_pubkey_parse_any. comment (may be
+ * NULL) receives the key's comment, malloc'd (the caller free()s it), or
+ * NULL when it has none or the key is not an OpenSSH one. On failure out
+ * holds no key and *comment is NULL. */
+
+/* One line (line bytes, no LF) of a .pub file made by ssh-keygen, of an
+ * authorized_keys file or of a forge's USER.keys: [OPTIONS] TYPE DATA
+ * [COMMENT]. TYPE must be ssh-ed25519; DATA is canonical base64 of the
+ * blob string "ssh-ed25519", string of 32 bytes, nothing after; the key
+ * must pass ags_public_key_valid. Refused, naming source and lineno:
+ * other key types ("not an Ed25519 key"), FIDO keys
+ * (sk-ssh-ed25519@openssh.com), certificates (*-cert-v01@openssh.com),
+ * and a line whose options hold cert-authority. Options are otherwise
+ * not read: they say how sshd lets a key log in. */
+enum ags_err ags_sshkey_parse_line(struct ags_pubkey *out, char **comment,
+                                   const char *line, size_t len,
+                                   const char *source, long lineno,
+                                   struct ags_error *err);
+/* A whole file (buf, len): blank lines and lines starting with '#' are
+ * skipped, and exactly one line must remain, read by
+ * ags_sshkey_parse_line (a file of several keys is refused: a key file
+ * names one key). */
+enum ags_err ags_sshkey_parse(struct ags_pubkey *out, char **comment,
+                              const char *buf, size_t len, const char *source,
+                              struct ags_error *err);
+/* Either kind of public key file, told by its content: text that begins
+ * with "agreesign " is read by ags_pubkey_parse, anything else by
+ * ags_sshkey_parse. */
+enum ags_err ags_pubkey_parse_any(struct ags_pubkey *out, char **comment,
+                                  const char *buf, size_t len,
+                                  const char *source, struct ags_error *err);
+/* ags_pubkey_parse_any of the file at path (at most AGS_KEYFILE_MAX
+ * bytes). */
+enum ags_err ags_pubkey_load_any(struct ags_pubkey *out, char **comment,
+                                 const char *path, struct ags_error *err);
+
+/* OpenSSH allowed_signers files (src/lib/format/ssh_signers.c; spec
+ * §9.7): the keys a `trust import-ssh` adds. */
+
+/* The namespace (ssh-keygen -Y -n) agreesign answers to in a line's
+ * namespaces="..." option. */
+#define AGS_SSH_NAMESPACE "agreesign"
+/* The largest allowed_signers file read (spec §9.7). */
+#define AGS_SSH_SIGNERS_MAX (1024u * 1024u)
+
+/* One line taken: its key (pk, key_id; name = the first principal, in
+ * NFC; email = the same when it is an e-mail address, else NULL) and its
+ * window as a trust entry's (valid-before exclusive: OpenSSH's inclusive
+ * bound plus one second). */
+struct ags_ssh_signer {
+	struct ags_pubkey key;
+	int64_t valid_after;  /* INT64_MIN when unset */
+	int64_t valid_before; /* INT64_MAX when unset */
+	long line;            /* 1-based line of the file */
+};
+
+/* Something about a line to tell the user: skipped (a key type other
+ * than ssh-ed25519, cert-authority, a principal pattern, a namespaces
+ * list without AGS_SSH_NAMESPACE, a key already on an earlier line), or
+ * taken with a part not carried (principals after the first). */
+struct ags_ssh_note {
+	long line;
+	int skipped;
+	char why[256];
+};
+
+struct ags_ssh_signers {
+	struct ags_ssh_signer *v; /* malloc'd, n of them, in file order */
+	size_t n;
+	struct ags_ssh_note *notes; /* malloc'd, nnotes of them */
+	size_t nnotes;
+};
+
+/* Reads an allowed_signers file (buf, len). Blank lines and '#' lines
+ * are skipped. A malformed line (principals, options, times, a broken
+ * ssh-ed25519 key, a time without Z, an empty window, CR or NUL) fails
+ * the whole file, naming its line; out then holds nothing. Release out
+ * with ags_ssh_signers_release in every case. */
+enum ags_err ags_ssh_signers_parse(struct ags_ssh_signers *out, const char *buf,
+                                   size_t len, const char *source,
+                                   struct ags_error *err);
+void ags_ssh_signers_release(struct ags_ssh_signers *s);
+
 /* The .key file text of sk: sealed with passphrase (pass_len bytes) under
  * kdf when passphrase is non-NULL, in the clear when it is NULL. *out is
  * sodium_malloc'd (it may hold the secret): release it with sodium_free().
@@ -534,7 +621,9 @@ void ags_signer_release(struct ags_signer *s);
  * passed ags_public_key_valid; verification relies on that and does not
  * repeat the check for a trusted key. Do not fill one by hand. */
 struct ags_trust_entry {
-	char *identity; /* malloc'd */
+	char *identity; /* malloc'd; NULL only in a store made from an
+	                   OpenSSH key (ags_trust_from_pubkey), which names
+	                   nobody: the signer's name is then not checked */
 	char *email;    /* malloc'd, or NULL when the entry has none */
 	char *orcid;    /* malloc'd, or NULL when the entry has none */
 	uint8_t pk[AGS_PUBLICKEY_BYTES];
@@ -581,11 +670,12 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
                              const char *source, struct ags_error *err);
 enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
                             struct ags_error *err);
-/* A trust store of one key, trusted for every role, from a .pub. */
+/* A trust store of one key, trusted for every role, from a .pub (or an
+ * OpenSSH key: pub->name NULL, the entry's identity NULL). */
 enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
                                    const struct ags_pubkey *pub,
                                    struct ags_error *err);
-/* ags_trust_from_pubkey of the .pub file at path (ags_pubkey_load): its
+/* ags_trust_from_pubkey of the key file at path (ags_pubkey_load_any): its
  * key is checked once, when the file is read. */
 enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
                                    struct ags_error *err);
@@ -723,6 +813,15 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
                            unsigned roles, int64_t valid_after,
                            int64_t valid_before, const char *source,
                            struct ags_error *err);
+
+/* Appends the canonical lines of the n records e[0..n-1] (their
+ * identity, email, orcid, pk, roles and window; the other members are
+ * not read), in order, as one edit. Refuses a key already listed or
+ * given twice, naming it. */
+enum ags_err ags_trust_add_entries(char **out, size_t *out_len, const char *buf,
+                                   size_t len, const struct ags_trust_entry *e,
+                                   size_t n, const char *source,
+                                   struct ags_error *err);
 
 /* Marks the entry whose key id is key_id as revoked at time `when`, for
  * reason. Refuses an unknown or already revoked key. */

@@ -208,6 +208,10 @@ int cmd_canon(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+/* trust import-ssh (cmd_trust_import.c): the keys of the allowed_signers
+ * file at path into trust_file, trusted for roles, in one locked edit. */
+int cli_trust_import_ssh(const char *trust_file, const char *path,
+                         unsigned roles);
 int cmd_template(int argc, char **argv);
 
 /* The options of agreesign trust (cmd_trust.c). */

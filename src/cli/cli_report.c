@@ -211,7 +211,7 @@ enum ags_err cli_report_load_keys(struct cli_report *r, struct ags_trust *t,
 		rc = ags_trust_parse(t, buf, len, path, err);
 	} else {
 		ags_pubkey_init(&key);
-		rc = ags_pubkey_parse(&key, buf, len, path, err);
+		rc = ags_pubkey_parse_any(&key, NULL, buf, len, path, err);
 		if (rc == AGS_OK)
 			rc = ags_trust_from_pubkey(t, &key, err);
 		ags_pubkey_release(&key);

@@ -151,8 +151,9 @@ static void print_signature(const struct ags_sig_report *r,
 	ags_time_format(when, sig->signer.time);
 	printf("template signature %zu: %s: ", i + 1,
 	       r->valid ? "valid" : "INVALID");
-	cli_put_escaped(stdout,
-	                r->trusted ? r->trusted->identity : "(untrusted key)");
+	cli_put_escaped(stdout, !r->trusted            ? "(untrusted key)"
+	                        : r->trusted->identity ? r->trusted->identity
+	                                               : sig->signer.name);
 	printf(" (%s), key %s, claimed time %s\n",
 	       ags_role_name(sig->signer.role), sig->key_id, when);
 	if (!r->valid) {

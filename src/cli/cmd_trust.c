@@ -12,7 +12,10 @@ static const char help[] =
         "usage: agreesign trust add -t TRUSTFILE [--role ROLES]... "
         "[--valid-after DATE]\n"
         "                           [--valid-before DATE] [--email E] "
-        "[--orcid O] KEY.pub\n"
+        "[--orcid O]\n"
+        "                           [--name NAME] KEY.pub\n"
+        "       agreesign trust import-ssh -t TRUSTFILE [--role ROLES]... "
+        "ALLOWED_SIGNERS\n"
         "       agreesign trust list -t TRUSTFILE [--json]\n"
         "       agreesign trust remove -t TRUSTFILE KEY\n"
         "       agreesign trust revoke -t TRUSTFILE --reason TEXT [--time "
@@ -35,6 +38,16 @@ static const char help[] =
         "key instead); 'set' changes a key's roles,\nvalidity, name, e-mail "
         "or ORCID (not a revoked key's); 'list' shows the\nentries. KEY is a "
         "key id or a .pub file.\n\n"
+        "A .pub may be an OpenSSH Ed25519 public key (ssh-keygen's .pub, "
+        "or one line\nof authorized_keys or a forge's USER.keys): it holds "
+        "no name, so 'add'\nneeds --name (--email and --orcid are "
+        "optional).\n'import-ssh' adds the ssh-ed25519 keys of an OpenSSH "
+        "allowed_signers\nfile in one edit (all or none): the first "
+        "principal is the name (and\nthe e-mail when it is one), "
+        "valid-after/valid-before carry over (times\nmust end in Z); lines "
+        "with other key types, cert-authority, a principal\npattern, a "
+        "namespaces list without \"agreesign\", or a key already\nlisted "
+        "are skipped with a warning.\n\n"
         "Edits write version 2 of the format (a v1 file is upgraded, and "
         "the\ncommand says so), keep comments and order, replace the file "
         "atomically\nand hold an exclusive lock on TRUSTFILE.lock, so "
@@ -64,7 +77,8 @@ static const char help[] =
         "                            .pub's; 'none': no e-mail)\n"
         "      --orcid O             the same for the ORCID iD\n"
         "      --name NAME           the identity trusted for the key "
-        "(set)\n"
+        "(set; add\n"
+        "                            of an OpenSSH key)\n"
         "      --reason TEXT         why the key is revoked (revoke)\n"
         "      --time DATE           when it was revoked (default: now)\n"
         "  -j, --json                list or history as JSON Lines\n"
@@ -253,6 +267,53 @@ static int add_override(struct ags_pubkey *pub, const struct cli_trust_opts *o,
 	return rc ? -1 : 0;
 }
 
+/* An OpenSSH key names nobody: --name gives its identity, --email and
+ * --orcid add to it. */
+static int add_ssh_identity(struct ags_pubkey *pub,
+                            const struct cli_trust_opts *o,
+                            struct ags_error *err)
+{
+	char *name = NULL, *email = NULL, *orcid = NULL;
+	int bad = 0, rc;
+
+	if (!o->name) {
+		cli_errorf(o->arg, "an OpenSSH key holds no name: give --name "
+		                   "NAME (--email and --orcid are optional)");
+		return -1;
+	}
+	if (!(name = ags_text_nfc(o->name)))
+		bad = 1;
+	email = value_or_none(o->email, &bad);
+	orcid = value_or_none(o->orcid, &bad);
+	rc = bad ||
+	     ags_pubkey_set_identity(pub, name, email, orcid, err) != AGS_OK;
+	if (bad)
+		cli_errorf("--name", "--name, --email or --orcid is not valid "
+		                     "UTF-8");
+	else if (rc)
+		cli_error(err);
+	free(name);
+	free(email);
+	free(orcid);
+	return rc ? -1 : 0;
+}
+
+/* The identity of the key to add: the .pub's (--email, --orcid override
+ * it), or for an OpenSSH key the one the options give. */
+static int add_identity(struct ags_pubkey *pub, const struct cli_trust_opts *o,
+                        struct ags_error *err)
+{
+	if (!pub->name)
+		return add_ssh_identity(pub, o, err);
+	if (o->name) {
+		cli_errorf(o->arg, "--name is for an OpenSSH key: an agreesign "
+		                   ".pub names its owner (change a trusted "
+		                   "name with trust set)");
+		return -1;
+	}
+	return add_override(pub, o, err);
+}
+
 static int do_add(const struct cli_trust_opts *o)
 {
 	struct ags_error err = {0};
@@ -262,16 +323,14 @@ static int do_add(const struct cli_trust_opts *o)
 
 	if (!o->arg)
 		return cli_usage("trust", "trust add needs KEY.pub");
-	if (o->name)
-		return cli_usage("trust", "--name is for trust set");
 	ags_pubkey_init(&pub);
 	memset(&x, 0, sizeof(x));
 	x.o = o;
 	x.pub = &pub;
-	if (ags_pubkey_load(&pub, o->arg, &err) != AGS_OK) {
+	if (ags_pubkey_load_any(&pub, NULL, o->arg, &err) != AGS_OK) {
 		cli_error(&err);
 		rc = EXIT_TROUBLE;
-	} else if (add_override(&pub, o, &err) != 0) {
+	} else if (add_identity(&pub, o, &err) != 0) {
 		rc = EXIT_TROUBLE;
 	} else if (ags_trust_is_db(o->file)) {
 		rc = cli_trust_db_add(o, &pub);
@@ -325,7 +384,7 @@ static int resolve_key(char id[AGS_KEYID_HEX + 1], const char *key)
 		return 0;
 	}
 	ags_pubkey_init(&pub);
-	if (ags_pubkey_load(&pub, key, &err) != AGS_OK) {
+	if (ags_pubkey_load_any(&pub, NULL, key, &err) != AGS_OK) {
 		cli_error(&err);
 		rc = -1;
 	} else {
@@ -600,6 +659,26 @@ void cli_trust_print_entry(const struct ags_trust_entry *e, int json)
 	json_decref(o);
 }
 
+static int do_import_ssh(const struct cli_trust_opts *o)
+{
+	if (!o->arg)
+		return cli_usage("trust",
+		                 "trust import-ssh needs ALLOWED_SIGNERS");
+	if (o->set_after || o->set_before || o->email || o->orcid || o->name ||
+	    o->reason || o->time || o->json)
+		return cli_usage("trust", "trust import-ssh takes only -t, "
+		                          "--role and ALLOWED_SIGNERS");
+	if (ags_trust_is_db(o->file)) {
+		cli_errorf(o->file, "import-ssh writes a text trust file; "
+		                    "import that into a SQLite store with "
+		                    "'trust import'");
+		return EXIT_TROUBLE;
+	}
+	return cli_trust_import_ssh(
+	        o->file, o->arg,
+	        o->roles ? o->roles : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
+}
+
 static int do_list(const struct cli_trust_opts *o)
 {
 	struct ags_error err = {0};
@@ -648,10 +727,15 @@ int cmd_trust(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(const struct cli_trust_opts *o);
-	} verbs[] = {{"add", do_add},         {"export", do_export},
-	             {"history", do_history}, {"import", do_import},
-	             {"list", do_list},       {"remove", do_remove},
-	             {"revoke", do_revoke},   {"set", do_set}};
+	} verbs[] = {{"add", do_add},
+	             {"export", do_export},
+	             {"history", do_history},
+	             {"import", do_import},
+	             {"import-ssh", do_import_ssh},
+	             {"list", do_list},
+	             {"remove", do_remove},
+	             {"revoke", do_revoke},
+	             {"set", do_set}};
 	struct cli_trust_opts o;
 	size_t i;
 	int rc;
@@ -664,8 +748,8 @@ int cmd_trust(int argc, char **argv)
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return cli_help(help);
 		return cli_usage("trust",
-		                 "expected add, export, history, import, list, "
-		                 "remove, revoke or set");
+		                 "expected add, export, history, import, "
+		                 "import-ssh, list, remove, revoke or set");
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[1], verbs[i].name) == 0)

@@ -36,7 +36,10 @@ static const char help[] =
         "Options:\n"
         "  -p, --public-key KEY.pub  check the signatures of this one key "
         "(in any\n"
-        "                            role); see above for the others\n"
+        "                            role); see above for the others; an\n"
+        "                            agreesign .pub or an OpenSSH "
+        "ssh-ed25519\n"
+        "                            key (its name is then not checked)\n"
         "  -t, --trust TRUSTFILE     trust the keys of this trust file\n"
         "  -e, --envelope ENVELOPE   the envelope (default "
         "AGREEMENT.sig.json)\n"
@@ -272,8 +275,9 @@ static void print_sig(const struct ags_sig_report *r,
 	       r->valid         ? "valid"
 	       : r->not_checked ? "not checked (key not given)"
 	                        : "INVALID");
-	cli_put_escaped(stdout,
-	                r->trusted ? r->trusted->identity : sig->signer.name);
+	cli_put_escaped(stdout, r->trusted && r->trusted->identity
+	                                ? r->trusted->identity
+	                                : sig->signer.name);
 	printf(" (%s%s), key %s, claimed time %s",
 	       ags_role_name(sig->signer.role),
 	       sig->is_countersignature ? ", countersignature" : "",

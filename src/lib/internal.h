@@ -155,6 +155,70 @@ void ags_buf_put_html(struct ags_buf *b, const char *s, size_t n);
 char *ags_buf_take(struct ags_buf *b, size_t *len);
 void ags_buf_release(struct ags_buf *b);
 
+/* --- sshwire.c: the SSH wire encoding (RFC 4251 §5) --- */
+
+/* A cursor over bytes the caller holds: p is the next byte, left how
+ * many may still be read. Readers never look past p + left. */
+struct ags_ssh_reader {
+	const uint8_t *p;
+	size_t left;
+};
+
+/* What the readers return: 0 when the field was read, else one of these;
+ * on failure the cursor has not moved. */
+#define AGS_SSH_SHORT (-1) /* the bytes end inside the field */
+#define AGS_SSH_LONG  (-2) /* a string's length is above the maximum */
+
+void ags_ssh_reader_init(struct ags_ssh_reader *r, const void *buf, size_t len);
+/* The next n bytes as they are: *s points into the reader's buffer. */
+int ags_ssh_get_bytes(struct ags_ssh_reader *r, const uint8_t **s, size_t n);
+int ags_ssh_get_u8(struct ags_ssh_reader *r, uint8_t *v);
+/* A uint32, big-endian. */
+int ags_ssh_get_u32(struct ags_ssh_reader *r, uint32_t *v);
+/* A string (uint32 length, then that many bytes) of at most max bytes:
+ * *s points into the reader's buffer (not NUL-terminated), *len is its
+ * length. AGS_SSH_LONG when the length is above max, AGS_SSH_SHORT when
+ * fewer bytes are left than it says. */
+int ags_ssh_get_string(struct ags_ssh_reader *r, const uint8_t **s, size_t *len,
+                       size_t max);
+/* 1 when the string s (len bytes) is exactly the C string want. */
+int ags_ssh_string_is(const uint8_t *s, size_t len, const char *want);
+/* Words for a reader's result, for messages ("the data ends inside a
+ * field"). */
+const char *ags_ssh_strerror(int rc);
+
+/* Append to b (a failure marks b, as every ags_buf append does; a string
+ * longer than UINT32_MAX bytes too). */
+void ags_ssh_put_u8(struct ags_buf *b, uint8_t v);
+void ags_ssh_put_u32(struct ags_buf *b, uint32_t v);
+void ags_ssh_put_string(struct ags_buf *b, const void *s, size_t n);
+
+/* --- format/sshkey.c: OpenSSH public key lines --- */
+
+/* The index of the first byte at or after i of s (n bytes) that is not a
+ * space or tab, and the end of the field that starts at i: the first
+ * space or tab outside double quotes (a backslash inside quotes escapes
+ * the next byte), or n. The words of authorized_keys and allowed_signers
+ * lines. */
+size_t ags_ssh_skip_blank(const char *s, size_t n, size_t i);
+size_t ags_ssh_field_end(const char *s, size_t n, size_t i);
+
+/* 1 when s (n bytes) is an OpenSSH key type name: it begins "ssh-",
+ * "ecdsa-" or "sk-", or ends "-cert-v01@openssh.com". */
+int ags_ssh_is_key_type(const char *s, size_t n);
+
+/* ags_sshkey_parse_line on the part of a line that starts at the key type
+ * (no options before it): key type, key data, comment. An allowed_signers
+ * line reads its principals and options itself, then this. */
+enum ags_err ags_sshkey_parse_key(struct ags_pubkey *out, char **comment,
+                                  const char *s, size_t n, const char *source,
+                                  long line, struct ags_error *err);
+
+/* 1 when the text of a public key file (buf, len) is to be read as an
+ * OpenSSH key: it does not begin with "agreesign " (the first word of
+ * agreesign's own key files, whose reader says what is wrong with one). */
+int ags_pubkey_text_is_ssh(const char *buf, size_t len);
+
 /* --- jcs.c: pieces of RFC 8785 shared with message.c --- */
 
 /* Integers beyond this lose precision in an IEEE double (I-JSON, RFC 7493):

@@ -60,11 +60,14 @@ say "building agreesign with -O2 into $BUILD/ (and tests/bench/raw_verify.c)"
 make --no-print-directory BUILD=$BUILD OPT="-O2 -g" $BUILD/agreesign $BUILD/libagreesign.a
 A=$ROOT/$BUILD/agreesign
 RAW=$ROOT/$BUILD/raw_verify
-# shellcheck disable=SC2046
+# The libraries the static library needs are the Makefile's PKGS (a list
+# written here went stale once: libcrypto came and the link failed).
+PKGS=$(make --no-print-directory -s print-pkgs)
+# shellcheck disable=SC2046,SC2086
 cc -std=c11 -O2 -g -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
-	-Iinclude $(pkg-config --cflags libsodium jansson libutf8proc) \
+	-Iinclude $(pkg-config --cflags $PKGS) \
 	tests/bench/raw_verify.c $BUILD/libagreesign.a \
-	$(pkg-config --libs libsodium jansson libutf8proc) -pthread -o "$RAW"
+	$(pkg-config --libs $PKGS) -pthread -o "$RAW"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/agreesign-bench.XXXXXX")
 if [ -n "${BENCH_KEEP:-}" ]; then

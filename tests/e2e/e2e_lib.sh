@@ -37,7 +37,12 @@ S=$V/agreements/sample-agreement.txt
 SHARED=${AGS_SHARED:-$ROOT/../shared}
 PY=/usr/bin/python3
 
-T=$(mktemp -d)
+# Without a folder of its own a suite would write where it was started
+# (cd "" succeeds in bash): stop instead.
+if ! T=$(mktemp -d) || [ ! -d "$T" ]; then
+	echo "$0: cannot make a temporary folder (mktemp -d)" >&2
+	exit 2
+fi
 _e2e_at_exit=()
 # at_exit CMD: runs CMD (a command line, evaluated) on exit, before $T is
 # removed; commands run in the order they were registered.

@@ -20,7 +20,7 @@ comes from the Unicode Character Database 15.0.0, not from the spec. Text
 fields (§4.1) hold only code points assigned in 15.0.0, so their NFC check is
 the same under every later Unicode version.
 """
-import argparse, base64, datetime, errno, hashlib, json, os, re, stat, sys, unicodedata
+import argparse, base64, datetime, errno, hashlib, json, os, re, stat, struct, sys, unicodedata
 import nacl.bindings, nacl.exceptions, nacl.signing
 from cryptography import x509
 
@@ -666,6 +666,74 @@ def export_trust_db(path):
     return "".join(lines).encode("utf-8")
 
 
+def parse_ssh_pub(data):
+    """§8.4: an OpenSSH public key file, one ssh-ed25519 line."""
+    check(len(data) <= MAX_PUB and b"\x00" not in data and b"\r" not in data, "bad OpenSSH key file")
+    check(not data.startswith(b"-----BEGIN"), "a private key file")
+    lines = [ln for ln in data.split(b"\n") if ln.strip(b" \t") and not ln.lstrip(b" \t").startswith(b"#")]
+    check(len(lines) == 1, "an OpenSSH key file holds exactly one key")
+    fields = _ssh_fields(lines[0].decode("latin-1"))
+    is_type = lambda f: f.startswith(("ssh-", "ecdsa-", "sk-")) or f.endswith("-cert-v01@openssh.com")
+    if not is_type(fields[0]) and len(fields) > 1 and is_type(fields[1]):
+        opts = _ssh_options(fields[0])
+        check("cert-authority" not in [o.lower() for o in opts], "a cert-authority key")
+        fields = fields[1:]
+    check(fields[0] == "ssh-ed25519" and len(fields) >= 2, "not an ssh-ed25519 key")
+    blob = fields[1].encode("ascii", "replace")
+    check(re.fullmatch(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?", blob) is not None
+          and blob, "key data is not base64")
+    raw = base64.b64decode(blob, validate=True)
+    check(base64.b64encode(raw) == blob, "key data is not canonical base64")
+    want = struct.pack(">I", 11) + b"ssh-ed25519" + struct.pack(">I", 32)
+    check(len(raw) == len(want) + 32 and raw.startswith(want), "key blob is not ssh-ed25519 and 32 bytes")
+    pk = raw[len(want):]
+    check(public_key_ok(pk), "OpenSSH key: not a valid Ed25519 public key")
+    return {pk: {"identity": None, "roles": set(ROLES)}}
+
+
+def _ssh_fields(line):
+    """Fields separated by SPACE/TAB runs; double quotes keep blanks (§8.4)."""
+    fields, cur, quoted, i = [], "", False, 0
+    while i < len(line):
+        c = line[i]
+        if c == '"':
+            quoted = not quoted
+        elif quoted and c == "\\" and i + 1 < len(line):
+            cur += c
+            i += 1
+            c = line[i]
+        elif not quoted and c in " \t":
+            if cur:
+                fields.append(cur)
+            cur = ""
+            i += 1
+            continue
+        cur += c
+        i += 1
+    if cur:
+        fields.append(cur)
+    return fields
+
+
+def _ssh_options(text):
+    """The comma-separated options of an authorized_keys line (quotes kept)."""
+    out, cur, quoted = [], "", False
+    for c in text:
+        if c == '"':
+            quoted = not quoted
+        if c == "," and not quoted:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += c
+    return out + [cur]
+
+
+def parse_any_pub(data):
+    """§8.4: the kind of key file is told by content."""
+    return parse_pub(data) if data.startswith(b"agreesign ") else parse_ssh_pub(data)
+
+
 def parse_pub(data):
     check(len(data) <= MAX_PUB and b"\x00" not in data and b"\r" not in data, "bad .pub file")
     check(data.endswith(b"\n"), ".pub: last line not ended by LF")
@@ -757,7 +825,7 @@ def judge(canon, env, store, given=False):
             reason = "not-yet-valid"
         elif t is not None and "valid-before" in t and s["time"] >= t["valid-before"]:
             reason = "expired"
-        elif t is not None and s["name"] != t["identity"]:
+        elif t is not None and t["identity"] is not None and s["name"] != t["identity"]:
             reason = "name-mismatch"
         elif t is not None and any(k in t and k in s and s[k] != t[k] for k in ("email", "orcid")):
             reason = "identity-mismatch"      # v2 only: v1 entries have neither
@@ -856,7 +924,7 @@ def main(argv):
             store = parse_trust_db(a.trust) if is_db else \
                 parse_trust(read_limited(a.trust, MAX_TRUST, "trust file"))
         else:
-            store = parse_pub(read_limited(a.public_key, MAX_PUB, ".pub file"))
+            store = parse_any_pub(read_limited(a.public_key, MAX_PUB, ".pub file"))
         canon = canonicalize(read_limited(a.agreement, MAX_AGREEMENT, "agreement"))
         env = parse_envelope(read_limited(env_path, MAX_ENVELOPE, "envelope"))
     except Refused as e:

@@ -6,7 +6,7 @@ and the reference tool as a black box.
 usage: verify_test.py AGREESIGN_BINARY    (run from anywhere; prints
 `interop: N passed, M failed` and exits 1 when anything failed)
 """
-import base64, contextlib, copy, hashlib, io, json, os, random, re, shutil, subprocess, sys
+import base64, contextlib, copy, datetime, hashlib, io, json, os, random, re, shutil, struct, subprocess, sys
 import tempfile, unicodedata
 import nacl.bindings, nacl.pwhash, nacl.signing
 
@@ -982,6 +982,7 @@ def test_strict(tmp, agr, signed):
             ("without email and orcid", 0, "\n".join(pub.split("\n")[:4]) + "\n")):
         path = write(os.path.join(tmp, "k.pub"), text)
         compare(".pub " + name, ["-p", path, "-e", signed, agr], expect)
+    test_ssh_pub(tmp, agr, signed, pub)
     # options
     for opt, expect in (("editor", 2), ("author,", 2), ("", 2), ("author,author", 0), ("Author", 2),
                         ("AUTHOR", 2), (",author", 2), ("author,,publisher", 2), ("author, publisher", 2)):
@@ -1067,6 +1068,157 @@ def test_trust_db(tmp):
         compare("trust store database, " + what, ["-t", db] + signed, 2)
 
 
+def test_ssh_pub(tmp, agr, signed, pub):
+    """§8.4: the signer's key as an OpenSSH public key line, and its refusals."""
+    pk = base64.b64decode(re.search(r"public-key: (\S+)", pub).group(1))
+    s = lambda b: struct.pack(">I", len(b)) + b
+    blob = lambda t, k: base64.b64encode(s(t) + s(k)).decode()
+    line = "ssh-ed25519 " + blob(b"ssh-ed25519", pk)
+    order8 = bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+    other = nacl.signing.SigningKey(bytes(range(40, 72))).verify_key.encode()
+    for name, expect, text in (
+            ("ssh-keygen form", 0, line + " ines@laptop\n"),
+            ("no comment, no LF", 0, line),
+            ("comments and blank lines", 0, "# key\n\n \t\n" + line + "\n\n"),
+            ("authorized_keys options", 0, 'no-pty,from="10.0.0.1,x y" ' + line + " c\n"),
+            ("another key: not checked", 1, "ssh-ed25519 " + blob(b"ssh-ed25519", other) + "\n"),
+            ("cert-authority option", 2, "Cert-Authority " + line + "\n"),
+            ("two keys", 2, line + "\n" + line + " again\n"),
+            ("CRLF", 2, line + "\r\n"),
+            ("ssh-rsa", 2, "ssh-rsa " + blob(b"ssh-rsa", pk) + "\n"),
+            ("FIDO", 2, "sk-ssh-ed25519@openssh.com " + blob(b"sk-ssh-ed25519@openssh.com", pk) + "\n"),
+            ("certificate", 2, "ssh-ed25519-cert-v01@openssh.com " + blob(b"ssh-ed25519", pk) + "\n"),
+            ("blob of another type", 2, "ssh-ed25519 " + blob(b"ssh-rsa", pk) + "\n"),
+            ("31-byte key", 2, "ssh-ed25519 " + blob(b"ssh-ed25519", pk[:31]) + "\n"),
+            ("byte after the key", 2, "ssh-ed25519 " + base64.b64encode(s(b"ssh-ed25519") + s(pk) + b"\0").decode()),
+            ("padding added", 2, line + "=="),
+            ("torsion component", 2, "ssh-ed25519 " + blob(
+                b"ssh-ed25519", ed_encode(ed_add(ed_decode(pk), ed_decode(order8)))) + "\n"),
+            ("private key", 2, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n")):
+        path = write(os.path.join(tmp, "k.ssh.pub"), text)
+        rc, js = compare("OpenSSH key " + name, ["-p", path, "-e", signed, agr], expect)
+        if name == "ssh-keygen form" and js:
+            ok(js["signatures"][0]["trusted_identity"] is None,
+               "OpenSSH key: trusted_identity is null (§8.4, §10.4)")
+
+
+def import_ssh_expected(text):
+    """§9.7 from the spec alone: the records an allowed_signers text gives
+    (canonical lines, §9.6), or None when the import must fail."""
+    is_type = lambda f: f.startswith(("ssh-", "ecdsa-", "sk-")) or f.endswith("-cert-v01@openssh.com")
+
+    def when(v):
+        m = re.fullmatch(r"([0-9]{8})(?:([0-9]{4})([0-9]{2})?)?Z", v)
+        if not m:
+            raise ValueError(v)
+        t = datetime.datetime.strptime(m.group(1) + (m.group(2) or "0000") + (m.group(3) or "00"), "%Y%m%d%H%M%S")
+        if t.year < 1970:
+            raise ValueError(v)
+        return t.replace(tzinfo=datetime.timezone.utc)
+
+    def match(pat, word):           # ssh_config(5) PATTERNS: * and ?, nothing else
+        rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pat)
+        return re.fullmatch(rx, word, re.S) is not None
+
+    def admits(lst, word):
+        pats = lst.split(",")
+        neg = [p[1:] for p in pats if p.startswith("!")]
+        return (not any(match(p, word) for p in neg)
+                and any(match(p, word) for p in pats if not p.startswith("!")))
+
+    def q(v):
+        return '"%s"' % v.replace("\\", "\\\\").replace('"', '\\"') if re.search(r'[ \t"\\#=]', v) else v
+
+    out, seen = [], set()
+    try:
+        for line in text.split("\n"):
+            f = V._ssh_fields(line)
+            if not f or f[0].startswith("#"):
+                continue
+            princ = f[0][1:-1] if len(f[0]) > 1 and f[0][0] == f[0][-1] == '"' else f[0]
+            assert '"' not in princ and all(princ.split(",")) and len(f) > 1
+            opts, rest = {}, f[1:]
+            if not is_type(rest[0]):
+                for o in V._ssh_options(rest[0]):
+                    k, _, v = o.partition("=")
+                    k = k.lower()
+                    assert k not in opts and (k == "cert-authority" and not _ or
+                                              k in ("namespaces", "valid-after", "valid-before")
+                                              and len(v) >= 2 and v[0] == v[-1] == '"' and '"' not in v[1:-1])
+                    opts[k] = v[1:-1]
+                rest = rest[1:]
+            assert rest and is_type(rest[0])
+            after = when(opts["valid-after"]) if "valid-after" in opts else None
+            before = when(opts["valid-before"]) if "valid-before" in opts else None
+            if before and before.strftime("%Y%m%d%H%M%S") == "99991231235959":
+                before = None       # one second later is past any §1.3 time: unbounded
+            elif before:
+                before += datetime.timedelta(seconds=1)
+            assert not (after and before and after >= before)
+            if rest[0] != "ssh-ed25519":
+                continue
+            pk = list(V.parse_ssh_pub(" ".join(rest[:2]).encode()))[0]
+            if ("cert-authority" in opts or re.search(r"[*?!]", princ)
+                    or ("namespaces" in opts and not admits(opts["namespaces"], "agreesign")) or pk in seen):
+                continue
+            seen.add(pk)
+            name = unicodedata.normalize("NFC", princ.split(",")[0])
+            V.text_field(name, "principal")
+            rec = ["key", q(name), b64(pk), "roles=author,co-author"]
+            try:
+                V.email_value(name, "principal")
+                rec.append("email=" + q(name))
+            except V.Refused:
+                pass
+            if after:
+                rec.append("valid-after=" + after.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            if before:
+                rec.append("valid-before=" + before.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            out.append(" ".join(rec))
+    except (AssertionError, ValueError, KeyError, V.Refused):
+        return None
+    return out
+
+
+def test_import_ssh(tmp):
+    """§9.7: trust import-ssh gives the records the spec's mapping gives."""
+    s = lambda b: struct.pack(">I", len(b)) + b
+    key = lambda i: "ssh-ed25519 " + b64(s(b"ssh-ed25519") + s(
+        nacl.signing.SigningKey(bytes([i]) * 32).verify_key.encode()))
+    k1, k2, k3 = key(1), key(2), key(3)
+    cases = [
+        ("plain", "a@example.org %s c\n" % k1),
+        ("two lines, comments", "# x\n\na@example.org %s\n  b %s  comment here\n" % (k1, k2)),
+        ("windows", 'a@x.org valid-after="20260101Z",VALID-BEFORE="202612312359Z" %s\n' % k1),
+        ("valid-before at the end of time", 'a@x.org valid-before="99991231235959Z" %s\n' % k1),
+        ("seconds", 'a@x.org valid-after="20260101123456Z" %s\n' % k1),
+        ("namespaces", 'a@x.org namespaces="git" %s\nb@x.org namespaces="agree*,!x" %s\n'
+                       'c@x.org namespaces="*,!agreesign" %s\n' % (k1, k2, k3)),
+        ("cert-authority, pattern, rsa", "*@x.org cert-authority %s\nb* %s\nc@x.org ssh-rsa AAAA\nd@x.org %s\n"
+         % (k1, k2, k3)),
+        ("duplicate key", "a@x.org %s\nb@x.org %s\n" % (k1, k1)),
+        ("several principals, quoted", '"a@x.org,b@x.org" %s\n' % k1),
+        ("identity to quote", "a=b %s\n" % k1),
+        ("no Z", 'a@x.org valid-after="20260101" %s\n' % k1),
+        ("unquoted value", "a@x.org valid-after=20260101Z %s\n" % k1),
+        ("unknown option", "a@x.org no-pty %s\n" % k1),
+        ("empty window", 'a@x.org valid-after="20260102Z",valid-before="20260101Z" %s\n' % k1),
+        ("bad date", 'a@x.org valid-after="20260230Z" %s\n' % k1),
+        ("broken key", "a@x.org ssh-ed25519 AAAA\n"),
+        ("empty principal", "a@x.org,,b %s\n" % k1),
+        ("no key", "a@x.org\n"),
+    ]
+    for name, text in cases:
+        src, trust = write(os.path.join(tmp, "allowed_signers"), text), os.path.join(tmp, "imp.trust")
+        if os.path.exists(trust):
+            os.unlink(trust)
+        p = tool("trust", "import-ssh", "-t", trust, src)
+        want = import_ssh_expected(text)
+        got = (read(trust).decode().split("\n")[1:-1] if os.path.exists(trust) else []) if p.returncode == 0 else None
+        ok(got == want, "import-ssh " + name + ": records per §9.7", "want %s, tool %s (exit %d: %s)"
+           % (want, got, p.returncode, p.stderr.decode()[-200:]))
+
+
 def main():
     if not os.access(BIN, os.X_OK):
         sys.exit("verify_test.py: %s is not an executable" % BIN)
@@ -1076,7 +1228,8 @@ def main():
                           ("output", lambda: test_output(tmp)),
                           ("canon", lambda: test_canon(tmp)), ("worked example", lambda: test_worked_example(tmp)),
                           ("strict", lambda: fresh and test_strict(tmp, *fresh)),
-                          ("trust db", lambda: test_trust_db(tmp))):
+                          ("trust db", lambda: test_trust_db(tmp)),
+                          ("import-ssh", lambda: test_import_ssh(tmp))):
             try:
                 result = run()
                 fresh = result if name == "fresh" else fresh

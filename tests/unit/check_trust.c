@@ -614,6 +614,52 @@ START_TEST(similar)
 }
 END_TEST
 
+/* Several records as one edit (trust import-ssh): canonical lines in
+ * order after the file's, a v1 file upgraded; a key listed or given twice
+ * refuses the whole edit. */
+START_TEST(add_entries)
+{
+	struct ags_trust_entry e[2];
+	struct ags_error err = {0};
+	char *out = NULL;
+	size_t n = 0;
+	const char *v1 = HDR "# kept\nAda " PK "\n";
+
+	memset(e, 0, sizeof(e));
+	ck_assert_int_eq(ags_b64_decode_exact(e[0].pk, 32, PK2, strlen(PK2)),
+	                 0);
+	e[0].identity = (char *)"a@b";
+	e[0].email = (char *)"a@b";
+	e[0].roles = AGS_ROLE_AUTHOR;
+	e[0].valid_after = INT64_MIN;
+	e[0].valid_before = 1798761600;
+	e[1] = e[0];
+	ck_assert_int_eq(
+	        ags_trust_add_entries(&out, &n, "", 0, e, 1, "t", &err),
+	        AGS_OK);
+	ck_assert_str_eq(out, HDR2 "key a@b " PK2 " roles=author email=a@b "
+	                           "valid-before=2027-01-01T00:00:00Z\n");
+	free(out);
+	ck_assert_int_eq(
+	        ags_trust_add_entries(&out, &n, "", 0, e, 2, "t", &err),
+	        AGS_ERR_EXISTS);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(ags_b64_decode_exact(e[1].pk, 32, PK, strlen(PK)), 0);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_trust_add_entries(&out, &n, v1, strlen(v1), e, 2,
+	                                       "t", &err),
+	                 AGS_ERR_EXISTS);
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_int_eq(ags_trust_add_entries(&out, &n, v1, strlen(v1), e, 1,
+	                                       "t", &err),
+	                 AGS_OK);
+	ck_assert_str_eq(out, HDR2 "# kept\nkey Ada " PK "\nkey a@b " PK2
+	                           " roles=author email=a@b "
+	                           "valid-before=2027-01-01T00:00:00Z\n");
+	free(out);
+}
+END_TEST
+
 Suite *trust_suite(void)
 {
 	Suite *s = suite_create("trust");
@@ -632,6 +678,7 @@ Suite *trust_suite(void)
 	tcase_add_test(tc, upgrade_keeps_every_byte);
 	tcase_add_test(tc, set_and_remove);
 	tcase_add_test(tc, similar);
+	tcase_add_test(tc, add_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }

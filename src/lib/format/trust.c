@@ -282,7 +282,8 @@ static enum ags_err from_pubkey(struct ags_trust *t,
 		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
 		                     "not a valid Ed25519 public key");
 	e = calloc(1, sizeof(*e));
-	if (!e || !(e->identity = strdup(pub->name))) {
+	/* An OpenSSH key has no name: the entry then has no identity. */
+	if (!e || (pub->name && !(e->identity = strdup(pub->name)))) {
 		free(e);
 		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
 		                     "out of memory");
@@ -312,8 +313,8 @@ enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
 
 	ags_trust_init(t);
 	ags_pubkey_init(&pub);
-	/* The reader of a .pub file refuses a key that fails rules 3-6. */
-	rc = ags_pubkey_load(&pub, path, err);
+	/* The readers of key files refuse a key that fails rules 3-6. */
+	rc = ags_pubkey_load_any(&pub, NULL, path, err);
 	if (rc == AGS_OK)
 		rc = from_pubkey(t, &pub, 1, err);
 	ags_pubkey_release(&pub);

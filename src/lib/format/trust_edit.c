@@ -129,6 +129,43 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
 	return finish(out, out_len, &b, source, err);
 }
 
+enum ags_err ags_trust_add_entries(char **out, size_t *out_len, const char *buf,
+                                   size_t len, const struct ags_trust_entry *e,
+                                   size_t n, const char *source,
+                                   struct ags_error *err)
+{
+	struct ags_trust t;
+	struct ags_buf b;
+	const struct ags_trust_entry *dup;
+	enum ags_err rc;
+	size_t i, j;
+
+	*out = NULL;
+	rc = open_v2(&t, &b, buf, len, source, err);
+	for (i = 0; rc == AGS_OK && i < n; i++) {
+		if ((dup = ags_trust_find(&t, e[i].pk)) != NULL)
+			rc = ags_error_set(
+			        err, AGS_ERR_EXISTS, source, dup->line, 0,
+			        "key %s is already listed", dup->key_id);
+		for (j = 0; rc == AGS_OK && j < i; j++)
+			if (memcmp(e[j].pk, e[i].pk, AGS_PUBLICKEY_BYTES) == 0)
+				rc = ags_error_set(err, AGS_ERR_EXISTS, source,
+				                   0, 0, "a key given twice");
+		if (rc == AGS_OK &&
+		    (e[i].roles == 0 || (e[i].roles & ~(unsigned)AGS_ROLE_ALL)))
+			rc = ags_error_set(err, AGS_ERR_INVALID, source, 0, 0,
+			                   "no valid role given");
+		if (rc == AGS_OK)
+			put_key_line(&b, &e[i]);
+	}
+	ags_trust_release(&t);
+	if (rc != AGS_OK) {
+		ags_buf_release(&b);
+		return rc;
+	}
+	return finish(out, out_len, &b, source, err);
+}
+
 static const struct ags_trust_entry *by_key_id(const struct ags_trust *t,
                                                const char *key_id)
 {

@@ -150,7 +150,9 @@ static void check_trust(struct ags_sig_report *r,
 	}
 	/* Both names fit, each cut short when long (a text field may hold
 	 * 1,024 bytes). */
-	if (strcmp(sig->signer.name, e->identity) != 0)
+	/* No identity: a key given as an OpenSSH key (verify -p), which
+	 * names nobody; the envelope's name is then not checked. */
+	if (e->identity && strcmp(sig->signer.name, e->identity) != 0)
 		mark(r, AGS_REASON_NAME_MISMATCH,
 		     "envelope names the signer \"%s\", the trusted identity "
 		     "is \"%s\"",

@@ -63,7 +63,11 @@ static void signer_cell(struct ags_buf *b, const struct ags_sig_report *sr,
 	const struct ags_trust_entry *e = sr->trusted;
 
 	ags_buf_puts(b, "<td class=\"signer\">");
-	if (e) {
+	if (e && !e->identity) {
+		ags_buf_puts(b, "(the OpenSSH key given names nobody)<br>"
+		                "The signature names: ");
+		ags_html_esc(b, sig->signer.name);
+	} else if (e) {
 		ags_html_esc(b, e->identity);
 		if (e->email) {
 			ags_buf_puts(b, "<br>E-mail: ");
