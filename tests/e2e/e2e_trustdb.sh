@@ -127,6 +127,56 @@ EOF
 expect 2 "$A" trust history -t forged.db
 has err "history row 4: its chain does not match"
 
+# concurrency (spec/trust-db.md §6): 20 adds and 20 verifications at once
+# against one store; all succeed, nothing is lost, the history is whole
+cp pub.db conc.db
+for i in $(seq 1 20); do
+	"$A" keygen -o "k$i" --name "Author $i" --no-passphrase >/dev/null 2>&1 || bad "keygen $i"
+done
+pids=()
+for i in $(seq 1 20); do
+	"$A" trust add -t conc.db "k$i.pub" >"add$i.out" 2>&1 &
+	pids+=($!)
+	"$A" verify -q -t conc.db agr.txt >"ver$i.out" 2>&1 &
+	pids+=($!)
+done
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+[ "$failed" = 0 ] && ok || bad "$failed of 40 concurrent commands failed: $(cat add*.out ver*.out | grep -v 'added key' | head -3)"
+expect 0 "$A" trust list -t conc.db
+[ "$(wc -l <out)" = 23 ] && ok || bad "concurrent adds lost a key: $(wc -l <out) of 23"
+expect 0 "$A" trust history -t conc.db
+has err "history of 23 changes, chain intact"
+
+# SIGKILL during an import: the store is as before or as after, never half
+"$PY" - <<'EOF'
+import base64, nacl.signing
+with open("big.trust", "w") as f:
+    f.write("agreesign trust v2\n")
+    for i in range(3000):
+        pk = bytes(nacl.signing.SigningKey.generate().verify_key)
+        f.write('key "Big %d" %s\n' % (i, base64.b64encode(pk).decode()))
+EOF
+before=0 after=0 half=0
+for i in $(seq 1 24); do
+	cp pub.db kill.db
+	rm -f kill.db-wal kill.db-shm
+	"$A" trust import -t kill.db big.trust 2>/dev/null &
+	p=$!
+	sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	n=$("$A" trust export -t kill.db 2>/dev/null | wc -l)
+	h=$("$A" trust history -t kill.db 2>&1 >/dev/null | sed -n 's/.*history of \([0-9]*\) changes, chain intact.*/\1/p')
+	case "$n/$h" in
+	4/3) before=$((before + 1)) ;;
+	3004/3003) after=$((after + 1)) ;;
+	*) half=$((half + 1)) ;;
+	esac
+done
+[ "$half" = 0 ] && ok || bad "SIGKILL left $half stores half-imported (or unreadable)"
+echo "trustdb: SIGKILL during import: $before before, $after after, $half half" >&2
+
 # a database that is not a store of ours: exit 2, named
 "$PY" - <<'EOF'
 import shutil, sqlite3
