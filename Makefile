@@ -3,7 +3,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS = libsodium jansson libutf8proc libcrypto
+PKGS = libsodium jansson libutf8proc libcrypto sqlite3
 # Recursive (=) so that pkg-config runs only after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libcurl: only its header, for the command line's --tsa (src/cli/cli_http.c

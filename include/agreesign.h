@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #ifdef __cplusplus
@@ -766,6 +767,9 @@ struct ags_trust {
 	                              a store made from a .pub */
 	struct ags_trust_tsa *tsa; /* malloc'd array (v2 files only) */
 	size_t ntsa;
+	struct ags_trust_db *db; /* a SQLite store (ags_trust_load of one):
+	                            entries and tsa are then empty, and keys
+	                            are looked up with ags_trust_lookup */
 };
 
 void ags_trust_init(struct ags_trust *t);
@@ -786,9 +790,120 @@ enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
 /* The format version of a trust file's text (buf, len) by its first
  * line: 1 (AGS_FORMAT_TRUST_V1), 2 (AGS_FORMAT_TRUST) or 0 (neither). */
 int ags_trust_text_version(const char *buf, size_t len);
-/* The entry for public key pk, or NULL. */
+/* The entry for public key pk, or NULL (also when a lookup in a SQLite
+ * store failed: use ags_trust_lookup where that must be told apart). */
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
                                              const uint8_t *pk);
+/* The entry for public key pk in *out (NULL when there is none), from the
+ * entries or the SQLite store of t. An entry stays valid until t is
+ * released. Fails when the store cannot be read or its record of pk is
+ * not valid (a key that is not a valid Ed25519 key included). Safe to call
+ * from several threads at once. */
+enum ags_err ags_trust_lookup(const struct ags_trust *t, const uint8_t *pk,
+                              const struct ags_trust_entry **out,
+                              struct ags_error *err);
+
+/* ---------------------------------------------------------------------
+ * SQLite trust store (src/lib/format/trust_db*.c; spec/trust-db.md)
+ */
+
+struct ags_trust_db;
+/* 1 when the file at path starts with the 16-byte SQLite header (a
+ * database, whatever its name), else 0 (missing, unreadable, text). */
+int ags_trust_is_db(const char *path);
+enum {
+	AGS_TRUST_DB_READ,   /* read only */
+	AGS_TRUST_DB_WRITE,  /* read and write; a read-only file is refused */
+	AGS_TRUST_DB_CREATE, /* as WRITE, and a missing or empty file is made
+	                        a new store */
+};
+/* Opens the store at path (*db: the caller closes it) after the checks of
+ * spec/trust-db.md §4: a SQLite database, one of ours, of a schema
+ * version this reader knows, with exactly its tables. */
+enum ags_err ags_trust_db_open(struct ags_trust_db **db, const char *path,
+                               int mode, struct ags_error *err);
+void ags_trust_db_close(struct ags_trust_db *db);
+/* ags_trust_lookup in a store (a key's group is checked at its first
+ * lookup); the entry is the store's, valid until it is closed. */
+enum ags_err ags_trust_db_lookup(struct ags_trust_db *db, const uint8_t *pk,
+                                 const struct ags_trust_entry **out,
+                                 struct ags_error *err);
+
+/* What an import did. */
+struct ags_trust_db_count {
+	size_t added;   /* records added */
+	size_t skipped; /* records already in the store, equal */
+};
+/* Reads a text trust file (v1 or v2) from in (named source in messages)
+ * into the store, in one transaction: all records or none. A record equal
+ * to one in the store is skipped; a different one for the same key (or
+ * TSA name or certificate) is an error naming its line. Each key's group
+ * is checked here, once. Each added record gets a history row at time
+ * now. */
+enum ags_err ags_trust_db_import(struct ags_trust_db *db, FILE *in,
+                                 const char *source, int64_t now,
+                                 struct ags_trust_db_count *count,
+                                 struct ags_error *err);
+/* Receives one line of output (len bytes, its LF included); returns 0, or
+ * non-zero to stop (the caller's error, e.g. a write that failed). */
+typedef int (*ags_line_fn)(const char *line, size_t len, void *ctx);
+/* The store as a v2 text trust file, line by line (spec/trust-db.md §3):
+ * the header, each key record's canonical line, each tsa record's. Each
+ * row is checked as a reader of that line would, except for the key's
+ * group. Memory does not grow with the store. */
+enum ags_err ags_trust_db_export(struct ags_trust_db *db, ags_line_fn put,
+                                 void *ctx, struct ags_error *err);
+
+/* Edits of a store (src/lib/format/trust_db_edit.c), each one
+ * transaction with its history row at time now; the rules of the text
+ * edits below. name (cap bytes; may be NULL) receives the identity of the
+ * record edited (after the change, for set). */
+enum ags_err ags_trust_db_add(struct ags_trust_db *db,
+                              const struct ags_pubkey *pub, unsigned roles,
+                              int64_t valid_after, int64_t valid_before,
+                              int64_t now, struct ags_error *err);
+enum ags_err ags_trust_db_revoke(struct ags_trust_db *db, const char *key_id,
+                                 int64_t when, const char *reason, int64_t now,
+                                 char *name, size_t cap, struct ags_error *err);
+enum ags_err ags_trust_db_remove(struct ags_trust_db *db, const char *key_id,
+                                 int64_t now, char *name, size_t cap,
+                                 struct ags_error *err);
+struct ags_trust_change; /* below, with the text edits */
+enum ags_err ags_trust_db_set(struct ags_trust_db *db, const char *key_id,
+                              const struct ags_trust_change *ch, int64_t now,
+                              char *name, size_t cap, struct ags_error *err);
+/* Calls fn for each key record in the store's order (memory does not grow
+ * with the store); fn returns non-zero to stop (an error). The entry is
+ * borrowed for the call. */
+enum ags_err ags_trust_db_list(struct ags_trust_db *db,
+                               int (*fn)(const struct ags_trust_entry *e,
+                                         void *ctx),
+                               void *ctx, struct ags_error *err);
+/* Calls fn for each key other than key_id whose identity is the same (same 1)
+ * or a look-alike (same 0; equal after NFC and case folding). */
+enum ags_err ags_trust_db_similar(struct ags_trust_db *db, const char *identity,
+                                  const char *key_id,
+                                  int (*fn)(const struct ags_trust_entry *e,
+                                            int same, void *ctx),
+                                  void *ctx, struct ags_error *err);
+
+/* One row of a store's history (spec/trust-db.md §5); strings borrowed
+ * for the call, NULL when the row has none. */
+struct ags_trust_db_event {
+	long long seq;
+	int64_t at;
+	const char *op, *record, *old_line, *new_line, *reason;
+};
+typedef int (*ags_trust_db_event_fn)(const struct ags_trust_db_event *ev,
+                                     void *ctx);
+/* Checks the whole history's chain and calls fn for each row of record (a
+ * key id, "tsa NAME", or NULL for all). head: the last row's chain (zeros
+ * when none), rows: the rows read. Fails at the first row whose seq or
+ * chain is wrong (rows before it were given to fn). */
+enum ags_err ags_trust_db_history(struct ags_trust_db *db, const char *record,
+                                  ags_trust_db_event_fn fn, void *ctx,
+                                  uint8_t head[32], long long *rows,
+                                  struct ags_error *err);
 
 /* Trust file edits (src/lib/format/trust_edit.c). Each takes the trust file's
  * text (buf, len; len 0 for a new file) and gives the new text in *out

@@ -241,4 +241,30 @@ int cli_trust_import_ssh(const char *trust_file, const char *path,
 int cmd_template(int argc, char **argv);
 int cmd_timestamp(int argc, char **argv);
 
+/* The options of agreesign trust (cmd_trust.c). */
+struct cli_trust_opts {
+	const char *file, *reason, *time, *arg;
+	const char *email, *orcid, *name;
+	unsigned roles;
+	int64_t after, before;
+	int set_after, set_before; /* --valid-after/--valid-before given */
+	int json;
+};
+/* One line of trust list: text, or JSON with json set. */
+void cli_trust_print_entry(const struct ags_trust_entry *e, int json);
+
+/* agreesign trust on a SQLite store (cmd_trust_db.c); each returns an
+ * exit status and says what it did on stderr as the text edits do. */
+int cli_trust_import(const char *store, const char *input);
+int cli_trust_export(const char *store);
+int cli_trust_db_add(const struct cli_trust_opts *o,
+                     const struct ags_pubkey *pub);
+/* verb: "revoke" (at when), "remove" or "set" (ch) of key_id. */
+int cli_trust_db_edit(const struct cli_trust_opts *o, const char *verb,
+                      const char *key_id, const struct ags_trust_change *ch,
+                      int64_t when);
+int cli_trust_db_list(const struct cli_trust_opts *o);
+/* The history of the store, of key_id only when not NULL. */
+int cli_trust_history(const struct cli_trust_opts *o, const char *key_id);
+
 #endif

@@ -197,6 +197,10 @@ enum ags_err cli_report_load_keys(struct cli_report *r, struct ags_trust *t,
 
 	ags_trust_init(t);
 	r->keys_digested = 0;
+	/* A SQLite store is not digested: its bytes change with every
+	 * checkpoint, and it may be large; lookups read what they need. */
+	if (!pub && ags_trust_is_db(path))
+		return ags_trust_load(t, path, err);
 	rc = ags_file_read(&buf, &len, path,
 	                   pub ? AGS_KEYFILE_MAX : AGS_TRUST_MAX, err);
 	if (rc != AGS_OK)

@@ -24,7 +24,10 @@ static const char help[] =
         "[--valid-after DATE|none]\n"
         "                           [--valid-before DATE|none] [--email "
         "E|none]\n"
-        "                           [--orcid O|none] [--name NAME] KEY\n\n"
+        "                           [--orcid O|none] [--name NAME] KEY\n"
+        "       agreesign trust import -t STORE FILE|-\n"
+        "       agreesign trust export -t STORE\n"
+        "       agreesign trust history -t STORE [--json] [KEY]\n\n"
         "Keep a trust file: which key belongs to whom, for which roles and "
         "times.\n'add' appends KEY.pub under the name, e-mail and ORCID it "
         "holds (the file\nis created when missing), refuses a key already "
@@ -52,6 +55,15 @@ static const char help[] =
         "nothing, and deleting it while\nan edit runs would let a second "
         "edit in. A symbolic link is followed\n(the file it leads to is "
         "edited and locked); a file with a second hard\nlink is refused.\n\n"
+        "TRUSTFILE may also be a SQLite trust store (told by its content; "
+        "spec/\ntrust-db.md), for a publisher with many authors: 'import' "
+        "reads a text\ntrust file (or standard input) into STORE, created "
+        "when missing, in one\ntransaction (a record already there is "
+        "skipped, a different one for the\nsame key is an error naming its "
+        "line); 'export' writes STORE as a text\ntrust file on standard "
+        "output. On a store every edit is one transaction\nwith its row in "
+        "the store's append-only history, which 'history' shows\n(of KEY "
+        "only, when given) after checking its hash chain.\n\n"
         "Options:\n"
         "  -t, --trust TRUSTFILE     the trust file\n"
         "  -r, --role ROLES          roles, comma-separated (author,co-author,"
@@ -69,20 +81,11 @@ static const char help[] =
         "                            of an OpenSSH key)\n"
         "      --reason TEXT         why the key is revoked (revoke)\n"
         "      --time DATE           when it was revoked (default: now)\n"
-        "  -j, --json                list as JSON Lines\n"
+        "  -j, --json                list or history as JSON Lines\n"
         "  -h, --help                show this help\n\n"
         "DATE is YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ; 'none' "
         "(set)\ndrops the bound.\n"
         "Exit status: 0 done, 2 usage, input or I/O error (file unchanged).\n";
-
-struct trust_opts {
-	const char *file, *reason, *time, *arg;
-	const char *email, *orcid, *name;
-	unsigned roles;
-	int64_t after, before;
-	int set_after, set_before; /* --valid-after/--valid-before given */
-	int json;
-};
 
 /* YYYY-MM-DD or the full RFC 3339 UTC form. */
 /* A bound of the window: a date, or "none" (unbounded: unset). */
@@ -97,7 +100,7 @@ static int parse_bound(int64_t *out, const char *s, int64_t unset)
 
 enum { OPT_EMAIL = 256, OPT_ORCID, OPT_NAME };
 
-static int parse(struct trust_opts *o, int argc, char **argv)
+static int parse(struct cli_trust_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"trust", required_argument, NULL, 't'},
@@ -157,7 +160,7 @@ static int parse(struct trust_opts *o, int argc, char **argv)
 
 /* What an edit needs, and what it found out under the lock. */
 struct edit_ctx {
-	const struct trust_opts *o;
+	const struct cli_trust_opts *o;
 	struct ags_pubkey *pub;       /* add */
 	const char *key_id;           /* remove, revoke, set */
 	struct ags_trust_change ch;   /* set */
@@ -181,7 +184,7 @@ static enum ags_err add_edit(char **out, size_t *out_len, const char *buf,
                              size_t len, void *ctx, struct ags_error *err)
 {
 	struct edit_ctx *x = ctx;
-	const struct trust_opts *o = x->o;
+	const struct cli_trust_opts *o = x->o;
 
 	enum ags_err rc;
 
@@ -239,7 +242,7 @@ static char *value_or_none(const char *v, int *bad)
 }
 
 /* --email/--orcid override the .pub's identity. */
-static int add_override(struct ags_pubkey *pub, const struct trust_opts *o,
+static int add_override(struct ags_pubkey *pub, const struct cli_trust_opts *o,
                         struct ags_error *err)
 {
 	char *name, *email, *orcid;
@@ -266,7 +269,8 @@ static int add_override(struct ags_pubkey *pub, const struct trust_opts *o,
 
 /* An OpenSSH key names nobody: --name gives its identity, --email and
  * --orcid add to it. */
-static int add_ssh_identity(struct ags_pubkey *pub, const struct trust_opts *o,
+static int add_ssh_identity(struct ags_pubkey *pub,
+                            const struct cli_trust_opts *o,
                             struct ags_error *err)
 {
 	char *name = NULL, *email = NULL, *orcid = NULL;
@@ -296,7 +300,7 @@ static int add_ssh_identity(struct ags_pubkey *pub, const struct trust_opts *o,
 
 /* The identity of the key to add: the .pub's (--email, --orcid override
  * it), or for an OpenSSH key the one the options give. */
-static int add_identity(struct ags_pubkey *pub, const struct trust_opts *o,
+static int add_identity(struct ags_pubkey *pub, const struct cli_trust_opts *o,
                         struct ags_error *err)
 {
 	if (!pub->name)
@@ -310,7 +314,7 @@ static int add_identity(struct ags_pubkey *pub, const struct trust_opts *o,
 	return add_override(pub, o, err);
 }
 
-static int do_add(const struct trust_opts *o)
+static int do_add(const struct cli_trust_opts *o)
 {
 	struct ags_error err = {0};
 	struct ags_pubkey pub;
@@ -328,6 +332,8 @@ static int do_add(const struct trust_opts *o)
 		rc = EXIT_TROUBLE;
 	} else if (add_identity(&pub, o, &err) != 0) {
 		rc = EXIT_TROUBLE;
+	} else if (ags_trust_is_db(o->file)) {
+		rc = cli_trust_db_add(o, &pub);
 	} else if (ags_file_edit_locked(o->file, AGS_TRUST_MAX, add_edit, &x,
 	                                &err) != AGS_OK) {
 		cli_error(&err);
@@ -347,7 +353,7 @@ static int do_add(const struct trust_opts *o)
 }
 
 /* Runs an edit of an existing trust file. */
-static int edit_existing(const struct trust_opts *o, ags_edit_fn fn,
+static int edit_existing(const struct cli_trust_opts *o, ags_edit_fn fn,
                          struct edit_ctx *x)
 {
 	struct ags_error err = {0};
@@ -434,7 +440,7 @@ static enum ags_err revoke_edit(char **out, size_t *out_len, const char *buf,
 	                        x->o->reason, x->o->file, err);
 }
 
-static int do_revoke(const struct trust_opts *o)
+static int do_revoke(const struct cli_trust_opts *o)
 {
 	char id[AGS_KEYID_HEX + 1];
 	struct edit_ctx x;
@@ -450,6 +456,8 @@ static int do_revoke(const struct trust_opts *o)
 		return cli_usage("trust", "bad --time '%s'", o->time);
 	if (resolve_key(id, o->arg) != 0)
 		return EXIT_TROUBLE;
+	if (ags_trust_is_db(o->file))
+		return cli_trust_db_edit(o, "revoke", id, NULL, x.when);
 	x.key_id = id;
 	if ((rc = edit_existing(o, revoke_edit, &x)) != EXIT_OK)
 		return rc;
@@ -457,7 +465,7 @@ static int do_revoke(const struct trust_opts *o)
 	return EXIT_OK;
 }
 
-static int do_remove(const struct trust_opts *o)
+static int do_remove(const struct cli_trust_opts *o)
 {
 	char id[AGS_KEYID_HEX + 1];
 	struct edit_ctx x;
@@ -473,9 +481,13 @@ static int do_remove(const struct trust_opts *o)
 	memset(&x, 0, sizeof(x));
 	x.o = o;
 	x.key_id = id;
-	if ((rc = edit_existing(o, remove_edit, &x)) != EXIT_OK)
+	rc = ags_trust_is_db(o->file)
+	             ? cli_trust_db_edit(o, "remove", id, NULL, 0)
+	             : edit_existing(o, remove_edit, &x);
+	if (rc != EXIT_OK)
 		return rc;
-	say_done(&x, "removed");
+	if (!ags_trust_is_db(o->file))
+		say_done(&x, "removed");
 	fputs("agreesign: removal is not revocation: a signature by this key "
 	      "is now\n  \"untrusted\", not \"revoked\"; for a stolen key, "
 	      "use 'trust revoke'\n",
@@ -498,7 +510,8 @@ static enum ags_err set_edit(char **out, size_t *out_len, const char *buf,
 }
 
 /* The change that set's options ask for (strings malloc'd in NFC). */
-static int set_change(struct ags_trust_change *ch, const struct trust_opts *o)
+static int set_change(struct ags_trust_change *ch,
+                      const struct cli_trust_opts *o)
 {
 	int bad = 0;
 
@@ -525,7 +538,7 @@ static int set_change(struct ags_trust_change *ch, const struct trust_opts *o)
 	return 0;
 }
 
-static int do_set(const struct trust_opts *o)
+static int do_set(const struct cli_trust_opts *o)
 {
 	char id[AGS_KEYID_HEX + 1];
 	struct edit_ctx x;
@@ -545,8 +558,10 @@ static int do_set(const struct trust_opts *o)
 	x.key_id = id;
 	rc = resolve_key(id, o->arg) != 0 || set_change(&x.ch, o) != 0
 	             ? EXIT_TROUBLE
+	     : ags_trust_is_db(o->file)
+	             ? cli_trust_db_edit(o, "set", id, &x.ch, 0)
 	             : edit_existing(o, set_edit, &x);
-	if (rc == EXIT_OK) {
+	if (rc == EXIT_OK && !ags_trust_is_db(o->file)) {
 		const struct ags_trust_entry *e;
 		size_t i;
 		say_done(&x, "changed");
@@ -572,7 +587,8 @@ static json_t *entry_json(const struct ags_trust_entry *e)
 			json_array_append_new(
 			        roles,
 			        json_string(ags_role_name((enum ags_role)bit)));
-	json_object_set_new(o, "line", json_integer(e->line));
+	json_object_set_new(o, "line",
+	                    e->line ? json_integer(e->line) : json_null());
 	json_object_set_new(o, "key_id", json_string(e->key_id));
 	json_object_set_new(o, "identity", json_string(e->identity));
 	json_object_set_new(o, "roles", roles);
@@ -603,7 +619,7 @@ static json_t *entry_json(const struct ags_trust_entry *e)
 	return o;
 }
 
-static void print_entry(const struct ags_trust_entry *e, int json)
+void cli_trust_print_entry(const struct ags_trust_entry *e, int json)
 {
 	json_t *o = entry_json(e), *v;
 	char *text = NULL;
@@ -643,7 +659,7 @@ static void print_entry(const struct ags_trust_entry *e, int json)
 	json_decref(o);
 }
 
-static int do_import_ssh(const struct trust_opts *o)
+static int do_import_ssh(const struct cli_trust_opts *o)
 {
 	if (!o->arg)
 		return cli_usage("trust",
@@ -652,12 +668,18 @@ static int do_import_ssh(const struct trust_opts *o)
 	    o->reason || o->time || o->json)
 		return cli_usage("trust", "trust import-ssh takes only -t, "
 		                          "--role and ALLOWED_SIGNERS");
+	if (ags_trust_is_db(o->file)) {
+		cli_errorf(o->file, "import-ssh writes a text trust file; "
+		                    "import that into a SQLite store with "
+		                    "'trust import'");
+		return EXIT_TROUBLE;
+	}
 	return cli_trust_import_ssh(
 	        o->file, o->arg,
 	        o->roles ? o->roles : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
 }
 
-static int do_list(const struct trust_opts *o)
+static int do_list(const struct cli_trust_opts *o)
 {
 	struct ags_error err = {0};
 	struct ags_trust t;
@@ -665,25 +687,56 @@ static int do_list(const struct trust_opts *o)
 
 	if (o->arg)
 		return cli_usage("trust", "trust list takes no argument");
+	if (ags_trust_is_db(o->file))
+		return cli_trust_db_list(o);
 	if (ags_trust_load(&t, o->file, &err) != AGS_OK) {
 		cli_error(&err);
 		return EXIT_TROUBLE;
 	}
 	for (i = 0; i < t.n; i++)
-		print_entry(&t.entries[i], o->json);
+		cli_trust_print_entry(&t.entries[i], o->json);
 	ags_trust_release(&t);
 	return EXIT_OK;
+}
+
+static int do_import(const struct cli_trust_opts *o)
+{
+	if (!o->arg)
+		return cli_usage("trust", "trust import needs FILE (or -)");
+	return cli_trust_import(o->file, o->arg);
+}
+
+static int do_export(const struct cli_trust_opts *o)
+{
+	if (o->arg)
+		return cli_usage("trust", "trust export takes no argument");
+	return cli_trust_export(o->file);
+}
+
+static int do_history(const struct cli_trust_opts *o)
+{
+	char id[AGS_KEYID_HEX + 1];
+
+	if (o->arg && resolve_key(id, o->arg) != 0)
+		return EXIT_TROUBLE;
+	return cli_trust_history(o, o->arg ? id : NULL);
 }
 
 int cmd_trust(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
-		int (*fn)(const struct trust_opts *o);
-	} verbs[] = {{"add", do_add},       {"import-ssh", do_import_ssh},
-	             {"list", do_list},     {"remove", do_remove},
-	             {"revoke", do_revoke}, {"set", do_set}};
-	struct trust_opts o;
+		int (*fn)(const struct cli_trust_opts *o);
+	} verbs[] = {{"add", do_add},
+	             {"export", do_export},
+	             {"history", do_history},
+	             {"import", do_import},
+	             {"import-ssh", do_import_ssh},
+	             {"list", do_list},
+	             {"remove", do_remove},
+	             {"revoke", do_revoke},
+	             {"set", do_set}};
+	struct cli_trust_opts o;
 	size_t i;
 	int rc;
 
@@ -695,8 +748,8 @@ int cmd_trust(int argc, char **argv)
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return cli_help(help);
 		return cli_usage("trust",
-		                 "expected add, import-ssh, list, remove, "
-		                 "revoke or set");
+		                 "expected add, export, history, import, "
+		                 "import-ssh, list, remove, revoke or set");
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[1], verbs[i].name) == 0)

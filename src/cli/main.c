@@ -19,7 +19,7 @@ static const struct command commands[] = {
          "accept the signatures of an envelope as publisher"},
         {"verify", cmd_verify, "verify an agreement against its envelope"},
         {"trust", cmd_trust,
-         "add, import, list, remove, revoke and set keys of a trust file"},
+         "keep the trusted keys: a trust file or a SQLite store"},
         {"canon", cmd_canon, "print the canonical text that is signed"},
         {"extract", cmd_extract, "print the metadata found in an agreement"},
         {"inspect", cmd_inspect, "show an envelope's content, unverified"},

@@ -436,4 +436,21 @@ enum ags_err ags_agent_sign_parse(uint8_t sig[AGS_SIGNATURE_BYTES],
  * begins with "-----BEGIN OPENSSH PRIVATE KEY-----". */
 int ags_seckey_text_is_ssh(const char *buf, size_t len);
 
+/* --- trust_edit.c: what a text edit and a store edit share --- */
+
+/* Why the new values of a change are not valid, or NULL. */
+const char *ags_trust_change_invalid(const struct ags_trust_change *ch);
+/* *to = e with the change applied (strings borrowed from e and ch); 1
+ * when that differs from e. */
+int ags_trust_change_apply(struct ags_trust_entry *to,
+                           const struct ags_trust_entry *e,
+                           const struct ags_trust_change *ch);
+
+/* --- format/trust_db_tsa.c --- */
+
+/* Appends every tsa record of the store to t->tsa (freed with t), so that
+ * a store pins TSAs for verification as a text file does. */
+enum ags_err ags_trust_db_load_tsa(struct ags_trust_db *s, struct ags_trust *t,
+                                   struct ags_error *err);
+
 #endif

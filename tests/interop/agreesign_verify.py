@@ -548,7 +548,8 @@ class Store(dict):
     version, tsas = 0, []
 
 
-def parse_trust(data):
+def parse_trust(data, records=False):
+    """The key records by public key (and, with records, the tsa records too)."""
     check(len(data) <= MAX_TRUST, "trust file is larger than 16 MiB")
     check(b"\x00" not in data, "trust file contains a NUL byte")
     check(data.endswith(b"\n"), "trust file does not end with LF")
@@ -577,7 +578,148 @@ def parse_trust(data):
         check(public_key_ok(pk), "line %d: not a valid Ed25519 public key" % n)
         check(pk not in store, "line %d: public key listed twice" % n)
         store[pk] = _options(toks[2:], ent, KEY_OPTIONS[version], n)
+    return (store, tsas) if records else store
+
+
+# ---------------------------------------------------------------- trust store database (spec/trust-db.md)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DB_APPLICATION_ID = 0x41475354
+DB_SCHEMA = """\
+CREATE TABLE key(id INTEGER PRIMARY KEY, pk BLOB NOT NULL UNIQUE CHECK(typeof(pk) = 'blob' AND length(pk) = 32), key_id TEXT NOT NULL UNIQUE, identity TEXT NOT NULL, folded TEXT NOT NULL, roles INTEGER NOT NULL CHECK(roles BETWEEN 1 AND 7), email TEXT, orcid TEXT, valid_after INTEGER, valid_before INTEGER, revoked INTEGER, reason TEXT);
+CREATE INDEX key_folded ON key(folded);
+CREATE TABLE tsa(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, cert BLOB NOT NULL UNIQUE, valid_after INTEGER, valid_before INTEGER, revoked INTEGER, reason TEXT);
+CREATE TABLE history(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, op TEXT NOT NULL, record TEXT NOT NULL, old TEXT, new TEXT, reason TEXT, chain BLOB NOT NULL);
+CREATE INDEX history_record ON history(record);
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+"""
+DB_ROLE_BITS = ((1, "author"), (2, "co-author"), (4, "publisher"))
+
+
+def _master(con):
+    return sorted(con.execute("SELECT type, name, tbl_name, ifnull(sql, '') FROM sqlite_master"))
+
+
+def open_trust_db(path):
+    """§4: the header, application_id, user_version 1, exactly the schema of §2."""
+    import sqlite3
+    with open(path, "rb") as f:
+        check(f.read(16) == SQLITE_MAGIC, "not a SQLite database")
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    check(con.execute("PRAGMA application_id").fetchone()[0] == DB_APPLICATION_ID,
+          "not an agreesign trust store")
+    check(con.execute("PRAGMA user_version").fetchone()[0] == 1, "unknown schema version")
+    mem = sqlite3.connect(":memory:")
+    mem.executescript(DB_SCHEMA)
+    check(_master(con) == _master(mem), "not the schema of an agreesign trust store")
+    return con
+
+
+def _db_time(v, what):
+    check(v is None or type(v) is int, "%s: not an integer" % what)
+    if v is None:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(v, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        raise Refused("%s: time out of range" % what)
+
+
+def _db_opts(ent, row, what):
+    """valid_after, valid_before, revoked, reason columns into §9 options."""
+    for name, v in zip(("valid-after", "valid-before", "revoked"), row[:3]):
+        t = _db_time(v, "%s %s" % (what, name))
+        if t is not None:
+            ent[name] = t
+    if row[3] is not None:
+        check("revoked" in ent, "%s: reason without revoked" % what)
+        ent["reason"] = text_field(row[3], what + " reason")
+    check(not ("valid-after" in ent and "valid-before" in ent) or ent["valid-after"] < ent["valid-before"],
+          "%s: empty validity window" % what)
+    return ent
+
+
+def trust_db_records(con):
+    """The store's key and tsa records, in id order, checked as §3 says."""
+    keys, tsas = [], []
+    for pk, kid, ident, roles, email, orcid, *rest in con.execute(
+            "SELECT pk, key_id, identity, roles, email, orcid, valid_after, valid_before, revoked, reason "
+            "FROM key ORDER BY id"):
+        check(type(pk) is bytes and len(pk) == 32, "a key record's public key is not 32 bytes")
+        what = "key %s" % key_id(pk)
+        check(kid == key_id(pk), what + ": key_id is not the key's id")
+        check(type(roles) is int and 1 <= roles <= 7, what + ": bad roles")
+        ent = {"identity": text_field(ident, what + " identity"),
+               "roles": {name for bit, name in DB_ROLE_BITS if roles & bit}}
+        if email is not None:
+            ent["email"] = email_value(email, what + " email")
+        if orcid is not None:
+            ent["orcid"] = orcid_value(orcid, what + " orcid")
+        keys.append((pk, _db_opts(ent, rest, what)))
+    for name, cert, *rest in con.execute(
+            "SELECT name, cert, valid_after, valid_before, revoked, reason FROM tsa ORDER BY id"):
+        what = "tsa %s" % name
+        try:
+            x509.load_der_x509_certificate(cert)
+        except (ValueError, TypeError) as e:
+            raise Refused("%s: not one DER X.509 certificate (%s)" % (what, e))
+        tsas.append(_db_opts({"name": text_field(name, what), "cert": cert}, rest, what))
+    return keys, tsas
+
+
+def parse_trust_db(path):
+    """A store as parse_trust gives a text file's; each key checked (§5.3) when used, here all."""
+    keys, tsas = trust_db_records(open_trust_db(path))
+    store = Store()
+    store.version, store.tsas = 2, tsas
+    for pk, ent in keys:
+        check(public_key_ok(pk), "key %s: not a valid Ed25519 public key" % key_id(pk))
+        store[pk] = ent
     return store
+
+
+def trust_db_history_ok(con):
+    """§5: seq counts from 1 and each chain is SHA-256(previous chain, the fields)."""
+    prev, n = bytes(32), 0
+    for seq, at, *fields, chain in con.execute(
+            "SELECT seq, at, op, record, old, new, reason, chain FROM history ORDER BY seq"):
+        n += 1
+        h = hashlib.sha256(prev)
+        for v in [str(seq), str(at)] + fields:
+            h.update(b"\x00\n" if v is None else b"\x01" + v.encode("utf-8") + b"\n")
+        if seq != n or chain != h.digest():
+            return False
+        prev = chain
+    return True
+
+
+def _canon_value(v):
+    """§9.6: bare unless it holds SPACE, TAB, '"', '\\', '#' or '=' (or is empty)."""
+    if v and not re.search(r'[ \t"\\#=]', v):
+        return v
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def canonical_line(kind, ent, token):
+    """§9.6: the canonical line of a key (token: its base64) or tsa record."""
+    out = [kind, _canon_value(ent["identity"] if kind == "key" else ent["name"]), token]
+    if kind == "key":
+        out.append("roles=" + ",".join(r for r in ROLES if r in ent["roles"]))
+        out += ["%s=%s" % (n, _canon_value(ent[n])) for n in ("email", "orcid") if n in ent]
+    out += ["%s=%s" % (n, ent[n]) for n in ("valid-after", "valid-before", "revoked") if n in ent]
+    if "reason" in ent:
+        out.append("reason=" + _canon_value(ent["reason"]))
+    return " ".join(out) + "\n"
+
+
+def export_trust_db(path):
+    """§3: the v2 text of a store."""
+    keys, tsas = trust_db_records(open_trust_db(path))
+    lines = ["agreesign trust v2\n"]
+    lines += [canonical_line("key", ent, base64.b64encode(pk).decode()) for pk, ent in keys]
+    lines += [canonical_line("tsa", a, base64.b64encode(a["cert"]).decode()) for a in tsas]
+    return "".join(lines).encode("utf-8")
 
 
 def parse_ssh_pub(data):
@@ -1024,7 +1166,10 @@ def main(argv):
     result = {"agreement": a.agreement, "envelope": env_path}
     try:
         if a.trust:
-            store = parse_trust(read_limited(a.trust, MAX_TRUST, "trust file"))
+            with open(a.trust, "rb") as f:
+                is_db = f.read(16) == SQLITE_MAGIC
+            store = parse_trust_db(a.trust) if is_db else \
+                parse_trust(read_limited(a.trust, MAX_TRUST, "trust file"))
         else:
             store = parse_any_pub(read_limited(a.public_key, MAX_PUB, ".pub file"))
         canon = canonicalize(read_limited(a.agreement, MAX_AGREEMENT, "agreement"))

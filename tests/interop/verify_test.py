@@ -1126,6 +1126,19 @@ def verify_tokens(tmp, agr, signed, one):
             ("window on the claimed time without a token",
              v2_trust(tmp, "exp.trust", "valid-before=2026-11-20T00:00:00Z", rec("T", "ca")), signed, [], 0, "ok")):
         compare("token: " + name, ["-t", tr] + args + ["-e", env, agr], want, reasons)
+    # the same pins from a trust store database (spec/trust-db.md §3): its
+    # tsa records prove times as a text file's do
+    for i, (name, tr, env, args, want, reasons) in enumerate((
+            ("CA pinned", ca, one, plain, 0, "ok"),
+            ("key revoked after the proven time", v2_trust(tmp, "late.trust", "revoked=2099-01-01T00:00:00Z",
+                                                           rec("T", "ca")), one, plain, 0, "ok"),
+            ("key revoked before the proven time", v2_trust(tmp, "early.trust", "revoked=2020-01-01T00:00:00Z",
+                                                            rec("T", "ca")), one, [], 1, "revoked"),
+            ("no tsa records", v2_trust(tmp, "none.trust", ""), one, plain, 1, "ok"))):
+        db = os.path.join(tmp, "pins-%d.db" % i)
+        p = tool("trust", "import", "-t", db, tr)
+        if ok(p.returncode == 0, "import " + name, p.stderr.decode(errors="replace")):
+            compare("token, trust store database: " + name, ["-t", db] + args + ["-e", env, agr], want, reasons)
     # bytes changed, and a token over another signature
     flipped = bytearray(tok)
     flipped[-3] ^= 1
@@ -1160,6 +1173,69 @@ def verify_tokens(tmp, agr, signed, one):
     compare("token: claimed time after the proven time", ["-t", ca, "-e", future, fut], 1, "claimed-time-after-proven")
     compare("token: claimed time after, no TSA pinned",
             ["-t", os.path.join(KEYS, "demo.trust"), "-e", future, fut], 0, "ok")
+
+# ------------------------------------------------------------- (h) trust store databases (spec/trust-db.md)
+
+def text_records(data):
+    """The canonical lines (§9.6) of a text trust file's records, in file order: keys, then tsa."""
+    store, tsas = V.parse_trust(data, records=True)
+    return "".join(["agreesign trust v2\n"] + [V.canonical_line("key", e, b64(pk)) for pk, e in store.items()]
+                   + [V.canonical_line("tsa", a, b64(a["cert"])) for a in tsas]).encode("utf-8")
+
+
+def test_trust_db(tmp):
+    import sqlite3
+    dbs = {}
+    for name in sorted(os.listdir(os.path.join(VEC, "trust"))):
+        if name.startswith("bad-"):
+            continue
+        src = os.path.join(VEC, "trust", name)
+        db = os.path.join(tmp, name + ".db")
+        p = tool("trust", "import", "-t", db, src)
+        if not ok(p.returncode == 0, "import " + name, p.stderr.decode()):
+            continue
+        dbs[name] = db
+        exported = tool("trust", "export", "-t", db).stdout
+        ok(exported == V.export_trust_db(db), "export of %s: agreesign = §3 mapping" % name)
+        ok(exported == text_records(read(src)), "export of %s's import: its records' canonical lines" % name)
+        again = os.path.join(tmp, name + ".again.db")
+        subprocess.run([BIN, "trust", "import", "-t", again, "-"], input=exported, capture_output=True)
+        ok(tool("trust", "export", "-t", again).stdout == exported, "import of %s's export: same records" % name)
+    with open(os.path.join(VEC, "cases.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, agr, env, trust, opts, rc, want = line.rstrip("\n").split("\t")
+            if trust not in dbs:
+                continue
+            args = ["-t", dbs[trust], "-e", os.path.join(VEC, "envelopes", env)]
+            args += [] if opts == "-" else opts.split()
+            compare("case %s, trust store database" % name, args + [os.path.join(VEC, "agreements", agr)],
+                    int(rc), want)
+    # §5: the history's chain, after edits of every kind
+    db = dbs["demo.trust"]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1796000000")
+    for args in (["revoke", "--reason", "a \"quoted\" reason", os.path.join(KEYS, "demo-coauthor.pub")],
+                 ["set", "--role", "author", os.path.join(KEYS, "demo-author.pub")],
+                 ["remove", os.path.join(KEYS, "demo-publisher.pub")],
+                 ["add", "--role", "publisher", os.path.join(KEYS, "demo-publisher.pub")]):
+        p = subprocess.run([BIN, "trust", args[0], "-t", db] + args[1:], capture_output=True, env=env)
+        ok(p.returncode == 0, "trust %s on a store" % args[0], p.stderr.decode())
+    ok(V.trust_db_history_ok(sqlite3.connect(db)), "§5 history chain of a store after edits")
+    ok(tool("trust", "export", "-t", db).stdout == V.export_trust_db(db), "export after edits = §3 mapping")
+    # §4: a reader refuses what is not exactly a store of schema version 1
+    signed = ["-e", os.path.join(VEC, "envelopes", "signed.sig.json"),
+              os.path.join(VEC, "agreements", "sample-agreement.txt")]
+    for what, sql in (("extra table", "CREATE TABLE extra(x)"), ("wrong version", "PRAGMA user_version = 2"),
+                      ("not ours", "PRAGMA application_id = 7"), ("trigger dropped", "DROP TRIGGER history_no_delete")):
+        db = os.path.join(tmp, "hostile.db")
+        shutil.copy(dbs["demo-v2.trust"], db)
+        con = sqlite3.connect(db)
+        con.execute(sql)
+        con.commit()
+        con.close()
+        compare("trust store database, " + what, ["-t", db] + signed, 2)
+
 
 def test_ssh_pub(tmp, agr, signed, pub):
     """§8.4: the signer's key as an OpenSSH public key line, and its refusals."""
@@ -1374,6 +1450,7 @@ def main():
                           ("strict", lambda: fresh and test_strict(tmp, *fresh)),
                           ("ssh private", lambda: test_ssh_private(tmp)),
                           ("timestamps", lambda: fresh and test_timestamps(tmp, *fresh)),
+                          ("trust db", lambda: test_trust_db(tmp)),
                           ("import-ssh", lambda: test_import_ssh(tmp))):
             try:
                 result = run()

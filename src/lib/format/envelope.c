@@ -58,7 +58,13 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 		                     path);
 	/* A key of the trust store `known` passed this check when the store
 	 * was built; it costs nearly as much as a signature verification. */
-	entry = known ? ags_trust_find(known, sig->public_key) : NULL;
+	entry = NULL;
+	if (known) {
+		enum ags_err rc =
+		        ags_trust_lookup(known, sig->public_key, &entry, err);
+		if (rc != AGS_OK)
+			return rc;
+	}
 	if (!entry && !ags_public_key_valid(sig->public_key))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.public_key is not a valid Ed25519 "

@@ -34,6 +34,7 @@ void ags_trust_release(struct ags_trust *t)
 		entry_release(&t->entries[i]);
 	free(t->entries);
 	ags_trust_tsa_release(t);
+	ags_trust_db_close(t->db);
 	ags_trust_init(t);
 }
 
@@ -136,6 +137,25 @@ int ags_trust_text_version(const char *buf, size_t len)
 	return 0;
 }
 
+enum ags_err ags_trust_read_line(struct ags_trust *t, cursor *c)
+{
+	const char *p = c->p, *nl = c->end;
+
+	if (c->line == 1) {
+		t->version = ags_trust_text_version(p, (size_t)(nl - p) + 1);
+		if (t->version == 0)
+			return fail(c, "first line must be \"%s\" or \"%s\"",
+			            AGS_FORMAT_TRUST, AGS_FORMAT_TRUST_V1);
+		return AGS_OK;
+	}
+	if (memchr(p, '\r', (size_t)(nl - p)))
+		return fail(c, "%s", "carriage return in line");
+	skip_blanks(c);
+	if (c->p < nl && *c->p != '#')
+		return t->version == 1 ? add_entry(t, c) : add_record(t, c);
+	return AGS_OK;
+}
+
 static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
                                 size_t len, cursor *c)
 {
@@ -144,30 +164,13 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 
 	while (rc == AGS_OK && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl) {
-			c->line++;
+		c->line++;
+		if (!nl)
 			return fail(c, "%s",
 			            "last line does not end in a newline");
-		}
-		c->line++;
 		c->p = p;
 		c->end = nl;
-		if (c->line == 1) {
-			t->version =
-			        ags_trust_text_version(p, (size_t)(end - p));
-			if (t->version == 0)
-				return fail(
-				        c,
-				        "first line must be \"%s\" or \"%s\"",
-				        AGS_FORMAT_TRUST, AGS_FORMAT_TRUST_V1);
-		} else if (memchr(p, '\r', (size_t)(nl - p))) {
-			return fail(c, "%s", "carriage return in line");
-		} else {
-			skip_blanks(c);
-			if (c->p < nl && *c->p != '#')
-				rc = t->version == 1 ? add_entry(t, c)
-				                     : add_record(t, c);
-		}
+		rc = ags_trust_read_line(t, c);
 		p = nl + 1;
 	}
 	return rc;
@@ -253,6 +256,16 @@ enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
 	enum ags_err rc;
 
 	ags_trust_init(t);
+	/* A store is told by its content, not its name. */
+	if (ags_trust_is_db(path)) {
+		t->version = 2;
+		rc = ags_trust_db_open(&t->db, path, AGS_TRUST_DB_READ, err);
+		if (rc == AGS_OK)
+			rc = ags_trust_db_load_tsa(t->db, t, err);
+		if (rc != AGS_OK)
+			ags_trust_release(t);
+		return rc;
+	}
 	rc = ags_file_read(&buf, &len, path, AGS_TRUST_MAX, err);
 	if (rc != AGS_OK)
 		return rc;
@@ -313,10 +326,31 @@ enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
 	return rc;
 }
 
+enum ags_err ags_trust_lookup(const struct ags_trust *t, const uint8_t *pk,
+                              const struct ags_trust_entry **out,
+                              struct ags_error *err)
+{
+	size_t i;
+
+	if (t->db)
+		return ags_trust_db_lookup(t->db, pk, out, err);
+	*out = NULL;
+	for (i = 0; i < t->n; i++)
+		if (memcmp(t->entries[i].pk, pk, AGS_PUBLICKEY_BYTES) == 0) {
+			*out = &t->entries[i];
+			break;
+		}
+	return AGS_OK;
+}
+
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
                                              const uint8_t *pk)
 {
+	const struct ags_trust_entry *e = NULL;
 	size_t i;
+
+	if (t->db)
+		return ags_trust_lookup(t, pk, &e, NULL) == AGS_OK ? e : NULL;
 
 	/* Public keys are not secret: memcmp is fine. */
 	for (i = 0; i < t->n; i++)

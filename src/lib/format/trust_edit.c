@@ -287,7 +287,7 @@ enum ags_err ags_trust_remove(char **out, size_t *out_len, const char *buf,
 }
 
 /* Checks the new values of a change; NULL or why not. */
-static const char *change_invalid(const struct ags_trust_change *ch)
+const char *ags_trust_change_invalid(const struct ags_trust_change *ch)
 {
 	if (ch->name && ags_field_check(ch->name, strlen(ch->name)))
 		return "name is not a valid text field";
@@ -311,8 +311,9 @@ static int same_text(const char *a, const char *b)
 
 /* e with the change applied (its strings borrowed from e and ch); 1 when
  * that differs from e. */
-static int apply(struct ags_trust_entry *to, const struct ags_trust_entry *e,
-                 const struct ags_trust_change *ch)
+int ags_trust_change_apply(struct ags_trust_entry *to,
+                           const struct ags_trust_entry *e,
+                           const struct ags_trust_change *ch)
 {
 	*to = *e;
 	if (ch->name)
@@ -343,7 +344,7 @@ enum ags_err ags_trust_set(char **out, size_t *out_len, const char *buf,
 	struct ags_buf b;
 	const struct ags_trust_entry *e;
 	struct ags_trust_entry to;
-	const char *why = change_invalid(ch);
+	const char *why = ags_trust_change_invalid(ch);
 	char *line = NULL;
 	enum ags_err rc;
 
@@ -357,7 +358,7 @@ enum ags_err ags_trust_set(char **out, size_t *out_len, const char *buf,
 	if (e->revoked)
 		why = "the key is revoked, and a revocation is final (remove "
 		      "the key and add it again to trust it anew)";
-	else if (!apply(&to, e, ch))
+	else if (!ags_trust_change_apply(&to, e, ch))
 		why = "nothing to change";
 	else if (to.valid_after >= to.valid_before)
 		why = "valid-after must be before valid-before";

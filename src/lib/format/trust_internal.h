@@ -43,6 +43,13 @@ struct ags_trust_opts {
 enum ags_err ags_trust_options(struct ags_trust_cursor *c,
                                const struct ags_trust_opts *o);
 
+/* Reads line c->line of a text trust file (c->p..c->end, without its LF)
+ * into t: the header when it is line 1 (t->version), else the record it
+ * holds appended to t->entries or t->tsa (none for a blank line or a
+ * comment). File-wide rules (size, NUL, duplicates) are the caller's. */
+enum ags_err ags_trust_read_line(struct ags_trust *t,
+                                 struct ags_trust_cursor *c);
+
 /* Reads a v2 `tsa` record (its keyword read) into t->tsa. */
 enum ags_err ags_trust_tsa_add(struct ags_trust *t, struct ags_trust_cursor *c);
 /* Refuses two tsa records with one name or one certificate. */

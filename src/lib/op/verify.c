@@ -248,7 +248,9 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 	if (!rep->text_matches)
 		mark(r, AGS_REASON_TEXT_CHANGED,
 		     "the agreement differs from the one that was signed");
-	r->trusted = ags_trust_find(trust, sig->public_key);
+	rc = ags_trust_lookup(trust, sig->public_key, &r->trusted, err);
+	if (rc != AGS_OK)
+		return rc;
 	if (!r->trusted && !given_key)
 		mark(r, AGS_REASON_UNTRUSTED_KEY, "key %s is not trusted",
 		     sig->key_id);

@@ -1,0 +1,348 @@
+/* A SQLite trust store to and from the text trust file (spec/trust-db.md
+ * §3): import reads the text line by line (memory does not grow with the
+ * file) into one transaction; export writes each row's canonical line. */
+#include "trust_db.h"
+#include "trust_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An import's line is at most this long (spec/trust-db.md §3). */
+#define LINE_MAX_BYTES 65536
+
+/* The canonical line of a record without its LF (malloc'd), or NULL. */
+static char *chomp(char *line)
+{
+	size_t n = line ? strlen(line) : 0;
+
+	if (n > 0 && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	return line;
+}
+
+char *ags_trust_db_key_text(const struct ags_trust_entry *e)
+{
+	return chomp(ags_trust_key_line(e));
+}
+
+/* --- import --- */
+
+struct import {
+	struct ags_trust_db *s;
+	struct ags_trust_cursor *c;
+	int64_t now;
+	struct ags_trust_db_count *count;
+	sqlite3_stmt *find_key, *add_key, *find_tsa, *add_tsa;
+};
+
+static enum ags_err prepare(struct import *im, struct ags_error *err)
+{
+	static const char *const sql[4] = {
+	        "SELECT " AGS_TRUST_DB_KEY_COLS " FROM key WHERE pk = ?1",
+	        "INSERT INTO key(pk, identity, folded, roles, email, orcid, "
+	        "valid_after, valid_before, revoked, reason, key_id) "
+	        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	        "SELECT " AGS_TRUST_DB_TSA_COLS
+	        " FROM tsa WHERE name = ?1 OR cert = ?2",
+	        "INSERT INTO tsa(name, cert, valid_after, valid_before, "
+	        "revoked, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+	sqlite3_stmt **st[4] = {&im->find_key, &im->add_key, &im->find_tsa,
+	                        &im->add_tsa};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (sqlite3_prepare_v2(im->s->db, sql[i], -1, st[i], NULL) !=
+		    SQLITE_OK)
+			return ags_trust_db_fail(im->s, err, "cannot import");
+	return AGS_OK;
+}
+
+static void finalize(struct import *im)
+{
+	sqlite3_finalize(im->find_key);
+	sqlite3_finalize(im->add_key);
+	sqlite3_finalize(im->find_tsa);
+	sqlite3_finalize(im->add_tsa);
+}
+
+/* Both lines made, equal: skip; made, different: conflict. */
+static enum ags_err same_or_conflict(struct import *im, char *have, char *want,
+                                     const char *what)
+{
+	enum ags_err rc = AGS_OK;
+
+	if (!have || !want)
+		rc = ags_trust_fail(im->c, "%s", "out of memory");
+	else if (strcmp(have, want) != 0)
+		rc = ags_trust_fail(im->c,
+		                    "%s is already in the store with another "
+		                    "entry: %s",
+		                    what, have);
+	else
+		im->count->skipped++;
+	free(have);
+	free(want);
+	return rc;
+}
+
+static enum ags_err import_key(struct import *im,
+                               const struct ags_trust_entry *e,
+                               struct ags_error *err)
+{
+	struct ags_trust_entry old = {0};
+	char what[64], *line;
+	enum ags_err rc;
+	int step;
+
+	snprintf(what, sizeof(what), "key %s", e->key_id);
+	sqlite3_reset(im->find_key);
+	sqlite3_bind_blob(im->find_key, 1, e->pk, AGS_PUBLICKEY_BYTES,
+	                  SQLITE_STATIC);
+	step = sqlite3_step(im->find_key);
+	if (step == SQLITE_ROW) {
+		rc = ags_trust_db_row_entry(im->s, im->find_key, 0, &old, err);
+		if (rc == AGS_OK)
+			rc = same_or_conflict(im, ags_trust_db_key_text(&old),
+			                      ags_trust_db_key_text(e), what);
+		ags_trust_db_entry_free(&old);
+		return rc;
+	}
+	if (step != SQLITE_DONE)
+		return ags_trust_db_fail(im->s, err, "cannot import");
+	sqlite3_reset(im->add_key);
+	rc = ags_trust_db_bind_entry(im->s, im->add_key, e, err);
+	if (rc == AGS_OK && sqlite3_step(im->add_key) != SQLITE_DONE)
+		rc = ags_trust_db_fail(im->s, err, "cannot import");
+	if (rc != AGS_OK)
+		return rc;
+	if (!(line = ags_trust_db_key_text(e)))
+		return ags_trust_fail(im->c, "%s", "out of memory");
+	rc = ags_trust_db_log(im->s, im->now, "import", e->key_id, NULL, line,
+	                      NULL, err);
+	free(line);
+	im->count->added += rc == AGS_OK;
+	return rc;
+}
+
+static int bind_tsa(sqlite3_stmt *st, const struct ags_trust_tsa *a)
+{
+	return sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC) |
+	       sqlite3_bind_blob(st, 2, a->cert, (int)a->cert_len,
+	                         SQLITE_STATIC) |
+	       (a->valid_after == INT64_MIN
+	                ? sqlite3_bind_null(st, 3)
+	                : sqlite3_bind_int64(st, 3, a->valid_after)) |
+	       (a->valid_before == INT64_MAX
+	                ? sqlite3_bind_null(st, 4)
+	                : sqlite3_bind_int64(st, 4, a->valid_before)) |
+	       (a->revoked ? sqlite3_bind_int64(st, 5, a->revoked_time)
+	                   : sqlite3_bind_null(st, 5)) |
+	       (a->revoked && a->revoked_reason
+	                ? sqlite3_bind_text(st, 6, a->revoked_reason, -1,
+	                                    SQLITE_STATIC)
+	                : sqlite3_bind_null(st, 6));
+}
+
+static enum ags_err import_tsa(struct import *im, const struct ags_trust_tsa *a,
+                               struct ags_error *err)
+{
+	struct ags_trust_tsa old;
+	char what[AGS_FIELD_MAX + 8], *line;
+	enum ags_err rc;
+	int step;
+
+	snprintf(what, sizeof(what), "tsa %s", a->name);
+	sqlite3_reset(im->find_tsa);
+	sqlite3_bind_text(im->find_tsa, 1, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(im->find_tsa, 2, a->cert, (int)a->cert_len,
+	                  SQLITE_STATIC);
+	step = sqlite3_step(im->find_tsa);
+	if (step == SQLITE_ROW) {
+		rc = ags_trust_db_row_tsa(im->s, im->find_tsa, &old, err);
+		if (rc == AGS_OK)
+			rc = same_or_conflict(
+			        im, chomp(ags_trust_tsa_line(&old)),
+			        chomp(ags_trust_tsa_line(a)), what);
+		ags_trust_db_tsa_free(&old);
+		return rc;
+	}
+	if (step != SQLITE_DONE)
+		return ags_trust_db_fail(im->s, err, "cannot import");
+	sqlite3_reset(im->add_tsa);
+	if (bind_tsa(im->add_tsa, a) != SQLITE_OK ||
+	    sqlite3_step(im->add_tsa) != SQLITE_DONE)
+		return ags_trust_db_fail(im->s, err, "cannot import");
+	if (!(line = chomp(ags_trust_tsa_line(a))))
+		return ags_trust_fail(im->c, "%s", "out of memory");
+	rc = ags_trust_db_log(im->s, im->now, "import", what, NULL, line, NULL,
+	                      err);
+	free(line);
+	im->count->added += rc == AGS_OK;
+	return rc;
+}
+
+/* The records read from one line go to the store, and out of t. */
+static enum ags_err store_records(struct import *im, struct ags_trust *t,
+                                  struct ags_error *err)
+{
+	enum ags_err rc = AGS_OK;
+	int version = t->version;
+
+	if (t->n)
+		rc = import_key(im, &t->entries[0], err);
+	if (rc == AGS_OK && t->ntsa)
+		rc = import_tsa(im, &t->tsa[0], err);
+	ags_trust_release(t);
+	t->version = version;
+	return rc;
+}
+
+static enum ags_err read_all(struct import *im, FILE *in, struct ags_error *err)
+{
+	struct ags_trust t;
+	struct ags_trust_cursor *c = im->c;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	enum ags_err rc = AGS_OK;
+
+	ags_trust_init(&t);
+	while (rc == AGS_OK && (n = getline(&line, &cap, in)) > 0) {
+		c->line++;
+		if (line[n - 1] != '\n')
+			rc = ags_trust_fail(
+			        c, "%s", "last line does not end in a newline");
+		else if (n > LINE_MAX_BYTES)
+			rc = ags_trust_fail(c, "line is longer than %d bytes",
+			                    LINE_MAX_BYTES);
+		else if (memchr(line, '\0', (size_t)n))
+			rc = ags_trust_fail(c, "%s", "NUL byte in line");
+		if (rc != AGS_OK)
+			break;
+		c->p = line;
+		c->end = line + n - 1;
+		rc = ags_trust_read_line(&t, c);
+		if (rc == AGS_OK)
+			rc = store_records(im, &t, err);
+	}
+	free(line);
+	ags_trust_release(&t);
+	if (rc == AGS_OK && ferror(in))
+		rc = ags_error_set(err, AGS_ERR_IO, c->source, 0, 0, "%s",
+		                   "read error");
+	if (rc == AGS_OK && c->line == 0)
+		rc = ags_trust_fail(c, "first line must be \"%s\" or \"%s\"",
+		                    AGS_FORMAT_TRUST, AGS_FORMAT_TRUST_V1);
+	return rc;
+}
+
+enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
+                                 const char *source, int64_t now,
+                                 struct ags_trust_db_count *count,
+                                 struct ags_error *err)
+{
+	struct ags_trust_cursor c = {NULL, NULL, source, 0, err};
+	struct import im = {s, &c, now, count, NULL, NULL, NULL, NULL};
+	enum ags_err rc;
+
+	memset(count, 0, sizeof(*count));
+	rc = ags_trust_db_begin(s, err);
+	if (rc != AGS_OK)
+		return rc;
+	rc = prepare(&im, err);
+	if (rc == AGS_OK)
+		rc = read_all(&im, in, err);
+	finalize(&im);
+	if (rc == AGS_OK)
+		return ags_trust_db_commit(s, err);
+	ags_trust_db_rollback(s);
+	memset(count, 0, sizeof(*count));
+	return rc;
+}
+
+/* --- export --- */
+
+static enum ags_err put_line(struct ags_trust_db *s, ags_line_fn put, void *ctx,
+                             char *line, struct ags_error *err)
+{
+	enum ags_err rc = AGS_OK;
+
+	if (!line)
+		rc = ags_error_set(err, AGS_ERR_NOMEM, s->path, 0, 0, "%s",
+		                   "out of memory");
+	else if (put(line, strlen(line), ctx) != 0)
+		rc = ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
+		                   "export stopped: the output failed");
+	free(line);
+	return rc;
+}
+
+static enum ags_err export_keys(struct ags_trust_db *s, ags_line_fn put,
+                                void *ctx, struct ags_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ags_err rc = AGS_OK;
+	int step = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT " AGS_TRUST_DB_KEY_COLS
+	                       " FROM key ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ags_trust_db_fail(s, err, "cannot export");
+	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ags_trust_entry e = {0};
+		rc = ags_trust_db_row_entry(s, st, 0, &e, err);
+		if (rc == AGS_OK)
+			rc = put_line(s, put, ctx, ags_trust_key_line(&e), err);
+		ags_trust_db_entry_free(&e);
+	}
+	if (rc == AGS_OK && step != SQLITE_DONE)
+		rc = ags_trust_db_fail(s, err, "cannot export");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum ags_err export_tsa(struct ags_trust_db *s, ags_line_fn put,
+                               void *ctx, struct ags_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum ags_err rc = AGS_OK;
+	int step = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT " AGS_TRUST_DB_TSA_COLS
+	                       " FROM tsa ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ags_trust_db_fail(s, err, "cannot export");
+	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ags_trust_tsa a;
+		rc = ags_trust_db_row_tsa(s, st, &a, err);
+		if (rc == AGS_OK)
+			rc = put_line(s, put, ctx, ags_trust_tsa_line(&a), err);
+		ags_trust_db_tsa_free(&a);
+	}
+	if (rc == AGS_OK && step != SQLITE_DONE)
+		rc = ags_trust_db_fail(s, err, "cannot export");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum ags_err ags_trust_db_export(struct ags_trust_db *s, ags_line_fn put,
+                                 void *ctx, struct ags_error *err)
+{
+	enum ags_err rc;
+
+	/* One read transaction: a consistent snapshot while writers go on. */
+	rc = ags_trust_db_exec(s, "BEGIN", err);
+	if (rc == AGS_OK &&
+	    put(AGS_FORMAT_TRUST "\n", strlen(AGS_FORMAT_TRUST "\n"), ctx) != 0)
+		rc = ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
+		                   "export stopped: the output failed");
+	if (rc == AGS_OK)
+		rc = export_keys(s, put, ctx, err);
+	if (rc == AGS_OK)
+		rc = export_tsa(s, put, ctx, err);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
