@@ -10,7 +10,8 @@
 static const char help[] =
         "usage: agreesign countersign [-k KEY] -t TRUSTFILE [-e ENVELOPE]\n"
         "                             [--time T] [--passphrase-file F]\n"
-        "                             [--name N] [--tsa URL] AGREEMENT\n\n"
+        "                             [--name N] [--email E] [--orcid O]\n"
+        "                             [--tsa URL] AGREEMENT\n\n"
         "Accept an agreement as publisher: verify every signature of the\n"
         "envelope (default AGREEMENT.sig.json) against TRUSTFILE, refuse if "
         "any\nfails, then add a publisher signature that covers the "
@@ -38,8 +39,11 @@ static const char help[] =
         "                            the envelope is written\n"
         "      --passphrase-file F   read the key's passphrase from the first "
         "line of F\n"
-        "      --name N              signer name (default: from the key "
-        "file)\n"
+        "      --name N, --email E, --orcid O\n"
+        "                            signer identity (default: from the "
+        "key file;\n"
+        "                            --name is required with an OpenSSH "
+        "key)\n"
         "  -h, --help                show this help\n\n"
         "Exit status: 0 countersigned, 1 a signature did not verify (nothing "
         "written),\n2 usage, input or I/O error.\n";
@@ -59,6 +63,8 @@ static int parse(struct cs_opts *o, int argc, char **argv)
 	        {"tsa", required_argument, NULL, 'Z'},
 	        {"passphrase-file", required_argument, NULL, 'P'},
 	        {"name", required_argument, NULL, 'N'},
+	        {"email", required_argument, NULL, 'E'},
+	        {"orcid", required_argument, NULL, 'O'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
@@ -73,6 +79,8 @@ static int parse(struct cs_opts *o, int argc, char **argv)
 		case 'Z': o->sign.tsa = optarg; break;
 		case 'P': o->sign.pass.file = optarg; break;
 		case 'N': o->sign.name = optarg; break;
+		case 'E': o->sign.email = optarg; break;
+		case 'O': o->sign.orcid = optarg; break;
 		case 'h': cli_help(help); return -1; /* done: exit 0 */
 		default: return cli_usage("countersign", "bad option");
 		}

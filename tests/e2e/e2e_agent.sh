@@ -97,6 +97,16 @@ expect 0 "$A" countersign -k press --name "Example Open Press" --time "$TIME" \
 	-t authors.trust -e cs-seed.json a.txt
 same cs-agent.json cs-seed.json
 expect 0 "$A" verify -t authors.trust --require-role author,publisher -e cs-agent.json a.txt
+# The publisher's e-mail and ORCID through the agent too (an OpenSSH key
+# has none to offer).
+cp agent.json cs-id.json
+expect 0 "$A" countersign -k press.pub --name "Example Open Press" --email press@example.org \
+	--orcid 0000-0002-1825-0097 --time "$TIME" -t authors.trust -e cs-id.json a.txt
+check "countersign --email --orcid sign the publisher's identity" "$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["signatures"][-1]["signer"]
+sys.exit(0 if (s["role"], s["name"], s["email"], s["orcid"]) == ("publisher",
+         "Example Open Press", "press@example.org", "0000-0002-1825-0097") else 1)' cs-id.json
 
 # --- what is refused before the agent is asked -------------------------
 refused 2 "give the signer's name with --name" -k id.pub --time "$TIME"

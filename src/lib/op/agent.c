@@ -35,6 +35,18 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The timeout in the unit it was given: 60 s, or 300 ms (not "0 s"). */
+static enum ags_err timed_out(const struct ags_agent *a, struct ags_error *err)
+{
+	if (a->timeout_ms % 1000 == 0)
+		return ags_error_set(err, AGS_ERR_IO, a->path, 0, 0,
+		                     "the agent did not answer within %d s",
+		                     a->timeout_ms / 1000);
+	return ags_error_set(err, AGS_ERR_IO, a->path, 0, 0,
+	                     "the agent did not answer within %d ms",
+	                     a->timeout_ms);
+}
+
 /* Waits until fd is ready for events or the deadline passes. */
 static enum ags_err wait_fd(const struct ags_agent *a, short events,
                             long long deadline, struct ags_error *err)
@@ -46,10 +58,7 @@ static enum ags_err wait_fd(const struct ags_agent *a, short events,
 	for (;;) {
 		left = deadline - now_ms();
 		if (left <= 0)
-			return ags_error_set(err, AGS_ERR_IO, a->path, 0, 0,
-			                     "the agent did not answer within "
-			                     "%d s",
-			                     a->timeout_ms / 1000);
+			return timed_out(a, err);
 		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
 		if (rc > 0)
 			return AGS_OK;
