@@ -184,16 +184,19 @@ tsan:
 # The unit tests and the CLI suites under valgrind memcheck, built -O1 -g
 # without sanitizers: an invalid access, a use of uninitialised memory or a
 # definite, indirect or possible leak fails the run. The unit runner runs
-# with CK_FORK=no, so that valgrind sees the tests themselves; the CLI
-# suites get tests/valgrind-wrap.sh in place of the binary. Each process
-# writes a log to build-valgrind/vglogs; the logs are scanned at the end and
-# the offending ones printed (the first 10 in full). A process a suite kills
-# on purpose leaves a log without a summary; an error it logged before is
-# still caught. AGS_SANITIZED=1: the suites skip what valgrind distorts as a
-# sanitizer does (peak RSS).
-# Covered: every unit test, cli.sh and every tests/e2e/e2e_*.sh but one, about
-# 20 minutes on two cores (e2e_batch.sh, 600 runs that each pay valgrind's
-# start-up, is 8 of them). Left out: e2e_install.sh, which installs from the
+# each suite on its own (check_agreesign MODULE) with CK_FORK=no, so that
+# valgrind sees the tests themselves; the CLI suites get
+# tests/valgrind-wrap.sh in place of the binary. The unit and CLI suites
+# run JOBS at a time through tests/jobs.sh, the longest (VG_SLOW) first.
+# Each process writes a log to build-valgrind/vglogs; the logs are scanned
+# at the end and the offending ones printed (the first 10 in full). A
+# process a suite kills on purpose leaves a log without a summary; an error
+# it logged before is still caught. AGS_SANITIZED=1: the suites skip what
+# valgrind distorts as a sanitizer does (peak RSS).
+# Covered: every unit test, cli.sh and every tests/e2e/e2e_*.sh but three:
+# one after the other about 20 minutes on two cores (e2e_batch.sh, 600
+# runs that each pay valgrind's start-up, is 8 of them), VG_TIME_PAR with
+# JOBS=2. Left out: e2e_install.sh, which installs from the
 # binary's folder and runs the installed copy: a wrapper cannot stand in for
 # that binary, and the commands it runs are run here by the other suites;
 # and e2e_shard.sh, whose shards run in ssh sessions that do not carry the
@@ -204,6 +207,10 @@ VG_LOGS = $(VG_BUILD)/vglogs
 # (e2e_readme.sh: its default-cost Argon2id takes minutes under valgrind,
 # and every code path it runs is another suite's too.)
 VG_SUITES = $(filter-out tests/e2e/e2e_install.sh tests/e2e/e2e_shard.sh tests/e2e/e2e_readme.sh,$(E2E_SUITES))
+# The e2e suites and unit suites (check_agreesign MODULE) that take
+# longest under valgrind, the longest first: jobs.sh starts them first.
+VG_SLOW = tests/e2e/e2e_batch.sh tests/e2e/e2e_hostile.sh tests/e2e/cli.sh \
+          json_read key json_write encode
 # What valgrind reports as an error or a leak, in a log. A death by SIGHUP,
 # SIGINT or SIGTERM is no error: a passphrase prompt re-raises them on
 # purpose (e2e_tty.sh); any other fatal signal is.
@@ -214,12 +221,13 @@ valgrind:
 	@AGS_EXTRA_DEPS=valgrind sh .ci/install-deps
 	$(MAKE) BUILD=$(VG_BUILD) OPT="-O1 -g" $(VG_BUILD)/agreesign $(VG_BUILD)/check_agreesign
 	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS) && chmod 1777 $(VG_LOGS)
-	@fail=0; echo "== unit tests (valgrind)"; \
-	export AGS_VG_BUILD=$(CURDIR)/$(VG_BUILD) AGS_VG_LOGS=$(CURDIR)/$(VG_LOGS); \
-	(cd tests && CK_FORK=no AGS_SHARED=$${AGS_SHARED:-../../shared} \
-		AGS_VG_PROG=../$(VG_BUILD)/check_agreesign ./valgrind-wrap.sh) || fail=1; \
-	for t in $(VG_SUITES); do echo "== $$t (valgrind)"; \
-		AGS_SANITIZED=1 bash $$t tests/valgrind-wrap.sh || fail=1; done; \
+	@fail=0; \
+	export AGS_VG_BUILD=$(CURDIR)/$(VG_BUILD) AGS_VG_LOGS=$(CURDIR)/$(VG_LOGS) \
+		AGS_SANITIZED=1 CK_FORK=no; \
+	JOBS=$(JOBS) bash tests/jobs.sh $(foreach t,$(call first,$(VG_SLOW),$(VG_SUITES) $(SUITES)), \
+		$(if $(filter %.sh,$(t)),'bash $(t) tests/valgrind-wrap.sh', \
+		'cd tests && AGS_SHARED=$${AGS_SHARED:-../../shared} AGS_VG_PROG=../$(VG_BUILD)/check_agreesign ./valgrind-wrap.sh $(t)')) \
+		|| fail=1; \
 	bad=$$(grep -lE '$(VG_ERRORS)' $(VG_LOGS)/*.log); \
 	i=0; for f in $$bad; do i=$$((i + 1)); echo "== $$f"; \
 		[ $$i -le 10 ] && cat "$$f"; done; \
