@@ -872,6 +872,17 @@ struct ags_trust_change; /* below, with the text edits */
 enum ags_err ags_trust_db_set(struct ags_trust_db *db, const char *key_id,
                               const struct ags_trust_change *ch, int64_t now,
                               char *name, size_t cap, struct ags_error *err);
+/* The tsa edits of a store (src/lib/format/trust_db_tsa.c), with the
+ * rules of ags_trust_add_tsa and the others below; the history row names
+ * the record "tsa NAME". */
+enum ags_err ags_trust_db_add_tsa(struct ags_trust_db *db,
+                                  const struct ags_trust_tsa *a, int64_t now,
+                                  struct ags_error *err);
+enum ags_err ags_trust_db_revoke_tsa(struct ags_trust_db *db, const char *name,
+                                     int64_t when, const char *reason,
+                                     int64_t now, struct ags_error *err);
+enum ags_err ags_trust_db_remove_tsa(struct ags_trust_db *db, const char *name,
+                                     int64_t now, struct ags_error *err);
 /* Calls fn for each key record in the store's order (memory does not grow
  * with the store); fn returns non-zero to stop (an error). The entry is
  * borrowed for the call. */
@@ -964,6 +975,32 @@ enum ags_err ags_trust_set(char **out, size_t *out_len, const char *buf,
                            size_t len, const char *key_id,
                            const struct ags_trust_change *ch,
                            const char *source, struct ags_error *err);
+
+/* Appends the canonical line (spec §9.6) of the tsa record a (its name,
+ * certificate and window; not revoked). Refuses a name or a certificate
+ * that a tsa record of the file has (spec §9.4), an invalid name or
+ * certificate and an empty window. */
+enum ags_err ags_trust_add_tsa(char **out, size_t *out_len, const char *buf,
+                               size_t len, const struct ags_trust_tsa *a,
+                               const char *source, struct ags_error *err);
+/* Marks the tsa record named name as revoked at time `when`, for reason:
+ * its tokens then prove nothing (spec §9.5). Refuses an unknown or
+ * already revoked TSA. */
+enum ags_err ags_trust_revoke_tsa(char **out, size_t *out_len, const char *buf,
+                                  size_t len, const char *name, int64_t when,
+                                  const char *reason, const char *source,
+                                  struct ags_error *err);
+/* Deletes the line of the tsa record named name. Refuses an unknown TSA. */
+enum ags_err ags_trust_remove_tsa(char **out, size_t *out_len, const char *buf,
+                                  size_t len, const char *name,
+                                  const char *source, struct ags_error *err);
+
+/* The certificate of a file to pin in a tsa record: buf (n bytes) is PEM
+ * (one CERTIFICATE block; text around it is allowed) or DER. *der gets
+ * the DER of exactly one X.509 certificate (malloc'd, the caller free()s
+ * it; NULL on failure). Returns NULL, or why not (a static message). */
+const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
+                            size_t n);
 
 /* The canonical line of a record (spec §9.6), LF included: malloc'd (the
  * caller free()s it), or NULL when out of memory. */

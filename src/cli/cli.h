@@ -264,6 +264,11 @@ int cli_trust_db_edit(const struct cli_trust_opts *o, const char *verb,
                       const char *key_id, const struct ags_trust_change *ch,
                       int64_t when);
 int cli_trust_db_list(const struct cli_trust_opts *o);
+/* trust add-tsa, revoke-tsa, remove-tsa (cmd_trust_tsa.c), on a text
+ * file or a store. */
+int cli_trust_add_tsa(const struct cli_trust_opts *o);
+int cli_trust_revoke_tsa(const struct cli_trust_opts *o);
+int cli_trust_remove_tsa(const struct cli_trust_opts *o);
 /* The history of the store, of key_id only when not NULL. */
 int cli_trust_history(const struct cli_trust_opts *o, const char *key_id);
 

@@ -25,9 +25,18 @@ static const char help[] =
         "                           [--valid-before DATE|none] [--email "
         "E|none]\n"
         "                           [--orcid O|none] [--name NAME] KEY\n"
+        "       agreesign trust add-tsa -t TRUSTFILE --name NAME "
+        "[--valid-after DATE]\n"
+        "                               [--valid-before DATE] "
+        "CERT.pem|CERT.der\n"
+        "       agreesign trust revoke-tsa -t TRUSTFILE --name NAME "
+        "--reason TEXT\n"
+        "                                  [--time DATE]\n"
+        "       agreesign trust remove-tsa -t TRUSTFILE --name NAME\n"
         "       agreesign trust import -t STORE FILE|-\n"
         "       agreesign trust export -t STORE\n"
-        "       agreesign trust history -t STORE [--json] [KEY]\n\n"
+        "       agreesign trust history -t STORE [--json] [KEY | --name "
+        "NAME]\n\n"
         "Keep a trust file: which key belongs to whom, for which roles and "
         "times.\n'add' appends KEY.pub under the name, e-mail and ORCID it "
         "holds (the file\nis created when missing), refuses a key already "
@@ -48,6 +57,13 @@ static const char help[] =
         "with other key types, cert-authority, a principal\npattern, a "
         "namespaces list without \"agreesign\", or a key already\nlisted "
         "are skipped with a warning.\n\n"
+        "'add-tsa' pins a time-stamping authority (a tsa record): CERT is "
+        "the\nTSA's certificate or the CA certificate that issued it (PEM "
+        "or DER),\nunder NAME; its timestamps then prove signing times, "
+        "for tokens dated\ninside the window. It refuses a NAME or a "
+        "certificate already pinned.\n'revoke-tsa' marks a TSA revoked "
+        "(its tokens then prove nothing, as for\na TSA whose key was "
+        "stolen); 'remove-tsa' deletes its record.\n\n"
         "Edits write version 2 of the format (a v1 file is upgraded, and "
         "the\ncommand says so), keep comments and order, replace the file "
         "atomically\nand hold an exclusive lock on TRUSTFILE.lock, so "
@@ -63,23 +79,33 @@ static const char help[] =
         "line); 'export' writes STORE as a text\ntrust file on standard "
         "output. On a store every edit is one transaction\nwith its row in "
         "the store's append-only history, which 'history' shows\n(of KEY "
-        "only, when given) after checking its hash chain.\n\n"
+        "only, or of the TSA NAME, when given) after checking its\nhash "
+        "chain.\n\n";
+
+/* Printed after help (one string would pass the 4095 bytes C11 allows). */
+static const char help_opts[] =
         "Options:\n"
         "  -t, --trust TRUSTFILE     the trust file\n"
         "  -r, --role ROLES          roles, comma-separated (author,co-author,"
         "\n                            publisher); repeatable\n"
         "                            (default: author and co-author)\n"
-        "      --valid-after DATE    signatures claimed before DATE fail\n"
+        "      --valid-after DATE    signatures claimed before DATE fail "
+        "(add-tsa:\n"
+        "                            tokens dated before DATE prove "
+        "nothing)\n"
         "      --valid-before DATE   signatures claimed at or after DATE "
         "fail\n"
+        "                            (add-tsa: tokens dated at or after "
+        "it)\n"
         "      --email E             the e-mail trusted for the key "
         "(default: the\n"
         "                            .pub's; 'none': no e-mail)\n"
         "      --orcid O             the same for the ORCID iD\n"
         "      --name NAME           the identity trusted for the key "
         "(set; add\n"
-        "                            of an OpenSSH key)\n"
-        "      --reason TEXT         why the key is revoked (revoke)\n"
+        "                            of an OpenSSH key); the TSA's name "
+        "(*-tsa)\n"
+        "      --reason TEXT         why the key or TSA is revoked\n"
         "      --time DATE           when it was revoked (default: now)\n"
         "  -j, --json                list or history as JSON Lines\n"
         "  -h, --help                show this help\n\n"
@@ -145,7 +171,10 @@ static int parse(struct cli_trust_opts *o, int argc, char **argv)
 				                 optarg);
 			*(c == 'A' ? &o->set_after : &o->set_before) = 1;
 			break;
-		case 'h': cli_help(help); return -1; /* done: exit 0 */
+		case 'h':
+			cli_help(help);
+			cli_help(help_opts);
+			return -1; /* done: exit 0 */
 		default: return cli_usage("trust", "bad option");
 		}
 	}
@@ -715,7 +744,16 @@ static int do_export(const struct cli_trust_opts *o)
 
 static int do_history(const struct cli_trust_opts *o)
 {
-	char id[AGS_KEYID_HEX + 1];
+	char id[AGS_KEYID_HEX + 1], tsa[AGS_FIELD_MAX + 8];
+
+	/* a tsa record's rows name it "tsa NAME" (spec/trust-db.md §5) */
+	if (o->name && o->arg)
+		return cli_usage("trust", "trust history takes KEY or --name "
+		                          "NAME (a TSA), not both");
+	if (o->name) {
+		snprintf(tsa, sizeof(tsa), "tsa %s", o->name);
+		return cli_trust_history(o, tsa);
+	}
 
 	if (o->arg && resolve_key(id, o->arg) != 0)
 		return EXIT_TROUBLE;
@@ -728,13 +766,16 @@ int cmd_trust(int argc, char **argv)
 		const char *name;
 		int (*fn)(const struct cli_trust_opts *o);
 	} verbs[] = {{"add", do_add},
+	             {"add-tsa", cli_trust_add_tsa},
 	             {"export", do_export},
 	             {"history", do_history},
 	             {"import", do_import},
 	             {"import-ssh", do_import_ssh},
 	             {"list", do_list},
 	             {"remove", do_remove},
+	             {"remove-tsa", cli_trust_remove_tsa},
 	             {"revoke", do_revoke},
+	             {"revoke-tsa", cli_trust_revoke_tsa},
 	             {"set", do_set}};
 	struct cli_trust_opts o;
 	size_t i;
@@ -746,10 +787,11 @@ int cmd_trust(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 &&
 		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-			return cli_help(help);
+			return cli_help(help) | cli_help(help_opts);
 		return cli_usage("trust",
-		                 "expected add, export, history, import, "
-		                 "import-ssh, list, remove, revoke or set");
+		                 "expected add, add-tsa, export, history, "
+		                 "import, import-ssh, list, remove, "
+		                 "remove-tsa, revoke, revoke-tsa or set");
 	}
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[1], verbs[i].name) == 0)

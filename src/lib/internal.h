@@ -278,6 +278,13 @@ int ags_pubkey_text_is_ssh(const char *buf, size_t len);
  * itself. */
 const char *ags_jcs_escape(unsigned char c, char tmp[8]);
 
+/* --- format/trust_tsa.c --- */
+
+/* Why a tsa record may not be added (a text field for a name, one DER
+ * certificate that fits a record, a non-empty window, not revoked), or
+ * NULL; the rules of both the text file and the store. */
+const char *ags_trust_tsa_invalid(const struct ags_trust_tsa *a);
+
 /* --- format/trust_line.c --- */
 /* Appends s as a quoted trust-file token: "s" with \" and \\ (§9.1). */
 void ags_trust_put_quoted(struct ags_buf *b, const char *s);

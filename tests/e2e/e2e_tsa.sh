@@ -296,6 +296,108 @@ tsa_reply good soon.tsq soon.tsr
 "$A" timestamp --request soon.tsq --reply soon.tsr soon.sig.json 2>/dev/null
 expect 0 "$A" verify -t ca.trust --require-proven-time -e soon.sig.json agr.txt
 
+# --- trust add-tsa, revoke-tsa, remove-tsa (spec §9.3, §9.4) ----------------
+# A v1 file is upgraded; the CA's PEM (with openssl's text before it) is
+# pinned; verify then proves the time through it
+cp "$K/demo.trust" pin.trust
+expect 0 "$A" trust add-tsa -t pin.trust --name "Test TSA" "$TSA/ca.pem"
+has "$T/err" "pin.trust: upgraded to agreesign trust v2"
+has "$T/err" "pin.trust: pinned tsa \"Test TSA\""
+check "add-tsa writes the canonical tsa line" grep -qxF "$(tsa_record "Test TSA" ca)" pin.trust
+expect 0 "$A" verify -t pin.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "proven time $T1 (timestamp by Test TSA)"
+expect 1 "$A" verify -t pin.trust --require-proven-time -e plain.sig.json agr.txt
+cp pin.trust pin-before.trust
+# refused, the file unchanged: a name or a certificate already pinned, not a certificate
+openssl x509 -in "$TSA/ca.pem" -text >ca-text.pem
+expect 2 "$A" trust add-tsa -t pin.trust --name "Test TSA" "$TSA/good.pem"
+has "$T/err" "the TSA's name is already listed (tsa \"Test TSA\")"
+expect 2 "$A" trust add-tsa -t pin.trust --name "Again" ca-text.pem
+has "$T/err" "the TSA's certificate is already listed (tsa \"Test TSA\")"
+openssl x509 -in "$TSA/ca.pem" -outform DER -out ca.der
+expect 2 "$A" trust add-tsa -t pin.trust --name "Again" ca.der
+has "$T/err" "the TSA's certificate is already listed"
+expect 2 "$A" trust add-tsa -t pin.trust --name "Key" "$TSA/ca.key"
+has "$T/err" "not an X.509 certificate"
+expect 2 "$A" trust add-tsa -t pin.trust --name "Text" "$K/demo.trust"
+has "$T/err" "not an X.509 certificate"
+cat "$TSA/good.pem" "$TSA/ca.pem" >both.pem
+expect 2 "$A" trust add-tsa -t pin.trust --name "Two" both.pem
+has "$T/err" "more than one certificate"
+expect 2 "$A" trust add-tsa -t pin.trust --name " padded" "$TSA/good.pem"
+has "$T/err" "the TSA's name is not a valid text field"
+expect 2 "$A" trust add-tsa -t pin.trust --name "Win" --valid-after 2030-01-01 \
+	--valid-before 2029-01-01 "$TSA/good.pem"
+has "$T/err" "valid-after must be before valid-before"
+expect 2 "$A" trust add-tsa -t pin.trust "$TSA/good.pem"
+has "$T/err" "trust add-tsa needs --name NAME"
+expect 2 "$A" trust add-tsa -t pin.trust --name X --role author "$TSA/good.pem"
+same pin.trust pin-before.trust
+# a new file is made; the leaf in DER, with a window the token is outside
+openssl x509 -in "$TSA/good.pem" -outform DER -out good.der
+expect 0 "$A" trust add-tsa -t new.trust --name "Leaf" --valid-before 2020-01-01 good.der
+check "add-tsa makes a new v2 file" test "$(head -1 new.trust)" = "agreesign trust v2"
+has new.trust "valid-before=2020-01-01T00:00:00Z"
+# the window is the record's: a token dated after valid-before proves nothing
+expect 0 "$A" trust add-tsa -t pin.trust --name "Leaf" --valid-before 2020-01-01 good.der
+expect 0 "$A" verify --json -t pin.trust -e one.sig.json agr.txt
+json "d['signatures'][0]['timestamp']['tsa'] == 'Test TSA'"
+# revoke-tsa: the TSA's tokens prove nothing; the record stays
+expect 0 "$A" trust revoke-tsa -t pin.trust --name "Test TSA" --reason "key leaked" --time 2026-01-02
+has "$T/err" "pin.trust: revoked tsa \"Test TSA\""
+has pin.trust 'revoked=2026-01-02T00:00:00Z reason="key leaked"'
+expect 1 "$A" verify -t pin.trust --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
+expect 2 "$A" trust revoke-tsa -t pin.trust --name "Test TSA" --reason again
+has "$T/err" "tsa \"Test TSA\" is already revoked"
+expect 2 "$A" trust revoke-tsa -t pin.trust --name "Test TSA"
+has "$T/err" "trust revoke-tsa needs --name NAME and --reason TEXT"
+expect 2 "$A" trust revoke-tsa -t pin.trust --name "Nobody" --reason x
+has "$T/err" "no tsa \"Nobody\" in the trust file"
+# remove-tsa deletes the line; the key records stay
+expect 0 "$A" trust remove-tsa -t pin.trust --name "Test TSA"
+has "$T/err" "removed tsa \"Test TSA\""
+lacks pin.trust 'tsa "Test TSA"'
+has pin.trust 'tsa Leaf'
+expect 0 "$A" verify -t pin.trust -e one.sig.json agr.txt
+expect 2 "$A" trust remove-tsa -t pin.trust --name "Test TSA"
+expect 2 "$A" trust remove-tsa -t missing.trust --name "Test TSA"
+has "$T/err" "no such trust file"
+
+# The same on a SQLite store: one transaction, its history row "tsa NAME"
+expect 0 "$A" trust import -t pin.db "$K/demo.trust"
+expect 0 "$A" trust add-tsa -t pin.db --name "Test TSA" --valid-after 2026-01-01 ca-text.pem
+has "$T/err" "pin.db: pinned tsa \"Test TSA\""
+expect 0 "$A" verify -t pin.db --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "proven time $T1 (timestamp by Test TSA)"
+expect 2 "$A" trust add-tsa -t pin.db --name "Test TSA" good.der
+has "$T/err" "the TSA's name is already listed (tsa \"Test TSA\")"
+expect 2 "$A" trust add-tsa -t pin.db --name "Again" ca.der
+has "$T/err" "the TSA's certificate is already listed (tsa \"Test TSA\")"
+expect 2 "$A" trust add-tsa -t pin.db --name "Key" "$TSA/ca.key"
+has "$T/err" "not an X.509 certificate"
+expect 0 "$A" trust export -t pin.db
+check "the store's tsa record exports as add-tsa wrote it" \
+	grep -qxF "$(tsa_record "Test TSA" ca valid-after=2026-01-01T00:00:00Z)" "$T/out"
+expect 0 "$A" trust history -t pin.db --json --name "Test TSA"
+json "d['op'] == 'add' and d['record'] == 'tsa Test TSA' and d['old'] is None and d['new'].startswith('tsa \"Test TSA\" ')"
+expect 0 "$A" trust revoke-tsa -t pin.db --name "Test TSA" --reason "key leaked"
+expect 1 "$A" verify -t pin.db --require-proven-time -e one.sig.json agr.txt
+has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
+expect 2 "$A" trust revoke-tsa -t pin.db --name "Test TSA" --reason again
+has "$T/err" "is already revoked"
+expect 0 "$A" trust history -t pin.db --name "Test TSA"
+has "$T/out" "revoke  tsa Test TSA  reason: key leaked"
+expect 0 "$A" trust remove-tsa -t pin.db --name "Test TSA"
+expect 2 "$A" trust remove-tsa -t pin.db --name "Test TSA"
+has "$T/err" "no tsa \"Test TSA\" in the trust store"
+expect 0 "$A" trust history -t pin.db --json --name "Test TSA"
+check "the history of tsa Test TSA has its three rows" test "$(wc -l <"$T/out")" = 3
+tail -n 1 "$T/out" >"$T/last" && mv "$T/last" "$T/out"
+json "d['op'] == 'remove' and d['new'] is None"
+expect 0 "$A" trust export -t pin.db
+lacks "$T/out" "tsa "
+
 # --- --tsa URL: a test TSA over HTTP on 127.0.0.1 (tests/e2e/tsa_server.py)
 "$PY" "$ROOT/tests/e2e/tsa_server.py" "$TSA/good.cnf" port &
 server=$!

@@ -4,7 +4,10 @@
 
 #include <limits.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char *ags_x509_check(const uint8_t *der, size_t len)
 {
@@ -30,5 +33,81 @@ const char *ags_x509_check(const uint8_t *der, size_t len)
 	X509_free(x);
 	/* Leave nothing in this thread's OpenSSL error queue. */
 	ERR_clear_error();
+	return why;
+}
+
+/* The PEM label of a certificate; a file holding anything else (a key, a
+ * request) is not a certificate to pin. */
+#define PEM_CERT_BEGIN "-----BEGIN CERTIFICATE-----"
+
+/* Whether buf holds the PEM label of a certificate (openssl x509 -text
+ * writes a description before it, so it may stand anywhere). */
+static int has_pem_label(const uint8_t *buf, size_t n)
+{
+	const size_t k = sizeof(PEM_CERT_BEGIN) - 1;
+	size_t i;
+
+	for (i = 0; i + k <= n; i++)
+		if (buf[i] == '-' && memcmp(buf + i, PEM_CERT_BEGIN, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* The one certificate of PEM text buf (n bytes) as DER, or a message. */
+static const char *pem_one(uint8_t **der, size_t *der_len, const uint8_t *buf,
+                           size_t n)
+{
+	BIO *in = n <= INT_MAX ? BIO_new_mem_buf(buf, (int)n) : NULL;
+	X509 *x = in ? PEM_read_bio_X509(in, NULL, NULL, NULL) : NULL;
+	X509 *more = x ? PEM_read_bio_X509(in, NULL, NULL, NULL) : NULL;
+	unsigned char *out = NULL;
+	const char *why = NULL;
+	int len = 0;
+
+	if (!x)
+		why = "not a PEM X.509 certificate";
+	else if (more)
+		why = "more than one certificate (give the one to pin)";
+	else if ((len = i2d_X509(x, &out)) <= 0)
+		why = "not an X.509 certificate";
+	X509_free(more);
+	X509_free(x);
+	BIO_free(in);
+	ERR_clear_error();
+	if (why) {
+		OPENSSL_free(out);
+		return why;
+	}
+	/* a copy in malloc'd memory: the caller free()s it */
+	if (!(*der = malloc((size_t)len))) {
+		OPENSSL_free(out);
+		return "out of memory";
+	}
+	memcpy(*der, out, (size_t)len);
+	*der_len = (size_t)len;
+	OPENSSL_free(out);
+	return NULL;
+}
+
+const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
+                            size_t n)
+{
+	const char *why;
+
+	*der = NULL;
+	*der_len = 0;
+	if (has_pem_label(buf, n))
+		why = pem_one(der, der_len, buf, n);
+	else if (!(why = ags_x509_check(buf, n))) {
+		if (!(*der = malloc(n)))
+			return "out of memory";
+		memcpy(*der, buf, n);
+		*der_len = n;
+	}
+	if (!why && (why = ags_x509_check(*der, *der_len)) != NULL) {
+		free(*der);
+		*der = NULL;
+		*der_len = 0;
+	}
 	return why;
 }

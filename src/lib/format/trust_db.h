@@ -94,5 +94,9 @@ enum ags_err ags_trust_db_row_tsa(struct ags_trust_db *s, sqlite3_stmt *st,
                                   struct ags_trust_tsa *a,
                                   struct ags_error *err);
 void ags_trust_db_tsa_free(struct ags_trust_tsa *a);
+/* Binds a's fields to parameters 1..6 (name, cert, valid_after,
+ * valid_before, revoked, reason) of an INSERT into tsa; SQLITE_OK or an
+ * error code. */
+int ags_trust_db_bind_tsa(sqlite3_stmt *st, const struct ags_trust_tsa *a);
 
 #endif

@@ -125,25 +125,6 @@ static enum ags_err import_key(struct import *im,
 	return rc;
 }
 
-static int bind_tsa(sqlite3_stmt *st, const struct ags_trust_tsa *a)
-{
-	return sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC) |
-	       sqlite3_bind_blob(st, 2, a->cert, (int)a->cert_len,
-	                         SQLITE_STATIC) |
-	       (a->valid_after == INT64_MIN
-	                ? sqlite3_bind_null(st, 3)
-	                : sqlite3_bind_int64(st, 3, a->valid_after)) |
-	       (a->valid_before == INT64_MAX
-	                ? sqlite3_bind_null(st, 4)
-	                : sqlite3_bind_int64(st, 4, a->valid_before)) |
-	       (a->revoked ? sqlite3_bind_int64(st, 5, a->revoked_time)
-	                   : sqlite3_bind_null(st, 5)) |
-	       (a->revoked && a->revoked_reason
-	                ? sqlite3_bind_text(st, 6, a->revoked_reason, -1,
-	                                    SQLITE_STATIC)
-	                : sqlite3_bind_null(st, 6));
-}
-
 static enum ags_err import_tsa(struct import *im, const struct ags_trust_tsa *a,
                                struct ags_error *err)
 {
@@ -170,7 +151,7 @@ static enum ags_err import_tsa(struct import *im, const struct ags_trust_tsa *a,
 	if (step != SQLITE_DONE)
 		return ags_trust_db_fail(im->s, err, "cannot import");
 	sqlite3_reset(im->add_tsa);
-	if (bind_tsa(im->add_tsa, a) != SQLITE_OK ||
+	if (ags_trust_db_bind_tsa(im->add_tsa, a) != SQLITE_OK ||
 	    sqlite3_step(im->add_tsa) != SQLITE_DONE)
 		return ags_trust_db_fail(im->s, err, "cannot import");
 	if (!(line = chomp(ags_trust_tsa_line(a))))

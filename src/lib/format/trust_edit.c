@@ -4,14 +4,15 @@
  * blank lines, order, spacing) stays byte for byte. A v1 file is first
  * upgraded to v2 (spec §9.3): its header replaced and `key ` put in front
  * of each entry line. */
-#include "internal.h"
+#include "trust_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The bytes of line number `line` (1-based) of buf: start and length. */
-static const char *line_at(const char *buf, size_t len, long line, size_t *n)
+const char *ags_trust_edit_line_at(const char *buf, size_t len, long line,
+                                   size_t *n)
 {
 	const char *p = buf, *end = buf + len, *nl;
 
@@ -25,9 +26,9 @@ static const char *line_at(const char *buf, size_t len, long line, size_t *n)
 /* The file to edit, parsed (t) and as v2 text (b): a copy of buf, or its
  * upgrade when it is v1, or a bare header when it is new (len 0). Line
  * numbers are the same in both. */
-static enum ags_err open_v2(struct ags_trust *t, struct ags_buf *b,
-                            const char *buf, size_t len, const char *source,
-                            struct ags_error *err)
+enum ags_err ags_trust_edit_open(struct ags_trust *t, struct ags_buf *b,
+                                 const char *buf, size_t len,
+                                 const char *source, struct ags_error *err)
 {
 	const char *p = buf, *end = buf + len, *nl;
 	enum ags_err rc = AGS_OK;
@@ -58,8 +59,9 @@ static enum ags_err open_v2(struct ags_trust *t, struct ags_buf *b,
 }
 
 /* Parses the result so that an edit can never leave a broken file. */
-static enum ags_err finish(char **out, size_t *out_len, struct ags_buf *b,
-                           const char *source, struct ags_error *err)
+enum ags_err ags_trust_edit_finish(char **out, size_t *out_len,
+                                   struct ags_buf *b, const char *source,
+                                   struct ags_error *err)
 {
 	struct ags_trust check;
 	size_t len = 0;
@@ -105,7 +107,7 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
 	enum ags_err rc;
 
 	*out = NULL;
-	rc = open_v2(&t, &b, buf, len, source, err);
+	rc = ags_trust_edit_open(&t, &b, buf, len, source, err);
 	if (rc == AGS_OK && (dup = ags_trust_find(&t, pub->pk)) != NULL)
 		rc = ags_error_set(err, AGS_ERR_EXISTS, source, dup->line, 0,
 		                   "key %s is already listed", pub->key_id);
@@ -126,7 +128,7 @@ enum ags_err ags_trust_add(char **out, size_t *out_len, const char *buf,
 	e.valid_after = valid_after;
 	e.valid_before = valid_before;
 	put_key_line(&b, &e);
-	return finish(out, out_len, &b, source, err);
+	return ags_trust_edit_finish(out, out_len, &b, source, err);
 }
 
 enum ags_err ags_trust_add_entries(char **out, size_t *out_len, const char *buf,
@@ -141,7 +143,7 @@ enum ags_err ags_trust_add_entries(char **out, size_t *out_len, const char *buf,
 	size_t i, j;
 
 	*out = NULL;
-	rc = open_v2(&t, &b, buf, len, source, err);
+	rc = ags_trust_edit_open(&t, &b, buf, len, source, err);
 	for (i = 0; rc == AGS_OK && i < n; i++) {
 		if ((dup = ags_trust_find(&t, e[i].pk)) != NULL)
 			rc = ags_error_set(
@@ -163,7 +165,7 @@ enum ags_err ags_trust_add_entries(char **out, size_t *out_len, const char *buf,
 		ags_buf_release(&b);
 		return rc;
 	}
-	return finish(out, out_len, &b, source, err);
+	return ags_trust_edit_finish(out, out_len, &b, source, err);
 }
 
 static const struct ags_trust_entry *by_key_id(const struct ags_trust *t,
@@ -184,7 +186,7 @@ static enum ags_err open_record(struct ags_trust *t, struct ags_buf *b,
                                 const char *buf, size_t len, const char *key_id,
                                 const char *source, struct ags_error *err)
 {
-	enum ags_err rc = open_v2(t, b, buf, len, source, err);
+	enum ags_err rc = ags_trust_edit_open(t, b, buf, len, source, err);
 
 	if (rc == AGS_OK && !(*e = by_key_id(t, key_id)))
 		rc = ags_error_set(err, AGS_ERR_INVALID, source, 0, 0,
@@ -197,12 +199,12 @@ static enum ags_err open_record(struct ags_trust *t, struct ags_buf *b,
 }
 
 /* Replaces line `line` of b (without its LF) by the n bytes at with. */
-static void replace_line(struct ags_buf *b, long line, const char *with,
-                         size_t n)
+void ags_trust_edit_replace_line(struct ags_buf *b, long line, const char *with,
+                                 size_t n)
 {
 	struct ags_buf nb = {0};
 	size_t old_n;
-	const char *old = line_at(b->s, b->len, line, &old_n);
+	const char *old = ags_trust_edit_line_at(b->s, b->len, line, &old_n);
 	size_t before = (size_t)(old - b->s);
 
 	ags_buf_put(&nb, b->s, before);
@@ -245,7 +247,7 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
 		ags_buf_release(&b);
 		return rc;
 	}
-	old = line_at(b.s, b.len, e->line, &n);
+	old = ags_trust_edit_line_at(b.s, b.len, e->line, &n);
 	ags_buf_put(&line, old, n);
 	ags_buf_puts(&line, " revoked=");
 	ags_buf_puts(&line, stamp);
@@ -254,10 +256,10 @@ enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
 	if (line.failed)
 		b.failed = 1;
 	else
-		replace_line(&b, e->line, line.s, line.len);
+		ags_trust_edit_replace_line(&b, e->line, line.s, line.len);
 	ags_buf_release(&line);
 	ags_trust_release(&t);
-	return finish(out, out_len, &b, source, err);
+	return ags_trust_edit_finish(out, out_len, &b, source, err);
 }
 
 enum ags_err ags_trust_remove(char **out, size_t *out_len, const char *buf,
@@ -276,14 +278,14 @@ enum ags_err ags_trust_remove(char **out, size_t *out_len, const char *buf,
 	if (rc != AGS_OK)
 		return rc;
 	/* the line and its LF */
-	old = line_at(b.s, b.len, e->line, &n);
+	old = ags_trust_edit_line_at(b.s, b.len, e->line, &n);
 	ags_buf_put(&nb, b.s, (size_t)(old - b.s));
 	ags_buf_put(&nb, old + n + 1, b.len - (size_t)(old - b.s) - n - 1);
 	if (b.failed)
 		nb.failed = 1;
 	ags_buf_release(&b);
 	ags_trust_release(&t);
-	return finish(out, out_len, &nb, source, err);
+	return ags_trust_edit_finish(out, out_len, &nb, source, err);
 }
 
 /* Checks the new values of a change; NULL or why not. */
@@ -368,12 +370,13 @@ enum ags_err ags_trust_set(char **out, size_t *out_len, const char *buf,
 		rc = ags_error_set(err, AGS_ERR_INVALID, source, e->line, 0,
 		                   "key %s: %s", key_id, why);
 	else if (line)
-		replace_line(&b, e->line, line, strlen(line) - 1);
+		ags_trust_edit_replace_line(&b, e->line, line,
+		                            strlen(line) - 1);
 	free(line);
 	ags_trust_release(&t);
 	if (rc != AGS_OK) {
 		ags_buf_release(&b);
 		return rc;
 	}
-	return finish(out, out_len, &b, source, err);
+	return ags_trust_edit_finish(out, out_len, &b, source, err);
 }

@@ -57,4 +57,24 @@ enum ags_err ags_trust_tsa_unique(const struct ags_trust *t,
                                   struct ags_trust_cursor *c);
 void ags_trust_tsa_release(struct ags_trust *t);
 
+/* trust_edit.c, shared with trust_tsa_edit.c (the tsa edits). */
+
+/* The file to edit, parsed (t) and as v2 text (b): a copy of buf, or its
+ * upgrade when it is v1 (spec §9.3 rule 6), or a bare header when it is
+ * new (len 0). Line numbers are the same in both. */
+enum ags_err ags_trust_edit_open(struct ags_trust *t, struct ags_buf *b,
+                                 const char *buf, size_t len,
+                                 const char *source, struct ags_error *err);
+/* Takes b's text into *out after parsing it: an edit never gives a file
+ * that does not read. b is released either way. */
+enum ags_err ags_trust_edit_finish(char **out, size_t *out_len,
+                                   struct ags_buf *b, const char *source,
+                                   struct ags_error *err);
+/* The bytes of line number `line` (1-based) of buf: start and length. */
+const char *ags_trust_edit_line_at(const char *buf, size_t len, long line,
+                                   size_t *n);
+/* Replaces line `line` of b (without its LF) by the n bytes at with. */
+void ags_trust_edit_replace_line(struct ags_buf *b, long line, const char *with,
+                                 size_t n);
+
 #endif

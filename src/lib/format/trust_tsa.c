@@ -1,6 +1,7 @@
 /* The `tsa` records of a v2 trust file (spec §9.4): a time-stamping
  * authority pinned by its certificate, with a window and a revocation.
- * They are read, checked and kept; timestamps are not verified yet. */
+ * They are read, checked and kept; a new one is checked before an edit
+ * adds it (to a file or a store). */
 #include "trust_internal.h"
 
 #include <stdlib.h>
@@ -182,4 +183,22 @@ enum ags_err ags_trust_tsa_unique(const struct ags_trust *t,
 	c->line = dup->line;
 	return ags_trust_fail(c, "tsa name is already listed on line %ld",
 	                      first->line);
+}
+
+const char *ags_trust_tsa_invalid(const struct ags_trust_tsa *a)
+{
+	const char *why;
+
+	if (!a->name || ags_field_check(a->name, strlen(a->name)))
+		return "the TSA's name is not a valid text field";
+	if ((why = ags_x509_check(a->cert, a->cert_len)) != NULL)
+		return why;
+	if (a->cert_len > AGS_TRUST_CERT_MAX / 4 * 3)
+		return "the certificate is larger than a tsa record holds "
+		       "(12288 bytes)";
+	if (a->valid_after >= a->valid_before)
+		return "valid-after must be before valid-before";
+	if (a->revoked)
+		return "a new tsa record is not revoked";
+	return NULL;
 }
