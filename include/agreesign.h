@@ -37,6 +37,9 @@ extern "C" {
 #define AGS_FORMAT_ENVELOPE "agreesign-envelope/v1"
 /* An envelope in which an entry holds a timestamp token (spec §6.5). */
 #define AGS_FORMAT_ENVELOPE_V2 "agreesign-envelope/v2"
+/* An envelope in which an entry holds a renewal chain: a timestamp token
+ * and tokens over it (spec §6.5). */
+#define AGS_FORMAT_ENVELOPE_V3 "agreesign-envelope/v3"
 #define AGS_FORMAT_CANON       "text/v1"
 #define AGS_FORMAT_PUBKEY      "agreesign public key v1"
 #define AGS_FORMAT_SECKEY      "agreesign secret key v1"
@@ -63,6 +66,7 @@ extern "C" {
 #define AGS_FIELD_MAX      1024u  /* any metadata or signer string, bytes */
 #define AGS_SIGNATURES_MAX 64u    /* signatures in one envelope */
 #define AGS_TOKEN_MAX      16384u /* DER bytes of one RFC 3161 token */
+#define AGS_CHAIN_MAX      16u    /* tokens in one entry's timestamps */
 
 #define AGS_PUBLICKEY_BYTES 32u
 #define AGS_SEED_BYTES      32u
@@ -551,6 +555,13 @@ struct ags_countersigned {
 	                                               signature bytes */
 };
 
+/* A renewal of an entry's timestamp (spec §6.5): an RFC 3161 token whose
+ * imprint is SHA-512 of the DER of the token before it in the chain. */
+struct ags_renewal {
+	uint8_t *der; /* malloc'd */
+	size_t len;
+};
+
 struct ags_signature {
 	struct ags_signer signer;
 	struct ags_countersigned *covers; /* malloc'd; NULL unless this is a
@@ -564,6 +575,10 @@ struct ags_signature {
 	uint8_t *timestamp;   /* malloc'd DER of the entry's RFC 3161 token
 	                         (spec §6.5), or NULL; not signed */
 	size_t timestamp_len; /* bytes of timestamp */
+	struct ags_renewal *renewals; /* malloc'd: the tokens after the
+	                                 first in the entry's chain (v3), or
+	                                 NULL */
+	size_t nrenewals;             /* 0 to AGS_CHAIN_MAX - 1 */
 };
 
 struct ags_envelope {
@@ -720,6 +735,23 @@ enum ags_err ags_timestamp_token(uint8_t **token, size_t *token_len,
 enum ags_err ags_timestamp_attach(struct ags_envelope *env, size_t *idx,
                                   const uint8_t *token, size_t token_len,
                                   const char *source, struct ags_error *err);
+
+/* Renewal (spec §6.5): a TimeStampReq, as ags_timestamp_request makes
+ * one, whose imprint is SHA-512 of the DER of the last token of entry
+ * idx's chain. Refuses an entry without a token, and a chain that holds
+ * AGS_CHAIN_MAX tokens. */
+enum ags_err ags_timestamp_renewal_request(uint8_t **out, size_t *out_len,
+                                           const struct ags_envelope *env,
+                                           size_t idx, struct ags_error *err);
+
+/* Appends a copy of token (from ags_timestamp_token) to the chain of the
+ * entry whose last token it covers (its imprint is SHA-512 of that
+ * token's DER); *idx (may be NULL) gets the entry's index. Refuses a
+ * token that covers no entry's last token (AGS_ERR_INVALID: none, or one
+ * renewed since) and a full chain. The envelope is then v3. */
+enum ags_err ags_timestamp_renew(struct ags_envelope *env, size_t *idx,
+                                 const uint8_t *token, size_t token_len,
+                                 const char *source, struct ags_error *err);
 
 /* ---------------------------------------------------------------------
  * Trust store (src/lib/format/trust.c)

@@ -16,7 +16,10 @@ static const char help[] =
         "       agreesign timestamp [--signature N] --request FILE.tsq "
         "ENVELOPE\n"
         "       agreesign timestamp [--signature N] --request FILE.tsq\n"
-        "                           --reply FILE.tsr ENVELOPE\n\n"
+        "                           --reply FILE.tsr ENVELOPE\n"
+        "       agreesign timestamp --renew [--signature N]... (--tsa URL | "
+        "--request ...)\n"
+        "                           ENVELOPE\n\n"
         "With --tsa, send an RFC 3161 time-stamp request for each signature "
         "named\n"
         "(default: each one without a token) to the time-stamping authority "
@@ -38,7 +41,16 @@ static const char help[] =
         "to the signature's entry. The token is not signed: adding it "
         "changes no\n"
         "signature. 'agreesign verify' checks it against the TSAs the trust "
-        "file pins.\n\n"
+        "file pins.\n"
+        "With --renew, the same steps add a token over the last token of a "
+        "signature's\n"
+        "timestamps (default: of each signature that has one) instead: a "
+        "renewal\n"
+        "chain (an envelope of format v3), which keeps proving the first "
+        "token's time\n"
+        "after its TSA's certificate expired or its key was revoked, if "
+        "renewed\n"
+        "before.\n\n"
         "Options:\n"
         "      --tsa URL        ask the time-stamping authority at URL\n"
         "      --signature N    the signature to timestamp, 1-based "
@@ -49,6 +61,9 @@ static const char help[] =
         "      --request FILE   the request to write, or with --reply the "
         "one sent\n"
         "      --reply FILE     the time-stamping authority's reply to add\n"
+        "      --renew          timestamp the last token of a signature's "
+        "timestamps,\n"
+        "                       not the signature\n"
         "  -h, --help           show this help\n\n"
         "Exit status: 0 written, 2 usage, input or I/O error (nothing "
         "written).\n";
@@ -58,7 +73,8 @@ static const char help[] =
 
 struct ts_opts {
 	const char *request, *reply, *envelope, *tsa;
-	size_t signature;                        /* 1-based; 0 when not given */
+	int renew;        /* --renew: a token over each chain's last token */
+	size_t signature; /* 1-based; 0 when not given */
 	unsigned char named[AGS_SIGNATURES_MAX]; /* --signature N, --tsa */
 	size_t nnamed;
 };
@@ -84,6 +100,7 @@ static int parse(struct ts_opts *o, int argc, char **argv)
 	        {"request", required_argument, NULL, 'Q'},
 	        {"reply", required_argument, NULL, 'R'},
 	        {"tsa", required_argument, NULL, 'U'},
+	        {"renew", no_argument, NULL, 'N'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	int c;
@@ -102,6 +119,7 @@ static int parse(struct ts_opts *o, int argc, char **argv)
 				o->nnamed++;
 			break;
 		case 'U': o->tsa = optarg; break;
+		case 'N': o->renew = 1; break;
 		case 'Q': o->request = optarg; break;
 		case 'R': o->reply = optarg; break;
 		case 'h': cli_help(help); return -1;
@@ -125,41 +143,68 @@ static int parse(struct ts_opts *o, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Whether entry sig is one to stamp: without a token, or with --renew
+ * one with a token (whose chain is renewed). */
+static int wanted(const struct ags_signature *sig, const struct ts_opts *o)
+{
+	return o->renew ? sig->timestamp != NULL : sig->timestamp == NULL;
+}
+
+/* Why the entry named cannot be stamped, said; 0 when it can. */
+static int refuse_named(const struct ags_envelope *env, const struct ts_opts *o,
+                        size_t n)
+{
+	if (n > env->nsigs) {
+		cli_errorf(o->envelope, "there is no signature %zu", n);
+		return -1;
+	}
+	if (wanted(&env->sigs[n - 1], o))
+		return 0;
+	cli_errorf(o->envelope,
+	           o->renew ? "signature %zu has no timestamp token to renew"
+	                    : "signature %zu already has a timestamp token",
+	           n);
+	return -1;
+}
+
 /* The entry to timestamp: the one named, else the only one without a
- * token. -1 after saying why. */
+ * token (with --renew: the only one with a token). -1 after saying why. */
 static long pick(const struct ags_envelope *env, const struct ts_opts *o)
 {
 	size_t i, n = 0, found = 0;
 
-	if (o->signature) {
-		if (o->signature > env->nsigs) {
-			cli_errorf(o->envelope, "there is no signature %zu",
-			           o->signature);
-			return -1;
-		}
-		if (env->sigs[o->signature - 1].timestamp) {
-			cli_errorf(
-			        o->envelope,
-			        "signature %zu already has a timestamp token",
-			        o->signature);
-			return -1;
-		}
-		return (long)o->signature - 1;
-	}
+	if (o->signature)
+		return refuse_named(env, o, o->signature) != 0
+		               ? -1
+		               : (long)o->signature - 1;
 	for (i = 0; i < env->nsigs; i++)
-		if (!env->sigs[i].timestamp)
+		if (wanted(&env->sigs[i], o))
 			n++, found = i;
 	if (n == 1)
 		return (long)found;
 	if (n == 0)
 		cli_errorf(o->envelope,
-		           "every signature has a timestamp token");
+		           o->renew ? "no signature has a timestamp token to "
+		                      "renew"
+		                    : "every signature has a timestamp token");
 	else
 		cli_errorf(o->envelope,
-		           "%zu signatures have no timestamp token: name one "
-		           "with --signature N",
+		           o->renew ? "%zu signatures have timestamp tokens: "
+		                      "name one with --signature N"
+		                    : "%zu signatures have no timestamp token: "
+		                      "name one with --signature N",
 		           n);
 	return -1;
+}
+
+/* The request for entry idx: over its signature, or with --renew over
+ * its chain's last token. */
+static enum ags_err make_request(uint8_t **der, size_t *len,
+                                 const struct ags_envelope *env, size_t idx,
+                                 int renew, struct ags_error *err)
+{
+	return renew ? ags_timestamp_renewal_request(der, len, env, idx, err)
+	             : ags_timestamp_request(der, len, env, idx, err);
 }
 
 static int write_request(const struct ts_opts *o)
@@ -176,16 +221,16 @@ static int write_request(const struct ts_opts *o)
 		return EXIT_TROUBLE;
 	}
 	idx = pick(&env, o);
-	if (idx >= 0 && (ags_timestamp_request(&der, &len, &env, (size_t)idx,
-	                                       &err) != AGS_OK ||
+	if (idx >= 0 && (make_request(&der, &len, &env, (size_t)idx, o->renew,
+	                              &err) != AGS_OK ||
 	                 ags_file_write_atomic(o->request, der, len, 0644, 0,
 	                                       &err) != AGS_OK))
 		cli_error(&err);
 	else if (idx >= 0) {
 		fputs("agreesign: wrote ", stderr);
 		cli_put_escaped(stderr, o->request);
-		fprintf(stderr, " (time-stamp request for signature %ld)\n",
-		        idx + 1);
+		fprintf(stderr, " (time-stamp request for %ssignature %ld)\n",
+		        o->renew ? "renewing the timestamp of " : "", idx + 1);
 		rc = EXIT_OK;
 	}
 	free(der);
@@ -196,6 +241,7 @@ static int write_request(const struct ts_opts *o)
 struct add_ctx {
 	const uint8_t *token;
 	size_t len;
+	int renew;
 	const char *reply;
 	size_t want; /* --signature, or 0 */
 	size_t idx;  /* the entry it went to */
@@ -212,8 +258,10 @@ static enum ags_err add_edit(char **out, size_t *out_len, const char *buf,
 	rc = ags_envelope_parse(&env, buf, len, "envelope", err);
 	if (rc != AGS_OK)
 		return rc;
-	rc = ags_timestamp_attach(&env, &x->idx, x->token, x->len, x->reply,
-	                          err);
+	rc = x->renew ? ags_timestamp_renew(&env, &x->idx, x->token, x->len,
+	                                    x->reply, err)
+	              : ags_timestamp_attach(&env, &x->idx, x->token, x->len,
+	                                     x->reply, err);
 	if (rc == AGS_OK && x->want && x->idx + 1 != x->want) {
 		err->code = rc = AGS_ERR_INVALID;
 		ags_text_copy(err->source, sizeof(err->source), x->reply);
@@ -231,7 +279,7 @@ static int add_reply(const struct ts_opts *o)
 {
 	struct ags_error err = {0};
 	struct ags_envelope env;
-	struct add_ctx x = {NULL, 0, o->reply, o->signature, 0};
+	struct add_ctx x = {NULL, 0, o->renew, o->reply, o->signature, 0};
 	char *tsq = NULL, *tsr = NULL;
 	uint8_t *token = NULL;
 	size_t qlen = 0, rlen = 0;
@@ -256,7 +304,9 @@ static int add_reply(const struct ts_opts *o)
 		fputs("agreesign: ", stderr);
 		cli_put_escaped(stderr, o->envelope);
 		fprintf(stderr,
-		        ": added the timestamp token to signature %zu\n",
+		        o->renew ? ": renewed the timestamp of signature %zu\n"
+		                 : ": added the timestamp token to signature "
+		                   "%zu\n",
 		        x.idx + 1);
 	} else
 		cli_error(&err);
@@ -266,21 +316,25 @@ static int add_reply(const struct ts_opts *o)
 	return rc == AGS_OK ? EXIT_OK : EXIT_TROUBLE;
 }
 
-int cli_timestamp_entry(struct ags_envelope *env, size_t idx, const char *url,
-                        const char *what)
+/* Asks the TSA at url for a token over entry idx (with renew: over its
+ * chain's last token) and puts it in. 0, or -1 after saying why. */
+static int stamp_entry(struct ags_envelope *env, size_t idx, const char *url,
+                       const char *what, int renew)
 {
 	struct ags_error err = {0};
 	uint8_t *req = NULL, *reply = NULL, *token = NULL;
 	size_t req_len = 0, reply_len = 0, token_len = 0, got = 0;
 	int rc = -1;
 
-	if (ags_timestamp_request(&req, &req_len, env, idx, &err) != AGS_OK ||
+	if (make_request(&req, &req_len, env, idx, renew, &err) != AGS_OK ||
 	    cli_tsa_post(&reply, &reply_len, url, req, req_len) != 0)
 		goto out;
 	if (ags_timestamp_token(&token, &token_len, req, req_len, reply,
 	                        reply_len, url, &err) == AGS_OK &&
-	    ags_timestamp_attach(env, &got, token, token_len, what, &err) ==
-	            AGS_OK)
+	    (renew ? ags_timestamp_renew(env, &got, token, token_len, what,
+	                                 &err)
+	           : ags_timestamp_attach(env, &got, token, token_len, what,
+	                                  &err)) == AGS_OK)
 		rc = 0;
 out:
 	if (rc != 0 && err.code != AGS_OK)
@@ -291,7 +345,14 @@ out:
 	return rc;
 }
 
-/* The entries --tsa stamps: those named, else every one without a token. */
+int cli_timestamp_entry(struct ags_envelope *env, size_t idx, const char *url,
+                        const char *what)
+{
+	return stamp_entry(env, idx, url, what, 0);
+}
+
+/* The entries --tsa stamps: those named, else every one without a token
+ * (with --renew: every one with a token). */
 static size_t tsa_pick(const struct ags_envelope *env, const struct ts_opts *o,
                        size_t *which)
 {
@@ -299,7 +360,7 @@ static size_t tsa_pick(const struct ags_envelope *env, const struct ts_opts *o,
 
 	for (i = 0; i < AGS_SIGNATURES_MAX; i++)
 		if (o->nnamed ? o->named[i] != 0
-		              : i < env->nsigs && !env->sigs[i].timestamp)
+		              : i < env->nsigs && wanted(&env->sigs[i], o))
 			which[n++] = i;
 	return n;
 }
@@ -341,18 +402,24 @@ static enum ags_err tsa_edit(char **out, size_t *out_len, const char *buf,
 	n = tsa_pick(&env, x->o, which);
 	if (n == 0)
 		rc = refuse(err, subject,
-		            "every signature has a timestamp token");
+		            x->o->renew ? "no signature has a timestamp token "
+		                          "to renew"
+		                        : "every signature has a timestamp "
+		                          "token");
 	for (i = 0; rc == AGS_OK && i < n; i++) {
 		if (which[i] >= env.nsigs)
 			rc = refuse(err, subject, "there is no signature %zu",
 			            which[i] + 1);
-		else if (env.sigs[which[i]].timestamp)
-			rc = refuse(
-			        err, subject,
-			        "signature %zu already has a timestamp token",
-			        which[i] + 1);
-		else if (cli_timestamp_entry(&env, which[i], x->o->tsa,
-		                             subject) != 0)
+		else if (!wanted(&env.sigs[which[i]], x->o))
+			rc = refuse(err, subject,
+			            x->o->renew
+			                    ? "signature %zu has no timestamp "
+			                      "token to renew"
+			                    : "signature %zu already has a "
+			                      "timestamp token",
+			            which[i] + 1);
+		else if (stamp_entry(&env, which[i], x->o->tsa, subject,
+		                     x->o->renew) != 0)
 			rc = AGS_ERR_IO; /* said */
 	}
 	if (rc == AGS_OK)
@@ -377,7 +444,8 @@ static int ask_tsa(const struct ts_opts *o)
 	if (rc == AGS_OK) {
 		fputs("agreesign: ", stderr);
 		cli_put_escaped(stderr, o->envelope);
-		fprintf(stderr, ": added %zu timestamp token%s\n", x.done,
+		fprintf(stderr, ": %s %zu timestamp token%s\n",
+		        o->renew ? "renewed" : "added", x.done,
 		        x.done == 1 ? "" : "s");
 		return EXIT_OK;
 	}

@@ -104,17 +104,27 @@ const char *ags_tst_imprint(uint8_t digest[AGS_DIGEST_BYTES],
 
 /* --- tsp_verify.c: a token verified against one pinned certificate --- */
 
+/* What a token must prove, and against what (ags_tst_verify). */
+struct ags_tst_want {
+	const uint8_t *digest; /* AGS_DIGEST_BYTES: SHA-512 of what it covers */
+	const char *covers;    /* what that is, for messages ("this
+	                          signature", "the token before it") */
+	const uint8_t *anchor; /* the pinned certificate (DER) */
+	size_t anchor_len;
+	int64_t also_at; /* a second time at which the chain must be valid
+	                    (a renewal's, spec §10.2), or INT64_MIN */
+};
+
 /* Verifies the token der (len bytes) offline (spec §10.2): its imprint is
- * SHA-512 digest; its one signer digests with SHA-256, -384 or -512; its
- * CMS signature verifies under a certificate whose chain, built from the
- * token's certificates and anchor (DER, anchor_len bytes) only, ends at
- * anchor and is valid at the token's genTime; the signer's extended key
- * usage is timeStamping alone, critical. Returns 0 and the genTime in
- * *gen_time, or -1 and why not in why (cap bytes). The window and
- * revocation of the trust record are the caller's. */
+ * SHA-512 w->digest; its one signer digests with SHA-256, -384 or -512;
+ * its CMS signature verifies under a certificate whose chain, built from
+ * the token's certificates and the anchor only, ends at the anchor and is
+ * valid at the token's genTime (and at w->also_at when set); the signer's
+ * extended key usage is timeStamping alone, critical. Returns 0 and the
+ * genTime in *gen_time, or -1 and why not in why (cap bytes). The window
+ * and revocation of the trust record are the caller's. */
 int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
-                   size_t len, const uint8_t digest[AGS_DIGEST_BYTES],
-                   const uint8_t *anchor, size_t anchor_len);
+                   size_t len, const struct ags_tst_want *w);
 
 /* --- proven.c (op): what a signature's timestamp token proves --- */
 
@@ -277,6 +287,13 @@ int ags_pubkey_text_is_ssh(const char *buf, size_t len);
  * \n or \u001f (the latter written into tmp), or NULL when c stands for
  * itself. */
 const char *ags_jcs_escape(unsigned char c, char tmp[8]);
+
+/* --- format/envelope.c --- */
+
+/* The envelope format name of a version: 1, 2 or 3 (spec §6.5). */
+const char *ags_envelope_format_name(int version);
+/* Frees an entry's token and renewals; it then has none. */
+void ags_signature_drop_tokens(struct ags_signature *sig);
 
 /* --- format/trust_tsa.c --- */
 

@@ -141,7 +141,9 @@ refused 'bytes after the time-stamp token' "import base64; $TOK = [base64.b64enc
 # a signedData that is not a TSTInfo: a certificate bag (openssl crl2pkcs7)
 openssl crl2pkcs7 -nocrl -certfile "$TSA/good.pem" -outform DER -out p7.der
 refused 'not an RFC 3161 time-stamp token' "import base64; $TOK = [base64.b64encode(open('p7.der','rb').read()).decode()]"
-refused 'agreesign-envelope/v1" or "agreesign-envelope/v2"' 'e["format"] = "agreesign-envelope/v3"'
+refused '"agreesign-envelope/v2" or "agreesign-envelope/v3"' 'e["format"] = "agreesign-envelope/v4"'
+refused 'no timestamp is renewed (write "agreesign-envelope/v2")' 'e["format"] = "agreesign-envelope/v3"'
+refused 'a renewal chain is "agreesign-envelope/v3"' "$TOK = $TOK * 2"
 
 # --- verification (spec §10.2) ---------------------------------------------
 # trust FILE AUTHOR-OPTIONS TSA-LINE...: the demo keys as a v2 trust file,
@@ -296,6 +298,118 @@ tsa_reply good soon.tsq soon.tsr
 "$A" timestamp --request soon.tsq --reply soon.tsr soon.sig.json 2>/dev/null
 expect 0 "$A" verify -t ca.trust --require-proven-time -e soon.sig.json agr.txt
 
+# --- renewal chains (spec §6.5, §10.2): timestamp --renew -----------------
+# A chain of three whose first TSA's certificate expires a few seconds
+# after it stamped: the second token seals the first while it is valid,
+# the third is made after the first expired
+start=$(date -u -d yesterday +%Y%m%d%H%M%SZ)
+tsa_cert brief tsa "$start" "$(date -u -d '+6 seconds' +%Y%m%d%H%M%SZ)"
+brief_end=$(date -u -d '+6 seconds' +%s)
+tsa_cert second tsa
+tsa_cert third tsa
+cp plain.sig.json chain.sig.json
+expect 2 "$A" timestamp --renew --request c0.tsq chain.sig.json
+has "$T/err" "no signature has a timestamp token to renew"
+"$A" timestamp --request c0.tsq chain.sig.json 2>/dev/null
+tsa_reply brief c0.tsq c0.tsr
+expect 0 "$A" timestamp --request c0.tsq --reply c0.tsr chain.sig.json
+expect 0 "$A" timestamp --renew --request c1.tsq chain.sig.json
+has "$T/err" "wrote c1.tsq (time-stamp request for renewing the timestamp of signature 1)"
+tok0() { "$PY" -c 'import base64, json, sys
+print(base64.b64decode(json.load(open(sys.argv[1]))["signatures"][0]["timestamps"][int(sys.argv[2])]).hex())' "$@"; }
+check "the renewal's imprint is SHA-512 of the DER of the token before it" \
+	test "$(imprint c1.tsq)" = "$(tok0 chain.sig.json 0 | xxd -r -p | sha512sum | cut -c1-128)"
+tsa_reply second c1.tsq c1.tsr
+expect 2 "$A" timestamp --request c1.tsq --reply c1.tsr chain.sig.json
+has "$T/err" "the token covers no signature of the envelope"
+expect 0 "$A" timestamp --renew --request c1.tsq --reply c1.tsr chain.sig.json
+has "$T/err" "renewed the timestamp of signature 1"
+json_env chain.sig.json
+json 'd["format"] == "agreesign-envelope/v3" and len(d["signatures"][0]["timestamps"]) == 2'
+expect 2 "$A" timestamp --renew --request c1.tsq --reply c1.tsr chain.sig.json
+has "$T/err" "the token renews a token that has been renewed since"
+cp chain.sig.json chain2.sig.json
+expect 0 "$A" verify --json -t ca.trust --require-proven-time -e chain.sig.json agr.txt
+json "d['signatures'][0]['proven_time'] == '$(token_time chain.sig.json 1)' and d['signatures'][0]['timestamp']['tsa'] == 'Test TSA'"
+# the first TSA's certificate expires; then the third token
+while [ "$(date -u +%s)" -le "$brief_end" ]; do sleep 1; done
+expect 0 "$A" timestamp --renew --request c2.tsq chain.sig.json
+tsa_reply third c2.tsq c2.tsr
+expect 0 "$A" timestamp --renew --request c2.tsq --reply c2.tsr chain.sig.json
+json_env chain.sig.json
+json 'len(d["signatures"][0]["timestamps"]) == 3'
+P0=$(token_time chain.sig.json 1)
+expect 0 "$A" verify -t ca.trust --require-proven-time -e chain.sig.json agr.txt
+has "$T/out" "proven time $P0 (timestamp by Test TSA)"
+expect 0 "$A" verify --json -t ca.trust -e chain.sig.json agr.txt
+json "d['signatures'][0]['proven_time'] == '$P0' and d['signatures'][0]['timestamp'] == {'result': 'valid', 'tsa': 'Test TSA', 'detail': None}"
+# the same pins through a store
+"$A" trust import -t chain.db ca.trust 2>/dev/null
+expect 0 "$A" verify -t chain.db --require-proven-time -e chain.sig.json agr.txt
+# renewed too late: a token over the first after its certificate expired
+cp plain.sig.json late.sig.json
+"$PY" -c 'import json, sys
+e = json.load(open(sys.argv[1])); c = json.load(open(sys.argv[2]))
+e["signatures"][0]["timestamps"] = c["signatures"][0]["timestamps"][:1]; e["format"] = "agreesign-envelope/v2"
+json.dump(e, open(sys.argv[1], "w"), indent=2)' late.sig.json chain.sig.json
+expect 0 "$A" timestamp --renew --request l1.tsq late.sig.json
+tsa_reply second l1.tsq l1.tsr
+expect 0 "$A" timestamp --renew --request l1.tsq --reply l1.tsr late.sig.json
+expect 1 "$A" verify -t ca.trust --require-proven-time -e late.sig.json agr.txt
+has "$T/out" "token 1 of 2: the token does not verify at"
+has "$T/out" "certificate has expired"
+# broken chains prove nothing, and never make the signature invalid
+broken() { # NAME PYTHON DETAIL: chain.sig.json edited; the chain proves nothing
+	cp chain.sig.json "$1.sig.json"
+	jedit "$1.sig.json" "$2"
+	expect 0 "$A" verify --json -t ca.trust -e "$1.sig.json" agr.txt
+	json "d['signatures'][0]['result'] == 'valid' and d['signatures'][0]['proven_time'] is None and d['signatures'][0]['timestamp']['result'] == 'invalid'"
+	has "$T/out" "$3"
+	expect 1 "$A" verify -t ca.trust --require-proven-time -e "$1.sig.json" agr.txt
+}
+C='e["signatures"][0]["timestamps"]'
+# a link over the wrong bytes: the second token moved after the third
+broken swapped "$C = [$C[0], $C[2], $C[1]]" "token 3 of 3: the token's imprint is not SHA-512 of the token before it"
+# a first token of another signature's chain
+broken other "$C = [$C[1], $C[1], $C[2]]" "token 2 of 3: the token's imprint is not SHA-512 of the token before it"
+# a middle link from a TSA that is not pinned
+tsa_cert stranger tsa
+cp chain.sig.json stranger.sig.json
+jedit stranger.sig.json "$C = $C[:1]; e['format'] = 'agreesign-envelope/v2'"
+"$A" timestamp --renew --request s1.tsq stranger.sig.json 2>/dev/null
+tsa_reply stranger s1.tsq s1.tsr
+"$A" timestamp --renew --request s1.tsq --reply s1.tsr stranger.sig.json 2>/dev/null
+"$A" timestamp --renew --request s2.tsq stranger.sig.json 2>/dev/null
+tsa_reply third s2.tsq s2.tsr
+"$A" timestamp --renew --request s2.tsq --reply s2.tsr stranger.sig.json 2>/dev/null
+trust pinned.trust "" "$(tsa_record "Brief" brief)" "$(tsa_record "Third" third)"
+expect 0 "$A" verify --json -t pinned.trust -e stranger.sig.json agr.txt
+json "d['signatures'][0]['timestamp']['result'] == 'invalid' and d['signatures'][0]['proven_time'] is None"
+has "$T/out" "token 2 of 3: "
+# with the TSAs pinned one by one, the good chain proves its time
+trust pinned.trust "" "$(tsa_record "Brief" brief)" "$(tsa_record "Second" second)" "$(tsa_record "Third" third)"
+expect 0 "$A" verify -t pinned.trust --require-proven-time -e chain.sig.json agr.txt
+has "$T/out" "(timestamp by Brief)"
+# a revoked TSA: its token counts when the renewal sealed it before the revocation
+trust rev.trust "" "$(tsa_record "Brief" brief "revoked=2099-01-01T00:00:00Z reason=leaked")" \
+	"$(tsa_record "Second" second)" "$(tsa_record "Third" third)"
+expect 0 "$A" verify -t rev.trust --require-proven-time -e chain.sig.json agr.txt
+trust rev.trust "" "$(tsa_record "Brief" brief "revoked=2020-01-01T00:00:00Z reason=leaked")" \
+	"$(tsa_record "Second" second)" "$(tsa_record "Third" third)"
+expect 1 "$A" verify -t rev.trust --require-proven-time -e chain.sig.json agr.txt
+has "$T/out" "token 1 of 3: the TSA \"Brief\" is revoked: leaked"
+# the last token's TSA revoked: nothing is sealed after it
+trust rev.trust "" "$(tsa_record "Brief" brief)" "$(tsa_record "Second" second)" \
+	"$(tsa_record "Third" third "revoked=2099-01-01T00:00:00Z")"
+expect 1 "$A" verify -t rev.trust --require-proven-time -e chain.sig.json agr.txt
+has "$T/out" "token 3 of 3: the TSA \"Third\" is revoked"
+# removing the renewals gives back the v2 envelope
+cp chain.sig.json back.sig.json
+jedit back.sig.json "$C = $C[:1]; e['format'] = 'agreesign-envelope/v2'"
+expect 0 "$A" verify -t ca.trust -e back.sig.json agr.txt
+expect 2 "$A" timestamp --renew --signature 2 --request x.tsq chain.sig.json
+has "$T/err" "there is no signature 2"
+
 # --- trust add-tsa, revoke-tsa, remove-tsa (spec §9.3, §9.4) ----------------
 # A v1 file is upgraded; the CA's PEM (with openssl's text before it) is
 # pinned; verify then proves the time through it
@@ -414,6 +528,16 @@ expect 2 "$A" timestamp --tsa "$URL/tsr" net.sig.json
 has "$T/err" "every signature has a timestamp token"
 expect 2 "$A" timestamp --tsa "$URL/tsr" --request x.tsq net.sig.json
 has "$T/err" "no --request or --reply with it"
+# --renew --tsa: each chain in one edit
+expect 0 "$A" timestamp --renew --tsa "$URL/tsr" net.sig.json
+has "$T/err" "renewed 1 timestamp token"
+json_env net.sig.json
+json 'd["format"] == "agreesign-envelope/v3" and len(d["signatures"][0]["timestamps"]) == 2'
+expect 0 "$A" verify -t ca.trust --require-proven-time -e net.sig.json agr.txt
+expect 2 "$A" timestamp --renew --tsa "$URL/tsr" plain.sig.json
+has "$T/err" "no signature has a timestamp token to renew"
+expect 2 "$A" timestamp --renew --tsa "$URL/reject" net.sig.json
+has "$T/err" "rejected the request"
 # two signatures without a token: both, in one edit
 "$A" sign --force -k "$K/demo-author.key" -o two.sig.json agr.txt 2>/dev/null
 "$A" sign --append -k "$K/demo-coauthor.key" --role co-author -o two.sig.json agr.txt 2>/dev/null

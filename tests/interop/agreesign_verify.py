@@ -9,7 +9,8 @@ Prints one JSON object (the shape of spec §10.4) and exits 0 (verified),
 1 (not verified) or 2 (usage error, refused or unreadable input).
 Needs Python 3 (unicodedata 14.0.0 or later), PyNaCl (libsodium 1.0.18),
 python3-cryptography (the X.509 certificates of a v2 trust file, §9.4) and
-python3-asn1crypto (RFC 3161 timestamp tokens of a v2 envelope, §6.5).
+python3-asn1crypto (RFC 3161 timestamp tokens and renewal chains of a v2 or
+v3 envelope, §6.5).
 
 Unicode: text/v1 pins Unicode 15.0.0 (§2.3). The accepted code points are read
 from spec/unicode-15.0.0-assigned.txt, in the exact format of the
@@ -327,9 +328,10 @@ def parse_envelope(data):
     except (ValueError, RecursionError) as e:       # UnicodeDecodeError, JSONDecodeError
         raise Refused("envelope is not JSON: %s" % e)
     members(env, ("format", "statement", "signatures"), (), "envelope")
-    check(env["format"] in ("agreesign-envelope/v1", "agreesign-envelope/v2"),
-          "format: not agreesign-envelope/v1 or v2")
-    v2 = env["format"] == "agreesign-envelope/v2"
+    formats = ("agreesign-envelope/v1", "agreesign-envelope/v2", "agreesign-envelope/v3")
+    check(env["format"] in formats, "format: not agreesign-envelope/v1, v2 or v3")
+    version = formats.index(env["format"]) + 1
+    v2 = version >= 2       # timestamps allowed
     st = members(env["statement"], ("canonicalization", "text_sha512", "text_length", "metadata"),
                  ("attachments", "kind"), "statement")
     check(st.get("kind", "template") == "template", "statement.kind: not template")
@@ -357,7 +359,7 @@ def parse_envelope(data):
         members(e, ("signer", "key_id", "public_key", "signature"),
                 ("countersigns", "timestamps") if v2 else ("countersigns",), what)
         if "timestamps" in e:
-            e["_token"] = parse_token(e["timestamps"], what)
+            e["_chain"] = parse_chain(e["timestamps"], version, what)
         s = members(e["signer"], ("name", "role", "time"), ("email", "orcid"), what + " signer")
         text_field(s["name"], what + " name")
         if "email" in s:
@@ -384,7 +386,8 @@ def parse_envelope(data):
             check(s["role"] == "publisher", what + ": a countersignature's role is not publisher")
         e["_sig"] = b64_value(e["signature"], 64, what + " signature")
     check(len({e["key_id"] for e in sigs}) == len(sigs), "signatures: two with the same key_id")
-    check(not v2 or any("timestamps" in e for e in sigs), "format v2 but no timestamp token")
+    check(not v2 or any("timestamps" in e for e in sigs), "format v2 or v3 but no timestamp token")
+    check(version != 3 or any(len(e.get("_chain", ())) > 1 for e in sigs), "format v3 but no renewal chain")
     return env
 
 
@@ -400,11 +403,18 @@ def _token_der(der):
     return a1cms.ContentInfo.load(der).dump(force=True) == der
 
 
-def parse_token(v, what):
+def parse_chain(v, version, what):
+    """§6.5: one token in v2; 1 to 16 in v3 (the first over the signature,
+    each renewal over the DER of the one before)."""
+    check(type(v) is list and len(v) >= 1 and (len(v) == 1 or version == 3),
+          what + " timestamps: not an array of one token (a chain is v3)")
+    check(len(v) <= 16, what + " timestamps: more than 16 tokens")
+    return [parse_token(t, what) for t in v]
+
+
+def parse_token(t, what):
     """§6.5: one base64 DER TimeStampToken, a ContentInfo holding
     id-signedData whose content is an id-ct-TSTInfo."""
-    check(type(v) is list and len(v) == 1, what + " timestamps: not an array of one token")
-    t = v[0]
     ok = type(t) is str and 0 < len(t) <= (MAX_TOKEN + 2) // 3 * 4 and \
         re.fullmatch("[A-Za-z0-9+/]+={0,2}", t) and len(t) % 4 == 0
     der = base64.b64decode(t) if ok else b""
@@ -959,16 +969,18 @@ def _ess_names(si, cert_der):
     return False
 
 
-def token_under(der, sig_bytes, anchor_der):
+def token_under(der, sig_bytes, anchor_der, also_at=None, covers="this signature"):
     """§10.2: the genTime (a datetime) the token proves under the pinned
-    certificate anchor_der, or TokenFails."""
+    certificate anchor_der, or TokenFails. sig_bytes: what it covers (the
+    signature, or for a renewal the DER of the token before it); also_at:
+    a second time at which the chain must be valid (a chain's link)."""
     sd = a1cms.ContentInfo.load(der)["content"]
     enc = sd["encap_content_info"]
     info = enc["content"].parsed
     imp = info["message_imprint"]
     if imp["hash_algorithm"]["algorithm"].native != "sha512" or \
             imp["hashed_message"].native != hashlib.sha512(sig_bytes).digest():
-        raise TokenFails("the token's imprint is not SHA-512 of this signature")
+        raise TokenFails("the token's imprint is not SHA-512 of " + covers)
     if info["version"].native != "v1":
         raise TokenFails("TSTInfo version is not 1")
     t = info["gen_time"].native.replace(microsecond=0, tzinfo=None)    # naive UTC
@@ -1002,33 +1014,74 @@ def token_under(der, sig_bytes, anchor_der):
     if not _signer_usage_ok(signer):
         raise TokenFails("the signer's certificate is not for time stamping alone (critical)")
     _chain_ok(signer, certs, anchor, t)
+    if also_at is not None:
+        _chain_ok(signer, certs, anchor, also_at)
     return t
+
+
+def _record_refuses(a, t, sealed=None):
+    """§10.2 check 5 (t: the token's time as text); sealed: the time (a
+    datetime) by which a renewal proves the token existed, or None."""
+    if "revoked" in a and not (sealed is not None and _time(sealed) < a["revoked"]):
+        return "the TSA is revoked"
+    if "valid-after" in a and t < a["valid-after"]:
+        return "the token's time is before the TSA's valid-after"
+    if "valid-before" in a and t >= a["valid-before"]:
+        return "the token's time is not before the TSA's valid-before"
+    return None
+
+
+def _link(der, covered, store, also_at=None, sealed=None, covers="this signature"):
+    """One token against the records in order: (genTime datetime, record)
+    or TokenFails (the first failure, unless a record anchored it)."""
+    detail, anchored = None, False
+    for a in store.tsas:
+        try:
+            g = token_under(der, covered, a["cert"], also_at, covers)
+        except TokenFails as err:
+            detail = detail or str(err)
+            continue
+        why = _record_refuses(a, _time(g), sealed)
+        if why is None:
+            return g, a
+        detail = detail if anchored else why
+        anchored = True
+    raise TokenFails(detail)
+
+
+def _chain(e, store, now):
+    """§10.2 renewal chains: from the last token back, each valid at its
+    genTime and at the next one's (the last at now), never older than
+    the next; the first token's (genTime, record)."""
+    chain, nxt, n = e["_chain"], now, len(e["_chain"]) - 1
+    for k in range(n, -1, -1):
+        covered = e["_sig"] if k == 0 else chain[k - 1]
+        try:
+            g, a = _link(chain[k], covered, store, nxt, None if k == n else nxt,
+                         "this signature" if k == 0 else "the token before it")
+        except TokenFails as err:
+            raise TokenFails("token %d of %d: %s" % (k + 1, n + 1, err))
+        if k < n and g > nxt:
+            raise TokenFails("token %d of %d: its time is after that of the token that renews it" % (k + 1, n + 1))
+        nxt = g
+    return g, a
 
 
 def token_verdict(e, store):
     """(status, proven time string or None, tsa name or None, detail)."""
-    if "_token" not in e:
+    if "_chain" not in e:
         return None
     if not store.tsas:
         return ("not-checked", None, None, "no time-stamping authority is pinned")
-    detail, anchored = None, False
-    for a in store.tsas:
-        try:
-            t = _time(token_under(e["_token"], e["_sig"], a["cert"]))
-        except TokenFails as err:
-            detail = detail or str(err)
-            continue
-        if "revoked" in a:
-            why = "the TSA is revoked"
-        elif "valid-after" in a and t < a["valid-after"]:
-            why = "the token's time is before the TSA's valid-after"
-        elif "valid-before" in a and t >= a["valid-before"]:
-            why = "the token's time is not before the TSA's valid-before"
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    try:
+        if len(e["_chain"]) == 1:       # v2's rule: judged at its own time
+            g, a = _link(e["_chain"][0], e["_sig"], store)
         else:
-            return ("valid", t, a["name"], None)
-        detail = detail if anchored else why
-        anchored = True
-    return ("invalid", None, None, detail)
+            g, a = _chain(e, store, now)
+    except TokenFails as err:
+        return ("invalid", None, None, str(err))
+    return ("valid", _time(g), a["name"], None)
 
 
 def _plus(t, secs):

@@ -7,7 +7,7 @@ usage: verify_test.py AGREESIGN_BINARY    (run from anywhere; prints
 `interop: N passed, M failed` and exits 1 when anything failed)
 """
 import base64, contextlib, copy, datetime, hashlib, io, json, os, random, re, shutil, struct, subprocess, sys
-import tempfile, unicodedata
+import tempfile, time, unicodedata
 import nacl.bindings, nacl.pwhash, nacl.signing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -1072,6 +1072,88 @@ def test_timestamps(tmp, agr, signed):
     verify_tokens(tmp, agr, signed, one)
 
 
+def renewed(tmp, path, tsa):
+    """Renews the chain of the envelope at path with a token of test TSA
+    tsa (timestamp --renew --request, then --reply)."""
+    q, r = path + ".rq", path + ".rr"
+    for f in (q, r):
+        if os.path.exists(f):
+            os.remove(f)
+    ok(tool("timestamp", "--renew", "--request", q, path).returncode == 0, path + ": renewal request")
+    tsa_sh(tmp, "tsa_reply %s %s %s" % (tsa, q, r))
+    p = tool("timestamp", "--renew", "--request", q, "--reply", r, path)
+    ok(p.returncode == 0, path + ": renewal added", p.stderr.decode(errors="replace"))
+    return path
+
+
+def test_renewals(tmp, agr, signed):
+    """§6.5, §10.2: renewal chains (v3), judged by both verifiers; the
+    first TSA's certificate expires seconds after its token and its
+    renewal were made."""
+    tmp = os.path.join(tmp, "renew")
+    os.mkdir(tmp)
+    end = time.time() + 5
+    tsa_sh(tmp, "tsa_ca; tsa_cert brief tsa $(date -u -d yesterday +%%Y%%m%%d%%H%%M%%SZ) "
+                "$(date -u -d @%d +%%Y%%m%%d%%H%%M%%SZ); tsa_cert second tsa; tsa_cert third tsa; "
+                "tsa_cert stranger tsa" % int(end))
+    rec = lambda label, cert, *o: ('tsa "%s" ' % label) + tsa_sh(tmp, "tsa_b64 " + cert) + "".join(" " + x for x in o)
+    chain = renewed(tmp, stamped(tmp, signed, "chain.sig.json", "brief"), "second")
+    late = stamped(tmp, signed, "late.sig.json", "brief")
+    while time.time() <= end + 1:
+        time.sleep(0.5)
+    renewed(tmp, chain, "third")
+    renewed(tmp, late, "second")          # after the first certificate expired
+    ca = v2_trust(tmp, "ca.trust", "", rec("Test CA", "ca"))
+    leaves = v2_trust(tmp, "leaves.trust", "", rec("Brief", "brief"), rec("Second", "second"),
+                      rec("Third", "third"))
+    store = os.path.join(tmp, "ca.db")
+    ok(tool("trust", "import", "-t", store, ca).returncode == 0, "the CA's pin imported into a store")
+    base = json.loads(read(chain))
+    toks = base["signatures"][0]["timestamps"]
+    ok(base["format"] == "agreesign-envelope/v3" and len(toks) == 3, "a chain of three is v3")
+    variants = {}
+    for name, new in (("swapped", [toks[0], toks[2], toks[1]]), ("first only", toks[:1]),
+                      ("restarted", [toks[1], toks[1], toks[2]])):
+        e = copy.deepcopy(base)
+        e["signatures"][0]["timestamps"] = new
+        if len(new) == 1:
+            e["format"] = "agreesign-envelope/v2"
+        variants[name] = write(os.path.join(tmp, name.replace(" ", "-") + ".sig.json"), dump(e))
+    stranger = stamped(tmp, signed, "stranger.sig.json", "brief")
+    renewed(tmp, renewed(tmp, stranger, "stranger"), "third")
+    need = ["--require-proven-time"]
+    for name, tr, env, args, want in (
+            ("chain of three, CA pinned", ca, chain, need, 0),
+            ("chain of three, each TSA pinned", leaves, chain, need, 0),
+            ("chain of three through a store", store, chain, need, 0),
+            ("renewed after the first certificate expired", ca, late, need, 1),
+            ("a link over the wrong bytes", ca, variants["swapped"], need, 1),
+            ("a first token over a token", ca, variants["restarted"], need, 1),
+            ("the first token alone (v2)", ca, variants["first only"], need, 0),
+            ("a middle link from an unpinned TSA", leaves, stranger, need, 1),
+            ("a middle link from an unpinned TSA, not required", leaves, stranger, [], 0),
+            ("first TSA revoked after the renewal", v2_trust(
+                tmp, "r1.trust", "", rec("Brief", "brief", "revoked=2099-01-01T00:00:00Z"),
+                rec("Second", "second"), rec("Third", "third")), chain, need, 0),
+            ("first TSA revoked before the renewal", v2_trust(
+                tmp, "r2.trust", "", rec("Brief", "brief", "revoked=2020-01-01T00:00:00Z"),
+                rec("Second", "second"), rec("Third", "third")), chain, need, 1),
+            ("last TSA revoked", v2_trust(
+                tmp, "r3.trust", "", rec("Brief", "brief"), rec("Second", "second"),
+                rec("Third", "third", "revoked=2099-01-01T00:00:00Z")), chain, need, 1)):
+        compare("renewal: " + name, ["-t", tr] + args + ["-e", env, agr], want)
+    for name, mutate in (
+            ("v2 with a chain", lambda e: e.update(format="agreesign-envelope/v2")),
+            ("v3 without a chain", lambda e: e["signatures"][0].update(timestamps=toks[:1])),
+            ("a chain of 17", lambda e: e["signatures"][0].update(timestamps=toks * 5 + toks[:2])),
+            ("a renewal that is not a token", lambda e: e["signatures"][0].update(timestamps=toks[:2] + ["AAAA"])),
+            ("format v4", lambda e: e.update(format="agreesign-envelope/v4"))):
+        e = copy.deepcopy(base)
+        mutate(e)
+        path = write(os.path.join(tmp, "bad.sig.json"), dump(e))
+        compare("envelope v3: " + name, ["-t", ca, "-e", path, agr], 2)
+
+
 def v2_trust(tmp, name, author_opts, *tsa_lines):
     """The demo keys as a v2 trust file: the author's record with the
     options given, then the tsa lines."""
@@ -1450,6 +1532,7 @@ def main():
                           ("strict", lambda: fresh and test_strict(tmp, *fresh)),
                           ("ssh private", lambda: test_ssh_private(tmp)),
                           ("timestamps", lambda: fresh and test_timestamps(tmp, *fresh)),
+                          ("renewals", lambda: fresh and test_renewals(tmp, *fresh)),
                           ("trust db", lambda: test_trust_db(tmp)),
                           ("import-ssh", lambda: test_import_ssh(tmp))):
             try:

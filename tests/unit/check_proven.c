@@ -271,6 +271,191 @@ START_TEST(test_claimed_and_window)
 }
 END_TEST
 
+/* Renews the chain of signature 1 with a token of t at gen_time. */
+static void renewed(struct ags_envelope *env, struct tu_tsa *t,
+                    int64_t gen_time)
+{
+	uint8_t *q, *r, *tok;
+	size_t nq, nr, ntok;
+
+	ck_assert_int_eq(ags_timestamp_renewal_request(&q, &nq, env, 0, NULL),
+	                 AGS_OK);
+	r = tu_tsa_reply(t, q, nq, gen_time, 0, &nr);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(
+	        ags_timestamp_token(&tok, &ntok, q, nq, r, nr, "r", NULL),
+	        AGS_OK);
+	ck_assert_int_eq(ags_timestamp_renew(env, NULL, tok, ntok, "r", NULL),
+	                 AGS_OK);
+	free(q);
+	free(r);
+	free(tok);
+}
+
+/* A v2 trust store pinning the CAs of t[0..n-1] as TSA1, TSA2, ... */
+static void trust_many(struct ags_trust *tr, struct tu_tsa **t, size_t n)
+{
+	char *buf = malloc(65536), b64[8192];
+	struct ags_error err = {0};
+	size_t i, len, dn;
+
+	ck_assert_ptr_nonnull(buf);
+	len = (size_t)snprintf(buf, 65536,
+	                       "agreesign trust v2\nkey \"Ada Lovelace\" %s "
+	                       "roles=author\n",
+	                       pk_b64);
+	for (i = 0; i < n; i++) {
+		uint8_t *der = tu_tsa_ca_der(t[i], &dn);
+		sodium_bin2base64(b64, sizeof(b64), der, dn,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		len += (size_t)snprintf(buf + len, 65536 - len,
+		                        "tsa TSA%zu %s\n", i + 1, b64);
+		free(der);
+	}
+	ags_trust_init(tr);
+	ck_assert_msg(ags_trust_parse(tr, buf, strlen(buf), "t", &err) ==
+	                      AGS_OK,
+	              "%s", err.text);
+	free(buf);
+}
+
+/* The token report of signature 1 of env under tr. */
+static struct ags_sig_report judged(struct ags_envelope *env,
+                                    struct ags_trust *tr)
+{
+	struct ags_report rep;
+	struct ags_sig_report s = run(&rep, env, tr, NULL);
+
+	ck_assert(s.valid); /* a token never makes a signature invalid */
+	ags_report_release(&rep);
+	return s;
+}
+
+/* Renewal chains (spec §10.2): the first TSA's certificate expired an
+ * hour after T0, long before now; renewals made in time keep T0 proven. */
+START_TEST(test_renewal_chain)
+{
+	struct tu_tsa *t[3];
+	struct ags_envelope env;
+	struct ags_trust tr;
+	struct ags_sig_report s;
+	char buf[1024];
+	char *json;
+	size_t n;
+
+	t[0] = tu_tsa_new(TU_TSA_GOOD, T0 - YEAR, T0 + 3600);
+	t[1] = tu_tsa_new(TU_TSA_GOOD, T0 - YEAR, T0 + 10 * YEAR);
+	t[2] = tu_tsa_new(TU_TSA_GOOD, T0 - YEAR, T0 + 10 * YEAR);
+	ck_assert(t[0] && t[1] && t[2]);
+	trust_many(&tr, t, 3);
+	stamped(&env, T0 - 60, t[0], T0);
+	renewed(&env, t[1], T0 + 60);
+	renewed(&env, t[2], T0 + 120);
+	ck_assert_uint_eq(env.sigs[0].nrenewals, 2);
+	s = judged(&env, &tr);
+	ck_assert_msg(s.token == AGS_TOKEN_VALID, "%s", s.token_detail);
+	ck_assert_int_eq(s.proven_time, T0);
+	ck_assert_str_eq(s.tsa->name, "TSA1");
+	/* written as v3, read back the same */
+	ck_assert_int_eq(ags_envelope_format(&json, &n, &env, NULL), AGS_OK);
+	ck_assert_ptr_nonnull(strstr(json, "agreesign-envelope/v3"));
+	ags_envelope_release(&env);
+	ck_assert_int_eq(ags_envelope_parse(&env, json, n, "e", NULL), AGS_OK);
+	free(json);
+	ck_assert_uint_eq(env.sigs[0].nrenewals, 2);
+	s = judged(&env, &tr);
+	ck_assert_int_eq(s.proven_time, T0);
+	ags_envelope_release(&env);
+	/* renewed after the first certificate expired: nothing proven */
+	stamped(&env, T0 - 60, t[0], T0);
+	renewed(&env, t[1], T0 + 7200);
+	s = judged(&env, &tr);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	snprintf(buf, sizeof(buf), "%s", s.token_detail);
+	ck_assert_msg(strstr(buf, "token 1 of 2: the token does not verify "
+	                          "at 2026-11-18T") &&
+	                      strstr(buf, "expired"),
+	              "%s", buf);
+	ags_envelope_release(&env);
+	/* a renewal older than the token it renews */
+	stamped(&env, T0 - 60, t[0], T0);
+	renewed(&env, t[1], T0 - 60);
+	s = judged(&env, &tr);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	ck_assert_str_eq(s.token_detail,
+	                 "token 1 of 2: its time is after that of the token "
+	                 "that renews it");
+	ags_envelope_release(&env);
+	/* a last token whose TSA's certificate has expired by now */
+	stamped(&env, T0 - 60, t[1], T0);
+	renewed(&env, t[0], T0 + 60);
+	s = judged(&env, &tr);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	ck_assert_ptr_nonnull(strstr(s.token_detail, "token 2 of 2: the token "
+	                                             "does not verify at"));
+	ags_envelope_release(&env);
+	/* a middle token from a TSA that is not pinned */
+	stamped(&env, T0 - 60, t[0], T0);
+	renewed(&env, t[2], T0 + 60);
+	renewed(&env, t[1], T0 + 120);
+	ags_trust_release(&tr);
+	trust_many(&tr, t, 2); /* TSA1 and TSA2: not t[2] */
+	s = judged(&env, &tr);
+	ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+	ck_assert_ptr_nonnull(strstr(s.token_detail, "token 2 of 3: "));
+	ags_envelope_release(&env);
+	ags_trust_release(&tr);
+	tu_tsa_free(t[0]);
+	tu_tsa_free(t[1]);
+	tu_tsa_free(t[2]);
+}
+END_TEST
+
+/* ags_timestamp_renew refuses what it cannot append. */
+START_TEST(test_renew_refusals)
+{
+	struct ags_envelope env;
+	uint8_t *q, *r, *tok;
+	size_t nq, nr, ntok;
+	struct ags_error err = {0};
+
+	stamped(&env, T0, NULL, 0);
+	ck_assert_int_eq(ags_timestamp_renewal_request(&q, &nq, &env, 0, &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_str_eq(err.text,
+	                 "signature 1 has no timestamp token to renew");
+	ags_envelope_release(&env);
+	stamped(&env, T0, tsa, T0);
+	ck_assert_int_eq(ags_timestamp_renewal_request(&q, &nq, &env, 0, NULL),
+	                 AGS_OK);
+	r = tu_tsa_reply(tsa, q, nq, T0 + 1, 0, &nr);
+	ck_assert_int_eq(
+	        ags_timestamp_token(&tok, &ntok, q, nq, r, nr, "r", NULL),
+	        AGS_OK);
+	/* a renewal is not a first token, nor the reverse */
+	ck_assert_int_eq(ags_timestamp_attach(&env, NULL, tok, ntok, "r", NULL),
+	                 AGS_ERR_INVALID);
+	memset(&err, 0, sizeof(err)); /* the first error wins */
+	ck_assert_int_eq(ags_timestamp_renew(&env, NULL, env.sigs[0].timestamp,
+	                                     env.sigs[0].timestamp_len, "r",
+	                                     &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_str_eq(err.text,
+	                 "the token renews no timestamp token of the envelope");
+	ck_assert_int_eq(ags_timestamp_renew(&env, NULL, tok, ntok, "r", NULL),
+	                 AGS_OK);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_timestamp_renew(&env, NULL, tok, ntok, "r", &err),
+	                 AGS_ERR_INVALID);
+	ck_assert_str_eq(err.text, "the token renews a token that has been "
+	                           "renewed since");
+	free(q);
+	free(r);
+	free(tok);
+	ags_envelope_release(&env);
+}
+END_TEST
+
 Suite *proven_suite(void);
 
 Suite *proven_suite(void)
@@ -285,6 +470,8 @@ Suite *proven_suite(void)
 	tcase_add_test(tc, test_tsa_certificate_time);
 	tcase_add_test(tc, test_key_revoked);
 	tcase_add_test(tc, test_claimed_and_window);
+	tcase_add_test(tc, test_renewal_chain);
+	tcase_add_test(tc, test_renew_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -41,7 +41,7 @@ static int digest_allowed(PKCS7 *tok)
 	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
 }
 
-/* The imprint must be SHA-512 over exactly these 64 bytes. */
+/* The imprint must be SHA-512 over exactly what the token covers. */
 static int imprint_ok(TS_TST_INFO *info, const uint8_t d[AGS_DIGEST_BYTES])
 {
 	TS_MSG_IMPRINT *imp = TS_TST_INFO_get_msg_imprint(info);
@@ -55,8 +55,9 @@ static int imprint_ok(TS_TST_INFO *info, const uint8_t d[AGS_DIGEST_BYTES])
 }
 
 /* What libcrypto said last, for people: the reason and its data (the
- * certificate error, e.g. "certificate has expired"). */
-static void crypto_why(char *why, size_t cap)
+ * certificate error, e.g. "certificate has expired"); at names the time
+ * judged when it is not the token's own. */
+static void crypto_why(char *why, size_t cap, const char *at)
 {
 	const char *data = NULL, *reason;
 	unsigned long e, last = 0;
@@ -68,14 +69,16 @@ static void crypto_why(char *why, size_t cap)
 		last_data = (flags & ERR_TXT_STRING) && data ? data : "";
 	}
 	reason = last ? ERR_reason_error_string(last) : NULL;
-	snprintf(why, cap, "the token does not verify: %s%s%s",
+	snprintf(why, cap, "the token does not verify%s%s: %s%s%s",
+	         at ? " at " : "", at ? at : "",
 	         reason ? reason : "unknown error", *last_data ? ": " : "",
 	         last_data);
 }
 
-/* Verifies the signature and chain of tok under anchor at time t. */
-static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, char *why,
-                        size_t cap)
+/* Verifies the signature and chain of tok under anchor at time t (at:
+ * t in words, when it is not the token's own time). */
+static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, const char *at,
+                        char *why, size_t cap)
 {
 	TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
 	X509_STORE *store = X509_STORE_new();
@@ -93,7 +96,7 @@ static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, char *why,
 		ok = TS_RESP_verify_token(ctx, tok) == 1;
 	}
 	if (!ok)
-		crypto_why(why, cap);
+		crypto_why(why, cap, at);
 	X509_STORE_free(store);
 	TS_VERIFY_CTX_free(ctx);
 	return ok;
@@ -106,14 +109,30 @@ static X509 *read_cert(const uint8_t *der, size_t len)
 	return len > 0 && len <= INT_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
 }
 
+/* The chain at the token's time, and at the second time asked for: a
+ * renewal proves that the token existed then, and its certificates must
+ * still have been valid (spec §10.2, renewal chains). */
+static int chain_ok(PKCS7 *tok, X509 *ca, int64_t gen_time, int64_t also_at,
+                    char *why, size_t cap)
+{
+	char at[21];
+
+	if (!signature_ok(tok, ca, gen_time, NULL, why, cap))
+		return 0;
+	if (also_at == INT64_MIN)
+		return 1;
+	if (ags_time_format(at, also_at) != 0)
+		snprintf(at, sizeof(at), "%s", "?");
+	return signature_ok(tok, ca, also_at, at, why, cap);
+}
+
 int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
-                   size_t len, const uint8_t digest[AGS_DIGEST_BYTES],
-                   const uint8_t *anchor, size_t anchor_len)
+                   size_t len, const struct ags_tst_want *w)
 {
 	const unsigned char *p = der;
 	PKCS7 *tok = NULL;
 	TS_TST_INFO *info = NULL;
-	X509 *ca = read_cert(anchor, anchor_len);
+	X509 *ca = read_cert(w->anchor, w->anchor_len);
 	const char *fail = NULL;
 	int ok = 0;
 
@@ -123,15 +142,16 @@ int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
 	         !(tok = d2i_PKCS7(NULL, &p, (long)len)) ||
 	         !(info = PKCS7_to_TS_TST_INFO(tok)))
 		fail = "not an RFC 3161 time-stamp token";
-	else if (!imprint_ok(info, digest))
-		fail = "the token's imprint is not SHA-512 of this signature";
+	else if (!imprint_ok(info, w->digest))
+		snprintf(why, cap, "the token's imprint is not SHA-512 of %s",
+		         w->covers);
 	else if (!time_of(gen_time, TS_TST_INFO_get_time(info)))
 		fail = "the token's time cannot be read";
 	else if (!digest_allowed(tok))
 		fail = "the token is not signed with one SHA-256, SHA-384 or "
 		       "SHA-512 digest";
 	else
-		ok = signature_ok(tok, ca, *gen_time, why, cap);
+		ok = chain_ok(tok, ca, *gen_time, w->also_at, why, cap);
 	if (fail)
 		snprintf(why, cap, "%s", fail);
 	TS_TST_INFO_free(info);

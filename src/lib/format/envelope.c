@@ -20,7 +20,7 @@ void ags_envelope_release(struct ags_envelope *env)
 	for (i = 0; i < env->nsigs; i++) {
 		ags_signer_release(&env->sigs[i].signer);
 		free(env->sigs[i].covers);
-		free(env->sigs[i].timestamp);
+		ags_signature_drop_tokens(&env->sigs[i]);
 	}
 	free(env->sigs);
 	for (i = 0; i < env->agreement.nattachments; i++)
@@ -28,6 +28,20 @@ void ags_envelope_release(struct ags_envelope *env)
 	free(env->agreement.attachments);
 	ags_metadata_release(&env->agreement.md);
 	ags_envelope_init(env);
+}
+
+void ags_signature_drop_tokens(struct ags_signature *sig)
+{
+	size_t k;
+
+	for (k = 0; k < sig->nrenewals; k++)
+		free(sig->renewals[k].der);
+	free(sig->renewals);
+	free(sig->timestamp);
+	sig->renewals = NULL;
+	sig->nrenewals = 0;
+	sig->timestamp = NULL;
+	sig->timestamp_len = 0;
 }
 
 void ags_agreement_bind(struct ags_agreement *a, const char *canon,
@@ -114,40 +128,67 @@ static enum ags_err countersigner_check(const struct ags_signature *sig,
 	return AGS_OK;
 }
 
-/* The timestamps member of a v2 envelope's entry (spec §6.5): one token,
- * checked for its shape; what it proves is for verification. */
-static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
-                                         const char *source, const char *path,
-                                         struct ags_error *err)
+/* Token k of a timestamps array: base64 of one token's DER, its shape
+ * checked (what it proves is for verification). */
+static enum ags_err token_from_json(uint8_t **der, size_t *len, json_t *s,
+                                    size_t k, const char *source,
+                                    const char *path, struct ags_error *err)
 {
-	json_t *s = json_array_get(j, 0);
 	const char *why;
 
-	if (!json_is_array(j) || json_array_size(j) != 1)
-		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "%s.timestamps must be an array of one "
-		                     "token",
-		                     path);
 	/* base64 of at most AGS_TOKEN_MAX bytes */
 	if (!json_is_string(s) ||
 	    json_string_length(s) > (AGS_TOKEN_MAX + 2) / 3 * 4 ||
 	    json_string_length(s) == 0 ||
-	    ags_b64_decode_alloc(&sig->timestamp, &sig->timestamp_len,
-	                         json_string_value(s),
+	    ags_b64_decode_alloc(der, len, json_string_value(s),
 	                         json_string_length(s)) != 0)
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "%s.timestamps[0] must be a time-stamp "
+		                     "%s.timestamps[%zu] must be a time-stamp "
 		                     "token of 1 to %u bytes in base64",
-		                     path, AGS_TOKEN_MAX);
-	if ((why = ags_tst_check(sig->timestamp, sig->timestamp_len)))
+		                     path, k, AGS_TOKEN_MAX);
+	if ((why = ags_tst_check(*der, *len)))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "%s.timestamps[0]: %s", path, why);
+		                     "%s.timestamps[%zu]: %s", path, k, why);
 	return AGS_OK;
+}
+
+/* The timestamps member of an entry (spec §6.5): one token in a v2
+ * envelope, a chain of 1 to AGS_CHAIN_MAX (the first over the signature,
+ * each renewal over the one before) in a v3 one. */
+static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
+                                         const char *source, const char *path,
+                                         int version, struct ags_error *err)
+{
+	size_t n = json_array_size(j), k;
+	enum ags_err rc;
+
+	if (!json_is_array(j) || n == 0 || (version < 3 && n != 1))
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.timestamps must be an array of one "
+		                     "token (a renewal chain is \"%s\")",
+		                     path, AGS_FORMAT_ENVELOPE_V3);
+	if (n > AGS_CHAIN_MAX)
+		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                     "%s.timestamps must be an array of 1 to "
+		                     "%u tokens",
+		                     path, AGS_CHAIN_MAX);
+	rc = token_from_json(&sig->timestamp, &sig->timestamp_len,
+	                     json_array_get(j, 0), 0, source, path, err);
+	if (rc != AGS_OK || n == 1)
+		return rc;
+	if (!(sig->renewals = calloc(n - 1, sizeof(*sig->renewals))))
+		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
+		                     "out of memory");
+	for (k = 1; rc == AGS_OK && k < n; k++, sig->nrenewals++)
+		rc = token_from_json(
+		        &sig->renewals[k - 1].der, &sig->renewals[k - 1].len,
+		        json_array_get(j, k), k, source, path, err);
+	return rc;
 }
 
 static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
                                     const char *source, const char *path,
-                                    const struct ags_trust *known, int v2,
+                                    const struct ags_trust *known, int version,
                                     struct ags_error *err)
 {
 	static const char *const fields[] = {
@@ -159,7 +200,8 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 
 	/* A v1 envelope knows no timestamps member: it is refused there
 	 * like any unknown member. */
-	if (!v2 && json_is_object(j) && json_object_get(j, "timestamps"))
+	if (version == 1 && json_is_object(j) &&
+	    json_object_get(j, "timestamps"))
 		return ags_error_set(
 		        err, AGS_ERR_FORMAT, source, 0, 0,
 		        "%s: unknown member \"timestamps\" (an "
@@ -182,17 +224,18 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 		rc = countersigner_check(sig, source, path, err);
 	tokens = json_object_get(j, "timestamps");
 	if (rc == AGS_OK && tokens)
-		rc = timestamps_from_json(sig, tokens, source, path, err);
+		rc = timestamps_from_json(sig, tokens, source, path, version,
+		                          err);
 	return rc;
 }
 
 static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
                                          const char *source,
-                                         const struct ags_trust *known, int v2,
-                                         struct ags_error *err)
+                                         const struct ags_trust *known,
+                                         int version, struct ags_error *err)
 {
 	char path[64];
-	size_t i, k, n = json_array_size(j), ntokens = 0;
+	size_t i, k, n = json_array_size(j), ntokens = 0, nchains = 0;
 	enum ags_err rc = AGS_OK;
 
 	if (!json_is_array(j) || n == 0 || n > AGS_SIGNATURES_MAX)
@@ -208,8 +251,9 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 		snprintf(path, sizeof(path), "signatures[%zu]", i);
 		env->nsigs = i + 1;
 		rc = entry_from_json(&env->sigs[i], json_array_get(j, i),
-		                     source, path, known, v2, err);
+		                     source, path, known, version, err);
 		ntokens += env->sigs[i].timestamp != NULL;
+		nchains += env->sigs[i].nrenewals > 0;
 		for (k = 0; rc == AGS_OK && k < i; k++)
 			if (strcmp(env->sigs[k].key_id, env->sigs[i].key_id) ==
 			    0)
@@ -219,12 +263,20 @@ static enum ags_err signatures_from_json(struct ags_envelope *env, json_t *j,
 				        "%s",
 				        path, env->sigs[i].key_id);
 	}
-	/* One spelling per envelope: v2 exactly when a token is there. */
-	if (rc == AGS_OK && v2 && ntokens == 0)
+	/* One spelling per envelope: v2 exactly when a token is there, v3
+	 * exactly when a renewal is. */
+	if (rc == AGS_OK && version > 1 && ntokens == 0)
 		rc = ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                   "format is \"%s\" but no signature has a "
 		                   "timestamp token (write \"%s\")",
-		                   AGS_FORMAT_ENVELOPE_V2, AGS_FORMAT_ENVELOPE);
+		                   ags_envelope_format_name(version),
+		                   AGS_FORMAT_ENVELOPE);
+	else if (rc == AGS_OK && version == 3 && nchains == 0)
+		rc = ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
+		                   "format is \"%s\" but no timestamp is "
+		                   "renewed (write \"%s\")",
+		                   AGS_FORMAT_ENVELOPE_V3,
+		                   AGS_FORMAT_ENVELOPE_V2);
 	return rc;
 }
 
@@ -236,31 +288,33 @@ static enum ags_err envelope_from_json(struct ags_envelope *env, json_t *root,
 	static const char *const fields[] = {"format", "statement",
 	                                     "signatures", NULL};
 	json_t *format;
-	int v2;
+	int version;
 	enum ags_err rc;
 
 	rc = ags_json_fields(root, fields, 3, source, "envelope", err);
 	if (rc != AGS_OK)
 		return rc;
 	format = json_object_get(root, "format");
-	v2 = json_is_string(format) &&
-	     strcmp(json_string_value(format), AGS_FORMAT_ENVELOPE_V2) == 0;
-	if (!v2 &&
-	    (!json_is_string(format) ||
-	     strcmp(json_string_value(format), AGS_FORMAT_ENVELOPE) != 0))
+	for (version = 3; version > 0; version--)
+		if (json_is_string(format) &&
+		    strcmp(json_string_value(format),
+		           ags_envelope_format_name(version)) == 0)
+			break;
+	if (version == 0)
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
-		                     "format is not \"%s\" or \"%s\" "
+		                     "format is not \"%s\", \"%s\" or \"%s\" "
 		                     "(unsupported version or not an agreesign "
 		                     "envelope)",
 		                     AGS_FORMAT_ENVELOPE,
-		                     AGS_FORMAT_ENVELOPE_V2);
+		                     AGS_FORMAT_ENVELOPE_V2,
+		                     AGS_FORMAT_ENVELOPE_V3);
 	rc = ags_statement_from_json(&env->agreement,
 	                             json_object_get(root, "statement"), source,
 	                             err);
 	if (rc == AGS_OK)
 		rc = signatures_from_json(env,
 		                          json_object_get(root, "signatures"),
-		                          source, known, v2, err);
+		                          source, known, version, err);
 	return rc;
 }
 
@@ -329,6 +383,13 @@ enum ags_err ags_envelope_load_known(struct ags_envelope *env, const char *path,
 	return rc;
 }
 
+const char *ags_envelope_format_name(int version)
+{
+	return version == 3   ? AGS_FORMAT_ENVELOPE_V3
+	       : version == 2 ? AGS_FORMAT_ENVELOPE_V2
+	                      : AGS_FORMAT_ENVELOPE;
+}
+
 static int set_b64(json_t *o, const char *key, const uint8_t *b, size_t n)
 {
 	char *s = ags_b64_encode(b, n);
@@ -338,16 +399,28 @@ static int set_b64(json_t *o, const char *key, const uint8_t *b, size_t n)
 	return rc;
 }
 
-static json_t *tokens_json(const uint8_t *der, size_t len)
+static int append_b64(json_t *a, const uint8_t *der, size_t len)
+{
+	char *s = ags_b64_encode(der, len);
+	int rc = s ? json_array_append_new(a, json_string(s)) : -1;
+
+	free(s);
+	return rc;
+}
+
+/* The entry's chain: its token, then each renewal. */
+static json_t *tokens_json(const struct ags_signature *sig)
 {
 	json_t *a = json_array();
-	char *s = ags_b64_encode(der, len);
+	int bad = !a || append_b64(a, sig->timestamp, sig->timestamp_len);
+	size_t k;
 
-	if (!a || !s || json_array_append_new(a, json_string(s))) {
+	for (k = 0; !bad && k < sig->nrenewals; k++)
+		bad = append_b64(a, sig->renewals[k].der, sig->renewals[k].len);
+	if (bad) {
 		json_decref(a);
-		a = NULL;
+		return NULL;
 	}
-	free(s);
 	return a;
 }
 
@@ -364,9 +437,7 @@ static json_t *entry_json(const struct ags_signature *sig)
 	    set_b64(o, "public_key", sig->public_key, AGS_PUBLICKEY_BYTES) ||
 	    set_b64(o, "signature", sig->signature, AGS_SIGNATURE_BYTES) ||
 	    (sig->timestamp &&
-	     json_object_set_new(
-	             o, "timestamps",
-	             tokens_json(sig->timestamp, sig->timestamp_len)))) {
+	     json_object_set_new(o, "timestamps", tokens_json(sig)))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -377,14 +448,18 @@ static json_t *envelope_json(const struct ags_envelope *env)
 {
 	json_t *root = json_object(), *arr = json_array();
 	size_t i;
-	int v2 = 0;
+	int version = 1;
 
+	/* the one spelling of §6.5: the least version that holds it */
 	for (i = 0; i < env->nsigs; i++)
-		v2 |= env->sigs[i].timestamp != NULL;
+		if (env->sigs[i].timestamp)
+			version = env->sigs[i].nrenewals ? 3
+			          : version < 2          ? 2
+			                                 : version;
 	if (!root || !arr ||
-	    json_object_set_new(root, "format",
-	                        json_string(v2 ? AGS_FORMAT_ENVELOPE_V2
-	                                       : AGS_FORMAT_ENVELOPE)) ||
+	    json_object_set_new(
+	            root, "format",
+	            json_string(ags_envelope_format_name(version))) ||
 	    json_object_set_new(root, "statement",
 	                        ags_statement_json(&env->agreement)))
 		goto fail;
