@@ -45,8 +45,11 @@ static enum ags_err prepare(struct import *im, struct ags_error *err)
 	        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	        "SELECT " AGS_TRUST_DB_TSA_COLS
 	        " FROM tsa WHERE name = ?1 OR cert = ?2",
-	        "INSERT INTO tsa(name, cert, valid_after, valid_before, "
-	        "revoked, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+	        /* in parentheses: clang's -Wstring-concatenation (the
+	         * fuzz build) takes an array's last joined literal for a
+	         * missing comma */
+	        ("INSERT INTO tsa(name, cert, valid_after, valid_before, "
+	         "revoked, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")};
 	sqlite3_stmt **st[4] = {&im->find_key, &im->add_key, &im->find_tsa,
 	                        &im->add_tsa};
 	int i;
