@@ -189,7 +189,12 @@ static enum ags_err store_records(struct import *im, struct ags_trust *t,
 	enum ags_err rc = AGS_OK;
 	int version = t->version;
 
-	if (t->n)
+	/* The text reader leaves the Ed25519 checks to a lookup; a key is
+	 * checked here, once, as it enters the store (spec/trust-db.md §3). */
+	if (t->n && !ags_public_key_valid(t->entries[0].pk))
+		rc = ags_trust_fail(im->c, "%s",
+		                    "not a valid Ed25519 public key");
+	else if (t->n)
 		rc = import_key(im, &t->entries[0], err);
 	if (rc == AGS_OK && t->ntsa)
 		rc = import_tsa(im, &t->tsa[0], err);

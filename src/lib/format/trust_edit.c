@@ -57,7 +57,8 @@ static enum ags_err open_v2(struct ags_trust *t, struct ags_buf *b,
 	return AGS_OK;
 }
 
-/* Parses the result so that an edit can never leave a broken file. */
+/* Parses the result, every key's Ed25519 checks included, so that an edit
+ * can never leave a broken file nor write a key a lookup would refuse. */
 static enum ags_err finish(char **out, size_t *out_len, struct ags_buf *b,
                            const char *source, struct ags_error *err)
 {
@@ -70,6 +71,8 @@ static enum ags_err finish(char **out, size_t *out_len, struct ags_buf *b,
 		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
 		                     "out of memory");
 	rc = ags_trust_parse(&check, text, len, source, err);
+	if (rc == AGS_OK)
+		rc = ags_trust_check_keys(&check, err);
 	ags_trust_release(&check);
 	if (rc != AGS_OK) {
 		free(text);

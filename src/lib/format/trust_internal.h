@@ -57,4 +57,18 @@ enum ags_err ags_trust_tsa_unique(const struct ags_trust *t,
                                   struct ags_trust_cursor *c);
 void ags_trust_tsa_release(struct ags_trust *t);
 
+/* trust_index.c: t's keys sorted into t->index (a key listed twice is
+ * refused, naming its line); then lookups by key, each key's Ed25519
+ * checks made at its first lookup. */
+enum ags_err ags_trust_index_build(struct ags_trust *t,
+                                   struct ags_trust_cursor *c);
+void ags_trust_index_free(struct ags_trust_index *ix);
+enum ags_err ags_trust_index_lookup(const struct ags_trust *t,
+                                    const uint8_t *pk,
+                                    const struct ags_trust_entry **out,
+                                    struct ags_error *err);
+/* The entry of pk, its key not checked (an edit's duplicate test). */
+const struct ags_trust_entry *ags_trust_index_find(const struct ags_trust *t,
+                                                   const uint8_t *pk);
+
 #endif
