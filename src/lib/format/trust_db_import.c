@@ -38,15 +38,17 @@ struct import {
 
 static enum ags_err prepare(struct import *im, struct ags_error *err)
 {
+	/* Each statement in parentheses: clang (the fuzz build) takes a
+	 * literal split over lines for a missing comma otherwise. */
 	static const char *const sql[4] = {
-	        "SELECT " AGS_TRUST_DB_KEY_COLS " FROM key WHERE pk = ?1",
-	        "INSERT INTO key(pk, identity, folded, roles, email, orcid, "
-	        "valid_after, valid_before, revoked, reason, key_id) "
-	        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	        "SELECT " AGS_TRUST_DB_TSA_COLS
-	        " FROM tsa WHERE name = ?1 OR cert = ?2",
-	        "INSERT INTO tsa(name, cert, valid_after, valid_before, "
-	        "revoked, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+	        ("SELECT " AGS_TRUST_DB_KEY_COLS " FROM key WHERE pk = ?1"),
+	        ("INSERT INTO key(pk, identity, folded, roles, email, orcid, "
+	         "valid_after, valid_before, revoked, reason, key_id) "
+	         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+	        ("SELECT " AGS_TRUST_DB_TSA_COLS
+	         " FROM tsa WHERE name = ?1 OR cert = ?2"),
+	        ("INSERT INTO tsa(name, cert, valid_after, valid_before, "
+	         "revoked, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")};
 	sqlite3_stmt **st[4] = {&im->find_key, &im->add_key, &im->find_tsa,
 	                        &im->add_tsa};
 	int i;
