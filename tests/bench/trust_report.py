@@ -78,7 +78,7 @@ def main():
          "%.0f /s with the %s-key store, %.0f /s with the 10-key text file" % (rate["db"], big, rate["t10"]),
          "%.3fx" % r_batch, "within 10%%: %s" % verdict(abs(1 - r_batch) <= 0.10)),
     ]
-    ver = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    ver = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip().split("\n")[0]
     sql = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split(" ")[:1]
     load = open("/proc/loadavg").read().split()[:3]
     out = [MARK, "",

@@ -254,7 +254,13 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
 	enum ags_err rc;
 
 	memset(count, 0, sizeof(*count));
-	rc = ags_trust_db_begin(s, err);
+	/* An import inserts keys in random order into three indexes: with
+	 * SQLite's default 2 MiB page cache, a million keys spend most of
+	 * their time re-reading index pages. 64 MiB keeps them in memory
+	 * (the import's peak RSS stays far below 256 MiB). */
+	rc = ags_trust_db_exec(s, "PRAGMA cache_size = -65536", err);
+	if (rc == AGS_OK)
+		rc = ags_trust_db_begin(s, err);
 	if (rc != AGS_OK)
 		return rc;
 	rc = prepare(&im, err);
