@@ -238,9 +238,14 @@ valgrind:
 
 # Speed and memory against minisign, signify, PyNaCl and raw libsodium, on
 # data generated in a temporary folder; writes tests/bench/RESULTS.md.
+# Then the trust store benchmarks (tests/bench/trust.sh: stores of up to
+# 1,000,000 keys), which write its section "Trust stores".
+# BENCH=verify runs only the first part, BENCH=trust only the second.
+BENCH ?= all
 .PHONY: bench print-pkgs
 bench:
-	bash tests/bench/run.sh
+	$(if $(filter all verify,$(BENCH)),bash tests/bench/run.sh)
+	$(if $(filter all trust,$(BENCH)),bash tests/bench/trust.sh)
 
 # The pkg-config names the library links (tests/bench/run.sh reads them).
 print-pkgs:

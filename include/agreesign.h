@@ -757,9 +757,14 @@ enum ags_err ags_timestamp_renew(struct ags_envelope *env, size_t *idx,
  * Trust store (src/lib/format/trust.c)
  */
 
-/* Entries come from ags_trust_parse or ags_trust_from_pubkey, whose keys
- * passed ags_public_key_valid; verification relies on that and does not
- * repeat the check for a trusted key. Do not fill one by hand. */
+/* Entries come from ags_trust_parse or ags_trust_from_pubkey. The key of
+ * a .pub's entry passed ags_public_key_valid when the file was read; the
+ * key of a trust file's entry passes it when ags_trust_lookup first
+ * returns the entry (a key that fails makes the lookup an error, spec
+ * §9.1), or ags_trust_check_keys. Verification relies on that and does
+ * not repeat the check for a trusted key; so an entry taken from
+ * t->entries directly may hold a key that is not valid. Do not fill one
+ * by hand. */
 struct ags_trust_entry {
 	char *identity; /* malloc'd; NULL only in a store made from an
 	                   OpenSSH key (ags_trust_from_pubkey), which names
@@ -802,6 +807,9 @@ struct ags_trust {
 	struct ags_trust_db *db; /* a SQLite store (ags_trust_load of one):
 	                            entries and tsa are then empty, and keys
 	                            are looked up with ags_trust_lookup */
+	struct ags_trust_index *index; /* a text file's keys sorted for
+	                                  lookups, and which are checked
+	                                  (trust_index.c); NULL for a .pub */
 };
 
 void ags_trust_init(struct ags_trust *t);
@@ -823,7 +831,9 @@ enum ags_err ags_trust_load_pubkey(struct ags_trust *t, const char *path,
  * line: 1 (AGS_FORMAT_TRUST_V1), 2 (AGS_FORMAT_TRUST) or 0 (neither). */
 int ags_trust_text_version(const char *buf, size_t len);
 /* The entry for public key pk, or NULL (also when a lookup in a SQLite
- * store failed: use ags_trust_lookup where that must be told apart). */
+ * store failed: use ags_trust_lookup where that must be told apart). The
+ * key of a text file's entry is not checked here (see above): an edit
+ * uses this to find a record, a verification uses ags_trust_lookup. */
 const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
                                              const uint8_t *pk);
 /* The entry for public key pk in *out (NULL when there is none), from the
@@ -834,6 +844,13 @@ const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
 enum ags_err ags_trust_lookup(const struct ags_trust *t, const uint8_t *pk,
                               const struct ags_trust_entry **out,
                               struct ags_error *err);
+/* Makes the Ed25519 checks (spec §5.3 rules 3-6) of every key of a text
+ * trust file now, each once per load: for readers of the whole file
+ * (`trust list`, the edits), which must not show or write a key a lookup
+ * would refuse. Fails (AGS_ERR_FORMAT) naming the first such key's line,
+ * in file order. Nothing to do for a store or a .pub. */
+enum ags_err ags_trust_check_keys(const struct ags_trust *t,
+                                  struct ags_error *err);
 
 /* ---------------------------------------------------------------------
  * SQLite trust store (src/lib/format/trust_db*.c; spec/trust-db.md)

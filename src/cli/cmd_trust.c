@@ -718,7 +718,10 @@ static int do_list(const struct cli_trust_opts *o)
 		return cli_usage("trust", "trust list takes no argument");
 	if (ags_trust_is_db(o->file))
 		return cli_trust_db_list(o);
-	if (ags_trust_load(&t, o->file, &err) != AGS_OK) {
+	/* A list shows no key that a verification would refuse. */
+	if (ags_trust_load(&t, o->file, &err) != AGS_OK ||
+	    ags_trust_check_keys(&t, &err) != AGS_OK) {
+		ags_trust_release(&t);
 		cli_error(&err);
 		return EXIT_TROUBLE;
 	}

@@ -243,4 +243,21 @@ fi
 "$A" trust --help >out 2>&1
 has out "TRUSTFILE.lock"
 
+# --- spec §9.1: a key that fails the Ed25519 checks (here the neutral
+# element, of small order) is refused when it is used, not when the file
+# is read: a verification that does not use it is not held up; trust list
+# and an edit, which show or write every key, refuse the file naming its
+# line, and the edit leaves it as it was.
+cp "$S" lazy.txt
+"$A" sign -k "$K/demo-author.key" lazy.txt 2>/dev/null
+{ cat "$K/demo.trust"; echo 'Eve AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='; } >lazy.trust
+expect 0 "$A" verify -t lazy.trust lazy.txt
+expect 2 "$A" trust list -t lazy.trust
+has err "lazy.trust: line 7: key "
+has err "not a valid Ed25519 public key"
+cp lazy.trust lazy.before
+expect 2 "$A" trust remove -t lazy.trust "$K/demo-coauthor.pub"
+has err "not a valid Ed25519 public key"
+cmp -s lazy.trust lazy.before && ok || bad "an edit of a file with a bad key changed it"
+
 finish trust

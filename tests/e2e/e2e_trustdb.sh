@@ -177,6 +177,60 @@ done
 [ "$half" = 0 ] && ok || bad "SIGKILL left $half stores half-imported (or unreadable)"
 echo "trustdb: SIGKILL during import: $before before, $after after, $half half" >&2
 
+# SIGKILL during trust add (a few milliseconds each): the store is as
+# before or as after, its history chain whole, and SQLite's own full check
+# (PRAGMA integrity_check) finds nothing
+before=0 after=0 half=0
+for i in $(seq 1 30); do
+	cp pub.db killadd.db
+	rm -f killadd.db-wal killadd.db-shm
+	"$A" trust add -t killadd.db k1.pub 2>/dev/null &
+	p=$!
+	sleep "0.00$((RANDOM % 10))"
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	n=$("$A" trust export -t killadd.db 2>/dev/null | wc -l)
+	h=$("$A" trust history -t killadd.db 2>&1 >/dev/null | sed -n 's/.*history of \([0-9]*\) changes, chain intact.*/\1/p')
+	ic=$("$PY" -c 'import sqlite3; print(sqlite3.connect("killadd.db").execute("PRAGMA integrity_check").fetchone()[0])' 2>&1)
+	case "$n/$h/$ic" in
+	4/3/ok) before=$((before + 1)) ;;
+	5/4/ok) after=$((after + 1)) ;;
+	*) half=$((half + 1)) && echo "trustdb: after a SIGKILL: $n lines, history '$h', integrity '$ic'" >&2 ;;
+	esac
+done
+[ "$half" = 0 ] && ok || bad "SIGKILL during trust add left $half stores half-changed (or unreadable)"
+echo "trustdb: SIGKILL during trust add: $before before, $after after, $half half" >&2
+
+# a store its writer may not write (spec/trust-db.md §4): a clear error,
+# exit 2, and nothing changed; reading it still works. Root writes any
+# file, so the commands run as nobody (setpriv), as in e2e_hostile.sh.
+if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+	as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	chmod 755 "$T"
+	cp k1.pub ro.pub && chmod 644 ro.pub agr.txt agr.txt.sig.json
+	# the file read-only, in a folder nobody may write (a WAL reader
+	# needs none of its own files there); and the file read-only in a
+	# folder nobody may write to, the store writable but its folder not
+	mkdir ro-file ro-dir && chmod 777 ro-file && chmod 755 ro-dir
+	cp pub.db ro-file/s.db && chmod 644 ro-file/s.db
+	cp pub.db ro-dir/s.db && chmod 666 ro-dir/s.db
+	for d in ro-file ro-dir; do
+		sum=$(cat $d/s.db | sha256sum)
+		ls $d >$d.ls
+		expect 2 "${as_nobody[@]}" "$A" trust add -t $d/s.db ro.pub
+		has err "$d/s.db"
+		has err "read-only"
+		expect 2 "${as_nobody[@]}" "$A" trust revoke -t $d/s.db --reason x "$K/demo-author.pub"
+		expect 2 "${as_nobody[@]}" "$A" trust import -t $d/s.db "$K/demo.trust"
+		[ "$(cat $d/s.db | sha256sum)" = "$sum" ] && ok || bad "$d: a refused edit changed the store"
+		ls $d | cmp -s - $d.ls && ok || bad "$d: a refused edit left files: $(ls $d)"
+	done
+	expect 0 "${as_nobody[@]}" "$A" trust export -t ro-file/s.db
+	same out exported.trust
+else
+	skipped="read-only store skipped (no setpriv, or it cannot switch to nobody)"
+fi
+
 # a database that is not a store of ours: exit 2, named
 "$PY" - <<'EOF'
 import shutil, sqlite3
@@ -197,4 +251,4 @@ has err "not an agreesign trust store"
 head -c 100 pub.db >cut.db
 expect 2 "$A" verify -q -t cut.db agr.txt
 
-finish trustdb
+finish trustdb "${skipped:-}"

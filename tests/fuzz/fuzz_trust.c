@@ -4,8 +4,9 @@
  * checked identity (and, in v2 only, a checked e-mail and ORCID), a
  * derived key id, at least one role, a reason only when revoked, a line of
  * the file, and is the entry ags_trust_find returns for its key (no key
- * twice); every tsa record (v2 only) has a checked name and one DER
- * certificate. */
+ * twice), and the entry ags_trust_lookup returns when its key passes the
+ * Ed25519 checks (else the lookup fails naming its line); every tsa record (v2
+ * only) has a checked name and one DER certificate. */
 #include "fuzz_util.h"
 
 #include <string.h>
@@ -15,6 +16,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	return ags_init() == AGS_OK ? 0 : -1;
+}
+
+/* The Ed25519 checks wait for the lookup (spec §9.1): it returns the
+ * entry of a valid key, and refuses another naming its line, each time. */
+static void check_lookup(const struct ags_trust *t,
+                         const struct ags_trust_entry *e, size_t i)
+{
+	const struct ags_trust_entry *found = e;
+	struct ags_error err;
+	int valid = ags_public_key_valid(e->pk), round;
+	enum ags_err rc;
+
+	for (round = 0; round < 2; round++) {
+		ags_error_clear(&err);
+		rc = ags_trust_lookup(t, e->pk, &found, &err);
+		FUZZ_CHECK(valid ? rc == AGS_OK && found == e
+		                 : rc == AGS_ERR_FORMAT && !found &&
+		                           err.line == e->line,
+		           "entry %zu: lookup gave %d (key valid: %d)", i,
+		           (int)rc, valid);
+	}
 }
 
 static void check_entry(const struct ags_trust *t, size_t i, long lines)
@@ -38,6 +60,7 @@ static void check_entry(const struct ags_trust *t, size_t i, long lines)
 	FUZZ_CHECK(e->line >= 2 && e->line <= lines, "entry %zu: line %ld", i,
 	           e->line);
 	FUZZ_CHECK(ags_trust_find(t, e->pk) == e, "entry %zu: key twice", i);
+	check_lookup(t, e, i);
 	FUZZ_CHECK(t->version == 2 || (!e->email && !e->orcid),
 	           "entry %zu: e-mail or ORCID in a v1 file", i);
 	FUZZ_CHECK(!e->email || (ags_field_check(e->email, strlen(e->email)) ==

@@ -557,6 +557,14 @@ class Store(dict):
     the tsa records of a v2 file (§9.4)."""
     version, tsas = 0, []
 
+    def get(self, pk, default=None):
+        """§9.1, trust-db.md §4: a key is checked (§5.3 rules 3-6) when a
+        signature uses it; one that fails makes the verification an error."""
+        ent = dict.get(self, pk, default)
+        if ent is not None:
+            check(public_key_ok(pk), "%s: not a valid Ed25519 public key" % ent.get("_at", "key"))
+        return ent
+
 
 def parse_trust(data, records=False):
     """The key records by public key (and, with records, the tsa records too)."""
@@ -585,8 +593,8 @@ def parse_trust(data, records=False):
         ent = {"identity": text_field(_utf8(toks[0], "line %d" % n), "line %d identity" % n),
                "roles": {"author", "co-author"}}
         pk = b64_value(_utf8(toks[1], "line %d" % n), 32, "line %d public key" % n)
-        check(public_key_ok(pk), "line %d: not a valid Ed25519 public key" % n)
         check(pk not in store, "line %d: public key listed twice" % n)
+        ent["_at"] = "line %d" % n      # its §5.3 checks: when it is used (Store.get)
         store[pk] = _options(toks[2:], ent, KEY_OPTIONS[version], n)
     return (store, tsas) if records else store
 
@@ -679,12 +687,12 @@ def trust_db_records(con):
 
 
 def parse_trust_db(path):
-    """A store as parse_trust gives a text file's; each key checked (§5.3) when used, here all."""
+    """A store as parse_trust gives a text file's; each key checked (§5.3) when used (Store.get)."""
     keys, tsas = trust_db_records(open_trust_db(path))
     store = Store()
     store.version, store.tsas = 2, tsas
     for pk, ent in keys:
-        check(public_key_ok(pk), "key %s: not a valid Ed25519 public key" % key_id(pk))
+        ent["_at"] = "key %s" % key_id(pk)
         store[pk] = ent
     return store
 

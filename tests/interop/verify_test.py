@@ -781,6 +781,14 @@ def test_strict(tmp, agr, signed):
         "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"))))
     ok(not nacl.bindings.crypto_core_ed25519_is_valid_point(torsion), "torsion key is not a valid point")
     env_case("public key with a torsion component (rule 6)", 2, with_key(torsion))
+    # §9.1: the same key listed in the trust file is refused when the
+    # signature uses it (the trust file's line is well formed)
+    e = copy.deepcopy(base)
+    with_key(torsion)(e)
+    listed = write(os.path.join(tmp, "torsion.trust"),
+                   read(os.path.join(KEYS, "demo.trust")) + b'"Torsion" ' + b64(torsion).encode() + b"\n")
+    compare("trust file lists the torsion key the envelope uses", ["-t", listed, "-e",
+            write(os.path.join(tmp, "torsion.sig.json"), dump(e)), agr], 2)
     for y in range(2, 19):
         if ed_decode(y.to_bytes(32, "little")):
             env_case("public key non-canonical y=%d+p (rule 3)" % y, 2, with_key((y + P_).to_bytes(32, "little")))
@@ -894,7 +902,9 @@ def test_strict(tmp, agr, signed):
         ("reason with U+FEFF", 2, demo.replace("roles=author,co-author",
                                                'revoked=2026-01-01T00:00:00Z reason="a\ufeff"')),
         ("key listed twice", 2, demo + "B %s\n" % author.split()[-1]),
-        ("key small order", 2, demo + "B AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"),
+        # §9.1: a key failing §5.3 rules 3-6 is refused when a signature
+        # uses it; listed but unused, it does not change the verdict
+        ("key small order, not used", 0, demo + "B AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"),
         ("key base64 unused bits", 2, demo + "B %s\n" % (okey[:42] + alpha[alpha.index(okey[42]) ^ 1] + "=")),
         ("revoked, quoted whole reason option", 1,
          demo.replace("roles=author,co-author", 'roles=author,co-author revoked=2026-01-01T00:00:00Z "reason=key lost"')),

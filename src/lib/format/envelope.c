@@ -70,8 +70,9 @@ static enum ags_err entry_keys(struct ags_signature *sig, json_t *j,
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.public_key must be 32 bytes in base64",
 		                     path);
-	/* A key of the trust store `known` passed this check when the store
-	 * was built; it costs nearly as much as a signature verification. */
+	/* A key of the trust store `known` passed this check when its lookup
+	 * returned it (a key that fails makes the lookup an error); it costs
+	 * nearly as much as a signature verification. */
 	entry = NULL;
 	if (known) {
 		enum ags_err rc =

@@ -34,6 +34,7 @@ void ags_trust_release(struct ags_trust *t)
 		entry_release(&t->entries[i]);
 	free(t->entries);
 	ags_trust_tsa_release(t);
+	ags_trust_index_free(t->index);
 	ags_trust_db_close(t->db);
 	ags_trust_init(t);
 }
@@ -48,8 +49,8 @@ static enum ags_err parse_key(cursor *c, struct ags_trust_entry *e, char *buf)
 		return c->err ? c->err->code : AGS_ERR_FORMAT;
 	if (ags_b64_decode_exact(e->pk, AGS_PUBLICKEY_BYTES, buf, strlen(buf)))
 		return fail(c, "%s", "public key must be 32 bytes in base64");
-	if (!ags_public_key_valid(e->pk))
-		return fail(c, "%s", "not a valid Ed25519 public key");
+	/* The Ed25519 checks wait for the key's first lookup (trust_index.c):
+	 * a file lists many keys, and a verification uses one or two. */
 	ags_key_id(e->key_id, e->pk);
 	return AGS_OK;
 }
@@ -87,16 +88,30 @@ static enum ags_err parse_entry(cursor *c, struct ags_trust_entry *e,
 	return rc == AGS_OK ? ags_trust_options(c, &o) : rc;
 }
 
+/* The room allocated for n entries: 8, doubled as needed, so that a file
+ * of n keys costs log n reallocations, not n. */
+static size_t room_for(size_t n)
+{
+	size_t room = 8;
+
+	while (room < n)
+		room *= 2;
+	return room;
+}
+
 static enum ags_err add_entry(struct ags_trust *t, cursor *c)
 {
 	struct ags_trust_entry *grown, *e;
 	enum ags_err rc;
 
-	grown = realloc(t->entries, (t->n + 1) * sizeof(*grown));
-	if (!grown)
-		return fail(c, "%s", "out of memory");
-	t->entries = grown;
-	e = &grown[t->n];
+	if (t->n == 0 || t->n == room_for(t->n)) {
+		grown = realloc(t->entries,
+		                room_for(t->n + 1) * sizeof(*grown));
+		if (!grown)
+			return fail(c, "%s", "out of memory");
+		t->entries = grown;
+	}
+	e = &t->entries[t->n];
 	memset(e, 0, sizeof(*e));
 	rc = parse_entry(c, e, t->version);
 	if (rc != AGS_OK) {
@@ -176,52 +191,6 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 	return rc;
 }
 
-/* Entries by key, then by line. */
-static int by_key(const void *a, const void *b)
-{
-	const struct ags_trust_entry *x =
-	        *(const struct ags_trust_entry *const *)a;
-	const struct ags_trust_entry *y =
-	        *(const struct ags_trust_entry *const *)b;
-	int c = memcmp(x->pk, y->pk, AGS_PUBLICKEY_BYTES);
-
-	return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-/* Refuses a key listed twice, naming the first line (in file order) whose
- * key an earlier line lists. Sorting makes it O(n log n): one lookup per
- * line was O(n^2), and 200,000 keys took minutes (found by the hostile-
- * input tests; see tests/fuzz/README.md). */
-static enum ags_err check_duplicates(const struct ags_trust *t, cursor *c)
-{
-	const struct ags_trust_entry **v, *dup = NULL, *first = NULL;
-	size_t i;
-
-	if (t->n < 2)
-		return AGS_OK;
-	if (!(v = malloc(t->n * sizeof(*v))))
-		return fail(c, "%s", "out of memory");
-	for (i = 0; i < t->n; i++)
-		v[i] = &t->entries[i];
-	qsort(v, t->n, sizeof(*v), by_key);
-	for (i = 1; i < t->n; i++) {
-		/* v[i] is the second of its key when v[i - 2] differs */
-		if (memcmp(v[i]->pk, v[i - 1]->pk, AGS_PUBLICKEY_BYTES) != 0 ||
-		    (i >= 2 && memcmp(v[i - 1]->pk, v[i - 2]->pk,
-		                      AGS_PUBLICKEY_BYTES) == 0))
-			continue;
-		if (!dup || v[i]->line < dup->line) {
-			dup = v[i];
-			first = v[i - 1];
-		}
-	}
-	free(v);
-	if (!dup)
-		return AGS_OK;
-	c->line = dup->line;
-	return fail(c, "key is already listed on line %ld", first->line);
-}
-
 enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
                              const char *source, struct ags_error *err)
 {
@@ -241,7 +210,7 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
 		rc = fail(&c, "first line must be \"%s\" or \"%s\"",
 		          AGS_FORMAT_TRUST, AGS_FORMAT_TRUST_V1);
 	if (rc == AGS_OK)
-		rc = check_duplicates(t, &c);
+		rc = ags_trust_index_build(t, &c);
 	if (rc == AGS_OK)
 		rc = ags_trust_tsa_unique(t, &c);
 	if (rc != AGS_OK)
@@ -334,6 +303,9 @@ enum ags_err ags_trust_lookup(const struct ags_trust *t, const uint8_t *pk,
 
 	if (t->db)
 		return ags_trust_db_lookup(t->db, pk, out, err);
+	if (t->index)
+		return ags_trust_index_lookup(t, pk, out, err);
+	/* A store of one .pub, checked when it was made. */
 	*out = NULL;
 	for (i = 0; i < t->n; i++)
 		if (memcmp(t->entries[i].pk, pk, AGS_PUBLICKEY_BYTES) == 0) {
@@ -351,6 +323,8 @@ const struct ags_trust_entry *ags_trust_find(const struct ags_trust *t,
 
 	if (t->db)
 		return ags_trust_lookup(t, pk, &e, NULL) == AGS_OK ? e : NULL;
+	if (t->index)
+		return ags_trust_index_find(t, pk);
 
 	/* Public keys are not secret: memcmp is fine. */
 	for (i = 0; i < t->n; i++)

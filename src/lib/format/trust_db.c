@@ -217,6 +217,25 @@ static enum ags_err create_store(struct ags_trust_db *s, struct ags_error *err)
 	return rc;
 }
 
+/* Whether the folder of path may be written: SQLite keeps a store's
+ * journal (the -wal and -shm files) beside it, so a writer needs it. */
+static int folder_writable(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int ok;
+
+	if (!slash)
+		return access(".", W_OK) == 0;
+	if (slash == path)
+		return access("/", W_OK) == 0;
+	if (!(dir = strndup(path, (size_t)(slash - path))))
+		return 1; /* SQLite will tell */
+	ok = access(dir, W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
 static enum ags_err connect(struct ags_trust_db *s, int mode,
                             struct ags_error *err)
 {
@@ -239,6 +258,10 @@ static enum ags_err connect(struct ags_trust_db *s, int mode,
 	if (mode != AGS_TRUST_DB_READ && sqlite3_db_readonly(s->db, "main"))
 		return ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
 		                     "the trust store is read-only");
+	if (mode != AGS_TRUST_DB_READ && !folder_writable(s->path))
+		return ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
+		                     "the trust store's folder is read-only (a "
+		                     "writer keeps its journal there)");
 	return AGS_OK;
 }
 

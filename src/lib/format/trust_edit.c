@@ -58,7 +58,8 @@ enum ags_err ags_trust_edit_open(struct ags_trust *t, struct ags_buf *b,
 	return AGS_OK;
 }
 
-/* Parses the result so that an edit can never leave a broken file. */
+/* Parses the result, every key's Ed25519 checks included, so that an edit
+ * can never leave a broken file nor write a key a lookup would refuse. */
 enum ags_err ags_trust_edit_finish(char **out, size_t *out_len,
                                    struct ags_buf *b, const char *source,
                                    struct ags_error *err)
@@ -72,6 +73,8 @@ enum ags_err ags_trust_edit_finish(char **out, size_t *out_len,
 		return ags_error_set(err, AGS_ERR_NOMEM, source, 0, 0,
 		                     "out of memory");
 	rc = ags_trust_parse(&check, text, len, source, err);
+	if (rc == AGS_OK)
+		rc = ags_trust_check_keys(&check, err);
 	ags_trust_release(&check);
 	if (rc != AGS_OK) {
 		free(text);

@@ -77,4 +77,18 @@ const char *ags_trust_edit_line_at(const char *buf, size_t len, long line,
 void ags_trust_edit_replace_line(struct ags_buf *b, long line, const char *with,
                                  size_t n);
 
+/* trust_index.c: t's keys sorted into t->index (a key listed twice is
+ * refused, naming its line); then lookups by key, each key's Ed25519
+ * checks made at its first lookup. */
+enum ags_err ags_trust_index_build(struct ags_trust *t,
+                                   struct ags_trust_cursor *c);
+void ags_trust_index_free(struct ags_trust_index *ix);
+enum ags_err ags_trust_index_lookup(const struct ags_trust *t,
+                                    const uint8_t *pk,
+                                    const struct ags_trust_entry **out,
+                                    struct ags_error *err);
+/* The entry of pk, its key not checked (an edit's duplicate test). */
+const struct ags_trust_entry *ags_trust_index_find(const struct ags_trust *t,
+                                                   const uint8_t *pk);
+
 #endif

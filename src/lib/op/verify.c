@@ -257,9 +257,9 @@ static enum ags_err check_one(struct ags_report *rep, size_t idx,
 	rc = ags_signed_message(&msg, &len, env, idx, err);
 	if (rc != AGS_OK)
 		return rc;
-	/* A trusted key passed ags_public_key_valid when the trust store was
-	 * built (ags_trust_parse, ags_trust_from_pubkey): the subgroup check,
-	 * which costs nearly as much as the verification, is not repeated. */
+	/* A trusted key passed ags_public_key_valid when ags_trust_lookup
+	 * returned it (or when its .pub was read): the subgroup check, which
+	 * costs nearly as much as the verification, is not repeated. */
 	if ((r->trusted ? crypto_sign_verify_detached(sig->signature, msg, len,
 	                                              sig->public_key)
 	                : ags_ed25519_verify(sig->signature, msg, len,
