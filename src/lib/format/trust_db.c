@@ -254,7 +254,9 @@ static enum ags_err connect(struct ags_trust_db *s, int mode,
 	 * schema (spec/trust-db.md §4). */
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_busy_timeout(s->db, 10000);
+	/* A minute: twenty writers queued behind one another on a slow or
+	 * loaded machine (or under valgrind) must all get their turn. */
+	sqlite3_busy_timeout(s->db, 60000);
 	if (mode != AGS_TRUST_DB_READ && sqlite3_db_readonly(s->db, "main"))
 		return ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
 		                     "the trust store is read-only");
