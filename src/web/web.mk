@@ -1,0 +1,66 @@
+# The browser verifier (src/web/, README "Verify in a browser"): the
+# library's verify path and the CLI's verify command compiled to wasm with
+# Debian's emscripten, linked with libsodium, jansson and utf8proc built
+# for wasm from the Debian sources of the installed versions
+# (src/web/build-deps.sh, cached under build/web/deps by version).
+#   build/web/agreesign-verify.mjs   ES module for node: verify(request)
+#   build/web/agreesign-verify.html  the page, one self-contained file
+# Left out (they do not fit a 1 MiB page): libcrypto (timestamps: no token
+# proves a time, src/web/no_tsp.c) and SQLite (stores refused,
+# src/web/no_sqlite.c).
+
+WEB = $(BUILD)/web
+EMCC ?= emcc
+HAVE_EMCC := $(shell command -v $(EMCC) 2>/dev/null)
+# emscripten runs node scripts that need Debian's acorn, which a node not
+# from Debian does not look for (/usr/share/nodejs).
+export NODE_PATH := $(NODE_PATH)$(if $(NODE_PATH),:)/usr/share/nodejs:/usr/lib/nodejs
+WEB_DEPS_DIRS = $(WEB)/deps/dirs
+WEB_LIB_OUT = src/lib/codec/tsp.c src/lib/codec/tsp_verify.c \
+              src/lib/codec/x509.c $(wildcard src/lib/format/trust_db*.c)
+WEB_LIB_SRC = $(filter-out $(WEB_LIB_OUT),$(LIB_SRC)) src/web/no_tsp.c \
+              src/web/no_sqlite.c
+# The CLI's verify command and the helpers it calls (not cli_http.c: no
+# --tsa in a verifier).
+WEB_CLI_SRC = src/cli/cmd_verify.c $(filter-out src/cli/cli_http.c,$(wildcard src/cli/cli_*.c))
+WEB_OBJ = $(patsubst src/%.c,$(WEB)/obj/%.o,$(WEB_LIB_SRC) $(WEB_CLI_SRC) src/web/web_verify.c)
+# -Oz: the page must stay under 1 MiB with the wasm in base64.
+WEB_OPT = -Oz
+WEB_INC = -Iinclude $(LIB_INC) -Isrc/cli $(foreach d,$(shell cat $(WEB_DEPS_DIRS) 2>/dev/null),-I$(d)/include)
+WEB_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WEB_OPT) $(WARN) $(WEB_INC)
+WEB_LIBS = $(foreach d,$(shell cat $(WEB_DEPS_DIRS) 2>/dev/null),$(wildcard $(d)/lib/*.a))
+WEB_LDFLAGS = $(WEB_OPT) -sMODULARIZE=1 -sEXPORT_NAME=agsCreateModule \
+	-sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 -sFORCE_FILESYSTEM=1 \
+	-sEXPORTED_FUNCTIONS=_ags_web_verify,_malloc,_free \
+	-sEXPORTED_RUNTIME_METHODS=FS,ccall -sEXIT_RUNTIME=0 -sINVOKE_RUN=0
+
+.PHONY: web web-deps web-test
+ifeq ($(HAVE_EMCC),)
+web web-deps:
+	@echo "web: emscripten not installed (Debian package emscripten): cannot build the browser verifier"; exit 2
+web-test:
+	@echo "web: emscripten not installed, browser verifier tests skipped"
+else
+web: $(WEB)/agreesign-verify.mjs
+
+web-deps: $(WEB_DEPS_DIRS)
+$(WEB_DEPS_DIRS): src/web/build-deps.sh | $(DEPS_STAMP)
+	@sh src/web/build-deps.sh $(WEB)/deps
+
+$(WEB)/obj/%.o: src/%.c include/agreesign.h $(LIB_HDR) $(wildcard src/cli/*.h) | $(WEB_DEPS_DIRS)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  EMCC    $<")
+	$(Q)$(EMCC) $(WEB_CFLAGS) -c $< -o $@
+
+# The node module: emscripten's ES module, then the API (src/web/api.js).
+$(WEB)/agreesign-verify.mjs: $(WEB_OBJ) src/web/api.js src/web/api_node_head.js src/web/api_node.js
+	@$(if $(V),,echo "  EMLD    $@")
+	$(Q)$(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=node -sEXPORT_ES6=1 \
+		-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
+		-o $(WEB)/core-node.mjs $(WEB_OBJ) $(WEB_LIBS)
+	$(Q)cat src/web/api_node_head.js $(WEB)/core-node.mjs src/web/api.js src/web/api_node.js > $@.tmp && mv $@.tmp $@
+
+web-test: web
+	@echo "== tests/web/node_test.mjs"
+	@node tests/web/node_test.mjs $(BIN) $(WEB)/agreesign-verify.mjs
+endif
