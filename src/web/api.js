@@ -12,21 +12,58 @@ function agsJoin(dir, name) {
 	return name.startsWith('/') ? name : dir + '/' + name;
 }
 
-/* One run of `agreesign ARGS` (ARGS[0] is "verify") in a new instance.
- * files: [[path, Uint8Array]...], a relative path taken from cwd (its
- * folders are made). Resolves to {exit, stdout, stderr} (the bytes
- * printed) and report (the bytes at AGS_REPORT, or null). */
-async function agsRun(args, files, cwd) {
-	const out = [], err = [];
+/* The module instance, made at the first run and kept: compiling the
+ * wasm costs more than a verification. Each run starts from an empty
+ * folder; an instance that failed (a trap) is dropped. */
+let agsInstance = null;
+const agsOut = { out: [], err: [] };
+
+function agsModule() {
+	if (agsInstance) return agsInstance;
 	const opts = {
 		preRun: [() => opts.FS.init(null,
-			(c) => { if (c !== null && c !== undefined) out.push(c & 255); },
-			(c) => { if (c !== null && c !== undefined) err.push(c & 255); })],
+			(c) => { if (c !== null && c !== undefined) agsOut.out.push(c & 255); },
+			(c) => { if (c !== null && c !== undefined) agsOut.err.push(c & 255); })],
 		print: () => {}, printErr: () => {},
 	};
-	const m = await agsCreateModule(opts);
+	agsInstance = agsCreateModule(opts);
+	agsInstance.catch(() => { agsInstance = null; });
+	return agsInstance;
+}
+
+function agsRemove(FS, p) {
+	let st;
+	try { st = FS.lstat(p); } catch (e) { return; }
+	if (FS.isDir(st.mode)) {
+		for (const n of FS.readdir(p))
+			if (n !== '.' && n !== '..') agsRemove(FS, p + '/' + n);
+		FS.rmdir(p);
+	} else {
+		FS.unlink(p);
+	}
+}
+
+/* One run of `agreesign ARGS` (ARGS[0] is "verify"). files: [[path,
+ * Uint8Array]...], a relative path taken from cwd (its folders are made).
+ * Resolves to {exit, stdout, stderr} (the bytes printed) and report (the
+ * bytes at AGS_REPORT, or null). Runs one at a time. */
+let agsQueue = Promise.resolve();
+function agsRun(args, files, cwd) {
+	const run = agsQueue.then(() => agsRunNow(args, files, cwd || AGS_CWD));
+	agsQueue = run.catch(() => {});
+	return run;
+}
+
+async function agsRunNow(args, files, cwd) {
+	const m = await agsModule();
 	const FS = m.FS;
-	cwd = cwd || AGS_CWD;
+	const enc = new TextEncoder();
+	FS.chdir('/');
+	const made = [];
+	for (const p of [cwd, '/out'].concat(files.map(([p]) => agsJoin(cwd, p)))) {
+		const top = '/' + p.split('/')[1];
+		if (!made.includes(top)) { agsRemove(FS, top); made.push(top); }
+	}
 	FS.mkdirTree(cwd);
 	FS.mkdirTree('/out');
 	for (const [path, bytes] of files) {
@@ -35,24 +72,26 @@ async function agsRun(args, files, cwd) {
 		FS.writeFile(p, bytes);
 	}
 	FS.chdir(cwd);
-	const enc = new TextEncoder();
 	const parts = args.map((a) => enc.encode(String(a) + '\0'));
 	const buf = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let off = 0;
 	for (const p of parts) { buf.set(p, off); off += p.length; }
+	agsOut.out = [];
+	agsOut.err = [];
 	let exit;
 	try {
 		exit = m.ccall('ags_web_verify', 'number', ['array', 'number'],
 			[buf, buf.length]);
 	} catch (e) {
-		return { exit: 2, stdout: new Uint8Array(out),
+		agsInstance = null;
+		return { exit: 2, stdout: new Uint8Array(agsOut.out),
 			stderr: enc.encode('agreesign: the verifier stopped: ' + e + '\n'),
 			report: null };
 	}
 	let report = null;
 	try { report = FS.readFile(AGS_REPORT); } catch (e) { report = null; }
-	return { exit, stdout: new Uint8Array(out), stderr: new Uint8Array(err),
-		report };
+	return { exit, stdout: new Uint8Array(agsOut.out),
+		stderr: new Uint8Array(agsOut.err), report };
 }
 
 /* A name of the request: a relative path without empty, '.' or '..'

@@ -41,7 +41,7 @@ web web-deps:
 web-test:
 	@echo "web: emscripten not installed, browser verifier tests skipped"
 else
-web: $(WEB)/agreesign-verify.mjs
+web: $(WEB)/agreesign-verify.mjs $(WEB)/agreesign-verify.html
 
 web-deps: $(WEB_DEPS_DIRS)
 $(WEB_DEPS_DIRS): src/web/build-deps.sh | $(DEPS_STAMP)
@@ -60,7 +60,27 @@ $(WEB)/agreesign-verify.mjs: $(WEB_OBJ) src/web/api.js src/web/api_node_head.js 
 		-o $(WEB)/core-node.mjs $(WEB_OBJ) $(WEB_LIBS)
 	$(Q)cat src/web/api_node_head.js $(WEB)/core-node.mjs src/web/api.js src/web/api_node.js > $@.tmp && mv $@.tmp $@
 
-web-test: web
+# The page: emscripten's script for the web, the API and the UI inside
+# page_head.html and page_tail.html; one file (the wasm in base64).
+WEB_PAGE_PARTS = src/web/page_head.html $(WEB)/core-web.js src/web/api.js \
+	src/web/ui.js src/web/page_tail.html
+$(WEB)/core-web.js: $(WEB_OBJ)
+	@$(if $(V),,echo "  EMLD    $@")
+	$(Q)$(EMCC) $(WEB_LDFLAGS) -sENVIRONMENT=web -o $@ $(WEB_OBJ) $(WEB_LIBS)
+$(WEB)/agreesign-verify.html: $(WEB_PAGE_PARTS)
+	@echo "  PAGE    $@"
+	$(Q)! cat $(filter %.js,$^) | grep -qi '</script'
+	$(Q)cat $^ > $@.tmp && mv $@.tmp $@
+	@size=$$(wc -c < $@); [ $$size -le 1048576 ] || \
+		{ echo "web: $@ is $$size bytes, over 1 MiB"; rm -f $@; exit 1; }
+
+# The node module and the page against the native binary (tests/web/).
+CHROMIUM ?= chromium
+web-test: web $(BIN)
 	@echo "== tests/web/node_test.mjs"
 	@node tests/web/node_test.mjs $(BIN) $(WEB)/agreesign-verify.mjs
+	@if command -v $(CHROMIUM) >/dev/null; then \
+		echo "== tests/web/page_test.mjs"; \
+		CHROMIUM=$(CHROMIUM) node tests/web/page_test.mjs $(BIN) $(WEB)/agreesign-verify.html; \
+	else echo "web: chromium not installed, the page's tests skipped"; fi
 endif
