@@ -33,7 +33,7 @@ window.agreesign = Object.freeze({ verify });
 		$('reasons').textContent = '';
 		$('download').hidden = true;
 		$('report').hidden = true;
-		$('report').srcdoc = '';
+		if ($('report').shadowRoot) $('report').shadowRoot.textContent = '';
 	}
 
 	// Where a dropped file goes: by its name, then by its first bytes.
@@ -146,10 +146,33 @@ window.agreesign = Object.freeze({ verify });
 		for (const a of (j && j.attachments) || [])
 			addReason('Attachment ' + a.name + ': ' + a.status);
 		$('download').hidden = !lastJson;
-		if (res.report_html) {
-			$('report').srcdoc = res.report_html;
-			$('report').hidden = false;
+		if (res.report_html) showReport(res.report_html);
+	}
+
+	// The --report page, in a shadow root so that its styles stay its own:
+	// its style elements (body's rules on a wrapper) and its body. The
+	// library escapes every text it puts there; what could run or load is
+	// removed all the same.
+	function showReport(html) {
+		const doc = new DOMParser().parseFromString(html, 'text/html');
+		doc.querySelectorAll('script,iframe,object,embed,link,meta,base,form')
+			.forEach((e) => e.remove());
+		for (const el of doc.querySelectorAll('*'))
+			for (const a of [...el.attributes])
+				if (/^on/i.test(a.name)) el.removeAttribute(a.name);
+		const host = $('report');
+		const root = host.shadowRoot || host.attachShadow({ mode: 'open' });
+		root.textContent = '';
+		for (const st of doc.querySelectorAll('style')) {
+			const s = document.createElement('style');
+			s.textContent = st.textContent.replace(/\bbody\b/g, '.ags-body');
+			root.appendChild(s);
 		}
+		const wrap = document.createElement('div');
+		wrap.className = 'ags-body';
+		for (const n of [...doc.body.childNodes]) wrap.appendChild(document.adoptNode(n));
+		root.appendChild(wrap);
+		host.hidden = false;
 	}
 
 	function addReason(text) {

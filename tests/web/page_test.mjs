@@ -120,13 +120,16 @@ try {
 		check(r && r.report === '<!DOCTYPE html>', c.name + ' report page');
 	}
 	// The UI: a screenshot of each verdict, its box's colour counted.
-	for (const [mode, colour, other] of [['ui:signed', 'd7f5dc', 'fbdcdc'],
-		['ui:signed-changed-text', 'fbdcdc', 'd7f5dc']]) {
+	for (const [mode, colour, other, banner] of [['ui:signed', 'd7f5dc', 'fbdcdc', '1a7f37'],
+		['ui:signed-changed-text', 'fbdcdc', 'd7f5dc', 'b42318']]) {
 		const png = path.join(tmp, mode.slice(3) + '.png');
 		chrome(['--window-size=1000,1600', '--screenshot=' + png, 'file://' + harness(mode)]);
 		const count = spawnSync('/usr/bin/python3', [path.join(here, 'png_colours.py'), png,
-			colour, other]);
-		const [want, unwanted] = count.stdout.toString().trim().split(' ').map(Number);
+			colour, other, banner]);
+		const [want, unwanted, report] = count.stdout.toString().trim().split(' ').map(Number);
+		// and the report page's verdict banner (#1a7f37 / #b42318 in
+		// report_html.c's style) is drawn too
+		check(report > 2000, mode + ': the report page is shown', String(report));
 		check(want > 2000 && unwanted === 0, mode + ': the verdict box is #' + colour,
 			count.stdout.toString() + count.stderr.toString());
 		if (process.env.AGS_WEB_SHOTS) fs.copyFileSync(png, path.join(process.env.AGS_WEB_SHOTS, path.basename(png)));
