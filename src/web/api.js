@@ -44,7 +44,8 @@ function agsRemove(FS, p) {
 }
 
 /* One run of `agreesign ARGS` (ARGS[0] is "verify"). files: [[path,
- * Uint8Array]...], a relative path taken from cwd (its folders are made).
+ * Uint8Array or null for a folder]...], a relative path taken from cwd
+ * (its folders are made).
  * Resolves to {exit, stdout, stderr} (the bytes printed) and report (the
  * bytes at AGS_REPORT, or null). Runs one at a time. */
 let agsQueue = Promise.resolve();
@@ -61,13 +62,23 @@ async function agsRunNow(args, files, cwd) {
 	FS.chdir('/');
 	const made = [];
 	for (const p of [cwd, '/out'].concat(files.map(([p]) => agsJoin(cwd, p)))) {
-		const top = '/' + p.split('/')[1];
+		const parts = p.split('/');
+		// emscripten's own folders are never removed; under /tmp, the
+		// folder in it
+		if (['', 'dev', 'proc'].includes(parts[1]) ||
+		    (parts[1] === 'tmp' && parts.length < 4))
+			continue;
+		const top = parts.slice(0, parts[1] === 'tmp' ? 3 : 2).join('/');
 		if (!made.includes(top)) { agsRemove(FS, top); made.push(top); }
 	}
 	FS.mkdirTree(cwd);
 	FS.mkdirTree('/out');
 	for (const [path, bytes] of files) {
 		const p = agsJoin(cwd, path);
+		if (bytes === null) { // a folder
+			FS.mkdirTree(p);
+			continue;
+		}
 		FS.mkdirTree(p.slice(0, p.lastIndexOf('/')) || '/');
 		FS.writeFile(p, bytes);
 	}

@@ -34,8 +34,9 @@ WEB_LDFLAGS = $(WEB_OPT) -sMODULARIZE=1 -sEXPORT_NAME=agsCreateModule \
 	-sEXPORTED_FUNCTIONS=_ags_web_verify,_malloc,_free \
 	-sEXPORTED_RUNTIME_METHODS=FS,ccall -sEXIT_RUNTIME=0 -sINVOKE_RUN=0
 
-.PHONY: web web-deps web-test
+.PHONY: web web-deps web-test web-interop
 ifeq ($(HAVE_EMCC),)
+web-interop: web-test
 web web-deps:
 	@echo "web: emscripten not installed (Debian package emscripten): cannot build the browser verifier"; exit 2
 web-test:
@@ -76,11 +77,39 @@ $(WEB)/agreesign-verify.html: $(WEB_PAGE_PARTS)
 
 # The node module and the page against the native binary (tests/web/).
 CHROMIUM ?= chromium
-web-test: web $(BIN)
+web-test: web $(BIN) $(WEB)/ed25519-check.mjs $(WEB)/ed25519-check
 	@echo "== tests/web/node_test.mjs"
 	@node tests/web/node_test.mjs $(BIN) $(WEB)/agreesign-verify.mjs
+	@echo "== tests/web/ed25519_test.mjs"
+	@shared=$${AGS_SHARED:-../../shared}; case $$shared in /*) ;; *) shared=$$(cd tests && cd "$$shared" 2>/dev/null && pwd);; esac; \
+	if [ -d "$$shared/vectors/wycheproof" ]; then \
+		node tests/web/ed25519_test.mjs "$$shared" $(WEB)/ed25519-check $(WEB)/ed25519-check.mjs; \
+	else echo "web: no shared vectors (AGS_SHARED), the Ed25519 vectors not run"; exit 1; fi
 	@if command -v $(CHROMIUM) >/dev/null; then \
 		echo "== tests/web/page_test.mjs"; \
 		CHROMIUM=$(CHROMIUM) node tests/web/page_test.mjs $(BIN) $(WEB)/agreesign-verify.html; \
 	else echo "web: chromium not installed, the page's tests skipped"; fi
+endif
+
+# tests/interop/verify_test.py with every `verify --json` also run through
+# the node module (tests/web/interop_test.sh). Not in make check: one node
+# process per run makes it take 10-20 minutes.
+ifneq ($(HAVE_EMCC),)
+web-interop: web $(BIN)
+	@echo "== tests/web/interop_test.sh"
+	@sh tests/web/interop_test.sh $(BIN) $(WEB)/agreesign-verify.mjs
+endif
+
+# The Ed25519 vectors through the wasm build (tests/web/ed25519_test.mjs):
+# tests/web/ed25519_check.c built for wasm and natively.
+ifneq ($(HAVE_EMCC),)
+$(WEB)/ed25519-check.mjs: tests/web/ed25519_check.c $(WEB_OBJ) src/web/api_node_head.js
+	@$(if $(V),,echo "  EMLD    $@")
+	$(Q)$(EMCC) $(WEB_CFLAGS) $(WEB_LDFLAGS) -sENVIRONMENT=node -sEXPORT_ES6=1 \
+		-sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
+		-sEXPORTED_FUNCTIONS=_ags_web_ed25519 -o $@.tmp.mjs \
+		tests/web/ed25519_check.c $(filter-out %/web_verify.o,$(WEB_OBJ)) $(WEB_LIBS)
+	$(Q)cat src/web/api_node_head.js $@.tmp.mjs > $@ && rm -f $@.tmp.mjs
+$(WEB)/ed25519-check: tests/web/ed25519_check.c $(LIB)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 endif

@@ -41,6 +41,10 @@ const files = new Map();
 const why = new Set();
 let bytes = 0;
 function take(p, depth) {
+	if (p === '/' || /^\/(dev|proc|sys)(\/|$)/.test(p)) {
+		why.add('a file under /dev, /proc or /sys');
+		return;
+	}
 	let st;
 	try { st = fs.lstatSync(p); } catch (e) { return; }
 	if (st.isFile()) {
@@ -60,6 +64,7 @@ function take(p, depth) {
 			why.add('timestamp tokens or TSA records (no libcrypto)');
 	} else if (st.isDirectory()) {
 		if (depth > 2) return;
+		files.set(p, null); // made, even when empty
 		let names = [];
 		try { names = fs.readdirSync(p); } catch (e) { return; }
 		for (const n of names) take(path.join(p, n), depth + 1);
@@ -73,8 +78,6 @@ for (const a of args.slice(1)) {
 	const p = path.resolve(v);
 	let st;
 	try { st = fs.lstatSync(p); } catch (e) { continue; }
-	if (!st.isDirectory()) why.add(''); // marker removed below
-	why.delete('');
 	take(st.isDirectory() ? p : path.dirname(p), st.isDirectory() ? 1 : 0);
 	if (!st.isFile() && !st.isDirectory()) why.add('a symbolic link, FIFO or device');
 }
