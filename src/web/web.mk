@@ -113,3 +113,9 @@ $(WEB)/ed25519-check.mjs: tests/web/ed25519_check.c $(WEB_OBJ) src/web/api_node_
 $(WEB)/ed25519-check: tests/web/ed25519_check.c $(LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 endif
+
+# The page, installed beside the documentation: make install-web.
+.PHONY: install-web
+install-web: web
+	$(INSTALL) -d "$(DESTDIR)$(datadir)/agreesign"
+	$(INSTALL_DATA) $(WEB)/agreesign-verify.html "$(DESTDIR)$(datadir)/agreesign/agreesign-verify.html"
