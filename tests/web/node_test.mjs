@@ -120,6 +120,14 @@ try {
 		envelope: new Uint8Array([123, 125]) });
 	check(r.exit === 2 && r.json === '' && /exactly one of -p/.test(r.stderr),
 		'no key: usage error', JSON.stringify(r));
+	// A SQLite trust store: refused with a clear message (no SQLite here).
+	const db = new Uint8Array(4096);
+	db.set(new TextEncoder().encode('SQLite format 3\0'));
+	const s = await verify({ agreement: fs.readFileSync(path.join(vec, 'agreements/sample-agreement.txt')),
+		envelope: fs.readFileSync(path.join(vec, 'envelopes/signed.sig.json')),
+		trust: db, names: { trust: 'pins.db' } });
+	check(s.exit === 2 && /pins\.db: SQLite trust stores are not supported in the browser: use `agreesign trust export`/.test(s.stderr) &&
+		JSON.parse(s.json).result === 'error', 'a SQLite store is refused', JSON.stringify(s).slice(0, 300));
 	// Names that would leave the verifier's folder are refused.
 	let threw = false;
 	try { await verify({ agreement: new Uint8Array(1), names: { agreement: '../x' } }); }

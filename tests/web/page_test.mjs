@@ -68,10 +68,14 @@ if (mode === 'cases') {
 	document.body.appendChild(out);
 	return;
 }
-const c = cases.find((x) => x.name === mode.slice(3));
+const pdf = mode === 'ui:pdf-envelope';
+const c = cases.find((x) => x.name === (pdf ? 'signed' : mode.slice(3)));
 for (const k of ['agreement', 'envelope', 'trust']) {
 	const dt = new DataTransfer();
-	dt.items.add(new File([bytes(c[k])], c.names[k]));
+	if (pdf && k === 'envelope')
+		dt.items.add(new File(['%PDF-1.4 (not an envelope)'], 'paper.pdf'));
+	else
+		dt.items.add(new File([bytes(c[k])], c.names[k]));
 	const input = document.getElementById(k);
 	input.files = dt.files;
 	input.dispatchEvent(new Event('change'));
@@ -119,6 +123,10 @@ try {
 			r && r.json + ' != ' + want.stdout);
 		check(r && r.report === '<!DOCTYPE html>', c.name + ' report page');
 	}
+	// A PDF given as the envelope: a clear message on the page.
+	const wrong = chrome(['--dump-dom', 'file://' + harness('ui:pdf-envelope')]).stdout.toString();
+	check(/<div id="errors" role="alert"><p>The envelope "paper.pdf" is a PDF file/.test(wrong),
+		'a PDF as the envelope: said on the page', (/<div id="errors"[^\n]*/.exec(wrong) || [''])[0]);
 	// The UI: a screenshot of each verdict, its box's colour counted.
 	for (const [mode, colour, other, banner] of [['ui:signed', 'd7f5dc', 'fbdcdc', '1a7f37'],
 		['ui:signed-changed-text', 'fbdcdc', 'd7f5dc', 'b42318']]) {
