@@ -1,5 +1,5 @@
-// tests/web/ed25519_test.mjs SHARED NATIVE MODULE: the Ed25519 vectors of
-// the unit tests (SHARED/vectors: RFC 8032 section 7.1 and both Wycheproof
+// tests/web/ed25519_test.mjs VECTORS NATIVE MODULE: the Ed25519 vectors of
+// the unit tests (VECTORS = tests/vectors/external: RFC 8032 section 7.1 and both Wycheproof
 // files, as tests/unit/check_vectors.c reads them) through
 // ags_ed25519_verify in the wasm build (MODULE, ed25519-check.mjs) and in
 // the native one (NATIVE, ed25519-check): the same answer on every vector,
@@ -10,8 +10,8 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 
-const [shared, native, mod] = process.argv.slice(2);
-const vec = (p) => JSON.parse(fs.readFileSync(path.join(shared, 'vectors', p), 'utf8'));
+const [vectors, native, mod] = process.argv.slice(2);
+const vec = (p) => JSON.parse(fs.readFileSync(path.join(vectors, p), 'utf8'));
 const cases = [];
 for (const v of vec('rfc8032/ed25519_rfc8032_7.1.json').vectors)
 	cases.push({ name: 'rfc8032 ' + v.name, sig: v.signature, pk: v.public_key,
