@@ -124,9 +124,14 @@ enum ags_err ags_file_read(char **out, size_t *len, const char *path,
 #define AGS_WRITE_DURABLE                                                      \
 	2u /* on disk, name and all, when the call returns                     \
 	    */
+#define AGS_WRITE_KEEP_MODE                                                    \
+	4u /* an edit: the file replaced keeps its permission bits             \
+	    */
 
 /* Writes data to path through a temporary file in the same directory
- * (created O_EXCL|O_NOFOLLOW with mode), then either rename()
+ * (created O_EXCL|O_NOFOLLOW with mode, less the umask; with
+ * AGS_WRITE_KEEP_MODE and an existing regular file at path, exactly that
+ * file's permission bits instead), then either rename()
  * (AGS_WRITE_REPLACE) or link() (no AGS_WRITE_REPLACE: fails with
  * AGS_ERR_EXISTS when path exists, even as a dangling symlink). Readers
  * see the old file or the complete new one, never a partial one.
@@ -1113,7 +1118,8 @@ typedef enum ags_err (*ags_edit_fn)(char **out, size_t *out_len,
 /* Applies edit to the file at path under ags_lock_take's lock, held
  * around read, change and atomic, durable replace, so that two processes
  * editing one file, through any symbolic link to it, never lose an edit.
- * The file is created when missing. */
+ * The file keeps its permission bits; it is created when missing (0644
+ * less the umask). */
 enum ags_err ags_file_edit_locked(const char *path, size_t max,
                                   ags_edit_fn edit, void *ctx,
                                   struct ags_error *err);
