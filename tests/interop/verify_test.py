@@ -210,7 +210,16 @@ def test_fresh(tmp):
     compare("-p author.pub", ["-p", os.path.join(KEYS, "demo-author.pub"), "-e", signed, agr], 0)
     compare("-p coauthor.pub", ["-p", os.path.join(KEYS, "demo-coauthor.pub"), "-e", signed, agr], 1,
             "key-not-given")
-    # §10.2/§10.3 -p: another key's intact entry is not-checked, never invalid;
+    # §9.2 -p: the .pub's e-mail and ORCID are the trusted ones (the entry
+    # `trust add` would record): a signer claiming others is refused
+    for field, value in (("email", "someone@example.net"), ("orcid", "0000-0001-5109-3700")):
+        other = os.path.join(tmp, "other-%s.sig.json" % field)
+        p = tool("sign", "-k", key("author"), "--%s" % field, value, "--time", "2026-11-18T11:06:40Z",
+                 "-o", other, agr)
+        if ok(p.returncode == 0, "sign --%s" % field, p.stderr.decode()):
+            compare("-p author.pub, another %s" % field,
+                    ["-p", os.path.join(KEYS, "demo-author.pub"), "-e", other, agr], 1, "identity-mismatch")
+        # §10.2/§10.3 -p: another key's intact entry is not-checked, never invalid;
     # the verdict is the given key's (any role it claims)
     counter = os.path.join(tmp, "countersigned.sig.json")
     for who, want in (("author", "ok,key-not-given,key-not-given"),

@@ -256,8 +256,16 @@ static enum ags_err from_pubkey(struct ags_trust *t,
 		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
 		                     "not a valid Ed25519 public key");
 	e = calloc(1, sizeof(*e));
-	/* An OpenSSH key has no name: the entry then has no identity. */
-	if (!e || (pub->name && !(e->identity = strdup(pub->name)))) {
+	/* An OpenSSH key has no name: the entry then has no identity. The
+	 * .pub's e-mail and ORCID are the trusted ones, as `trust add` of
+	 * the same file would record them (spec §9.2). */
+	if (!e || (pub->name && !(e->identity = strdup(pub->name))) ||
+	    (pub->email && !(e->email = strdup(pub->email))) ||
+	    (pub->orcid && !(e->orcid = strdup(pub->orcid)))) {
+		if (e) {
+			free(e->identity);
+			free(e->email);
+		}
 		free(e);
 		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
 		                     "out of memory");
