@@ -560,6 +560,8 @@ struct ags_countersigned {
 struct ags_renewal {
 	uint8_t *der; /* malloc'd */
 	size_t len;
+	void *parsed; /* internal: der parsed when the envelope was read,
+	                 owned; NULL otherwise (then parsed at each use) */
 };
 
 struct ags_signature {
@@ -572,9 +574,12 @@ struct ags_signature {
 	char key_id[AGS_KEYID_HEX + 1];
 	uint8_t public_key[AGS_PUBLICKEY_BYTES];
 	uint8_t signature[AGS_SIGNATURE_BYTES];
-	uint8_t *timestamp;   /* malloc'd DER of the entry's RFC 3161 token
-	                         (spec §6.5), or NULL; not signed */
-	size_t timestamp_len; /* bytes of timestamp */
+	uint8_t *timestamp;     /* malloc'd DER of the entry's RFC 3161 token
+	                           (spec §6.5), or NULL; not signed */
+	size_t timestamp_len;   /* bytes of timestamp */
+	void *timestamp_parsed; /* internal: timestamp parsed when the
+	                           envelope was read, owned (a verification
+	                           reuses it); NULL otherwise */
 	struct ags_renewal *renewals; /* malloc'd: the tokens after the
 	                                 first in the entry's chain (v3), or
 	                                 NULL */
@@ -795,6 +800,11 @@ struct ags_trust_tsa {
 	int64_t revoked_time; /* from when the TSA's key is withdrawn */
 	char *revoked_reason; /* malloc'd or NULL */
 	long line;            /* 1-based line in the trust file */
+	void *parsed;         /* internal: cert parsed once when the record
+	                         was read (ags_trust_load), owned by it and
+	                         shared read-only by verifying threads; NULL
+	                         in a record made otherwise (then cert is
+	                         parsed at each use) */
 };
 
 struct ags_trust {

@@ -74,6 +74,12 @@ int ags_b64_decode_alloc(uint8_t **out, size_t *n, const char *s, size_t slen);
  * certificate, with no byte after it; otherwise a static message. Checks
  * the encoding only, not dates, extensions or signature. */
 const char *ags_x509_check(const uint8_t *der, size_t len);
+/* ags_x509_check, keeping the certificate: NULL and *out (an OpenSSL X509
+ * whose extensions are already cached, so that threads may share it
+ * read-only; the caller frees it with ags_x509_free), or why not (*out
+ * NULL). A pinned TSA certificate is read this way once per trust load. */
+const char *ags_x509_read(void **out, const uint8_t *der, size_t len);
+void ags_x509_free(void *x);
 
 /* --- tsp.c: RFC 3161 requests, replies and tokens (libcrypto) --- */
 
@@ -97,6 +103,13 @@ const char *ags_tsr_token(uint8_t **token, size_t *token_len,
  * holding a TSTInfo) of at most AGS_TOKEN_MAX bytes, nothing after it;
  * else a static message. Checks the shape, not the signature. */
 const char *ags_tst_check(const uint8_t *der, size_t len);
+/* ags_tst_check, keeping the parsed token: NULL and *out (free it with
+ * ags_tst_free), or why not (*out NULL). An envelope keeps its tokens so
+ * (struct ags_signature's timestamp_parsed): parsing one costs more than
+ * verifying it, with OpenSSL 3.0, which decodes every certificate's
+ * public key. */
+const char *ags_tst_read(void **out, const uint8_t *der, size_t len);
+void ags_tst_free(void *tok);
 /* The SHA-512 imprint of a token: NULL and the digest, or why not (not
  * a token, or another hash algorithm). */
 const char *ags_tst_imprint(uint8_t digest[AGS_DIGEST_BYTES],
@@ -111,11 +124,14 @@ struct ags_tst_want {
 	                          signature", "the token before it") */
 	const uint8_t *anchor; /* the pinned certificate (DER) */
 	size_t anchor_len;
-	int64_t also_at; /* a second time at which the chain must be valid
-	                    (a renewal's, spec §10.2), or INT64_MIN */
+	void *anchor_parsed; /* the same, parsed (ags_x509_read), or NULL:
+	                        then anchor is parsed for this call */
+	int64_t also_at;     /* a second time at which the chain must be valid
+	                        (a renewal's, spec §10.2), or INT64_MIN */
 };
 
-/* Verifies the token der (len bytes) offline (spec §10.2): its imprint is
+/* Verifies the token der (len bytes; parsed: the same from ags_tst_read,
+ * or NULL) offline (spec §10.2): its imprint is
  * SHA-512 w->digest; its one signer digests with SHA-256, -384 or -512;
  * its CMS signature verifies under a certificate whose chain, built from
  * the token's certificates and the anchor only, ends at the anchor and is
@@ -124,7 +140,7 @@ struct ags_tst_want {
  * genTime in *gen_time, or -1 and why not in why (cap bytes). The window
  * and revocation of the trust record are the caller's. */
 int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
-                   size_t len, const struct ags_tst_want *w);
+                   size_t len, void *parsed, const struct ags_tst_want *w);
 
 /* --- proven.c (op): what a signature's timestamp token proves --- */
 

@@ -6,10 +6,11 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *ags_x509_check(const uint8_t *der, size_t len)
+const char *ags_x509_read(void **out, const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
 	unsigned char *again = NULL;
@@ -17,6 +18,7 @@ const char *ags_x509_check(const uint8_t *der, size_t len)
 	X509 *x;
 	int n;
 
+	*out = NULL;
 	if (len == 0 || len > INT_MAX)
 		return "not an X.509 certificate";
 	x = d2i_X509(NULL, &p, (long)len);
@@ -30,9 +32,32 @@ const char *ags_x509_check(const uint8_t *der, size_t len)
 	         memcmp(again, der, len) != 0)
 		why = "X.509 certificate not in DER";
 	OPENSSL_free(again);
-	X509_free(x);
+	/* libcrypto fills a certificate's cache of its extensions at first
+	 * use; filled now, a certificate that threads share is only read.
+	 * Extensions it cannot read are marked invalid there, and fail the
+	 * verification of a chain, not the reading of a trust file. */
+	if (!why)
+		(void)X509_check_purpose(x, -1, 0);
+	if (why)
+		X509_free(x);
+	else
+		*out = x;
 	/* Leave nothing in this thread's OpenSSL error queue. */
 	ERR_clear_error();
+	return why;
+}
+
+void ags_x509_free(void *x)
+{
+	X509_free(x);
+}
+
+const char *ags_x509_check(const uint8_t *der, size_t len)
+{
+	void *x;
+	const char *why = ags_x509_read(&x, der, len);
+
+	X509_free(x);
 	return why;
 }
 
