@@ -1060,6 +1060,12 @@ enum ags_err ags_trust_remove_tsa(char **out, size_t *out_len, const char *buf,
  * it; NULL on failure). Returns NULL, or why not (a static message). */
 const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
                             size_t n);
+/* What a person needs to tell a pinned certificate (DER, len bytes) from
+ * another (trust list): its subject in RFC 2253 form, UTF-8, cut to fit
+ * cap bytes, and the end of its validity (notAfter, seconds since the
+ * epoch). Returns 0, or -1 when der is not a certificate. */
+int ags_x509_describe(char *subject, size_t cap, int64_t *not_after,
+                      const uint8_t *der, size_t len);
 
 /* The canonical line of a record (spec §9.6), LF included: malloc'd (the
  * caller free()s it), or NULL when out of memory. */

@@ -80,6 +80,10 @@ const char *ags_x509_check(const uint8_t *der, size_t len);
  * NULL). A pinned TSA certificate is read this way once per trust load. */
 const char *ags_x509_read(void **out, const uint8_t *der, size_t len);
 void ags_x509_free(void *x);
+/* Seconds since the epoch of an ASN.1 time (an ASN1_TIME or
+ * ASN1_GENERALIZEDTIME; a fraction of a second is dropped): 0, or -1. */
+struct asn1_string_st;
+int ags_asn1_seconds(int64_t *out, const struct asn1_string_st *t);
 
 /* --- tsp.c: RFC 3161 requests, replies and tokens (libcrypto) --- */
 

@@ -13,19 +13,6 @@
 #include <openssl/x509_vfy.h>
 #include <stdio.h>
 
-/* Seconds since the epoch of an ASN.1 time (a fraction is dropped). */
-static int time_of(int64_t *out, const ASN1_GENERALIZEDTIME *t)
-{
-	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-	int days = 0, secs = 0;
-	int ok = epoch && t && ASN1_TIME_diff(&days, &secs, epoch, t);
-
-	ASN1_TIME_free(epoch);
-	if (ok)
-		*out = (int64_t)days * 86400 + secs;
-	return ok;
-}
-
 /* 1 when the token's one signer digests with SHA-256, -384 or -512. */
 static int digest_allowed(PKCS7 *tok)
 {
@@ -150,7 +137,7 @@ int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
 	else if (!imprint_ok(info, w->digest))
 		snprintf(why, cap, "the token's imprint is not SHA-512 of %s",
 		         w->covers);
-	else if (!time_of(gen_time, TS_TST_INFO_get_time(info)))
+	else if (ags_asn1_seconds(gen_time, TS_TST_INFO_get_time(info)) != 0)
 		fail = "the token's time cannot be read";
 	else if (!digest_allowed(tok))
 		fail = "the token is not signed with one SHA-256, SHA-384 or "

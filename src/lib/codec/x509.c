@@ -136,3 +136,49 @@ const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
 	}
 	return why;
 }
+
+int ags_asn1_seconds(int64_t *out, const struct asn1_string_st *t)
+{
+	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+	int days = 0, secs = 0;
+	int ok = epoch && t && ASN1_TIME_diff(&days, &secs, epoch, t);
+
+	ASN1_TIME_free(epoch);
+	if (ok)
+		*out = (int64_t)days * 86400 + secs;
+	return ok ? 0 : -1;
+}
+
+int ags_x509_describe(char *subject, size_t cap, int64_t *not_after,
+                      const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = len > 0 && len <= INT_MAX ? d2i_X509(NULL, &p, (long)len)
+	                                    : NULL;
+	BIO *b = x ? BIO_new(BIO_s_mem()) : NULL;
+	char *mem = NULL;
+	long n = 0;
+	int ok = b &&
+	         X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+	                            XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >=
+	                 0 &&
+	         ags_asn1_seconds(not_after, X509_get0_notAfter(x)) == 0;
+
+	if (ok && cap > 0) {
+		n = BIO_get_mem_data(b, &mem);
+		if (n < 0 || !mem)
+			n = 0;
+		if ((size_t)n >= cap) {
+			n = (long)cap - 1;
+			/* not inside a UTF-8 sequence */
+			while (n > 0 && ((unsigned char)mem[n] & 0xC0) == 0x80)
+				n--;
+		}
+		memcpy(subject, mem ? mem : "", (size_t)n);
+		subject[n] = '\0';
+	}
+	BIO_free(b);
+	X509_free(x);
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
