@@ -608,7 +608,9 @@ struct ags_trust; /* below, with the trust store */
 /* ags_envelope_load, except that a public key equal to the key of an entry
  * of the trust store `known` (NULL: none) is not checked for rules 3-6
  * again: the store's reader did, and the check costs about as much as a
- * verification. Same results. */
+ * verification; and that timestamp tokens are read as known's TSA checks
+ * will want them (their certificates decoded once per trust load). Same
+ * results. */
 enum ags_err ags_envelope_load_known(struct ags_envelope *env, const char *path,
                                      const struct ags_trust *known,
                                      struct ags_error *err);
@@ -817,9 +819,14 @@ struct ags_trust {
 	struct ags_trust_db *db; /* a SQLite store (ags_trust_load of one):
 	                            entries and tsa are then empty, and keys
 	                            are looked up with ags_trust_lookup */
-	struct ags_trust_index *index; /* a text file's keys sorted for
-	                                  lookups, and which are checked
-	                                  (trust_index.c); NULL for a .pub */
+	struct ags_trust_index *index;   /* a text file's keys sorted for
+	                                    lookups, and which are checked
+	                                    (trust_index.c); NULL for a .pub */
+	struct ags_tsp_certs *tsp_certs; /* internal: the certificates of
+	                                    timestamp tokens, decoded once and
+	                                    shared by verifying threads; made
+	                                    by ags_trust_load when tsa records
+	                                    are pinned, else NULL */
 };
 
 void ags_trust_init(struct ags_trust *t);

@@ -108,16 +108,39 @@ const char *ags_tsr_token(uint8_t **token, size_t *token_len,
  * else a static message. Checks the shape, not the signature. */
 const char *ags_tst_check(const uint8_t *der, size_t len);
 /* ags_tst_check, keeping the parsed token: NULL and *out (free it with
- * ags_tst_free), or why not (*out NULL). An envelope keeps its tokens so
+ * ags_tst_free), or why not (*out NULL). keyless (or NULL): parse in its
+ * context, the certificates' keys undecoded; ags_tst_verify then takes
+ * decoded copies from its want->certs. An envelope keeps its tokens so
  * (struct ags_signature's timestamp_parsed): parsing one costs more than
  * verifying it, with OpenSSL 3.0, which decodes every certificate's
  * public key. */
-const char *ags_tst_read(void **out, const uint8_t *der, size_t len);
+const char *ags_tst_read(void **out, const uint8_t *der, size_t len,
+                         const struct ags_tsp_certs *keyless);
 void ags_tst_free(void *tok);
 /* The SHA-512 imprint of a token: NULL and the digest, or why not (not
  * a token, or another hash algorithm). */
 const char *ags_tst_imprint(uint8_t digest[AGS_DIGEST_BYTES],
                             const uint8_t *der, size_t len);
+
+/* --- tsp_certs.c: the certificates of tokens, decoded once --- */
+
+/* Decoded copies of the certificates that tokens carry, shared by the
+ * threads of a verification (a mutex guards it), and the library context
+ * in which a token is parsed without decoding its certificates' keys
+ * (tsp_certs.c says why). One per trust load with tsa records. */
+struct ags_tsp_certs;
+/* NULL when out of memory or when libcrypto has no "null" provider. */
+struct ags_tsp_certs *ags_tsp_certs_new(void);
+void ags_tsp_certs_free(struct ags_tsp_certs *c);
+/* d2i_PKCS7 in c's keyless context: the PKCS7 at *p (len bytes, at most
+ * AGS_TOKEN_MAX), *p moved past it; or NULL. */
+void *ags_tsp_certs_parse(const struct ags_tsp_certs *c, const uint8_t **p,
+                          size_t len);
+/* A new STACK_OF(X509) of decoded copies (new references) of the token's
+ * certificates, from c or decoded now (c may be NULL: then each is decoded
+ * for this call); one that does not decode is left out. NULL when out of
+ * memory. */
+void *ags_tsp_certs_decoded(struct ags_tsp_certs *c, void *token);
 
 /* --- tsp_verify.c: a token verified against one pinned certificate --- */
 
@@ -130,8 +153,10 @@ struct ags_tst_want {
 	size_t anchor_len;
 	void *anchor_parsed; /* the same, parsed (ags_x509_read), or NULL:
 	                        then anchor is parsed for this call */
-	int64_t also_at;     /* a second time at which the chain must be valid
-	                        (a renewal's, spec §10.2), or INT64_MIN */
+	struct ags_tsp_certs *certs; /* the token's certificates decoded
+	                                (NULL: decoded for this call) */
+	int64_t also_at; /* a second time at which the chain must be valid
+	                    (a renewal's, spec §10.2), or INT64_MIN */
 };
 
 /* Verifies the token der (len bytes; parsed: the same from ags_tst_read,

@@ -10,6 +10,10 @@
  *
  *   parse_cert      d2i_X509 of the CA certificate (and its free)
  *   parse_token     d2i_PKCS7 of the token with its certificates
+ *   read_keyless    ags_tst_read of the token in the keyless context of
+ *                   a certificate cache (tsp_certs.c), as an envelope
+ *                   read under a trust store that pins TSAs does: the
+ *                   certificates' public keys are not decoded
  *   ecdsa_verify    one EVP_DigestVerifyInit + EVP_DigestVerify, P-256
  *                   with SHA-256 (the test TSA's and CA's algorithm), of a
  *                   signature over 64 bytes: the cryptography alone
@@ -18,7 +22,10 @@
  *                   parsed once (two ECDSA verifications, the chain, the
  *                   CMS checks)
  *   verify_unparsed ags_tst_verify from the DER bytes of both, as it was
- *                   before (two parses more) */
+ *                   before (two parses more)
+ *   verify_cached   ags_tst_verify of the keyless token against the parsed
+ *                   CA, its certificates' decoded copies from the cache:
+ *                   what a verification does per token now */
 #include "../../src/lib/internal.h"
 
 #include <openssl/evp.h>
@@ -39,7 +46,8 @@ static double now(void)
 struct part {
 	const uint8_t *tok, *ca;
 	size_t tok_len, ca_len;
-	void *tok_parsed, *ca_parsed;
+	void *tok_parsed, *ca_parsed, *tok_keyless;
+	struct ags_tsp_certs *cache;
 	uint8_t digest[AGS_DIGEST_BYTES];
 	EVP_PKEY *key;
 	unsigned char sig[128], msg[64];
@@ -78,17 +86,33 @@ static int ecdsa_verify(struct part *p)
 	return ok;
 }
 
+static int read_keyless(struct part *p)
+{
+	void *t = NULL;
+	int ok = ags_tst_read(&t, p->tok, p->tok_len, p->cache) == NULL;
+
+	ags_tst_free(t);
+	return ok;
+}
+
+/* parsed: 0 from DER, 1 parsed in full, 2 keyless with the cache. */
 static int verify(struct part *p, int parsed)
 {
-	struct ags_tst_want w = {p->digest, "this signature",
-	                         p->ca,     p->ca_len,
-	                         NULL,      INT64_MIN};
+	struct ags_tst_want w = {.digest = p->digest,
+	                         .covers = "this signature",
+	                         .anchor = p->ca,
+	                         .anchor_len = p->ca_len,
+	                         .also_at = INT64_MIN};
 	char why[256];
 	int64_t t;
 
 	w.anchor_parsed = parsed ? p->ca_parsed : NULL;
+	w.certs = parsed == 2 ? p->cache : NULL;
 	if (ags_tst_verify(&t, why, sizeof(why), p->tok, p->tok_len,
-	                   parsed ? p->tok_parsed : NULL, &w) != 0) {
+	                   parsed == 2   ? p->tok_keyless
+	                   : parsed == 1 ? p->tok_parsed
+	                                 : NULL,
+	                   &w) != 0) {
 		fprintf(stderr, "token_floor: %s\n", why);
 		return 0;
 	}
@@ -103,6 +127,11 @@ static int verify_parsed(struct part *p)
 static int verify_unparsed(struct part *p)
 {
 	return verify(p, 0);
+}
+
+static int verify_cached(struct part *p)
+{
+	return verify(p, 2);
 }
 
 /* Microseconds per call of fn, best of five repetitions. */
@@ -173,7 +202,10 @@ int main(int argc, char **argv)
 		return 2;
 	p.tok = slurp(argv[1], &p.tok_len);
 	p.ca = slurp(argv[2], &p.ca_len);
-	if (ags_tst_read(&p.tok_parsed, p.tok, p.tok_len) ||
+	p.cache = ags_tsp_certs_new();
+	if (!p.cache ||
+	    ags_tst_read(&p.tok_parsed, p.tok, p.tok_len, NULL) ||
+	    ags_tst_read(&p.tok_keyless, p.tok, p.tok_len, p.cache) ||
 	    ags_x509_read(&p.ca_parsed, p.ca, p.ca_len) ||
 	    ags_tst_imprint(p.digest, p.tok, p.tok_len)) {
 		fprintf(stderr, "token_floor: not a token and a certificate\n");
@@ -182,10 +214,14 @@ int main(int argc, char **argv)
 	make_signature(&p);
 	printf("parse_cert=%.1f\n", measure(parse_cert, &p, min_s));
 	printf("parse_token=%.1f\n", measure(parse_token, &p, min_s));
+	printf("read_keyless=%.1f\n", measure(read_keyless, &p, min_s));
 	printf("ecdsa_verify=%.1f\n", measure(ecdsa_verify, &p, min_s));
 	printf("verify_parsed=%.1f\n", measure(verify_parsed, &p, min_s));
 	printf("verify_unparsed=%.1f\n", measure(verify_unparsed, &p, min_s));
+	printf("verify_cached=%.1f\n", measure(verify_cached, &p, min_s));
 	ags_tst_free(p.tok_parsed);
+	ags_tst_free(p.tok_keyless);
+	ags_tsp_certs_free(p.cache);
 	ags_x509_free(p.ca_parsed);
 	EVP_PKEY_free(p.key);
 	free((void *)p.tok);

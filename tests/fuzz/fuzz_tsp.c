@@ -114,8 +114,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                          &canon_len);
 	load_trust();
 	{
-		struct ags_tst_want w = {digest, "this signature", ca, ca_len,
-		                         NULL,   INT64_MIN};
+		struct ags_tst_want w = {.digest = digest,
+		                         .covers = "this signature",
+		                         .anchor = ca,
+		                         .anchor_len = ca_len,
+		                         .also_at = INT64_MIN};
 		char why[256];
 		int64_t t;
 		/* else the valid paths below are never reached */
@@ -157,8 +160,11 @@ static uint8_t *as_reply(const uint8_t *in, size_t size, size_t *tok_len)
 /* 2: the input as a token, against the CA, at its time and a second. */
 static int as_token(const uint8_t *tok, size_t len, int64_t *t)
 {
-	struct ags_tst_want w = {digest, "this signature", ca, ca_len,
-	                         NULL,   INT64_MIN};
+	struct ags_tst_want w = {.digest = digest,
+	                         .covers = "this signature",
+	                         .anchor = ca,
+	                         .anchor_len = ca_len,
+	                         .also_at = INT64_MIN};
 	uint8_t got[AGS_DIGEST_BYTES];
 	char why[256] = "";
 	int64_t t2 = 0;
@@ -167,7 +173,7 @@ static int as_token(const uint8_t *tok, size_t len, int64_t *t)
 
 	/* parsed once (as an envelope keeps it), with the CA parsed once (as
 	 * a trust load keeps it): the same verdict */
-	if (ags_tst_read(&parsed, tok, len) == NULL) {
+	if (ags_tst_read(&parsed, tok, len, NULL) == NULL) {
 		char why2[256] = "";
 		void *anchor = NULL;
 

@@ -63,13 +63,22 @@ static void crypto_why(char *why, size_t cap, const char *at)
 }
 
 /* Verifies the signature and chain of tok under anchor at time t (at:
- * t in words, when it is not the token's own time). */
-static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, const char *at,
-                        char *why, size_t cap)
+ * t in words, when it is not the token's own time). The token's
+ * certificates are given again, decoded (from certs): the signer and the
+ * chain are found among them first, and a token read in a keyless
+ * context has its own without public keys (tsp_certs.c). */
+static int signature_ok(PKCS7 *tok, X509 *anchor, struct ags_tsp_certs *certs,
+                        int64_t t, const char *at, char *why, size_t cap)
 {
 	TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
 	X509_STORE *store = X509_STORE_new();
-	int ok = ctx && store && X509_STORE_add_cert(store, anchor);
+	STACK_OF(X509) *decoded = ags_tsp_certs_decoded(certs, tok);
+	int ok = ctx && store && decoded && X509_STORE_add_cert(store, anchor);
+
+	if (ok) {
+		TS_VERIFY_CTX_set_certs(ctx, decoded); /* ctx owns it now */
+		decoded = NULL;
+	}
 
 	if (ok) {
 		/* The pinned certificate is the anchor whatever it is (the
@@ -84,6 +93,7 @@ static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, const char *at,
 	}
 	if (!ok)
 		crypto_why(why, cap, at);
+	sk_X509_pop_free(decoded, X509_free);
 	X509_STORE_free(store);
 	TS_VERIFY_CTX_free(ctx);
 	return ok;
@@ -99,18 +109,19 @@ static X509 *read_cert(const uint8_t *der, size_t len)
 /* The chain at the token's time, and at the second time asked for: a
  * renewal proves that the token existed then, and its certificates must
  * still have been valid (spec §10.2, renewal chains). */
-static int chain_ok(PKCS7 *tok, X509 *ca, int64_t gen_time, int64_t also_at,
-                    char *why, size_t cap)
+static int chain_ok(PKCS7 *tok, X509 *ca, const struct ags_tst_want *w,
+                    int64_t gen_time, char *why, size_t cap)
 {
+	int64_t also_at = w->also_at;
 	char at[21];
 
-	if (!signature_ok(tok, ca, gen_time, NULL, why, cap))
+	if (!signature_ok(tok, ca, w->certs, gen_time, NULL, why, cap))
 		return 0;
 	if (also_at == INT64_MIN)
 		return 1;
 	if (ags_time_format(at, also_at) != 0)
 		snprintf(at, sizeof(at), "%s", "?");
-	return signature_ok(tok, ca, also_at, at, why, cap);
+	return signature_ok(tok, ca, w->certs, also_at, at, why, cap);
 }
 
 int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
@@ -143,7 +154,7 @@ int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
 		fail = "the token is not signed with one SHA-256, SHA-384 or "
 		       "SHA-512 digest";
 	else
-		ok = chain_ok(tok, ca, *gen_time, w->also_at, why, cap);
+		ok = chain_ok(tok, ca, w, *gen_time, why, cap);
 	if (fail)
 		snprintf(why, cap, "%s", fail);
 	TS_TST_INFO_free(info);

@@ -136,8 +136,10 @@ static enum ags_err countersigner_check(const struct ags_signature *sig,
 /* Token k of a timestamps array: base64 of one token's DER, its shape
  * checked (what it proves is for verification). */
 static enum ags_err token_from_json(uint8_t **der, size_t *len, void **parsed,
-                                    json_t *s, size_t k, const char *source,
-                                    const char *path, struct ags_error *err)
+                                    json_t *s, size_t k,
+                                    const struct ags_tsp_certs *keyless,
+                                    const char *source, const char *path,
+                                    struct ags_error *err)
 {
 	const char *why;
 
@@ -151,7 +153,7 @@ static enum ags_err token_from_json(uint8_t **der, size_t *len, void **parsed,
 		                     "%s.timestamps[%zu] must be a time-stamp "
 		                     "token of 1 to %u bytes in base64",
 		                     path, k, AGS_TOKEN_MAX);
-	if ((why = ags_tst_read(parsed, *der, *len)))
+	if ((why = ags_tst_read(parsed, *der, *len, keyless)))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.timestamps[%zu]: %s", path, k, why);
 	return AGS_OK;
@@ -162,8 +164,14 @@ static enum ags_err token_from_json(uint8_t **der, size_t *len, void **parsed,
  * each renewal over the one before) in a v3 one. */
 static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
                                          const char *source, const char *path,
-                                         int version, struct ags_error *err)
+                                         int version,
+                                         const struct ags_trust *known,
+                                         struct ags_error *err)
 {
+	/* a trust store that pins TSAs reads tokens without decoding their
+	 * certificates' keys, and decodes each certificate once (tsp_certs.c)
+	 */
+	const struct ags_tsp_certs *keyless = known ? known->tsp_certs : NULL;
 	size_t n = json_array_size(j), k;
 	enum ags_err rc;
 
@@ -179,7 +187,7 @@ static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
 		                     path, AGS_CHAIN_MAX);
 	rc = token_from_json(&sig->timestamp, &sig->timestamp_len,
 	                     &sig->timestamp_parsed, json_array_get(j, 0), 0,
-	                     source, path, err);
+	                     keyless, source, path, err);
 	if (rc != AGS_OK || n == 1)
 		return rc;
 	if (!(sig->renewals = calloc(n - 1, sizeof(*sig->renewals))))
@@ -189,7 +197,7 @@ static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
 		rc = token_from_json(
 		        &sig->renewals[k - 1].der, &sig->renewals[k - 1].len,
 		        &sig->renewals[k - 1].parsed, json_array_get(j, k), k,
-		        source, path, err);
+		        keyless, source, path, err);
 	return rc;
 }
 
@@ -232,7 +240,7 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 	tokens = json_object_get(j, "timestamps");
 	if (rc == AGS_OK && tokens)
 		rc = timestamps_from_json(sig, tokens, source, path, version,
-		                          err);
+		                          known, err);
 	return rc;
 }
 

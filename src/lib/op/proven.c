@@ -83,8 +83,13 @@ static int judge_link(int64_t *t, const struct ags_trust_tsa **by, char *why,
 	why[0] = '\0';
 	for (i = 0; i < trust->ntsa; i++) {
 		const struct ags_trust_tsa *a = &trust->tsa[i];
-		struct ags_tst_want w = {l->digest,   l->covers, a->cert,
-		                         a->cert_len, a->parsed, l->also_at};
+		struct ags_tst_want w = {.digest = l->digest,
+		                         .covers = l->covers,
+		                         .anchor = a->cert,
+		                         .anchor_len = a->cert_len,
+		                         .anchor_parsed = a->parsed,
+		                         .certs = trust->tsp_certs,
+		                         .also_at = l->also_at};
 		if (ags_tst_verify(t, fail, sizeof(fail), l->der, l->len,
 		                   l->parsed, &w) != 0) {
 			if (!anchored && !why[0])
