@@ -246,7 +246,7 @@ static struct ags_sig_report judge(uint8_t *first, size_t first_len,
 static void in_envelope(uint8_t *tok, size_t len, int verified, int64_t t,
                         const uint8_t *in, size_t size)
 {
-	struct ags_renewal renewal = {(uint8_t *)in, size};
+	struct ags_renewal renewal = {(uint8_t *)in, size, NULL};
 	struct ags_sig_report r = judge(tok, len, NULL);
 
 	FUZZ_CHECK((r.token == AGS_TOKEN_VALID) == (verified == 0),
