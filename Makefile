@@ -244,12 +244,16 @@ valgrind:
 # data generated in a temporary folder; writes tests/bench/RESULTS.md.
 # Then the trust store benchmarks (tests/bench/trust.sh: stores of up to
 # 1,000,000 keys), which write its section "Trust stores".
-# BENCH=verify runs only the first part, BENCH=trust only the second.
+# Then the cost of a timestamp token (tests/bench/tokens_bench.sh), which
+# writes its section "Timestamp tokens".
+# BENCH=verify runs only the first part, BENCH=trust only the second,
+# BENCH=tokens only the third.
 BENCH ?= all
 .PHONY: bench print-pkgs
 bench:
 	$(if $(filter all verify,$(BENCH)),bash tests/bench/run.sh)
 	$(if $(filter all trust,$(BENCH)),bash tests/bench/trust.sh)
+	$(if $(filter all tokens,$(BENCH)),bash tests/bench/tokens_bench.sh)
 
 # The pkg-config names the library links (tests/bench/run.sh reads them).
 print-pkgs:

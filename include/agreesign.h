@@ -565,6 +565,8 @@ struct ags_countersigned {
 struct ags_renewal {
 	uint8_t *der; /* malloc'd */
 	size_t len;
+	void *parsed; /* internal: der parsed when the envelope was read,
+	                 owned; NULL otherwise (then parsed at each use) */
 };
 
 struct ags_signature {
@@ -577,9 +579,12 @@ struct ags_signature {
 	char key_id[AGS_KEYID_HEX + 1];
 	uint8_t public_key[AGS_PUBLICKEY_BYTES];
 	uint8_t signature[AGS_SIGNATURE_BYTES];
-	uint8_t *timestamp;   /* malloc'd DER of the entry's RFC 3161 token
-	                         (spec §6.5), or NULL; not signed */
-	size_t timestamp_len; /* bytes of timestamp */
+	uint8_t *timestamp;     /* malloc'd DER of the entry's RFC 3161 token
+	                           (spec §6.5), or NULL; not signed */
+	size_t timestamp_len;   /* bytes of timestamp */
+	void *timestamp_parsed; /* internal: timestamp parsed when the
+	                           envelope was read, owned (a verification
+	                           reuses it); NULL otherwise */
 	struct ags_renewal *renewals; /* malloc'd: the tokens after the
 	                                 first in the entry's chain (v3), or
 	                                 NULL */
@@ -608,7 +613,9 @@ struct ags_trust; /* below, with the trust store */
 /* ags_envelope_load, except that a public key equal to the key of an entry
  * of the trust store `known` (NULL: none) is not checked for rules 3-6
  * again: the store's reader did, and the check costs about as much as a
- * verification. Same results. */
+ * verification; and that timestamp tokens are read as known's TSA checks
+ * will want them (their certificates decoded once per trust load). Same
+ * results. */
 enum ags_err ags_envelope_load_known(struct ags_envelope *env, const char *path,
                                      const struct ags_trust *known,
                                      struct ags_error *err);
@@ -800,6 +807,11 @@ struct ags_trust_tsa {
 	int64_t revoked_time; /* from when the TSA's key is withdrawn */
 	char *revoked_reason; /* malloc'd or NULL */
 	long line;            /* 1-based line in the trust file */
+	void *parsed;         /* internal: cert parsed once when the record
+	                         was read (ags_trust_load), owned by it and
+	                         shared read-only by verifying threads; NULL
+	                         in a record made otherwise (then cert is
+	                         parsed at each use) */
 };
 
 struct ags_trust {
@@ -812,9 +824,14 @@ struct ags_trust {
 	struct ags_trust_db *db; /* a SQLite store (ags_trust_load of one):
 	                            entries and tsa are then empty, and keys
 	                            are looked up with ags_trust_lookup */
-	struct ags_trust_index *index; /* a text file's keys sorted for
-	                                  lookups, and which are checked
-	                                  (trust_index.c); NULL for a .pub */
+	struct ags_trust_index *index;   /* a text file's keys sorted for
+	                                    lookups, and which are checked
+	                                    (trust_index.c); NULL for a .pub */
+	struct ags_tsp_certs *tsp_certs; /* internal: the certificates of
+	                                    timestamp tokens, decoded once and
+	                                    shared by verifying threads; made
+	                                    by ags_trust_load when tsa records
+	                                    are pinned, else NULL */
 };
 
 void ags_trust_init(struct ags_trust *t);
@@ -1055,6 +1072,12 @@ enum ags_err ags_trust_remove_tsa(char **out, size_t *out_len, const char *buf,
  * it; NULL on failure). Returns NULL, or why not (a static message). */
 const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
                             size_t n);
+/* What a person needs to tell a pinned certificate (DER, len bytes) from
+ * another (trust list): its subject in RFC 2253 form, UTF-8, cut to fit
+ * cap bytes, and the end of its validity (notAfter, seconds since the
+ * epoch). Returns 0, or -1 when der is not a certificate. */
+int ags_x509_describe(char *subject, size_t cap, int64_t *not_after,
+                      const uint8_t *der, size_t len);
 
 /* The canonical line of a record (spec §9.6), LF included: malloc'd (the
  * caller free()s it), or NULL when out of memory. */

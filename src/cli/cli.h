@@ -252,6 +252,8 @@ struct cli_trust_opts {
 };
 /* One line of trust list: text, or JSON with json set. */
 void cli_trust_print_entry(const struct ags_trust_entry *e, int json);
+/* trust list (cmd_trust_list.c): the keys, then the tsa records. */
+int cli_trust_list(const struct cli_trust_opts *o);
 
 /* agreesign trust on a SQLite store (cmd_trust_db.c); each returns an
  * exit status and says what it did on stderr as the text edits do. */

@@ -142,4 +142,31 @@ else
 	bad "GNU parallel is not installed (it should come from .ci/install-deps)"
 fi
 
+# Timestamp tokens: the workers share the trust load's pinned certificate
+# and its cache of the tokens' certificates (src/lib/codec/tsp_certs.c);
+# make tsan runs this suite. Every entry proves its time, for any --jobs.
+. "$ROOT/tests/e2e/tsa_lib.sh"
+tsa_ca
+tsa_cert good tsa
+mkdir -p ts
+cp "$K/demo.trust" ts/pins.trust
+"$A" trust add-tsa -t ts/pins.trust --name "Batch TSA" "$TSA/ca.pem" 2>/dev/null
+: >ts/manifest.jsonl
+for i in $(seq 1 8); do
+	sed "s/Deterministic Signatures/Stamped $i/" "$S" >ts/t$i.txt
+	"$A" sign -k "$K/demo-author.key" ts/t$i.txt 2>/dev/null
+	"$A" timestamp --request ts/q$i.tsq ts/t$i.txt.sig.json 2>/dev/null
+	tsa_reply good ts/q$i.tsq ts/r$i.tsr
+	"$A" timestamp --request ts/q$i.tsq --reply ts/r$i.tsr ts/t$i.txt.sig.json 2>/dev/null
+	echo "{\"agreement\": \"t$i.txt\", \"id\": \"$i\"}" >>ts/manifest.jsonl
+done
+for j in 1 2 4; do
+	expect 0 "$A" verify --batch ts/manifest.jsonl -t ts/pins.trust --jobs $j --require-proven-time
+	check "--jobs $j: all 8 stamped entries prove their time" \
+		test "$(grep -c '"proven_time":"20' "$T/out")" = 8
+	cp "$T/out" ts/out-$j
+done
+same ts/out-2 ts/out-1
+same ts/out-4 ts/out-1
+
 finish batch

@@ -471,6 +471,20 @@ expect 1 "$A" verify -t pin.trust --require-proven-time -e one.sig.json agr.txt
 has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
 expect 2 "$A" trust revoke-tsa -t pin.trust --name "Test TSA" --reason again
 has "$T/err" "tsa \"Test TSA\" is already revoked"
+# trust list shows the tsa records after the keys: name, certificate
+# fingerprint, subject and end, window, revocation
+CA_FP=$(openssl x509 -in "$TSA/ca.pem" -outform DER | sha256sum | cut -d' ' -f1)
+expect 0 "$A" trust list -t pin.trust
+check "trust list: the keys, then one line per tsa record" \
+	test "$(grep -c '^tsa  ' "$T/out")" = 2 -a "$(tail -n 2 "$T/out" | grep -c '^tsa  ')" = 2
+has "$T/out" "tsa  Test TSA  cert-sha256=$CA_FP  subject=CN=agreesign test CA (never trust)  cert-not-after=20"
+has "$T/out" "  REVOKED 2026-01-02T00:00:00Z: key leaked"
+has "$T/out" "tsa  Leaf  cert-sha256="
+has "$T/out" "  valid-before=2020-01-01T00:00:00Z"
+has "$T/out" "  roles=publisher"
+expect 0 "$A" trust list -t pin.trust --json
+grep '"tsa":"Test TSA"' "$T/out" >"$T/one" && mv "$T/one" "$T/out"
+json "d['certificate_sha256'] == '$CA_FP' and d['certificate_subject'] == 'CN=agreesign test CA (never trust)' and d['revoked'] == '2026-01-02T00:00:00Z' and d['reason'] == 'key leaked' and d['valid_after'] is None and isinstance(d['line'], int)"
 expect 2 "$A" trust revoke-tsa -t pin.trust --name "Test TSA"
 has "$T/err" "trust revoke-tsa needs --name NAME and --reason TEXT"
 expect 2 "$A" trust revoke-tsa -t pin.trust --name "Nobody" --reason x
@@ -507,6 +521,14 @@ expect 1 "$A" verify -t pin.db --require-proven-time -e one.sig.json agr.txt
 has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
 expect 2 "$A" trust revoke-tsa -t pin.db --name "Test TSA" --reason again
 has "$T/err" "is already revoked"
+expect 0 "$A" trust list -t pin.db
+has "$T/out" "tsa  Test TSA  cert-sha256=$CA_FP  subject=CN=agreesign test CA (never trust)"
+has "$T/out" "  valid-after=2026-01-01T00:00:00Z"
+has "$T/out" ": key leaked"
+check "trust list of a store: the tsa record last" test "$(tail -n 1 "$T/out" | cut -c1-5)" = "tsa  "
+expect 0 "$A" trust list -t pin.db --json
+tail -n 1 "$T/out" >"$T/last" && mv "$T/last" "$T/out"
+json "d['tsa'] == 'Test TSA' and d['line'] is None and d['certificate_sha256'] == '$CA_FP' and d['valid_after'] == '2026-01-01T00:00:00Z' and d['reason'] == 'key leaked'"
 expect 0 "$A" trust history -t pin.db --name "Test TSA"
 has "$T/out" "revoke  tsa Test TSA  reason: key leaked"
 expect 0 "$A" trust remove-tsa -t pin.db --name "Test TSA"

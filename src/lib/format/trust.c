@@ -35,6 +35,7 @@ void ags_trust_release(struct ags_trust *t)
 	free(t->entries);
 	ags_trust_tsa_release(t);
 	ags_trust_index_free(t->index);
+	ags_tsp_certs_free(t->tsp_certs);
 	ags_trust_db_close(t->db);
 	ags_trust_init(t);
 }
@@ -217,6 +218,16 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
 		ags_trust_release(t);
 	return rc;
 }
+/* A trust load that pins TSAs gets the cache of the certificates their
+ * tokens carry (tsp_certs.c), for the verifications that follow; without
+ * it (out of memory, or a libcrypto without the "null" provider) each
+ * verification decodes them itself: slower, the same results. */
+static void tsp_certs(struct ags_trust *t)
+{
+	if (t->ntsa > 0)
+		t->tsp_certs = ags_tsp_certs_new();
+}
+
 enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
                             struct ags_error *err)
 {
@@ -233,6 +244,8 @@ enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
 			rc = ags_trust_db_load_tsa(t->db, t, err);
 		if (rc != AGS_OK)
 			ags_trust_release(t);
+		if (rc == AGS_OK)
+			tsp_certs(t);
 		return rc;
 	}
 	rc = ags_file_read(&buf, &len, path, AGS_TRUST_MAX, err);
@@ -240,6 +253,8 @@ enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
 		return rc;
 	rc = ags_trust_parse(t, buf, len, path, err);
 	free(buf);
+	if (rc == AGS_OK)
+		tsp_certs(t);
 	return rc;
 }
 

@@ -15,6 +15,7 @@ void ags_trust_db_tsa_free(struct ags_trust_tsa *a)
 	free(a->name);
 	free(a->cert);
 	free(a->revoked_reason);
+	ags_x509_free(a->parsed);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -45,7 +46,7 @@ enum ags_err ags_trust_db_row_tsa(struct ags_trust_db *s, sqlite3_stmt *st,
 		why = "name is not a valid text field";
 	else if (!a->cert)
 		why = "certificate is missing or too large";
-	else if ((why = ags_x509_check(a->cert, a->cert_len)) != NULL)
+	else if ((why = ags_x509_read(&a->parsed, a->cert, a->cert_len)))
 		;
 	else if (bad)
 		why = "a time is not a time";
