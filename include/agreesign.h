@@ -887,10 +887,12 @@ struct ags_trust_db_count {
  * into the store, in one transaction: all records or none. A record equal
  * to one in the store is skipped; a different one for the same key (or
  * TSA name or certificate) is an error naming its line. Each key's group
- * is checked here, once. Each added record gets a history row at time
+ * is checked here, once, on `jobs` worker threads (0: on the calling
+ * thread); a key that fails is an error naming the first such line, for
+ * any number of threads. Each added record gets a history row at time
  * now. */
 enum ags_err ags_trust_db_import(struct ags_trust_db *db, FILE *in,
-                                 const char *source, int64_t now,
+                                 const char *source, int64_t now, unsigned jobs,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err);
 /* Receives one line of output (len bytes, its LF included); returns 0, or

@@ -99,4 +99,34 @@ void ags_trust_db_tsa_free(struct ags_trust_tsa *a);
  * error code. */
 int ags_trust_db_bind_tsa(sqlite3_stmt *st, const struct ags_trust_tsa *a);
 
+/* trust_db_check.c: an import's key checks on worker threads. The
+ * caller's thread pushes each key with its line; the workers keep the
+ * lowest line whose key fails the Ed25519 checks (spec §5.3 rules 3-6). */
+#define AGS_KEY_CHUNK 256
+struct ags_key_chunk {
+	uint8_t pk[AGS_KEY_CHUNK][AGS_PUBLICKEY_BYTES];
+	long line[AGS_KEY_CHUNK]; /* increasing */
+	size_t n;
+};
+struct ags_key_check {
+	struct ags_key_chunk cur; /* being filled by the caller */
+	struct ags_key_chunk *ring;
+	size_t cap, filled, taken; /* chunks in the ring, handed, taken */
+	long bad;                  /* lowest failing line, or LONG_MAX */
+	int stop;
+	pthread_t *threads;
+	unsigned started;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+};
+/* Starts jobs worker threads (0: the checks run on the caller's thread,
+ * as they do when no thread can be started). */
+void ags_key_check_start(struct ags_key_check *k, unsigned jobs);
+/* Queues pk (of line `line`, lines increasing); 1 once a key is known to
+ * fail (the caller may stop reading), else 0. */
+int ags_key_check_push(struct ags_key_check *k, const uint8_t *pk, long line);
+/* Waits for every queued check, stops the workers; the lowest failing
+ * line, or 0 when every key passed. */
+long ags_key_check_finish(struct ags_key_check *k);
+
 #endif

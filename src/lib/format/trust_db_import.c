@@ -34,6 +34,8 @@ struct import {
 	int64_t now;
 	struct ags_trust_db_count *count;
 	sqlite3_stmt *find_key, *add_key, *find_tsa, *add_tsa;
+	struct ags_key_check check;
+	int key_failed; /* a worker found a bad key: stop reading */
 };
 
 static enum ags_err prepare(struct import *im, struct ags_error *err)
@@ -173,12 +175,15 @@ static enum ags_err store_records(struct import *im, struct ags_trust *t,
 	int version = t->version;
 
 	/* The text reader leaves the Ed25519 checks to a lookup; a key is
-	 * checked here, once, as it enters the store (spec/trust-db.md §3). */
-	if (t->n && !ags_public_key_valid(t->entries[0].pk))
-		rc = ags_trust_fail(im->c, "%s",
-		                    "not a valid Ed25519 public key");
-	else if (t->n)
+	 * checked as it enters the store (spec/trust-db.md §3), on the
+	 * workers, while this thread goes on (trust_db_check.c). */
+	if (t->n &&
+	    ags_key_check_push(&im->check, t->entries[0].pk, im->c->line)) {
+		im->key_failed = 1;
+		rc = AGS_ERR_FORMAT; /* the message is made at the end */
+	} else if (t->n) {
 		rc = import_key(im, &t->entries[0], err);
+	}
 	if (rc == AGS_OK && t->ntsa)
 		rc = import_tsa(im, &t->tsa[0], err);
 	ags_trust_release(t);
@@ -225,15 +230,35 @@ static enum ags_err read_all(struct import *im, FILE *in, struct ags_error *err)
 	return rc;
 }
 
+/* The first key that failed its checks, at line bad, is the import's
+ * error when no other error came before it in the file: the one a
+ * reader checking each key in turn would give. */
+static enum ags_err first_error(struct import *im, enum ags_err rc, long bad,
+                                struct ags_error *err)
+{
+	if (bad && (rc == AGS_OK || im->key_failed || bad <= im->c->line)) {
+		ags_error_clear(err); /* the later error, if any */
+		return ags_error_set(err, AGS_ERR_FORMAT, im->c->source, bad, 0,
+		                     "%s", "not a valid Ed25519 public key");
+	}
+	return rc;
+}
+
 enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
-                                 const char *source, int64_t now,
+                                 const char *source, int64_t now, unsigned jobs,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err)
 {
 	struct ags_trust_cursor c = {NULL, NULL, source, 0, err};
-	struct import im = {s, &c, now, count, NULL, NULL, NULL, NULL};
+	struct import im;
 	enum ags_err rc;
+	long bad;
 
+	memset(&im, 0, sizeof(im));
+	im.s = s;
+	im.c = &c;
+	im.now = now;
+	im.count = count;
 	memset(count, 0, sizeof(*count));
 	/* An import inserts keys in random order into three indexes: with
 	 * SQLite's default 2 MiB page cache, a million keys spend most of
@@ -244,9 +269,12 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
 		rc = ags_trust_db_begin(s, err);
 	if (rc != AGS_OK)
 		return rc;
+	ags_key_check_start(&im.check, jobs);
 	rc = prepare(&im, err);
 	if (rc == AGS_OK)
 		rc = read_all(&im, in, err);
+	bad = ags_key_check_finish(&im.check);
+	rc = first_error(&im, rc, bad, err);
 	finalize(&im);
 	if (rc == AGS_OK)
 		return ags_trust_db_commit(s, err);
