@@ -895,6 +895,18 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *db, FILE *in,
                                  const char *source, int64_t now, unsigned jobs,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err);
+/* The ssh-ed25519 keys of a parsed allowed_signers file (ss) into the
+ * store, in one transaction, each as `trust import-ssh` makes its trust
+ * file record (roles, the principal's name and e-mail, the window), under
+ * the rules of ags_trust_db_import: an equal record is skipped, another
+ * record of the key is an error naming the file's line (source). added,
+ * when not NULL, has ss->n flags: set for each key added. */
+enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *db,
+                                     const struct ags_ssh_signers *ss,
+                                     unsigned roles, const char *source,
+                                     int64_t now, unsigned char *added,
+                                     struct ags_trust_db_count *count,
+                                     struct ags_error *err);
 /* Receives one line of output (len bytes, its LF included); returns 0, or
  * non-zero to stop (the caller's error, e.g. a write that failed). */
 typedef int (*ags_line_fn)(const char *line, size_t len, void *ctx);

@@ -186,6 +186,48 @@ int cli_trust_db_edit(const struct cli_trust_opts *o, const char *verb,
 	return rc;
 }
 
+int cli_trust_db_import_ssh(const char *store, const struct ags_ssh_signers *ss,
+                            const char *path, unsigned roles)
+{
+	struct ags_error err = {0};
+	struct ags_trust_db *db;
+	struct ags_trust_db_count n;
+	unsigned char *added = calloc(ss->n ? ss->n : 1, 1);
+	int64_t now;
+	size_t i;
+	int rc = added ? open_write(&db, &now, store) : EXIT_TROUBLE;
+
+	if (!added)
+		cli_errorf(store, "out of memory");
+	if (rc != EXIT_OK) {
+		free(added);
+		return rc;
+	}
+	if (ags_trust_db_import_ssh(db, ss, roles, path, now, added, &n,
+	                            &err) != AGS_OK) {
+		cli_error(&err);
+		rc = EXIT_TROUBLE;
+	}
+	for (i = 0; rc == EXIT_OK && i < ss->n; i++) {
+		if (added[i]) {
+			say(store, "added", ss->v[i].key.key_id,
+			    ss->v[i].key.name);
+			warn_similar(db, store, ss->v[i].key.name,
+			             ss->v[i].key.key_id);
+			continue;
+		}
+		fputs("agreesign: ", stderr);
+		cli_put_escaped(stderr, store);
+		fprintf(stderr,
+		        ": warning: key %s (allowed_signers line %ld) is "
+		        "already in the store: skipped\n",
+		        ss->v[i].key.key_id, ss->v[i].line);
+	}
+	ags_trust_db_close(db);
+	free(added);
+	return rc;
+}
+
 static int list_one(const struct ags_trust_entry *e, void *ctx)
 {
 	cli_trust_print_entry(e, *(const int *)ctx);

@@ -290,6 +290,68 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
 	return rc;
 }
 
+/* --- import-ssh --- */
+
+/* The entry of an allowed_signers line, as `trust import-ssh` writes it
+ * into a text file (spec §9.7); its strings borrowed from sg. */
+static void ssh_entry(struct ags_trust_entry *e,
+                      const struct ags_ssh_signer *sg, unsigned roles)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->pk, sg->key.pk, AGS_PUBLICKEY_BYTES);
+	memcpy(e->key_id, sg->key.key_id, sizeof(e->key_id));
+	e->identity = sg->key.name;
+	e->email = sg->key.email;
+	e->orcid = sg->key.orcid;
+	e->roles = roles;
+	e->valid_after = sg->valid_after;
+	e->valid_before = sg->valid_before;
+}
+
+enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *s,
+                                     const struct ags_ssh_signers *ss,
+                                     unsigned roles, const char *source,
+                                     int64_t now, unsigned char *added,
+                                     struct ags_trust_db_count *count,
+                                     struct ags_error *err)
+{
+	struct ags_trust_cursor c = {NULL, NULL, source, 0, err};
+	struct ags_trust_entry e;
+	struct import im;
+	enum ags_err rc;
+	size_t i, before;
+
+	memset(&im, 0, sizeof(im));
+	im.s = s;
+	im.c = &c;
+	im.now = now;
+	im.count = count;
+	memset(count, 0, sizeof(*count));
+	if (roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL))
+		return ags_error_set(err, AGS_ERR_INVALID, s->path, 0, 0, "%s",
+		                     "no valid role given");
+	if ((rc = ags_trust_db_begin(s, err)) != AGS_OK)
+		return rc;
+	rc = prepare(&im, err);
+	/* The parser checked each key's group (ags_ssh_signers_parse);
+	 * the rules of an import apply to each line: new, equal, or a
+	 * conflict naming it (spec/trust-db.md §3). */
+	for (i = 0; rc == AGS_OK && i < ss->n; i++) {
+		ssh_entry(&e, &ss->v[i], roles);
+		c.line = ss->v[i].line;
+		before = count->added;
+		rc = import_key(&im, &e, err);
+		if (added)
+			added[i] = count->added > before;
+	}
+	finalize(&im);
+	if (rc == AGS_OK)
+		return ags_trust_db_commit(s, err);
+	ags_trust_db_rollback(s);
+	memset(count, 0, sizeof(*count));
+	return rc;
+}
+
 /* --- export --- */
 
 static enum ags_err put_line(struct ags_trust_db *s, ags_line_fn put, void *ctx,
