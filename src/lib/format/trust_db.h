@@ -48,6 +48,18 @@ enum ags_err ags_trust_db_row_entry(struct ags_trust_db *s, sqlite3_stmt *st,
                                     struct ags_error *err);
 void ags_trust_db_entry_free(struct ags_trust_entry *e);
 
+/* Reads the row st stands on (trust_db_rows.c). */
+typedef enum ags_err (*ags_trust_db_row_fn)(struct ags_trust_db *s,
+                                            sqlite3_stmt *st, void *ctx,
+                                            struct ags_error *err);
+/* Steps st to its end, calling fn on each row until fn fails. ok is 0
+ * when preparing or binding st failed (the connection's error is told,
+ * prefixed by what, as is a failed step). *rows (unless NULL) counts the
+ * rows read. st is finalized in every case. */
+enum ags_err ags_trust_db_rows(struct ags_trust_db *s, sqlite3_stmt *st, int ok,
+                               ags_trust_db_row_fn fn, void *ctx, long *rows,
+                               const char *what, struct ags_error *err);
+
 /* The column list that ags_trust_db_row_entry reads, for SELECTs. */
 #define AGS_TRUST_DB_KEY_COLS                                                  \
 	"pk, identity, roles, email, orcid, valid_after, valid_before, "       \

@@ -38,6 +38,18 @@ struct import {
 	int key_failed; /* a worker found a bad key: stop reading */
 };
 
+static void start(struct import *im, struct ags_trust_db *s,
+                  struct ags_trust_cursor *c, int64_t now,
+                  struct ags_trust_db_count *count)
+{
+	memset(im, 0, sizeof(*im));
+	im->s = s;
+	im->c = c;
+	im->now = now;
+	im->count = count;
+	memset(count, 0, sizeof(*count));
+}
+
 static enum ags_err prepare(struct import *im, struct ags_error *err)
 {
 	/* Each statement in parentheses: clang (the fuzz build) takes a
@@ -254,12 +266,7 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
 	enum ags_err rc;
 	long bad;
 
-	memset(&im, 0, sizeof(im));
-	im.s = s;
-	im.c = &c;
-	im.now = now;
-	im.count = count;
-	memset(count, 0, sizeof(*count));
+	start(&im, s, &c, now, count);
 	/* An import inserts keys in random order into three indexes: with
 	 * SQLite's default 2 MiB page cache, a million keys spend most of
 	 * their time re-reading index pages. 64 MiB keeps them in memory
@@ -321,12 +328,7 @@ enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *s,
 	enum ags_err rc;
 	size_t i, before;
 
-	memset(&im, 0, sizeof(im));
-	im.s = s;
-	im.c = &c;
-	im.now = now;
-	im.count = count;
-	memset(count, 0, sizeof(*count));
+	start(&im, s, &c, now, count);
 	if (roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL))
 		return ags_error_set(err, AGS_ERR_INVALID, s->path, 0, 0, "%s",
 		                     "no valid role given");
@@ -369,59 +371,54 @@ static enum ags_err put_line(struct ags_trust_db *s, ags_line_fn put, void *ctx,
 	return rc;
 }
 
-static enum ags_err export_keys(struct ags_trust_db *s, ags_line_fn put,
-                                void *ctx, struct ags_error *err)
+/* Where an export's lines go. */
+struct export
 {
-	sqlite3_stmt *st = NULL;
-	enum ags_err rc = AGS_OK;
-	int step = SQLITE_DONE;
+	ags_line_fn put;
+	void *ctx;
+};
 
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " AGS_TRUST_DB_KEY_COLS
-	                       " FROM key ORDER BY id",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return ags_trust_db_fail(s, err, "cannot export");
-	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ags_trust_entry e = {0};
-		rc = ags_trust_db_row_entry(s, st, 0, &e, err);
-		if (rc == AGS_OK)
-			rc = put_line(s, put, ctx, ags_trust_key_line(&e), err);
-		ags_trust_db_entry_free(&e);
-	}
-	if (rc == AGS_OK && step != SQLITE_DONE)
-		rc = ags_trust_db_fail(s, err, "cannot export");
-	sqlite3_finalize(st);
+static enum ags_err export_key(struct ags_trust_db *s, sqlite3_stmt *st,
+                               void *ctx, struct ags_error *err)
+{
+	const struct export *x = ctx;
+	struct ags_trust_entry e = {0};
+	enum ags_err rc = ags_trust_db_row_entry(s, st, 0, &e, err);
+
+	if (rc == AGS_OK)
+		rc = put_line(s, x->put, x->ctx, ags_trust_key_line(&e), err);
+	ags_trust_db_entry_free(&e);
 	return rc;
 }
 
-static enum ags_err export_tsa(struct ags_trust_db *s, ags_line_fn put,
+static enum ags_err export_tsa(struct ags_trust_db *s, sqlite3_stmt *st,
                                void *ctx, struct ags_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum ags_err rc = AGS_OK;
-	int step = SQLITE_DONE;
+	const struct export *x = ctx;
+	struct ags_trust_tsa a;
+	enum ags_err rc = ags_trust_db_row_tsa(s, st, &a, err);
 
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " AGS_TRUST_DB_TSA_COLS
-	                       " FROM tsa ORDER BY id",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return ags_trust_db_fail(s, err, "cannot export");
-	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ags_trust_tsa a;
-		rc = ags_trust_db_row_tsa(s, st, &a, err);
-		if (rc == AGS_OK)
-			rc = put_line(s, put, ctx, ags_trust_tsa_line(&a), err);
-		ags_trust_db_tsa_free(&a);
-	}
-	if (rc == AGS_OK && step != SQLITE_DONE)
-		rc = ags_trust_db_fail(s, err, "cannot export");
-	sqlite3_finalize(st);
+	if (rc == AGS_OK)
+		rc = put_line(s, x->put, x->ctx, ags_trust_tsa_line(&a), err);
+	ags_trust_db_tsa_free(&a);
 	return rc;
+}
+
+/* The line of each row that sql gives, through fn. */
+static enum ags_err export_rows(struct ags_trust_db *s, const char *sql,
+                                ags_trust_db_row_fn fn, struct export *x,
+                                struct ags_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK;
+
+	return ags_trust_db_rows(s, st, ok, fn, x, NULL, "cannot export", err);
 }
 
 enum ags_err ags_trust_db_export(struct ags_trust_db *s, ags_line_fn put,
                                  void *ctx, struct ags_error *err)
 {
+	struct export x = {put, ctx};
 	enum ags_err rc;
 
 	/* One read transaction: a consistent snapshot while writers go on. */
@@ -431,9 +428,15 @@ enum ags_err ags_trust_db_export(struct ags_trust_db *s, ags_line_fn put,
 		rc = ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
 		                   "export stopped: the output failed");
 	if (rc == AGS_OK)
-		rc = export_keys(s, put, ctx, err);
+		rc = export_rows(s,
+		                 "SELECT " AGS_TRUST_DB_KEY_COLS
+		                 " FROM key ORDER BY id",
+		                 export_key, &x, err);
 	if (rc == AGS_OK)
-		rc = export_tsa(s, put, ctx, err);
+		rc = export_rows(s,
+		                 "SELECT " AGS_TRUST_DB_TSA_COLS
+		                 " FROM tsa ORDER BY id",
+		                 export_tsa, &x, err);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
