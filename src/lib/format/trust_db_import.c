@@ -261,7 +261,7 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err)
 {
-	struct ags_trust_cursor c = {NULL, NULL, source, 0, err};
+	struct ags_trust_cursor c = {NULL, NULL, source, 0, err, 0};
 	struct import im;
 	enum ags_err rc;
 	long bad;
@@ -322,7 +322,7 @@ enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *s,
                                      struct ags_trust_db_count *count,
                                      struct ags_error *err)
 {
-	struct ags_trust_cursor c = {NULL, NULL, source, 0, err};
+	struct ags_trust_cursor c = {NULL, NULL, source, 0, err, 0};
 	struct ags_trust_entry e;
 	struct import im;
 	enum ags_err rc;
