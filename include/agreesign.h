@@ -840,6 +840,16 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
                              const char *source, struct ags_error *err);
 enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
                             struct ags_error *err);
+/* ags_trust_load and ags_trust_parse for a verifier, which looks up a few
+ * keys among many: a text file's entries get their key_id when they are
+ * looked up (ags_trust_lookup) or checked (ags_trust_check_keys), and hold
+ * "" until then (a tenth of the load of 100,000 keys is making their
+ * ids). */
+enum ags_err ags_trust_load_lookup(struct ags_trust *t, const char *path,
+                                   struct ags_error *err);
+enum ags_err ags_trust_parse_lookup(struct ags_trust *t, const char *buf,
+                                    size_t len, const char *source,
+                                    struct ags_error *err);
 /* A trust store of one key, trusted for every role, from a .pub (or an
  * OpenSSH key: pub->name NULL, the entry's identity NULL). */
 enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
@@ -909,12 +919,26 @@ struct ags_trust_db_count {
  * into the store, in one transaction: all records or none. A record equal
  * to one in the store is skipped; a different one for the same key (or
  * TSA name or certificate) is an error naming its line. Each key's group
- * is checked here, once. Each added record gets a history row at time
+ * is checked here, once, on `jobs` worker threads (0: on the calling
+ * thread); a key that fails is an error naming the first such line, for
+ * any number of threads. Each added record gets a history row at time
  * now. */
 enum ags_err ags_trust_db_import(struct ags_trust_db *db, FILE *in,
-                                 const char *source, int64_t now,
+                                 const char *source, int64_t now, unsigned jobs,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err);
+/* The ssh-ed25519 keys of a parsed allowed_signers file (ss) into the
+ * store, in one transaction, each as `trust import-ssh` makes its trust
+ * file record (roles, the principal's name and e-mail, the window), under
+ * the rules of ags_trust_db_import: an equal record is skipped, another
+ * record of the key is an error naming the file's line (source). added,
+ * when not NULL, has ss->n flags: set for each key added. */
+enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *db,
+                                     const struct ags_ssh_signers *ss,
+                                     unsigned roles, const char *source,
+                                     int64_t now, unsigned char *added,
+                                     struct ags_trust_db_count *count,
+                                     struct ags_error *err);
 /* Receives one line of output (len bytes, its LF included); returns 0, or
  * non-zero to stop (the caller's error, e.g. a write that failed). */
 typedef int (*ags_line_fn)(const char *line, size_t len, void *ctx);

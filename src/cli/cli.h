@@ -266,6 +266,9 @@ int cli_trust_db_edit(const struct cli_trust_opts *o, const char *verb,
                       const char *key_id, const struct ags_trust_change *ch,
                       int64_t when);
 int cli_trust_db_list(const struct cli_trust_opts *o);
+/* trust import-ssh into a store: the keys of ss (read from path). */
+int cli_trust_db_import_ssh(const char *store, const struct ags_ssh_signers *ss,
+                            const char *path, unsigned roles);
 /* trust add-tsa, revoke-tsa, remove-tsa (cmd_trust_tsa.c), on a text
  * file or a store. */
 int cli_trust_add_tsa(const struct cli_trust_opts *o);

@@ -57,7 +57,8 @@ static const char help[] =
         "valid-after/valid-before carry over (times\nmust end in Z); lines "
         "with other key types, cert-authority, a principal\npattern, a "
         "namespaces list without \"agreesign\", or a key already\nlisted "
-        "are skipped with a warning.\n\n"
+        "are skipped with a warning. Into a store: one transaction, by\n"
+        "the rules of 'import'.\n\n"
         "'add-tsa' pins a time-stamping authority (a tsa record): CERT is "
         "the\nTSA's certificate or the CA certificate that issued it (PEM "
         "or DER),\nunder NAME; its timestamps then prove signing times, "
@@ -615,12 +616,6 @@ static int do_import_ssh(const struct cli_trust_opts *o)
 	    o->reason || o->time || o->json)
 		return cli_usage("trust", "trust import-ssh takes only -t, "
 		                          "--role and ALLOWED_SIGNERS");
-	if (ags_trust_is_db(o->file)) {
-		cli_errorf(o->file, "import-ssh writes a text trust file; "
-		                    "import that into a SQLite store with "
-		                    "'trust import'");
-		return EXIT_TROUBLE;
-	}
 	return cli_trust_import_ssh(
 	        o->file, o->arg,
 	        o->roles ? o->roles : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);

@@ -15,6 +15,9 @@ struct ags_trust_cursor {
 	const char *source;
 	long line;
 	struct ags_error *err;
+	/* Key ids left empty, made when a key is looked up or checked
+	 * (trust_index.c): ags_trust_load_lookup. */
+	int lazy_ids;
 };
 
 /* Sets a format error naming the cursor's line; returns AGS_ERR_FORMAT. */
