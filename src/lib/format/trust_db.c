@@ -257,17 +257,6 @@ static enum ags_err connect(struct ags_trust_db *s, int mode,
 	/* A minute: twenty writers queued behind one another on a slow or
 	 * loaded machine (or under valgrind) must all get their turn. */
 	sqlite3_busy_timeout(s->db, 60000);
-	/* A writer's commit is durable once its WAL frames are synced
-	 * (synchronous FULL, SQLite's default). Checkpointing the WAL into
-	 * the database on close, and deleting the WAL after it, cost a small
-	 * edit four more fsyncs (the WAL, the database, and the header and
-	 * folder of the WAL made again by the next writer): most of a trust
-	 * add. The WAL is left for the next connection, and written back by
-	 * SQLite's automatic checkpoint once it holds 1,000 pages
-	 * (spec/trust-db.md §6). */
-	if (mode != AGS_TRUST_DB_READ)
-		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
-		                  NULL);
 	if (mode != AGS_TRUST_DB_READ && sqlite3_db_readonly(s->db, "main"))
 		return ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
 		                     "the trust store is read-only");

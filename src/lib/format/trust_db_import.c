@@ -286,15 +286,8 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
 	bad = ags_key_check_finish(&im.check);
 	rc = first_error(&im, rc, bad, err);
 	finalize(&im);
-	if (rc == AGS_OK) {
-		/* An import leaves a WAL as large as what it added: the last
-		 * connection to close writes it into the database and
-		 * deletes it, as SQLite does by default (a small edit does
-		 * not: trust_db.c, connect). */
-		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0,
-		                  NULL);
+	if (rc == AGS_OK)
 		return ags_trust_db_commit(s, err);
-	}
 	ags_trust_db_rollback(s);
 	memset(count, 0, sizeof(*count));
 	return rc;
