@@ -115,6 +115,12 @@ expect 0 "$A" trust export -t ed.db
 has out 'key "Example Open Press" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher email=rights@press.example valid-before=2031-01-01T00:00:00Z'
 # a text file has no history
 expect 2 "$A" trust history -t text.trust
+# between commands a store is one file (spec/trust-db.md §6): no WAL is
+# left, and a copy of the database alone holds the last edit
+check "an edit leaves no WAL" test ! -s ed.db-wal
+cp ed.db alone.db
+expect 0 "$A" trust export -t alone.db
+has out 'key "Example Open Press" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher email=rights@press.example valid-before=2031-01-01T00:00:00Z'
 # a history row changed by hand (the trigger dropped and made again)
 cp ed.db forged.db
 "$PY" - <<'EOF'
