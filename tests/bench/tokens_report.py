@@ -15,6 +15,9 @@ import platform
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from results_md import write_section  # noqa: E402
+
 MARK = "## Timestamp tokens"
 TARGET_MS = 0.3
 
@@ -106,17 +109,7 @@ def main():
               "libcrypto's CMS, chain and ESS checks and the parse (no ASN.1 is handled by hand "
               "here, by rule)." % crypto),
            ""]
-    section = "\n".join(out) + "\n"
-    text = open(results).read() if os.path.exists(results) else "# agreesign benchmark results\n"
-    if MARK in text:
-        head, rest = text.split(MARK, 1)
-        nxt = rest.find("\n## ")
-        text = head + section + (rest[nxt + 1:] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(results, "w") as f:
-        f.write(text)
-    sys.stdout.write(section)
+    write_section(results, MARK, "\n".join(out) + "\n")
 
 
 if __name__ == "__main__":
