@@ -124,9 +124,14 @@ enum ags_err ags_file_read(char **out, size_t *len, const char *path,
 #define AGS_WRITE_DURABLE                                                      \
 	2u /* on disk, name and all, when the call returns                     \
 	    */
+#define AGS_WRITE_KEEP_MODE                                                    \
+	4u /* an edit: the file replaced keeps its permission bits             \
+	    */
 
 /* Writes data to path through a temporary file in the same directory
- * (created O_EXCL|O_NOFOLLOW with mode), then either rename()
+ * (created O_EXCL|O_NOFOLLOW with mode, less the umask; with
+ * AGS_WRITE_KEEP_MODE and an existing regular file at path, exactly that
+ * file's permission bits instead), then either rename()
  * (AGS_WRITE_REPLACE) or link() (no AGS_WRITE_REPLACE: fails with
  * AGS_ERR_EXISTS when path exists, even as a dangling symlink). Readers
  * see the old file or the complete new one, never a partial one.
@@ -560,6 +565,8 @@ struct ags_countersigned {
 struct ags_renewal {
 	uint8_t *der; /* malloc'd */
 	size_t len;
+	void *parsed; /* internal: der parsed when the envelope was read,
+	                 owned; NULL otherwise (then parsed at each use) */
 };
 
 struct ags_signature {
@@ -572,9 +579,12 @@ struct ags_signature {
 	char key_id[AGS_KEYID_HEX + 1];
 	uint8_t public_key[AGS_PUBLICKEY_BYTES];
 	uint8_t signature[AGS_SIGNATURE_BYTES];
-	uint8_t *timestamp;   /* malloc'd DER of the entry's RFC 3161 token
-	                         (spec §6.5), or NULL; not signed */
-	size_t timestamp_len; /* bytes of timestamp */
+	uint8_t *timestamp;     /* malloc'd DER of the entry's RFC 3161 token
+	                           (spec §6.5), or NULL; not signed */
+	size_t timestamp_len;   /* bytes of timestamp */
+	void *timestamp_parsed; /* internal: timestamp parsed when the
+	                           envelope was read, owned (a verification
+	                           reuses it); NULL otherwise */
 	struct ags_renewal *renewals; /* malloc'd: the tokens after the
 	                                 first in the entry's chain (v3), or
 	                                 NULL */
@@ -603,7 +613,9 @@ struct ags_trust; /* below, with the trust store */
 /* ags_envelope_load, except that a public key equal to the key of an entry
  * of the trust store `known` (NULL: none) is not checked for rules 3-6
  * again: the store's reader did, and the check costs about as much as a
- * verification. Same results. */
+ * verification; and that timestamp tokens are read as known's TSA checks
+ * will want them (their certificates decoded once per trust load). Same
+ * results. */
 enum ags_err ags_envelope_load_known(struct ags_envelope *env, const char *path,
                                      const struct ags_trust *known,
                                      struct ags_error *err);
@@ -795,6 +807,11 @@ struct ags_trust_tsa {
 	int64_t revoked_time; /* from when the TSA's key is withdrawn */
 	char *revoked_reason; /* malloc'd or NULL */
 	long line;            /* 1-based line in the trust file */
+	void *parsed;         /* internal: cert parsed once when the record
+	                         was read (ags_trust_load), owned by it and
+	                         shared read-only by verifying threads; NULL
+	                         in a record made otherwise (then cert is
+	                         parsed at each use) */
 };
 
 struct ags_trust {
@@ -807,9 +824,14 @@ struct ags_trust {
 	struct ags_trust_db *db; /* a SQLite store (ags_trust_load of one):
 	                            entries and tsa are then empty, and keys
 	                            are looked up with ags_trust_lookup */
-	struct ags_trust_index *index; /* a text file's keys sorted for
-	                                  lookups, and which are checked
-	                                  (trust_index.c); NULL for a .pub */
+	struct ags_trust_index *index;   /* a text file's keys sorted for
+	                                    lookups, and which are checked
+	                                    (trust_index.c); NULL for a .pub */
+	struct ags_tsp_certs *tsp_certs; /* internal: the certificates of
+	                                    timestamp tokens, decoded once and
+	                                    shared by verifying threads; made
+	                                    by ags_trust_load when tsa records
+	                                    are pinned, else NULL */
 };
 
 void ags_trust_init(struct ags_trust *t);
@@ -818,6 +840,16 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
                              const char *source, struct ags_error *err);
 enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
                             struct ags_error *err);
+/* ags_trust_load and ags_trust_parse for a verifier, which looks up a few
+ * keys among many: a text file's entries get their key_id when they are
+ * looked up (ags_trust_lookup) or checked (ags_trust_check_keys), and hold
+ * "" until then (a tenth of the load of 100,000 keys is making their
+ * ids). */
+enum ags_err ags_trust_load_lookup(struct ags_trust *t, const char *path,
+                                   struct ags_error *err);
+enum ags_err ags_trust_parse_lookup(struct ags_trust *t, const char *buf,
+                                    size_t len, const char *source,
+                                    struct ags_error *err);
 /* A trust store of one key, trusted for every role, from a .pub (or an
  * OpenSSH key: pub->name NULL, the entry's identity NULL). */
 enum ags_err ags_trust_from_pubkey(struct ags_trust *t,
@@ -887,12 +919,26 @@ struct ags_trust_db_count {
  * into the store, in one transaction: all records or none. A record equal
  * to one in the store is skipped; a different one for the same key (or
  * TSA name or certificate) is an error naming its line. Each key's group
- * is checked here, once. Each added record gets a history row at time
+ * is checked here, once, on `jobs` worker threads (0: on the calling
+ * thread); a key that fails is an error naming the first such line, for
+ * any number of threads. Each added record gets a history row at time
  * now. */
 enum ags_err ags_trust_db_import(struct ags_trust_db *db, FILE *in,
-                                 const char *source, int64_t now,
+                                 const char *source, int64_t now, unsigned jobs,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err);
+/* The ssh-ed25519 keys of a parsed allowed_signers file (ss) into the
+ * store, in one transaction, each as `trust import-ssh` makes its trust
+ * file record (roles, the principal's name and e-mail, the window), under
+ * the rules of ags_trust_db_import: an equal record is skipped, another
+ * record of the key is an error naming the file's line (source). added,
+ * when not NULL, has ss->n flags: set for each key added. */
+enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *db,
+                                     const struct ags_ssh_signers *ss,
+                                     unsigned roles, const char *source,
+                                     int64_t now, unsigned char *added,
+                                     struct ags_trust_db_count *count,
+                                     struct ags_error *err);
 /* Receives one line of output (len bytes, its LF included); returns 0, or
  * non-zero to stop (the caller's error, e.g. a write that failed). */
 typedef int (*ags_line_fn)(const char *line, size_t len, void *ctx);
@@ -1050,6 +1096,12 @@ enum ags_err ags_trust_remove_tsa(char **out, size_t *out_len, const char *buf,
  * it; NULL on failure). Returns NULL, or why not (a static message). */
 const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
                             size_t n);
+/* What a person needs to tell a pinned certificate (DER, len bytes) from
+ * another (trust list): its subject in RFC 2253 form, UTF-8, cut to fit
+ * cap bytes, and the end of its validity (notAfter, seconds since the
+ * epoch). Returns 0, or -1 when der is not a certificate. */
+int ags_x509_describe(char *subject, size_t cap, int64_t *not_after,
+                      const uint8_t *der, size_t len);
 
 /* The canonical line of a record (spec §9.6), LF included: malloc'd (the
  * caller free()s it), or NULL when out of memory. */
@@ -1113,7 +1165,8 @@ typedef enum ags_err (*ags_edit_fn)(char **out, size_t *out_len,
 /* Applies edit to the file at path under ags_lock_take's lock, held
  * around read, change and atomic, durable replace, so that two processes
  * editing one file, through any symbolic link to it, never lose an edit.
- * The file is created when missing. */
+ * The file keeps its permission bits; it is created when missing (0644
+ * less the umask). */
 enum ags_err ags_file_edit_locked(const char *path, size_t max,
                                   ags_edit_fn edit, void *ctx,
                                   struct ags_error *err);

@@ -21,22 +21,25 @@ check() {
 }
 
 # Three commands, two at a time: each output whole, in the order they end.
-JOBS=2 bash "$J" 'echo a1; sleep 1; echo a2' 'echo b1; exit 3' \
-	'sleep 0.3; echo c1; echo c2 >&2' >out 2>&1
+# a ends only once c's output is printed (it waits for c's last line in
+# the runner's output, at most 20 s), so the order holds on a loaded
+# machine too; c starts only when b has ended.
+A='echo a1; for i in $(seq 400); do grep -qx c2 out && break; sleep 0.05; done; echo a2'
+JOBS=2 bash "$J" "$A" 'echo b1; exit 3' 'echo c1; echo c2 >&2' >out 2>&1
 check "exit 1 when a command failed" [ $? = 1 ]
 grep -v '^jobs: ' out | sed 's/, [0-9]* s$//' >got
-cat >want <<'EOF'
+cat >want <<EOF
 == echo b1; exit 3
 b1
 == echo b1; exit 3: exit 3
-== sleep 0.3; echo c1; echo c2 >&2
+== echo c1; echo c2 >&2
 c1
 c2
-== sleep 0.3; echo c1; echo c2 >&2: exit 0
-== echo a1; sleep 1; echo a2
+== echo c1; echo c2 >&2: exit 0
+== $A
 a1
 a2
-== echo a1; sleep 1; echo a2: exit 0
+== $A: exit 0
 EOF
 check "grouped output: $(cat out)" cmp -s got want
 check "the summary names the failure" grep -qx 'jobs: FAILED: echo b1; exit 3 (exit 3)' out

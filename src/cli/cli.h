@@ -252,6 +252,8 @@ struct cli_trust_opts {
 };
 /* One line of trust list: text, or JSON with json set. */
 void cli_trust_print_entry(const struct ags_trust_entry *e, int json);
+/* trust list (cmd_trust_list.c): the keys, then the tsa records. */
+int cli_trust_list(const struct cli_trust_opts *o);
 
 /* agreesign trust on a SQLite store (cmd_trust_db.c); each returns an
  * exit status and says what it did on stderr as the text edits do. */
@@ -264,6 +266,9 @@ int cli_trust_db_edit(const struct cli_trust_opts *o, const char *verb,
                       const char *key_id, const struct ags_trust_change *ch,
                       int64_t when);
 int cli_trust_db_list(const struct cli_trust_opts *o);
+/* trust import-ssh into a store: the keys of ss (read from path). */
+int cli_trust_db_import_ssh(const char *store, const struct ags_ssh_signers *ss,
+                            const char *path, unsigned roles);
 /* trust add-tsa, revoke-tsa, remove-tsa (cmd_trust_tsa.c), on a text
  * file or a store. */
 int cli_trust_add_tsa(const struct cli_trust_opts *o);

@@ -200,7 +200,7 @@ enum ags_err cli_report_load_keys(struct cli_report *r, struct ags_trust *t,
 	/* A SQLite store is not digested: its bytes change with every
 	 * checkpoint, and it may be large; lookups read what they need. */
 	if (!pub && ags_trust_is_db(path))
-		return ags_trust_load(t, path, err);
+		return ags_trust_load_lookup(t, path, err);
 	rc = ags_file_read(&buf, &len, path,
 	                   pub ? AGS_KEYFILE_MAX : AGS_TRUST_MAX, err);
 	if (rc != AGS_OK)
@@ -213,7 +213,7 @@ enum ags_err cli_report_load_keys(struct cli_report *r, struct ags_trust *t,
 		r->keys_digested = 1;
 	}
 	if (!pub) {
-		rc = ags_trust_parse(t, buf, len, path, err);
+		rc = ags_trust_parse_lookup(t, buf, len, path, err);
 	} else {
 		ags_pubkey_init(&key);
 		rc = ags_pubkey_parse_any(&key, NULL, buf, len, path, err);

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* "Passphrase for ines.key (key c4aa...)" (": " is added), the file's name in
@@ -316,8 +317,17 @@ static int check_attached(const struct ags_envelope *env, const char *agreement)
 	return rc;
 }
 
+/* Who makes a signature: a secret key, or an agent holding pub's. */
+struct sign_with {
+	struct ags_seckey *sk;
+	struct ags_agent *agent;
+	const struct ags_pubkey *pub;
+	const struct ags_signer *signer;
+};
+
+/* flags: those of ags_file_write_atomic. */
 static int write_envelope(const struct ags_envelope *env, const char *out,
-                          int replace)
+                          unsigned flags)
 {
 	struct ags_error err = {0};
 	char *text = NULL;
@@ -325,9 +335,7 @@ static int write_envelope(const struct ags_envelope *env, const char *out,
 	int rc = -1;
 
 	if (ags_envelope_format(&text, &len, env, &err) == AGS_OK &&
-	    ags_file_write_atomic(out, text, len, 0644,
-	                          replace ? AGS_WRITE_REPLACE : 0u,
-	                          &err) == AGS_OK)
+	    ags_file_write_atomic(out, text, len, 0644, flags, &err) == AGS_OK)
 		rc = 0;
 	else
 		cli_error(&err);
@@ -491,6 +499,62 @@ static int check_output(const char *out, int edit)
 	return rc;
 }
 
+/* sign --force starts a new envelope, but under the lock an edit of one
+ * takes (§6.3): it must not replace an envelope in the middle of another
+ * writer's edit, which would then put back what it read. A symbolic link
+ * is replaced itself, so its own name is locked, not its target's. */
+static int lock_for_force(struct ags_lock *lk, const char *out)
+{
+	struct ags_error err = {0};
+	struct stat st;
+
+	if (lstat(out, &st) == 0 && S_ISLNK(st.st_mode))
+		return 0;
+	if (ags_lock_take(lk, out, &err) != AGS_OK) {
+		cli_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Signs with the key or the agent, adds the token when asked, and writes
+ * the envelope to out (already locked for an edit). */
+static int sign_and_write(struct ags_envelope *env, struct sign_opts *o,
+                          const char *out, const struct sign_with *w,
+                          int countersign)
+{
+	struct ags_error err = {0};
+	enum ags_err rc;
+
+	/* The same envelope either way: only who makes the signature
+	 * differs (ags_sign_append_with). */
+	rc = w->agent ? ags_sign_append_with(env, w->pub, ags_agent_sign,
+	                                     w->agent, w->signer, countersign,
+	                                     &err)
+	              : ags_sign_append(env, w->sk, w->signer, countersign,
+	                                &err);
+	if (rc != AGS_OK) {
+		if (!err.source[0])
+			ags_text_copy(err.source, sizeof(err.source), out);
+		cli_error(&err);
+		return EXIT_TROUBLE;
+	}
+	/* The token before the envelope is written: it is written with it,
+	 * or nothing is. */
+	if (o->tsa &&
+	    cli_timestamp_entry(env, env->nsigs - 1, o->tsa, out) != 0)
+		return EXIT_TROUBLE;
+	if (write_envelope(env, out,
+	                   o->append  ? AGS_WRITE_REPLACE | AGS_WRITE_KEEP_MODE
+	                   : o->force ? AGS_WRITE_REPLACE
+	                              : 0u) != 0)
+		return EXIT_TROUBLE;
+	fputs("agreesign: wrote ", stderr);
+	cli_put_escaped(stderr, out);
+	fputc('\n', stderr);
+	return EXIT_OK;
+}
+
 int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
                   const char *out, int countersign)
 {
@@ -501,7 +565,6 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	struct ags_pubkey pub;
 	struct ags_lock lk;
 	int rc = EXIT_TROUBLE;
-	enum ags_err signed_rc;
 
 	ags_lock_init(&lk);
 	ags_pubkey_init(&pub);
@@ -512,42 +575,26 @@ int cli_sign_into(struct ags_envelope *env, struct sign_opts *o,
 	if (peek_key(&pub, o) != 0 || check_output(out, o->append) != 0 ||
 	    make_signer(&s, o, &pub) != 0)
 		goto out;
-	if (ags_sign_check(env, &pub, &s, countersign, &err) != AGS_OK)
-		goto refused;
+	if (ags_sign_check(env, &pub, &s, countersign, &err) != AGS_OK) {
+		if (!err.source[0])
+			ags_text_copy(err.source, sizeof(err.source), out);
+		cli_error(&err);
+		goto out;
+	}
 	show(env, &s, pub.key_id, o, countersign);
 	if (o->agent_sock ? open_agent(&agent, o, &pub) != 0
 	                  : load_key(&sk, o, &pub) != 0)
 		goto out;
 	if (o->append) {
-		rc = lock_and_reread(&lk, env, o, out, countersign);
-		if (rc != EXIT_OK)
+		if (lock_and_reread(&lk, env, o, out, countersign) != EXIT_OK)
 			goto out;
-		rc = EXIT_TROUBLE;
 		out = lk.path;
-	}
-	/* The same envelope either way: only who makes the signature
-	 * differs (ags_sign_append_with). */
-	signed_rc = agent ? ags_sign_append_with(env, &pub, ags_agent_sign,
-	                                         agent, &s, countersign, &err)
-	                  : ags_sign_append(env, sk, &s, countersign, &err);
-	if (signed_rc == AGS_OK) {
-		/* The token before the envelope is written: it is written
-		 * with it, or nothing is. */
-		if (o->tsa &&
-		    cli_timestamp_entry(env, env->nsigs - 1, o->tsa, out) != 0)
-			goto out;
-		if (write_envelope(env, out, o->append || o->force) == 0) {
-			fputs("agreesign: wrote ", stderr);
-			cli_put_escaped(stderr, out);
-			fputc('\n', stderr);
-			rc = EXIT_OK;
-		}
+	} else if (o->force && lock_for_force(&lk, out) != 0) {
 		goto out;
 	}
-refused:
-	if (!err.source[0])
-		ags_text_copy(err.source, sizeof(err.source), out);
-	cli_error(&err);
+	rc = sign_and_write(env, o, out,
+	                    &(struct sign_with){sk, agent, &pub, &s},
+	                    countersign);
 out:
 	ags_lock_release(&lk); /* after the envelope is replaced */
 	ags_signer_release(&s);

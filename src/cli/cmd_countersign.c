@@ -157,7 +157,7 @@ static int run(struct cs_opts *o, const char *envelope)
 
 	ags_envelope_init(&env);
 	ags_trust_init(&trust);
-	if (ags_trust_load(&trust, o->trust, &err) != AGS_OK ||
+	if (ags_trust_load_lookup(&trust, o->trust, &err) != AGS_OK ||
 	    cli_load_canon(&canon, &len, o->sign.agreement, &err) != AGS_OK) {
 		cli_error(&err);
 		goto out;

@@ -45,7 +45,8 @@ static const char help[] =
         "fails, naming the reason; 'remove'\ndeletes a key's line (its "
         "signatures then fail as untrusted, not as\nrevoked: revoke a stolen "
         "key instead); 'set' changes a key's roles,\nvalidity, name, e-mail "
-        "or ORCID (not a revoked key's); 'list' shows the\nentries. KEY is a "
+        "or ORCID (not a revoked key's); 'list' shows the\nkeys, then the "
+        "pinned TSAs. KEY is a "
         "key id or a .pub file.\n\n"
         "A .pub may be an OpenSSH Ed25519 public key (ssh-keygen's .pub, "
         "or one line\nof authorized_keys or a forge's USER.keys): it holds "
@@ -56,7 +57,8 @@ static const char help[] =
         "valid-after/valid-before carry over (times\nmust end in Z); lines "
         "with other key types, cert-authority, a principal\npattern, a "
         "namespaces list without \"agreesign\", or a key already\nlisted "
-        "are skipped with a warning.\n\n"
+        "are skipped with a warning. Into a store: one transaction, by\n"
+        "the rules of 'import'.\n\n"
         "'add-tsa' pins a time-stamping authority (a tsa record): CERT is "
         "the\nTSA's certificate or the CA certificate that issued it (PEM "
         "or DER),\nunder NAME; its timestamps then prove signing times, "
@@ -605,89 +607,6 @@ static int do_set(const struct cli_trust_opts *o)
 	return rc;
 }
 
-static json_t *entry_json(const struct ags_trust_entry *e)
-{
-	char when[21];
-	json_t *o = json_object(), *roles = json_array();
-	unsigned bit;
-
-	for (bit = AGS_ROLE_AUTHOR; bit <= AGS_ROLE_PUBLISHER; bit <<= 1)
-		if (e->roles & bit)
-			json_array_append_new(
-			        roles,
-			        json_string(ags_role_name((enum ags_role)bit)));
-	json_object_set_new(o, "line",
-	                    e->line ? json_integer(e->line) : json_null());
-	json_object_set_new(o, "key_id", json_string(e->key_id));
-	json_object_set_new(o, "identity", json_string(e->identity));
-	json_object_set_new(o, "roles", roles);
-	json_object_set_new(o, "email",
-	                    e->email ? json_string(e->email) : json_null());
-	json_object_set_new(o, "orcid",
-	                    e->orcid ? json_string(e->orcid) : json_null());
-	json_object_set_new(
-	        o, "valid_after",
-	        e->valid_after != INT64_MIN &&
-	                        !ags_time_format(when, e->valid_after)
-	                ? json_string(when)
-	                : json_null());
-	json_object_set_new(
-	        o, "valid_before",
-	        e->valid_before != INT64_MAX &&
-	                        !ags_time_format(when, e->valid_before)
-	                ? json_string(when)
-	                : json_null());
-	json_object_set_new(
-	        o, "revoked",
-	        e->revoked && !ags_time_format(when, e->revoked_time)
-	                ? json_string(when)
-	                : json_null());
-	json_object_set_new(o, "reason",
-	                    e->revoked_reason ? json_string(e->revoked_reason)
-	                                      : json_null());
-	return o;
-}
-
-void cli_trust_print_entry(const struct ags_trust_entry *e, int json)
-{
-	json_t *o = entry_json(e), *v;
-	char *text = NULL;
-	size_t i;
-
-	if (json && o && (text = ags_json_dumps_sorted(o, NULL)))
-		puts(text);
-	if (!json && o) {
-		printf("%s  ", e->key_id);
-		cli_put_escaped(stdout, e->identity);
-		fputs("  roles=", stdout);
-		json_array_foreach(json_object_get(o, "roles"), i, v)
-		        printf("%s%s", i ? "," : "", json_string_value(v));
-		if (e->email) {
-			fputs("  email=", stdout);
-			cli_put_escaped(stdout, e->email);
-		}
-		if (e->orcid)
-			printf("  orcid=%s", e->orcid);
-		if ((v = json_object_get(o, "valid_after")) &&
-		    json_is_string(v))
-			printf("  valid-after=%s", json_string_value(v));
-		if ((v = json_object_get(o, "valid_before")) &&
-		    json_is_string(v))
-			printf("  valid-before=%s", json_string_value(v));
-		if (e->revoked) {
-			printf("  REVOKED %s: ",
-			       json_string_value(
-			               json_object_get(o, "revoked")));
-			cli_put_escaped(stdout, e->revoked_reason
-			                                ? e->revoked_reason
-			                                : "no reason given");
-		}
-		putchar('\n');
-	}
-	free(text);
-	json_decref(o);
-}
-
 static int do_import_ssh(const struct cli_trust_opts *o)
 {
 	if (!o->arg)
@@ -697,38 +616,9 @@ static int do_import_ssh(const struct cli_trust_opts *o)
 	    o->reason || o->time || o->json)
 		return cli_usage("trust", "trust import-ssh takes only -t, "
 		                          "--role and ALLOWED_SIGNERS");
-	if (ags_trust_is_db(o->file)) {
-		cli_errorf(o->file, "import-ssh writes a text trust file; "
-		                    "import that into a SQLite store with "
-		                    "'trust import'");
-		return EXIT_TROUBLE;
-	}
 	return cli_trust_import_ssh(
 	        o->file, o->arg,
 	        o->roles ? o->roles : AGS_ROLE_AUTHOR | AGS_ROLE_COAUTHOR);
-}
-
-static int do_list(const struct cli_trust_opts *o)
-{
-	struct ags_error err = {0};
-	struct ags_trust t;
-	size_t i;
-
-	if (o->arg)
-		return cli_usage("trust", "trust list takes no argument");
-	if (ags_trust_is_db(o->file))
-		return cli_trust_db_list(o);
-	/* A list shows no key that a verification would refuse. */
-	if (ags_trust_load(&t, o->file, &err) != AGS_OK ||
-	    ags_trust_check_keys(&t, &err) != AGS_OK) {
-		ags_trust_release(&t);
-		cli_error(&err);
-		return EXIT_TROUBLE;
-	}
-	for (i = 0; i < t.n; i++)
-		cli_trust_print_entry(&t.entries[i], o->json);
-	ags_trust_release(&t);
-	return EXIT_OK;
 }
 
 static int do_import(const struct cli_trust_opts *o)
@@ -774,7 +664,7 @@ int cmd_trust(int argc, char **argv)
 	             {"history", do_history},
 	             {"import", do_import},
 	             {"import-ssh", do_import_ssh},
-	             {"list", do_list},
+	             {"list", cli_trust_list},
 	             {"remove", do_remove},
 	             {"remove-tsa", cli_trust_remove_tsa},
 	             {"revoke", do_revoke},

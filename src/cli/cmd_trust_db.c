@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_trust_import(const char *store, const char *input)
 {
@@ -15,6 +16,7 @@ int cli_trust_import(const char *store, const char *input)
 	FILE *in = stdin;
 	const char *source = "(standard input)";
 	int rc = EXIT_TROUBLE;
+	long cores;
 
 	if (cli_signing_time(&now, NULL) != 0)
 		return EXIT_TROUBLE;
@@ -25,9 +27,14 @@ int cli_trust_import(const char *store, const char *input)
 			return EXIT_TROUBLE;
 		}
 	}
+	/* The keys' checks run on every core while this thread reads and
+	 * inserts (spec/trust-db.md §3: the result does not depend on it). */
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ags_trust_db_open(&db, store, AGS_TRUST_DB_CREATE, &err) !=
 	            AGS_OK ||
-	    ags_trust_db_import(db, in, source, now, &n, &err) != AGS_OK) {
+	    ags_trust_db_import(db, in, source, now,
+	                        cores > 0 && cores < 1024 ? (unsigned)cores : 1,
+	                        &n, &err) != AGS_OK) {
 		cli_error(&err);
 	} else {
 		fputs("agreesign: ", stderr);
@@ -176,6 +183,48 @@ int cli_trust_db_edit(const struct cli_trust_opts *o, const char *verb,
 	if (e == AGS_OK && ch && ch->name)
 		warn_similar(db, o->file, name, key_id);
 	ags_trust_db_close(db);
+	return rc;
+}
+
+int cli_trust_db_import_ssh(const char *store, const struct ags_ssh_signers *ss,
+                            const char *path, unsigned roles)
+{
+	struct ags_error err = {0};
+	struct ags_trust_db *db;
+	struct ags_trust_db_count n;
+	unsigned char *added = calloc(ss->n ? ss->n : 1, 1);
+	int64_t now;
+	size_t i;
+	int rc = added ? open_write(&db, &now, store) : EXIT_TROUBLE;
+
+	if (!added)
+		cli_errorf(store, "out of memory");
+	if (rc != EXIT_OK) {
+		free(added);
+		return rc;
+	}
+	if (ags_trust_db_import_ssh(db, ss, roles, path, now, added, &n,
+	                            &err) != AGS_OK) {
+		cli_error(&err);
+		rc = EXIT_TROUBLE;
+	}
+	for (i = 0; rc == EXIT_OK && i < ss->n; i++) {
+		if (added[i]) {
+			say(store, "added", ss->v[i].key.key_id,
+			    ss->v[i].key.name);
+			warn_similar(db, store, ss->v[i].key.name,
+			             ss->v[i].key.key_id);
+			continue;
+		}
+		fputs("agreesign: ", stderr);
+		cli_put_escaped(stderr, store);
+		fprintf(stderr,
+		        ": warning: key %s (allowed_signers line %ld) is "
+		        "already in the store: skipped\n",
+		        ss->v[i].key.key_id, ss->v[i].line);
+	}
+	ags_trust_db_close(db);
+	free(added);
 	return rc;
 }
 

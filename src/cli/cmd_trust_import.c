@@ -1,6 +1,7 @@
 /* agreesign trust import-ssh: the keys of an OpenSSH allowed_signers file
- * into a trust file, as one edit under the trust file's lock: every key
- * is added or none (spec §9.7). The file is read by the library
+ * into a trust file, as one edit under the trust file's lock, or into a
+ * SQLite store, as one transaction: every key is added or none (spec
+ * §9.7, spec/trust-db.md §3). The file is read by the library
  * (ags_ssh_signers_parse); here the lines it skipped are told, and the
  * keys the trust file already holds are left out and told. */
 #include "cli.h"
@@ -209,6 +210,8 @@ int cli_trust_import_ssh(const char *trust_file, const char *path,
 		cli_errorf(path, "no Ed25519 key to import: the trust file is "
 		                 "unchanged");
 		rc = EXIT_OK;
+	} else if (ags_trust_is_db(trust_file)) {
+		rc = cli_trust_db_import_ssh(trust_file, &s, path, roles);
 	} else {
 		rc = import_keys(&x, &err);
 	}

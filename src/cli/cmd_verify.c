@@ -274,7 +274,7 @@ static enum ags_err load_trust(struct ags_trust *t, const struct verify_opts *o,
                                struct ags_error *err)
 {
 	if (o->trust)
-		return ags_trust_load(t, o->trust, err);
+		return ags_trust_load_lookup(t, o->trust, err);
 	return ags_trust_load_pubkey(t, o->pub, err);
 }
 

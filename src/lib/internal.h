@@ -74,6 +74,16 @@ int ags_b64_decode_alloc(uint8_t **out, size_t *n, const char *s, size_t slen);
  * certificate, with no byte after it; otherwise a static message. Checks
  * the encoding only, not dates, extensions or signature. */
 const char *ags_x509_check(const uint8_t *der, size_t len);
+/* ags_x509_check, keeping the certificate: NULL and *out (an OpenSSL X509
+ * whose extensions are already cached, so that threads may share it
+ * read-only; the caller frees it with ags_x509_free), or why not (*out
+ * NULL). A pinned TSA certificate is read this way once per trust load. */
+const char *ags_x509_read(void **out, const uint8_t *der, size_t len);
+void ags_x509_free(void *x);
+/* Seconds since the epoch of an ASN.1 time (an ASN1_TIME or
+ * ASN1_GENERALIZEDTIME; a fraction of a second is dropped): 0, or -1. */
+struct asn1_string_st;
+int ags_asn1_seconds(int64_t *out, const struct asn1_string_st *t);
 
 /* --- tsp.c: RFC 3161 requests, replies and tokens (libcrypto) --- */
 
@@ -97,10 +107,40 @@ const char *ags_tsr_token(uint8_t **token, size_t *token_len,
  * holding a TSTInfo) of at most AGS_TOKEN_MAX bytes, nothing after it;
  * else a static message. Checks the shape, not the signature. */
 const char *ags_tst_check(const uint8_t *der, size_t len);
+/* ags_tst_check, keeping the parsed token: NULL and *out (free it with
+ * ags_tst_free), or why not (*out NULL). keyless (or NULL): parse in its
+ * context, the certificates' keys undecoded; ags_tst_verify then takes
+ * decoded copies from its want->certs. An envelope keeps its tokens so
+ * (struct ags_signature's timestamp_parsed): parsing one costs more than
+ * verifying it, with OpenSSL 3.0, which decodes every certificate's
+ * public key. */
+const char *ags_tst_read(void **out, const uint8_t *der, size_t len,
+                         const struct ags_tsp_certs *keyless);
+void ags_tst_free(void *tok);
 /* The SHA-512 imprint of a token: NULL and the digest, or why not (not
  * a token, or another hash algorithm). */
 const char *ags_tst_imprint(uint8_t digest[AGS_DIGEST_BYTES],
                             const uint8_t *der, size_t len);
+
+/* --- tsp_certs.c: the certificates of tokens, decoded once --- */
+
+/* Decoded copies of the certificates that tokens carry, shared by the
+ * threads of a verification (a mutex guards it), and the library context
+ * in which a token is parsed without decoding its certificates' keys
+ * (tsp_certs.c says why). One per trust load with tsa records. */
+struct ags_tsp_certs;
+/* NULL when out of memory or when libcrypto has no "null" provider. */
+struct ags_tsp_certs *ags_tsp_certs_new(void);
+void ags_tsp_certs_free(struct ags_tsp_certs *c);
+/* d2i_PKCS7 in c's keyless context: the PKCS7 at *p (len bytes, at most
+ * AGS_TOKEN_MAX), *p moved past it; or NULL. */
+void *ags_tsp_certs_parse(const struct ags_tsp_certs *c, const uint8_t **p,
+                          size_t len);
+/* A new STACK_OF(X509) of decoded copies (new references) of the token's
+ * certificates, from c or decoded now (c may be NULL: then each is decoded
+ * for this call); one that does not decode is left out. NULL when out of
+ * memory. */
+void *ags_tsp_certs_decoded(struct ags_tsp_certs *c, void *token);
 
 /* --- tsp_verify.c: a token verified against one pinned certificate --- */
 
@@ -111,11 +151,16 @@ struct ags_tst_want {
 	                          signature", "the token before it") */
 	const uint8_t *anchor; /* the pinned certificate (DER) */
 	size_t anchor_len;
+	void *anchor_parsed; /* the same, parsed (ags_x509_read), or NULL:
+	                        then anchor is parsed for this call */
+	struct ags_tsp_certs *certs; /* the token's certificates decoded
+	                                (NULL: decoded for this call) */
 	int64_t also_at; /* a second time at which the chain must be valid
 	                    (a renewal's, spec §10.2), or INT64_MIN */
 };
 
-/* Verifies the token der (len bytes) offline (spec §10.2): its imprint is
+/* Verifies the token der (len bytes; parsed: the same from ags_tst_read,
+ * or NULL) offline (spec §10.2): its imprint is
  * SHA-512 w->digest; its one signer digests with SHA-256, -384 or -512;
  * its CMS signature verifies under a certificate whose chain, built from
  * the token's certificates and the anchor only, ends at the anchor and is
@@ -124,7 +169,7 @@ struct ags_tst_want {
  * genTime in *gen_time, or -1 and why not in why (cap bytes). The window
  * and revocation of the trust record are the caller's. */
 int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
-                   size_t len, const struct ags_tst_want *w);
+                   size_t len, void *parsed, const struct ags_tst_want *w);
 
 /* --- proven.c (op): what a signature's timestamp token proves --- */
 

@@ -124,20 +124,6 @@ for k in [k for k in hb if k.startswith("agreesign")] + \
     runs = (hb.get(k) or hl.get(k))[2]
     rows.append((sec, k + ("" if runs > 1 else " (1 run)"), "%.0f /s" % r, ratio, tgt))
 
-# Timestamp tokens (tests/bench/tokens.sh): the same envelopes verified
-# without and with one token each; the difference per entry is a token's cost.
-if os.path.exists(path("h-tokens.json")):
-    ht = hyperfine("h-tokens.json")
-    m = int(kv("tokens.txt")["tokens"])
-    plain, stamped = ht["verify --batch, no token"], ht["verify --batch, one token each"]
-    sec = "timestamp tokens: verify --batch --jobs 1 of %d envelopes, mean of %d runs" % (m, plain[2])
-    rows.append((sec, "agreesign, no token", ms(plain), "1.00 (reference)", ""))
-    rows.append((sec, "agreesign, one token each (--require-proven-time)", ms(stamped),
-                 "%.2fx no token" % (stamped[0] / plain[0]), ""))
-    per = (stamped[0] - plain[0]) / m * 1e3
-    rows.append((sec, "cost of one token", "%.3f ms" % per, "",
-                 target(per < 0.3, "under 0.3 ms per token")))
-
 # Attachment.
 ha = hyperfine("h-attach.json")
 big = int(env["big_bytes"])
@@ -359,18 +345,6 @@ checked against the list of altered entries (above).
 the agreement), against `sha512sum FILE`; throughput is the file size
 over the mean wall time (hyperfine, warm-up 1, so from the page cache);
 peak RSS is GNU time's `%M`.
-
-**Timestamp tokens** (`tests/bench/tokens.sh`, `BENCH_TOKENS` envelopes,
-default 500): the sample agreement with a line of its own per copy, each
-signed once; a copy of each envelope gets one RFC 3161 token from a test
-TSA made with the `openssl` command for the run (EC P-256, issued by a
-test CA that the trust file pins with `trust add-tsa`). `verify --batch
---jobs 1 -t TRUST` of the envelopes without tokens and, with
-`--require-proven-time`, of those with one; both must verify every entry
-and the second prove every time, or the run fails. The cost of one token
-is the difference of the two means divided by the number of envelopes:
-libcrypto's parse of the token and its certificates, the CMS signature
-and the chain to the pinned CA.
 
 **Passphrase-protected signing**: each tool with the key-derivation cost
 its key generation uses by default (read from the key files above).

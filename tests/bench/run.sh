@@ -12,7 +12,6 @@
 #   BENCH_BIG_MIB=1024   size of the attachment
 #   BENCH_RUNS_SINGLE=200  hyperfine runs per single sign/verify command
 #   BENCH_RUNS_BATCH=3   runs per batch command (loops: BENCH_RUNS_LOOP=1)
-#   BENCH_TOKENS=500     envelopes for the timestamp token cost
 #   BENCH_RESULTS=tests/bench/RESULTS.md   where the report goes
 #   BENCH_KEEP=1         keep the data folder (printed) after the run
 #   BENCH_PROFILE=0      skip the perf profile of verify --batch --jobs 1
@@ -197,10 +196,6 @@ signify-openbsd -Vq -p pp-signify.pub -x single/pp.sig -m single/agreement.txt |
 /usr/bin/time -f %M -o rss-pass-agreesign.txt "$A" sign -k pp.key --passphrase-file pass.txt --force --time $WHEN -o single/pp.sig.json single/agreement.txt 2>/dev/null
 /usr/bin/time -f %M -o rss-pass-minisign.txt setsid -w minisign -S -s pp-minisign.key -m single/agreement.txt -x single/pp.minisig <pass.txt >/dev/null 2>&1
 /usr/bin/time -f %M -o rss-pass-signify.txt setsid -w signify-openbsd -S -s pp-signify.sec -m single/agreement.txt -x single/pp.sig <pass.txt >/dev/null 2>&1
-
-# --- Timestamp tokens ---------------------------------------------------------
-say "timestamp tokens: ${BENCH_TOKENS:-500} envelopes without and with one"
-bash "$HERE/tokens.sh" "$A" "$T" "${BENCH_TOKENS:-500}"
 
 # --- Where the time of verify --batch --jobs 1 goes -------------------------
 if [ "${BENCH_PROFILE:-1}" != 0 ] && command -v perf >/dev/null &&

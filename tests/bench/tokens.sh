@@ -8,7 +8,8 @@
 # the openssl command in the data folder (tests/e2e/tsa_lib.sh); nothing
 # is kept.
 # Usage: tests/bench/tokens.sh AGREESIGN DIR [M]  (writes DIR/h-tokens.json
-# and DIR/tokens.txt for tests/bench/report.py)
+# and DIR/tokens.txt for tests/bench/tokens_report.py; tokens_bench.sh
+# runs it)
 set -euo pipefail
 A=$(realpath "$1")
 T=$(realpath "$2")

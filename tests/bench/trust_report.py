@@ -16,6 +16,9 @@ import statistics
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from results_md import write_section  # noqa: E402
+
 MARK = "## Trust stores"
 
 
@@ -98,17 +101,7 @@ def main():
         "%s keys %.1f s / %.0f MiB" % ("{:,}".format(n), m["import_s_%d" % n], m["import_kib_%d" % n] / 1024)
         for n in sorted(int(k.split("_")[-1]) for k in m if k.startswith("import_s_"))) +
         "; the %s-key store is %.0f MiB on disk." % (big, m["db_bytes_%d" % top] / 2 ** 20), ""]
-    section = "\n".join(out) + "\n"
-    text = open(results).read() if os.path.exists(results) else "# agreesign benchmark results\n"
-    if MARK in text:
-        head, rest = text.split(MARK, 1)
-        nxt = rest.find("\n## ")
-        text = head + section + (rest[nxt + 1:] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(results, "w") as f:
-        f.write(text)
-    sys.stdout.write(section)
+    write_section(results, MARK, "\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

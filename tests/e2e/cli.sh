@@ -491,6 +491,24 @@ expect 0 "$A" sign --append --role co-author -k "$K/demo-coauthor.key" -o l.sig.
 [ -L l.sig.json ] && ok || bad "append replaced the symbolic link"
 has par/l.txt.sig.json "$(sed -n 's/^key-id: //p' "$K/demo-coauthor.pub")"
 [ -e par/l.txt.sig.json.lock ] && [ ! -e l.sig.json.lock ] && ok || bad "the envelope's lock is not the target's"
+# An append keeps the envelope's permission bits (spec §6.3); sign --force
+# starts a new file (0644 less the umask), but waits for the lock of an
+# edit under way.
+chmod 640 par/l.txt.sig.json
+expect 0 "$A" sign --append --role co-author -k par/s1.key --passphrase-file pass -o l.sig.json par/l.txt
+[ "$(stat -c %a par/l.txt.sig.json)" = 640 ] && ok || bad "append changed the mode to $(stat -c %a par/l.txt.sig.json)"
+if command -v flock >/dev/null; then
+	flock par/l.txt.sig.json.lock sleep 1 &
+	sleep 0.3
+	start=$(date +%s%N)
+	mask=$(umask) && umask 022
+	expect 0 "$A" sign --force -k "$K/demo-author.key" -o par/l.txt.sig.json par/l.txt
+	umask "$mask"
+	[ $((($(date +%s%N) - start) / 1000000)) -ge 400 ] && ok || bad "sign --force did not wait for the lock"
+	wait
+	[ "$(stat -c %a par/l.txt.sig.json)" = 644 ] && ok || bad "sign --force kept the mode $(stat -c %a par/l.txt.sig.json)"
+	expect 0 "$A" sign --append --role co-author -k "$K/demo-coauthor.key" -o par/l.txt.sig.json par/l.txt
+fi
 ln par/l.txt.sig.json h.sig.json
 cp h.sig.json h.before
 expect 2 "$A" sign --append --role co-author -k par/s1.key --passphrase-file pass -o h.sig.json par/l.txt

@@ -240,6 +240,12 @@ if command -v flock >/dev/null; then
 	[ $((($(date +%s%N) - start) / 1000000)) -ge 400 ] && ok || bad "remove did not wait for the lock"
 	wait
 fi
+# An edit keeps the trust file's permission bits, whatever the umask.
+chmod 640 v2.trust
+mask=$(umask) && umask 077
+expect 0 "$A" trust add -t v2.trust alike.pub
+umask "$mask"
+[ "$(stat -c %a v2.trust)" = 640 ] && ok || bad "trust add changed the mode to $(stat -c %a v2.trust)"
 "$A" trust --help >out 2>&1
 has out "TRUSTFILE.lock"
 

@@ -115,6 +115,12 @@ expect 0 "$A" trust export -t ed.db
 has out 'key "Example Open Press" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher email=rights@press.example valid-before=2031-01-01T00:00:00Z'
 # a text file has no history
 expect 2 "$A" trust history -t text.trust
+# between commands a store is one file (spec/trust-db.md §6): no WAL is
+# left, and a copy of the database alone holds the last edit
+check "an edit leaves no WAL" test ! -s ed.db-wal
+cp ed.db alone.db
+expect 0 "$A" trust export -t alone.db
+has out 'key "Example Open Press" IhZdek/hZ9QRTCJsZ0mO5Fu0tIwuzL/a2L0uZm0SyPQ= roles=publisher email=rights@press.example valid-before=2031-01-01T00:00:00Z'
 # a history row changed by hand (the trigger dropped and made again)
 cp ed.db forged.db
 "$PY" - <<'EOF'
@@ -126,6 +132,59 @@ c.close()
 EOF
 expect 2 "$A" trust history -t forged.db
 has err "history row 4: its chain does not match"
+
+# trust import-ssh into a store: one transaction, the rules of an import
+# (spec/trust-db.md §3); the records those of import-ssh into a text file
+ssh_line() { # PRINCIPAL OPTIONS PUBFILE: an allowed_signers line
+	"$PY" - "$1" "$2" "$(sed -n 's/^public-key: //p' "$3")" <<'EOF'
+import base64, struct, sys
+pk = base64.b64decode(sys.argv[3])
+blob = struct.pack(">I", 11) + b"ssh-ed25519" + struct.pack(">I", 32) + pk
+opts = sys.argv[2] + " " if sys.argv[2] else ""
+print("%s %sssh-ed25519 %s" % (sys.argv[1], opts, base64.b64encode(blob).decode()))
+EOF
+}
+kid() { sed -n 's/^key-id: //p' "$1"; }
+for k in ssh1 ssh2 ssh3; do
+	"$A" keygen -o $k --name "$k" --no-passphrase >/dev/null 2>&1 || bad "keygen $k"
+done
+{
+	echo "# two new authors"
+	ssh_line one@example.org 'valid-after="20260101Z"' ssh1.pub
+	echo "*@example.org cert-authority $(ssh_line x '' ssh2.pub | cut -d' ' -f2,3)"
+	ssh_line two@example.org '' ssh2.pub
+} >as.new
+cp pub.db ssh.db
+expect 0 "$A" trust import-ssh -t ssh.db --role author as.new
+has err "as.new: warning: line 3: skipped: a cert-authority line"
+has err "ssh.db: added key $(kid ssh1.pub) (one@example.org)"
+has err "ssh.db: added key $(kid ssh2.pub) (two@example.org)"
+rm -f ssh.trust
+expect 0 "$A" trust import-ssh -t ssh.trust --role author as.new
+expect 0 "$A" trust export -t ssh.db
+tail -2 out >db.tail
+grep '^key ' ssh.trust >text.tail
+same db.tail text.tail
+has db.tail "key one@example.org $(sed -n 's/^public-key: //p' ssh1.pub) roles=author email=one@example.org valid-after=2026-01-01T00:00:00Z"
+expect 0 "$A" trust history -t ssh.db
+has err "history of 5 changes, chain intact"
+# again: each key skipped, nothing written
+expect 0 "$A" trust import-ssh -t ssh.db --role author as.new
+has err "key $(kid ssh2.pub) (allowed_signers line 4) is already in the store: skipped"
+expect 0 "$A" trust history -t ssh.db
+has err "history of 5 changes, chain intact"
+# a key the store holds otherwise (other roles): an error naming the
+# allowed_signers line, and nothing added, not even the new key before it
+{
+	ssh_line three@example.org '' ssh3.pub
+	ssh_line one@example.org 'valid-after="20260101Z"' ssh1.pub
+} >as.conflict
+expect 0 "$A" trust export -t ssh.db
+cp out before.export
+expect 2 "$A" trust import-ssh -t ssh.db as.conflict
+has err "as.conflict: line 2: key $(kid ssh1.pub) is already in the store with another entry"
+expect 0 "$A" trust export -t ssh.db
+same out before.export
 
 # concurrency (spec/trust-db.md §6): 20 adds and 20 verifications at once
 # against one store; all succeed, nothing is lost, the history is whole

@@ -299,23 +299,24 @@ tsa_reply good soon.tsq soon.tsr
 expect 0 "$A" verify -t ca.trust --require-proven-time -e soon.sig.json agr.txt
 
 # --- renewal chains (spec §6.5, §10.2): timestamp --renew -----------------
-# A chain of three whose first TSA's certificate expires a few seconds
-# after it stamped: the second token seals the first while it is valid,
-# the third is made after the first expired. Under valgrind or a sanitizer
-# (AGS_SANITIZED) the steps before the expiry take far longer than 6 s:
-# the window is two minutes there, or the second token would come late.
-life=6
-[ -n "${AGS_SANITIZED:-}" ] && life=120
-start=$(date -u -d yesterday +%Y%m%d%H%M%SZ)
-tsa_cert brief tsa "$start" "$(date -u -d "+$life seconds" +%Y%m%d%H%M%SZ)"
-brief_end=$(date -u -d "+$life seconds" +%s)
-tsa_cert second tsa
-tsa_cert third tsa
-cp plain.sig.json chain.sig.json
+# A chain of three whose first TSA's certificate was valid from three days
+# ago to one day ago: it stamped two days ago (TSA_AT, tsa_lib.sh), the
+# second token sealed the first 36 hours ago while it was valid, and the
+# third is made now, after the first expired. (No waiting for a
+# certificate to expire: on a loaded machine, or under valgrind, the steps
+# outlasted any window of a few seconds.) The signature claims a time
+# before the first token.
+past() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+tsa_cert brief tsa "$(past '-3 days')" "$(past '-1 days')"
+tsa_cert second tsa "$(past '-3 days')" "$(past '+10 years')"
+tsa_cert third tsa "$(past '-3 days')" "$(past '+10 years')"
+"$A" sign --force -k "$K/demo-author.key" --time "$(date -u -d '-3 days' +%Y-%m-%dT%H:%M:%SZ)" \
+	-o old.sig.json agr.txt 2>/dev/null
+cp old.sig.json chain.sig.json
 expect 2 "$A" timestamp --renew --request c0.tsq chain.sig.json
 has "$T/err" "no signature has a timestamp token to renew"
 "$A" timestamp --request c0.tsq chain.sig.json 2>/dev/null
-tsa_reply brief c0.tsq c0.tsr
+TSA_AT=-2d tsa_reply brief c0.tsq c0.tsr
 expect 0 "$A" timestamp --request c0.tsq --reply c0.tsr chain.sig.json
 expect 0 "$A" timestamp --renew --request c1.tsq chain.sig.json
 has "$T/err" "wrote c1.tsq (time-stamp request for renewing the timestamp of signature 1)"
@@ -326,7 +327,7 @@ tok = json.load(open(sys.argv[1]))["signatures"][0]["timestamps"][int(sys.argv[2
 print(hashlib.sha512(base64.b64decode(tok)).hexdigest())' "$@"; }
 check "the renewal's imprint is SHA-512 of the DER of the token before it" \
 	test "$(imprint c1.tsq)" = "$(tok_sha512 chain.sig.json 0)"
-tsa_reply second c1.tsq c1.tsr
+TSA_AT=-36h tsa_reply second c1.tsq c1.tsr
 expect 2 "$A" timestamp --request c1.tsq --reply c1.tsr chain.sig.json
 has "$T/err" "the token covers no signature of the envelope"
 expect 0 "$A" timestamp --renew --request c1.tsq --reply c1.tsr chain.sig.json
@@ -338,8 +339,7 @@ has "$T/err" "the token renews a token that has been renewed since"
 cp chain.sig.json chain2.sig.json
 expect 0 "$A" verify --json -t ca.trust --require-proven-time -e chain.sig.json agr.txt
 json "d['signatures'][0]['proven_time'] == '$(token_time chain.sig.json 1)' and d['signatures'][0]['timestamp']['tsa'] == 'Test TSA'"
-# the first TSA's certificate expires; then the third token
-while [ "$(date -u +%s)" -le "$brief_end" ]; do sleep 1; done
+# the third token, now that the first TSA's certificate has expired
 expect 0 "$A" timestamp --renew --request c2.tsq chain.sig.json
 tsa_reply third c2.tsq c2.tsr
 expect 0 "$A" timestamp --renew --request c2.tsq --reply c2.tsr chain.sig.json
@@ -354,7 +354,7 @@ json "d['signatures'][0]['proven_time'] == '$P0' and d['signatures'][0]['timesta
 "$A" trust import -t chain.db ca.trust 2>/dev/null
 expect 0 "$A" verify -t chain.db --require-proven-time -e chain.sig.json agr.txt
 # renewed too late: a token over the first after its certificate expired
-cp plain.sig.json late.sig.json
+cp old.sig.json late.sig.json
 "$PY" -c 'import json, sys
 e = json.load(open(sys.argv[1])); c = json.load(open(sys.argv[2]))
 e["signatures"][0]["timestamps"] = c["signatures"][0]["timestamps"][:1]; e["format"] = "agreesign-envelope/v2"
@@ -471,6 +471,20 @@ expect 1 "$A" verify -t pin.trust --require-proven-time -e one.sig.json agr.txt
 has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
 expect 2 "$A" trust revoke-tsa -t pin.trust --name "Test TSA" --reason again
 has "$T/err" "tsa \"Test TSA\" is already revoked"
+# trust list shows the tsa records after the keys: name, certificate
+# fingerprint, subject and end, window, revocation
+CA_FP=$(openssl x509 -in "$TSA/ca.pem" -outform DER | sha256sum | cut -d' ' -f1)
+expect 0 "$A" trust list -t pin.trust
+check "trust list: the keys, then one line per tsa record" \
+	test "$(grep -c '^tsa  ' "$T/out")" = 2 -a "$(tail -n 2 "$T/out" | grep -c '^tsa  ')" = 2
+has "$T/out" "tsa  Test TSA  cert-sha256=$CA_FP  subject=CN=agreesign test CA (never trust)  cert-not-after=20"
+has "$T/out" "  REVOKED 2026-01-02T00:00:00Z: key leaked"
+has "$T/out" "tsa  Leaf  cert-sha256="
+has "$T/out" "  valid-before=2020-01-01T00:00:00Z"
+has "$T/out" "  roles=publisher"
+expect 0 "$A" trust list -t pin.trust --json
+grep '"tsa":"Test TSA"' "$T/out" >"$T/one" && mv "$T/one" "$T/out"
+json "d['certificate_sha256'] == '$CA_FP' and d['certificate_subject'] == 'CN=agreesign test CA (never trust)' and d['revoked'] == '2026-01-02T00:00:00Z' and d['reason'] == 'key leaked' and d['valid_after'] is None and isinstance(d['line'], int)"
 expect 2 "$A" trust revoke-tsa -t pin.trust --name "Test TSA"
 has "$T/err" "trust revoke-tsa needs --name NAME and --reason TEXT"
 expect 2 "$A" trust revoke-tsa -t pin.trust --name "Nobody" --reason x
@@ -507,6 +521,14 @@ expect 1 "$A" verify -t pin.db --require-proven-time -e one.sig.json agr.txt
 has "$T/out" "the TSA \"Test TSA\" is revoked: key leaked"
 expect 2 "$A" trust revoke-tsa -t pin.db --name "Test TSA" --reason again
 has "$T/err" "is already revoked"
+expect 0 "$A" trust list -t pin.db
+has "$T/out" "tsa  Test TSA  cert-sha256=$CA_FP  subject=CN=agreesign test CA (never trust)"
+has "$T/out" "  valid-after=2026-01-01T00:00:00Z"
+has "$T/out" ": key leaked"
+check "trust list of a store: the tsa record last" test "$(tail -n 1 "$T/out" | cut -c1-5)" = "tsa  "
+expect 0 "$A" trust list -t pin.db --json
+tail -n 1 "$T/out" >"$T/last" && mv "$T/last" "$T/out"
+json "d['tsa'] == 'Test TSA' and d['line'] is None and d['certificate_sha256'] == '$CA_FP' and d['valid_after'] == '2026-01-01T00:00:00Z' and d['reason'] == 'key leaked'"
 expect 0 "$A" trust history -t pin.db --name "Test TSA"
 has "$T/out" "revoke  tsa Test TSA  reason: key leaked"
 expect 0 "$A" trust remove-tsa -t pin.db --name "Test TSA"

@@ -16,7 +16,13 @@
 #                              the reply of TSA NAME to QUERY (a .tsq) in
 #                              OUT (a .tsr); with DIGESTS (e.g. sha256) it
 #                              accepts only those, so that a SHA-512 query
-#                              gets the status rejection
+#                              gets the status rejection. With TSA_AT set
+#                              (faketime's offset, e.g. -2d), the TSA
+#                              answers at that time in the past: renewal
+#                              chains are built with tokens dated in a
+#                              certificate's past window instead of waiting
+#                              for it to expire.
+# The CA is made a week in the past (faketime), so that it was valid then.
 #   tsa_b64 NAME               the base64 DER of NAME.pem, for a tsa record
 #   tsa_record LABEL NAME [OPTIONS...]
 #                              a trust file line pinning NAME.pem
@@ -55,7 +61,7 @@ EOF
 	mkdir -p "$TSA/issued"
 	: >"$TSA/index.txt"
 	echo 01 >"$TSA/ca.serial"
-	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	faketime -f -7d openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
 		-nodes -keyout "$TSA/ca.key" -out "$TSA/ca.pem" -days 3650 \
 		-subj "/CN=agreesign test CA (never trust)" \
 		-addext "basicConstraints=critical,CA:TRUE" \
@@ -101,7 +107,11 @@ tsa_reply() {
 		sed "s/^digests = .*/digests = $digests/" "$cnf" >"$TSA/$name.only.cnf"
 		cnf=$TSA/$name.only.cnf
 	fi
-	openssl ts -reply -config "$cnf" -queryfile "$query" -out "$out" 2>/dev/null
+	if [ -n "${TSA_AT:-}" ]; then
+		faketime -f "$TSA_AT" openssl ts -reply -config "$cnf" -queryfile "$query" -out "$out" 2>/dev/null
+	else
+		openssl ts -reply -config "$cnf" -queryfile "$query" -out "$out" 2>/dev/null
+	fi
 }
 
 tsa_b64() {

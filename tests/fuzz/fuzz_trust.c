@@ -6,7 +6,9 @@
  * the file, and is the entry ags_trust_find returns for its key (no key
  * twice), and the entry ags_trust_lookup returns when its key passes the
  * Ed25519 checks (else the lookup fails naming its line); every tsa record (v2
- * only) has a checked name and one DER certificate. */
+ * only) has a checked name and one DER certificate. ags_trust_parse_lookup
+ * accepts and refuses the same files, and each of its entries gets, at its
+ * lookup, the key id ags_trust_parse gave it. */
 #include "fuzz_util.h"
 
 #include <string.h>
@@ -87,6 +89,35 @@ static void check_tsa(const struct ags_trust *t, size_t i, long lines)
 	           a->line);
 }
 
+/* The same file read with the key ids left to the lookups. */
+static void check_lazy(const struct ags_trust *eager, enum ags_err want,
+                       long line, const char *in, size_t size)
+{
+	struct ags_trust t;
+	struct ags_error err;
+	const struct ags_trust_entry *e;
+	enum ags_err rc;
+	size_t i;
+
+	ags_error_clear(&err);
+	rc = ags_trust_parse_lookup(&t, in, size, "fuzz", &err);
+	FUZZ_CHECK(rc == want && (rc == AGS_OK || err.line == line),
+	           "lazy parse gave %d at line %ld, eager %d at line %ld",
+	           (int)rc, err.line, (int)want, line);
+	if (rc != AGS_OK)
+		return;
+	FUZZ_CHECK(t.n == eager->n, "lazy parse: %zu entries", t.n);
+	for (i = 0; i < t.n; i++) {
+		FUZZ_CHECK(t.entries[i].key_id[0] == '\0',
+		           "entry %zu: key id before its lookup", i);
+		(void)ags_trust_lookup(&t, t.entries[i].pk, &e, NULL);
+		FUZZ_CHECK(strcmp(t.entries[i].key_id,
+		                  eager->entries[i].key_id) == 0,
+		           "entry %zu: key id after its lookup", i);
+	}
+	ags_trust_release(&t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in = fuzz_copy(data, size);
@@ -101,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ags_error_clear(&err);
 	rc = ags_trust_parse(&t, in, size, "fuzz", &err);
 	if (rc != AGS_OK) {
+		check_lazy(&t, rc, err.line, in, size);
 		fuzz_check_error(rc, &err, in, size);
 		FUZZ_CHECK(t.n == 0 && t.entries == NULL && t.ntsa == 0 &&
 		                   t.tsa == NULL,
@@ -113,6 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_entry(&t, i, lines);
 		for (i = 0; i < t.ntsa; i++)
 			check_tsa(&t, i, lines);
+		check_lazy(&t, rc, 0, in, size);
 		ags_trust_release(&t);
 	}
 	free(in);

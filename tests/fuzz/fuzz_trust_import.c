@@ -43,7 +43,7 @@ static char *import_export(const char *text, size_t len, size_t *out_len,
 	FUZZ_CHECK(ags_trust_db_open(&db, ":memory:", AGS_TRUST_DB_CREATE,
 	                             NULL) == AGS_OK,
 	           "a new in-memory store");
-	*rc = ags_trust_db_import(db, in, "fuzz", 1795000000, count, err);
+	*rc = ags_trust_db_import(db, in, "fuzz", 1795000000, 0, count, err);
 	fclose(in);
 	FUZZ_CHECK(ags_trust_db_export(db, put_line, &b, NULL) == AGS_OK,
 	           "export");

@@ -114,13 +114,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                          &canon_len);
 	load_trust();
 	{
-		struct ags_tst_want w = {digest, "this signature", ca, ca_len,
-		                         INT64_MIN};
+		struct ags_tst_want w = {.digest = digest,
+		                         .covers = "this signature",
+		                         .anchor = ca,
+		                         .anchor_len = ca_len,
+		                         .also_at = INT64_MIN};
 		char why[256];
 		int64_t t;
 		/* else the valid paths below are never reached */
 		FUZZ_CHECK(ags_tst_verify(&t, why, sizeof(why), seed, seed_len,
-		                          &w) == 0,
+		                          NULL, &w) == 0,
 		           "the seed token does not verify: %s", why);
 	}
 	return 0;
@@ -157,13 +160,35 @@ static uint8_t *as_reply(const uint8_t *in, size_t size, size_t *tok_len)
 /* 2: the input as a token, against the CA, at its time and a second. */
 static int as_token(const uint8_t *tok, size_t len, int64_t *t)
 {
-	struct ags_tst_want w = {digest, "this signature", ca, ca_len,
-	                         INT64_MIN};
+	struct ags_tst_want w = {.digest = digest,
+	                         .covers = "this signature",
+	                         .anchor = ca,
+	                         .anchor_len = ca_len,
+	                         .also_at = INT64_MIN};
 	uint8_t got[AGS_DIGEST_BYTES];
 	char why[256] = "";
 	int64_t t2 = 0;
-	int rc = ags_tst_verify(t, why, sizeof(why), tok, len, &w);
+	int rc = ags_tst_verify(t, why, sizeof(why), tok, len, NULL, &w);
+	void *parsed = NULL;
 
+	/* parsed once (as an envelope keeps it), with the CA parsed once (as
+	 * a trust load keeps it): the same verdict */
+	if (ags_tst_read(&parsed, tok, len, NULL) == NULL) {
+		char why2[256] = "";
+		void *anchor = NULL;
+
+		FUZZ_CHECK(ags_x509_read(&anchor, ca, ca_len) == NULL,
+		           "the CA cannot be read");
+		w.anchor_parsed = anchor;
+		FUZZ_CHECK(ags_tst_verify(&t2, why2, sizeof(why2), tok, len,
+		                          parsed, &w) == rc &&
+		                   (rc != 0 || t2 == *t),
+		           "a parsed token's verdict differs: %s / %s", why,
+		           why2);
+		w.anchor_parsed = NULL;
+		ags_x509_free(anchor);
+		ags_tst_free(parsed);
+	}
 	if (rc != 0) {
 		FUZZ_CHECK(why[0], "a failed token without a reason");
 		return rc;
@@ -175,7 +200,8 @@ static int as_token(const uint8_t *tok, size_t len, int64_t *t)
 	           "a verified token over another imprint");
 	/* judged again at its own time as the second time: the same */
 	w.also_at = *t;
-	FUZZ_CHECK(ags_tst_verify(&t2, why, sizeof(why), tok, len, &w) == 0 &&
+	FUZZ_CHECK(ags_tst_verify(&t2, why, sizeof(why), tok, len, NULL, &w) ==
+	                           0 &&
 	                   t2 == *t,
 	           "a token does not verify at its own time twice");
 	return 0;
@@ -220,7 +246,7 @@ static struct ags_sig_report judge(uint8_t *first, size_t first_len,
 static void in_envelope(uint8_t *tok, size_t len, int verified, int64_t t,
                         const uint8_t *in, size_t size)
 {
-	struct ags_renewal renewal = {(uint8_t *)in, size};
+	struct ags_renewal renewal = {(uint8_t *)in, size, NULL};
 	struct ags_sig_report r = judge(tok, len, NULL);
 
 	FUZZ_CHECK((r.token == AGS_TOKEN_VALID) == (verified == 0),

@@ -827,11 +827,12 @@ def parse_pub(data):
     check(public_key_ok(pk), ".pub: not a valid Ed25519 public key")
     check(hex_value(f["key-id"], 32, ".pub key-id") == key_id(pk), ".pub: key-id does not match")
     text_field(f["name"], ".pub name")
+    ent = {"identity": f["name"], "roles": set(ROLES)}
     if "email" in f:
-        email_value(f["email"], ".pub email")
+        ent["email"] = email_value(f["email"], ".pub email")
     if "orcid" in f:
-        orcid_value(f["orcid"], ".pub orcid")
-    return {pk: {"identity": f["name"], "roles": set(ROLES)}}
+        ent["orcid"] = orcid_value(f["orcid"], ".pub orcid")
+    return {pk: ent}
 
 
 # ---------------------------------------------------------------- verification (§10)

@@ -7,7 +7,7 @@ usage: verify_test.py AGREESIGN_BINARY    (run from anywhere; prints
 `interop: N passed, M failed` and exits 1 when anything failed)
 """
 import base64, contextlib, copy, datetime, hashlib, io, json, os, random, re, shutil, struct, subprocess, sys
-import tempfile, time, unicodedata
+import tempfile, unicodedata
 import nacl.bindings, nacl.pwhash, nacl.signing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -210,7 +210,16 @@ def test_fresh(tmp):
     compare("-p author.pub", ["-p", os.path.join(KEYS, "demo-author.pub"), "-e", signed, agr], 0)
     compare("-p coauthor.pub", ["-p", os.path.join(KEYS, "demo-coauthor.pub"), "-e", signed, agr], 1,
             "key-not-given")
-    # §10.2/§10.3 -p: another key's intact entry is not-checked, never invalid;
+    # §9.2 -p: the .pub's e-mail and ORCID are the trusted ones (the entry
+    # `trust add` would record): a signer claiming others is refused
+    for field, value in (("email", "someone@example.net"), ("orcid", "0000-0001-5109-3700")):
+        other = os.path.join(tmp, "other-%s.sig.json" % field)
+        p = tool("sign", "-k", key("author"), "--%s" % field, value, "--time", "2026-11-18T11:06:40Z",
+                 "-o", other, agr)
+        if ok(p.returncode == 0, "sign --%s" % field, p.stderr.decode()):
+            compare("-p author.pub, another %s" % field,
+                    ["-p", os.path.join(KEYS, "demo-author.pub"), "-e", other, agr], 1, "identity-mismatch")
+        # §10.2/§10.3 -p: another key's intact entry is not-checked, never invalid;
     # the verdict is the given key's (any role it claims)
     counter = os.path.join(tmp, "countersigned.sig.json")
     for who, want in (("author", "ok,key-not-given,key-not-given"),
@@ -1034,15 +1043,16 @@ def tsa_sh(tmp, script):
     return p.stdout.decode()
 
 
-def stamped(tmp, signed, name, tsa="good", idx=None):
+def stamped(tmp, signed, name, tsa="good", idx=None, at=""):
     """A copy of the envelope signed, with a token of test TSA tsa over
-    signature idx (default: the only one without a token)."""
+    signature idx (default: the only one without a token), made at the
+    faketime offset at (default now)."""
     path = os.path.join(tmp, name)
     shutil.copy(signed, path)
     q, r = path + ".tsq", path + ".tsr"
     sel = ["--signature", str(idx)] if idx else []
     ok(tool("timestamp", *sel, "--request", q, path).returncode == 0, name + ": request written")
-    tsa_sh(tmp, "tsa_reply %s %s %s" % (tsa, q, r))
+    tsa_sh(tmp, "TSA_AT='%s' tsa_reply %s %s %s" % (at, tsa, q, r))
     p = tool("timestamp", *sel, "--request", q, "--reply", r, path)
     ok(p.returncode == 0, name + ": token added", p.stderr.decode(errors="replace"))
     return path
@@ -1082,35 +1092,36 @@ def test_timestamps(tmp, agr, signed):
     verify_tokens(tmp, agr, signed, one)
 
 
-def renewed(tmp, path, tsa):
+def renewed(tmp, path, tsa, at=""):
     """Renews the chain of the envelope at path with a token of test TSA
-    tsa (timestamp --renew --request, then --reply)."""
+    tsa (timestamp --renew --request, then --reply), made at the faketime
+    offset at (e.g. "-36h"; default now)."""
     q, r = path + ".rq", path + ".rr"
     for f in (q, r):
         if os.path.exists(f):
             os.remove(f)
     ok(tool("timestamp", "--renew", "--request", q, path).returncode == 0, path + ": renewal request")
-    tsa_sh(tmp, "tsa_reply %s %s %s" % (tsa, q, r))
+    tsa_sh(tmp, "TSA_AT='%s' tsa_reply %s %s %s" % (at, tsa, q, r))
     p = tool("timestamp", "--renew", "--request", q, "--reply", r, path)
     ok(p.returncode == 0, path + ": renewal added", p.stderr.decode(errors="replace"))
     return path
 
 
 def test_renewals(tmp, agr, signed):
-    """§6.5, §10.2: renewal chains (v3), judged by both verifiers; the
-    first TSA's certificate expires seconds after its token and its
-    renewal were made."""
+    """§6.5, §10.2: renewal chains (v3), judged by both verifiers. The
+    first TSA's certificate was valid from three days ago to one day ago:
+    its tokens are dated two days ago (faketime, tsa_lib.sh's TSA_AT), the
+    renewal that seals one in time 36 hours ago, the later ones now."""
     tmp = os.path.join(tmp, "renew")
     os.mkdir(tmp)
-    end = time.time() + 5
-    tsa_sh(tmp, "tsa_ca; tsa_cert brief tsa $(date -u -d yesterday +%%Y%%m%%d%%H%%M%%SZ) "
-                "$(date -u -d @%d +%%Y%%m%%d%%H%%M%%SZ); tsa_cert second tsa; tsa_cert third tsa; "
-                "tsa_cert stranger tsa" % int(end))
+    d = "$(date -u -d '%s' +%%Y%%m%%d%%H%%M%%SZ)"
+    tsa_sh(tmp, "tsa_ca; tsa_cert brief tsa %s %s; " % (d % "-3 days", d % "-1 days")
+           + "; ".join("tsa_cert %s tsa %s %s" % (n, d % "-3 days", d % "+10 years")
+                       for n in ("second", "third", "stranger")))
     rec = lambda label, cert, *o: ('tsa "%s" ' % label) + tsa_sh(tmp, "tsa_b64 " + cert) + "".join(" " + x for x in o)
-    chain = renewed(tmp, stamped(tmp, signed, "chain.sig.json", "brief"), "second")
-    late = stamped(tmp, signed, "late.sig.json", "brief")
-    while time.time() <= end + 1:
-        time.sleep(0.5)
+    # signed claims 2026-11-18, before every token
+    chain = renewed(tmp, stamped(tmp, signed, "chain.sig.json", "brief", at="-2d"), "second", at="-36h")
+    late = stamped(tmp, signed, "late.sig.json", "brief", at="-2d")
     renewed(tmp, chain, "third")
     renewed(tmp, late, "second")          # after the first certificate expired
     ca = v2_trust(tmp, "ca.trust", "", rec("Test CA", "ca"))
@@ -1129,7 +1140,7 @@ def test_renewals(tmp, agr, signed):
         if len(new) == 1:
             e["format"] = "agreesign-envelope/v2"
         variants[name] = write(os.path.join(tmp, name.replace(" ", "-") + ".sig.json"), dump(e))
-    stranger = stamped(tmp, signed, "stranger.sig.json", "brief")
+    stranger = stamped(tmp, signed, "stranger.sig.json", "brief", at="-2d")
     renewed(tmp, renewed(tmp, stranger, "stranger"), "third")
     need = ["--require-proven-time"]
     for name, tr, env, args, want in (

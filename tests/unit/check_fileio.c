@@ -380,6 +380,49 @@ START_TEST(test_lock_refuses)
 }
 END_TEST
 
+/* An edit keeps the permission bits of the file it replaces, whatever
+ * the umask; a new file, and a plain replace, get the mode given less
+ * the umask. */
+START_TEST(test_edit_keeps_mode)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	mode_t old = umask(022);
+
+	path_of(p, "kept.trust");
+	ck_assert_int_eq(ags_file_edit_locked(p, 100, append_x, NULL, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0644);
+	ck_assert_int_eq(chmod(p, 0660), 0);
+	ck_assert_int_eq(ags_file_edit_locked(p, 100, append_x, NULL, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0660);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	ck_assert_int_eq(ags_file_write_atomic(
+	                         p, "y\n", 2, 0644,
+	                         AGS_WRITE_REPLACE | AGS_WRITE_KEEP_MODE, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	/* Set-id bits are not carried over. */
+	ck_assert_int_eq(chmod(p, 04640), 0);
+	ck_assert_int_eq(ags_file_edit_locked(p, 100, append_x, NULL, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0640);
+	/* Without the flag a replace starts afresh. */
+	ck_assert_int_eq(ags_file_write_atomic(p, "z\n", 2, 0644,
+	                                       AGS_WRITE_REPLACE, NULL),
+	                 AGS_OK);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0644);
+	umask(old);
+	ck_assert_int_eq(temp_files(), 0);
+}
+END_TEST
+
 Suite *fileio_suite(void);
 
 Suite *fileio_suite(void)
@@ -397,6 +440,7 @@ Suite *fileio_suite(void)
 	tcase_add_test(tc, test_read_size_is_a_hint);
 	tcase_add_test(tc, test_lock_follows_symlink);
 	tcase_add_test(tc, test_lock_refuses);
+	tcase_add_test(tc, test_edit_keeps_mode);
 	suite_add_tcase(s, tc);
 	return s;
 }

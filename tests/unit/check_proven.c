@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agreesign.h"
+#include "internal.h"
 #include "tsa_util.h"
 
 static const char text[] = "The author grants the licence.\n";
@@ -136,6 +138,81 @@ START_TEST(test_proven_time)
 	ags_report_release(&rep);
 	ags_trust_release(&tr);
 	ags_envelope_release(&env);
+}
+END_TEST
+
+/* env written to a file and read back with ags_envelope_load_known under
+ * tr: with tr's certificate cache, its tokens are parsed keyless. */
+static void reload(struct ags_envelope *out, const struct ags_envelope *env,
+                   const struct ags_trust *tr)
+{
+	char path[] = "/tmp/check_proven.XXXXXX", *json = NULL;
+	struct ags_error err = {0};
+	size_t n = 0;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ags_envelope_format(&json, &n, env, NULL), AGS_OK);
+	ck_assert_int_eq(write(fd, json, n), (ssize_t)n);
+	close(fd);
+	ck_assert_msg(ags_envelope_load_known(out, path, tr, &err) == AGS_OK,
+	              "%s", err.text);
+	unlink(path);
+	free(json);
+}
+
+/* A trust load that pins a TSA parses tokens without decoding their
+ * certificates' keys and decodes each certificate once (tsp_certs.c):
+ * the same verdicts as a plain parse, with the cache or without it. */
+START_TEST(test_keyless_tokens)
+{
+	struct tu_tsa *other = tu_tsa_new(TU_TSA_GOOD, T0 - YEAR, T0 + YEAR);
+	struct ags_envelope env, got, env2, got2;
+	struct ags_trust tr, plain, tr2;
+	struct ags_report rep;
+	struct ags_sig_report s;
+	int round;
+
+	ck_assert_ptr_nonnull(other);
+	stamped(&env, T0 - 60, tsa, T0);
+	stamped(&env2, T0 - 60, other, T0);
+	trust_of(&tr, "", tsa, "");
+	tr.tsp_certs = ags_tsp_certs_new();
+	ck_assert_ptr_nonnull(tr.tsp_certs);
+	reload(&got, &env, &tr);
+	reload(&got2, &env2, &tr);
+	ck_assert_ptr_nonnull(got.sigs[0].timestamp_parsed);
+	/* twice: the second time from the cache */
+	for (round = 0; round < 2; round++) {
+		s = run(&rep, &got, &tr, NULL);
+		ck_assert_int_eq(s.token, AGS_TOKEN_VALID);
+		ck_assert_int_eq(s.proven_time, T0);
+		ags_report_release(&rep);
+		/* another CA's token, its certificates now cached too */
+		s = run(&rep, &got2, &tr, NULL);
+		ck_assert_int_eq(s.token, AGS_TOKEN_INVALID);
+		ck_assert(s.valid);
+		ags_report_release(&rep);
+	}
+	/* the keyless parse verified without the cache: decoded per call */
+	trust_of(&plain, "", tsa, "");
+	s = run(&rep, &got, &plain, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_VALID);
+	ags_report_release(&rep);
+	/* and the other TSA's token under its own CA, with the cache */
+	trust_of(&tr2, "", other, "");
+	tr2.tsp_certs = ags_tsp_certs_new();
+	s = run(&rep, &got2, &tr2, NULL);
+	ck_assert_int_eq(s.token, AGS_TOKEN_VALID);
+	ags_report_release(&rep);
+	ags_trust_release(&tr2);
+	ags_trust_release(&plain);
+	ags_trust_release(&tr);
+	ags_envelope_release(&got2);
+	ags_envelope_release(&got);
+	ags_envelope_release(&env2);
+	ags_envelope_release(&env);
+	tu_tsa_free(other);
 }
 END_TEST
 
@@ -466,6 +543,7 @@ Suite *proven_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_proven_time);
+	tcase_add_test(tc, test_keyless_tokens);
 	tcase_add_test(tc, test_record_window);
 	tcase_add_test(tc, test_tsa_certificate_time);
 	tcase_add_test(tc, test_key_revoked);

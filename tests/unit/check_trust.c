@@ -16,29 +16,7 @@
 /* keys/demo-author.pub */
 #define PK2  "U7eoV3BQ/CwHc/jbIH1jZPakgvEnj0jmfqw1Vi4SdDY="
 #define HDR2 "agreesign trust v2\n"
-/* tests/vectors/test-tsa.pem: a test TSA's self-signed certificate. */
-#define CERT                                                                   \
-	"MIIBwzCCAWigAwIBAgIBATAKBggqhkjOPQQDAjArMSkwJwYDVQQDDCBhZ3JlZXNp"     \
-	"Z24gdGVzdCBUU0EgKG5ldmVyIHRydXN0KTAgFw0yNjEyMDUwNTE1MjZaGA8yMTI2"     \
-	"MTExMTA1MTUyNlowKzEpMCcGA1UEAwwgYWdyZWVzaWduIHRlc3QgVFNBIChuZXZl"     \
-	"ciB0cnVzdCkwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASW2e49LXpd4FLLJutY"     \
-	"ZQxLHA1m3vnBhaRBMdZM6juv1SHtHzf9wH2S5f6nwm6GDYWL6AEDFmLbkLoFHY7s"     \
-	"zrjJo3sweTAdBgNVHQ4EFgQUHTRs6+yE3B9SysKpOCB7yaxeONAwHwYDVR0jBBgw"     \
-	"FoAUHTRs6+yE3B9SysKpOCB7yaxeONAwDwYDVR0TAQH/BAUwAwEB/zAWBgNVHSUB"     \
-	"Af8EDDAKBggrBgEFBQcDCDAOBgNVHQ8BAf8EBAMCB4AwCgYIKoZIzj0EAwIDSQAw"     \
-	"RgIhAPm+JiYIti9wtUuhld+28R6yWq6/DpKVitUiCCZk9uJ/AiEAhrpX8NuMsUtV"     \
-	"31z3iGTeOpB0kmAH6Rvh2e4Q3NT+WzY="
-/* Another: a second test TSA (self-signed, its key not kept). */
-#define CERT2                                                                  \
-	"MIIBnjCCAUSgAwIBAgIBAjAKBggqhkjOPQQDAjAtMSswKQYDVQQDDCJhZ3JlZXNp"     \
-	"Z24gdGVzdCBUU0EgMiAobmV2ZXIgdHJ1c3QpMCAXDTI2MTIwNTA1MjYxMloYDzIx"     \
-	"MjYxMTExMDUyNjEyWjAtMSswKQYDVQQDDCJhZ3JlZXNpZ24gdGVzdCBUU0EgMiAo"     \
-	"bmV2ZXIgdHJ1c3QpMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE0OKlKanRiOam"     \
-	"x1swuaN0VbTIPUdX6z1wptQoyX29uevrA9Uyk+BMH1qEbkkGDNnNIoOG3wqY8WIx"     \
-	"Mh+878dbjqNTMFEwHQYDVR0OBBYEFAg3RBhyTH02iEowo1pwR5ypJCyAMB8GA1Ud"     \
-	"IwQYMBaAFAg3RBhyTH02iEowo1pwR5ypJCyAMA8GA1UdEwEB/wQFMAMBAf8wCgYI"     \
-	"KoZIzj0EAwIDSAAwRQIhAOof7PG6kyObB3otLVB+OmA8qK2YMp7jb4kHAeI3Wlhq"     \
-	"AiBxntu5IGM9vzpxwQzTIHREqfG1F2chV7WjMPbNZSSubA=="
+#include "test_certs.h"
 
 static const struct {
 	const char *text;
@@ -745,6 +723,46 @@ START_TEST(bad_key_refused_at_lookup)
 }
 END_TEST
 
+/* ags_trust_parse_lookup leaves the key ids to the lookups: a key looked
+ * up, or every key checked, gets the id ags_trust_parse gives it; a key
+ * that fails its checks is named by its id too. */
+START_TEST(lazy_key_ids)
+{
+	static const char text[] = HDR "Ada " PK "\n"
+	                               "Ines " PK2 "\n"
+	                               "Eve " SMALL "\n";
+	struct ags_trust t, eager;
+	struct ags_error err = {0};
+	const struct ags_trust_entry *e = NULL;
+	uint8_t small[32] = {1};
+	size_t i;
+
+	ck_assert_int_eq(ags_trust_parse(&eager, text, strlen(text), "t", &err),
+	                 AGS_OK);
+	ck_assert_int_eq(
+	        ags_trust_parse_lookup(&t, text, strlen(text), "t", &err),
+	        AGS_OK);
+	ck_assert_uint_eq(t.n, 3);
+	for (i = 0; i < t.n; i++)
+		ck_assert_str_eq(t.entries[i].key_id, "");
+	ck_assert_int_eq(ags_trust_lookup(&t, t.entries[1].pk, &e, &err),
+	                 AGS_OK);
+	ck_assert_ptr_eq(e, &t.entries[1]);
+	ck_assert_str_eq(e->key_id, eager.entries[1].key_id);
+	ck_assert_str_eq(e->key_id, "c4aa99203f4c423c851c2b0b6c8abffd");
+	ck_assert_str_eq(t.entries[0].key_id, "");
+	ck_assert_int_eq(ags_trust_lookup(&t, small, &e, &err), AGS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.text, eager.entries[2].key_id), "%s",
+	              err.text);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ags_trust_check_keys(&t, &err), AGS_ERR_FORMAT);
+	for (i = 0; i < t.n; i++)
+		ck_assert_str_eq(t.entries[i].key_id, eager.entries[i].key_id);
+	ags_trust_release(&t);
+	ags_trust_release(&eager);
+}
+END_TEST
+
 /* An edit refuses a file holding a key a lookup would refuse: it would
  * write it again. */
 START_TEST(edit_refuses_bad_key)
@@ -874,6 +892,7 @@ Suite *trust_suite(void)
 	tcase_add_test(tc, add_entries);
 	tcase_add_test(tc, each_similar);
 	tcase_add_test(tc, bad_key_refused_at_lookup);
+	tcase_add_test(tc, lazy_key_ids);
 	tcase_add_test(tc, edit_refuses_bad_key);
 	tcase_add_test(tc, torsion_key_that_signs_is_refused);
 	suite_add_tcase(s, tc);

@@ -3,6 +3,7 @@
  * the key, and a database that is not exactly a store of ours is refused
  * on open. */
 #include <check.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,8 @@ static void teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static enum ags_err import_text(const char *t, struct ags_trust_db_count *n,
+static enum ags_err import_jobs(const char *t, unsigned jobs,
+                                struct ags_trust_db_count *n,
                                 struct ags_error *err)
 {
 	struct ags_trust_db *db = NULL;
@@ -61,10 +63,17 @@ static enum ags_err import_text(const char *t, struct ags_trust_db_count *n,
 	ck_assert_ptr_nonnull(in);
 	rc = ags_trust_db_open(&db, path, AGS_TRUST_DB_CREATE, err);
 	if (rc == AGS_OK)
-		rc = ags_trust_db_import(db, in, "in.trust", 1000, n, err);
+		rc = ags_trust_db_import(db, in, "in.trust", 1000, jobs, n,
+		                         err);
 	ags_trust_db_close(db);
 	fclose(in);
 	return rc;
+}
+
+static enum ags_err import_text(const char *t, struct ags_trust_db_count *n,
+                                struct ags_error *err)
+{
+	return import_jobs(t, 2, n, err);
 }
 
 static int put_buf(const char *line, size_t len, void *ctx)
@@ -123,6 +132,79 @@ START_TEST(import_export_round_trip)
 	ck_assert_uint_eq(n.skipped, 2);
 	free(out);
 	free(again);
+}
+END_TEST
+
+/* A text of 1 + nkeys lines: distinct valid keys "K<line>", except
+ * line `bad1` and `bad2` (TORSION, two names) and line `junk` (not a
+ * record); 0 for none. */
+static char *many_keys(int nkeys, int bad1, int bad2, int junk)
+{
+	struct ags_buf b = {0};
+	unsigned char seed[32] = {0}, pk[32], sk[64];
+	char b64[64];
+	int line;
+
+	ags_buf_puts(&b, "agreesign trust v2\n");
+	for (line = 2; line <= nkeys + 1; line++) {
+		char rec[128];
+		memcpy(seed, &line, sizeof(line));
+		crypto_sign_seed_keypair(pk, sk, seed);
+		sodium_bin2base64(b64, sizeof(b64), pk, sizeof(pk),
+		                  sodium_base64_VARIANT_ORIGINAL);
+		if (line == junk)
+			snprintf(rec, sizeof(rec), "kee K%d %s\n", line, b64);
+		else
+			snprintf(rec, sizeof(rec), "key K%d %s\n", line,
+			         line == bad1 || line == bad2 ? TORSION : b64);
+		ags_buf_puts(&b, rec);
+	}
+	ags_buf_put(&b, "", 1);
+	return ags_buf_take(&b, NULL);
+}
+
+/* The key checks run on worker threads; whatever their number, an
+ * import fails at the first bad line in file order (a bad key, or any
+ * other error before it), and adds nothing. */
+START_TEST(import_first_bad_line_any_jobs)
+{
+	static const unsigned jobs[] = {0, 1, 2, 3, 8};
+	static const struct {
+		int bad1, bad2, junk;
+		long line;
+		const char *text;
+	} c[] = {
+	        {400, 650, 0, 400, "not a valid Ed25519"},
+	        /* the second TORSION conflicts with the first (inserted
+	         * before its check), yet the bad key is the error */
+	        {258, 259, 0, 258, "not a valid Ed25519"},
+	        {400, 0, 500, 400, "not a valid Ed25519"},
+	        {400, 0, 300, 300, "unknown record"},
+	        {0, 0, 0, 0, NULL},
+	};
+	struct ags_trust_db_count n;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *t = many_keys(700, c[i].bad1, c[i].bad2, c[i].junk);
+		for (j = 0; j < sizeof(jobs) / sizeof(jobs[0]); j++) {
+			struct ags_error err = {0};
+			enum ags_err rc = import_jobs(t, jobs[j], &n, &err);
+			unlink(path);
+			if (!c[i].text) {
+				ck_assert_int_eq(rc, AGS_OK);
+				ck_assert_uint_eq(n.added, 700);
+				continue;
+			}
+			ck_assert_msg(rc == AGS_ERR_FORMAT &&
+			                      err.line == c[i].line &&
+			                      strstr(err.text, c[i].text),
+			              "case %zu, %u jobs: line %ld: %s", i,
+			              jobs[j], err.line, err.text);
+			ck_assert_uint_eq(n.added, 0);
+		}
+		free(t);
+	}
 }
 END_TEST
 
@@ -444,6 +526,7 @@ Suite *trust_db_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, import_export_round_trip);
 	tcase_add_test(tc, conflict_names_line_and_changes_nothing);
+	tcase_add_test(tc, import_first_bad_line_any_jobs);
 	tcase_add_test(tc, lookup_and_load);
 	tcase_add_test(tc, hand_made_torsion_key);
 	tcase_add_loop_test(tc, hostile_schema, 0,

@@ -219,6 +219,20 @@ static int must_sync(const char *path, unsigned flags)
 	return (flags & AGS_WRITE_REPLACE) && lstat(path, &st) == 0;
 }
 
+/* The permission bits an edit gives the new file: those of the file it
+ * replaces (a trust file made group-readable stays so), set with fchmod
+ * since the umask trims what open() gives. Set-id and sticky bits are not
+ * kept. */
+static int keep_mode(int fd, const char *path, unsigned flags)
+{
+	struct stat st;
+
+	if (!(flags & AGS_WRITE_KEEP_MODE) || lstat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	return fchmod(fd, st.st_mode & 0777);
+}
+
 enum ags_err ags_file_write_atomic(const char *path, const void *data,
                                    size_t len, unsigned mode, unsigned flags,
                                    struct ags_error *err)
@@ -230,7 +244,7 @@ enum ags_err ags_file_write_atomic(const char *path, const void *data,
 	if (fd < 0)
 		return io_error(err, path,
 		                "cannot create a temporary file beside");
-	if (write_full(fd, data, len) != 0 ||
+	if (keep_mode(fd, path, flags) != 0 || write_full(fd, data, len) != 0 ||
 	    (must_sync(path, flags) && fsync(fd) != 0))
 		rc = io_error(err, path, "cannot write");
 	if (close(fd) != 0 && rc == AGS_OK)
@@ -382,9 +396,11 @@ enum ags_err ags_file_edit_locked(const char *path, size_t max,
 	if (rc == AGS_OK)
 		rc = edit(&out, &out_len, buf ? buf : "", len, ctx, err);
 	if (rc == AGS_OK)
-		rc = ags_file_write_atomic(
-		        lk.path, out, out_len, 0644,
-		        AGS_WRITE_REPLACE | AGS_WRITE_DURABLE, err);
+		rc = ags_file_write_atomic(lk.path, out, out_len, 0644,
+		                           AGS_WRITE_REPLACE |
+		                                   AGS_WRITE_DURABLE |
+		                                   AGS_WRITE_KEEP_MODE,
+		                           err);
 	ags_lock_release(&lk);
 	free(buf);
 	free(out);

@@ -231,6 +231,21 @@ const char *ags_tsr_token(uint8_t **token, size_t *token_len,
 
 const char *ags_tst_check(const uint8_t *der, size_t len)
 {
+	void *tok;
+	const char *why = ags_tst_read(&tok, der, len, NULL);
+
+	ags_tst_free(tok);
+	return why;
+}
+
+void ags_tst_free(void *tok)
+{
+	PKCS7_free(tok);
+}
+
+const char *ags_tst_read(void **out, const uint8_t *der, size_t len,
+                         const struct ags_tsp_certs *keyless)
+{
 	const unsigned char *p = der;
 	unsigned char *again = NULL;
 	const char *why = NULL;
@@ -238,9 +253,11 @@ const char *ags_tst_check(const uint8_t *der, size_t len)
 	PKCS7 *tok;
 	int n;
 
+	*out = NULL;
 	if (len == 0 || len > AGS_TOKEN_MAX)
 		return "a time-stamp token is 1 to 16384 bytes";
-	tok = d2i_PKCS7(NULL, &p, (long)len);
+	tok = keyless ? ags_tsp_certs_parse(keyless, &p, len)
+	              : d2i_PKCS7(NULL, &p, (long)len);
 	if (!tok)
 		why = "not a CMS ContentInfo (RFC 3161 time-stamp token)";
 	else if (p != der + len)
@@ -253,7 +270,10 @@ const char *ags_tst_check(const uint8_t *der, size_t len)
 		why = "time-stamp token not in DER";
 	OPENSSL_free(again);
 	TS_TST_INFO_free(info);
-	PKCS7_free(tok);
+	if (why)
+		PKCS7_free(tok);
+	else
+		*out = tok;
 	ERR_clear_error();
 	return why;
 }

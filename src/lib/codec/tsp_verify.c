@@ -13,19 +13,6 @@
 #include <openssl/x509_vfy.h>
 #include <stdio.h>
 
-/* Seconds since the epoch of an ASN.1 time (a fraction is dropped). */
-static int time_of(int64_t *out, const ASN1_GENERALIZEDTIME *t)
-{
-	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-	int days = 0, secs = 0;
-	int ok = epoch && t && ASN1_TIME_diff(&days, &secs, epoch, t);
-
-	ASN1_TIME_free(epoch);
-	if (ok)
-		*out = (int64_t)days * 86400 + secs;
-	return ok;
-}
-
 /* 1 when the token's one signer digests with SHA-256, -384 or -512. */
 static int digest_allowed(PKCS7 *tok)
 {
@@ -76,13 +63,22 @@ static void crypto_why(char *why, size_t cap, const char *at)
 }
 
 /* Verifies the signature and chain of tok under anchor at time t (at:
- * t in words, when it is not the token's own time). */
-static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, const char *at,
-                        char *why, size_t cap)
+ * t in words, when it is not the token's own time). The token's
+ * certificates are given again, decoded (from certs): the signer and the
+ * chain are found among them first, and a token read in a keyless
+ * context has its own without public keys (tsp_certs.c). */
+static int signature_ok(PKCS7 *tok, X509 *anchor, struct ags_tsp_certs *certs,
+                        int64_t t, const char *at, char *why, size_t cap)
 {
 	TS_VERIFY_CTX *ctx = TS_VERIFY_CTX_new();
 	X509_STORE *store = X509_STORE_new();
-	int ok = ctx && store && X509_STORE_add_cert(store, anchor);
+	STACK_OF(X509) *decoded = ags_tsp_certs_decoded(certs, tok);
+	int ok = ctx && store && decoded && X509_STORE_add_cert(store, anchor);
+
+	if (ok) {
+		TS_VERIFY_CTX_set_certs(ctx, decoded); /* ctx owns it now */
+		decoded = NULL;
+	}
 
 	if (ok) {
 		/* The pinned certificate is the anchor whatever it is (the
@@ -97,6 +93,7 @@ static int signature_ok(PKCS7 *tok, X509 *anchor, int64_t t, const char *at,
 	}
 	if (!ok)
 		crypto_why(why, cap, at);
+	sk_X509_pop_free(decoded, X509_free);
 	X509_STORE_free(store);
 	TS_VERIFY_CTX_free(ctx);
 	return ok;
@@ -112,51 +109,59 @@ static X509 *read_cert(const uint8_t *der, size_t len)
 /* The chain at the token's time, and at the second time asked for: a
  * renewal proves that the token existed then, and its certificates must
  * still have been valid (spec §10.2, renewal chains). */
-static int chain_ok(PKCS7 *tok, X509 *ca, int64_t gen_time, int64_t also_at,
-                    char *why, size_t cap)
+static int chain_ok(PKCS7 *tok, X509 *ca, const struct ags_tst_want *w,
+                    int64_t gen_time, char *why, size_t cap)
 {
+	int64_t also_at = w->also_at;
 	char at[21];
 
-	if (!signature_ok(tok, ca, gen_time, NULL, why, cap))
+	if (!signature_ok(tok, ca, w->certs, gen_time, NULL, why, cap))
 		return 0;
 	if (also_at == INT64_MIN)
 		return 1;
 	if (ags_time_format(at, also_at) != 0)
 		snprintf(at, sizeof(at), "%s", "?");
-	return signature_ok(tok, ca, also_at, at, why, cap);
+	return signature_ok(tok, ca, w->certs, also_at, at, why, cap);
 }
 
 int ags_tst_verify(int64_t *gen_time, char *why, size_t cap, const uint8_t *der,
-                   size_t len, const struct ags_tst_want *w)
+                   size_t len, void *parsed, const struct ags_tst_want *w)
 {
 	const unsigned char *p = der;
-	PKCS7 *tok = NULL;
+	PKCS7 *tok = parsed;
 	TS_TST_INFO *info = NULL;
-	X509 *ca = read_cert(w->anchor, w->anchor_len);
+	/* The pinned certificate is parsed once per trust load (decoding
+	 * its public key is most of the cost of parsing one, with OpenSSL
+	 * 3.0); a record made by hand has it parsed here. */
+	X509 *ca = w->anchor_parsed ? w->anchor_parsed
+	                            : read_cert(w->anchor, w->anchor_len);
 	const char *fail = NULL;
 	int ok = 0;
 
 	if (!ca)
 		fail = "the pinned certificate cannot be read";
-	else if (len == 0 || len > AGS_TOKEN_MAX ||
-	         !(tok = d2i_PKCS7(NULL, &p, (long)len)) ||
-	         !(info = PKCS7_to_TS_TST_INFO(tok)))
+	else if (!tok && (len == 0 || len > AGS_TOKEN_MAX ||
+	                  !(tok = d2i_PKCS7(NULL, &p, (long)len))))
+		fail = "not an RFC 3161 time-stamp token";
+	else if (!(info = PKCS7_to_TS_TST_INFO(tok)))
 		fail = "not an RFC 3161 time-stamp token";
 	else if (!imprint_ok(info, w->digest))
 		snprintf(why, cap, "the token's imprint is not SHA-512 of %s",
 		         w->covers);
-	else if (!time_of(gen_time, TS_TST_INFO_get_time(info)))
+	else if (ags_asn1_seconds(gen_time, TS_TST_INFO_get_time(info)) != 0)
 		fail = "the token's time cannot be read";
 	else if (!digest_allowed(tok))
 		fail = "the token is not signed with one SHA-256, SHA-384 or "
 		       "SHA-512 digest";
 	else
-		ok = chain_ok(tok, ca, *gen_time, w->also_at, why, cap);
+		ok = chain_ok(tok, ca, w, *gen_time, why, cap);
 	if (fail)
 		snprintf(why, cap, "%s", fail);
 	TS_TST_INFO_free(info);
-	PKCS7_free(tok);
-	X509_free(ca);
+	if (tok != parsed)
+		PKCS7_free(tok);
+	if (ca != w->anchor_parsed)
+		X509_free(ca);
 	ERR_clear_error();
 	return ok ? 0 : -1;
 }

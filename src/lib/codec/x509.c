@@ -6,10 +6,11 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *ags_x509_check(const uint8_t *der, size_t len)
+const char *ags_x509_read(void **out, const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
 	unsigned char *again = NULL;
@@ -17,6 +18,7 @@ const char *ags_x509_check(const uint8_t *der, size_t len)
 	X509 *x;
 	int n;
 
+	*out = NULL;
 	if (len == 0 || len > INT_MAX)
 		return "not an X.509 certificate";
 	x = d2i_X509(NULL, &p, (long)len);
@@ -30,9 +32,32 @@ const char *ags_x509_check(const uint8_t *der, size_t len)
 	         memcmp(again, der, len) != 0)
 		why = "X.509 certificate not in DER";
 	OPENSSL_free(again);
-	X509_free(x);
+	/* libcrypto fills a certificate's cache of its extensions at first
+	 * use; filled now, a certificate that threads share is only read.
+	 * Extensions it cannot read are marked invalid there, and fail the
+	 * verification of a chain, not the reading of a trust file. */
+	if (!why)
+		(void)X509_check_purpose(x, -1, 0);
+	if (why)
+		X509_free(x);
+	else
+		*out = x;
 	/* Leave nothing in this thread's OpenSSL error queue. */
 	ERR_clear_error();
+	return why;
+}
+
+void ags_x509_free(void *x)
+{
+	X509_free(x);
+}
+
+const char *ags_x509_check(const uint8_t *der, size_t len)
+{
+	void *x;
+	const char *why = ags_x509_read(&x, der, len);
+
+	X509_free(x);
 	return why;
 }
 
@@ -110,4 +135,50 @@ const char *ags_x509_decode(uint8_t **der, size_t *der_len, const uint8_t *buf,
 		*der_len = 0;
 	}
 	return why;
+}
+
+int ags_asn1_seconds(int64_t *out, const struct asn1_string_st *t)
+{
+	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+	int days = 0, secs = 0;
+	int ok = epoch && t && ASN1_TIME_diff(&days, &secs, epoch, t);
+
+	ASN1_TIME_free(epoch);
+	if (ok)
+		*out = (int64_t)days * 86400 + secs;
+	return ok ? 0 : -1;
+}
+
+int ags_x509_describe(char *subject, size_t cap, int64_t *not_after,
+                      const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = len > 0 && len <= INT_MAX ? d2i_X509(NULL, &p, (long)len)
+	                                    : NULL;
+	BIO *b = x ? BIO_new(BIO_s_mem()) : NULL;
+	char *mem = NULL;
+	long n = 0;
+	int ok = b &&
+	         X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+	                            XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >=
+	                 0 &&
+	         ags_asn1_seconds(not_after, X509_get0_notAfter(x)) == 0;
+
+	if (ok && cap > 0) {
+		n = BIO_get_mem_data(b, &mem);
+		if (n < 0 || !mem)
+			n = 0;
+		if ((size_t)n >= cap) {
+			n = (long)cap - 1;
+			/* not inside a UTF-8 sequence */
+			while (n > 0 && ((unsigned char)mem[n] & 0xC0) == 0x80)
+				n--;
+		}
+		memcpy(subject, mem ? mem : "", (size_t)n);
+		subject[n] = '\0';
+	}
+	BIO_free(b);
+	X509_free(x);
+	ERR_clear_error();
+	return ok ? 0 : -1;
 }

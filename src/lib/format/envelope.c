@@ -34,10 +34,14 @@ void ags_signature_drop_tokens(struct ags_signature *sig)
 {
 	size_t k;
 
-	for (k = 0; k < sig->nrenewals; k++)
+	for (k = 0; k < sig->nrenewals; k++) {
 		free(sig->renewals[k].der);
+		ags_tst_free(sig->renewals[k].parsed);
+	}
 	free(sig->renewals);
 	free(sig->timestamp);
+	ags_tst_free(sig->timestamp_parsed);
+	sig->timestamp_parsed = NULL;
 	sig->renewals = NULL;
 	sig->nrenewals = 0;
 	sig->timestamp = NULL;
@@ -131,9 +135,11 @@ static enum ags_err countersigner_check(const struct ags_signature *sig,
 
 /* Token k of a timestamps array: base64 of one token's DER, its shape
  * checked (what it proves is for verification). */
-static enum ags_err token_from_json(uint8_t **der, size_t *len, json_t *s,
-                                    size_t k, const char *source,
-                                    const char *path, struct ags_error *err)
+static enum ags_err token_from_json(uint8_t **der, size_t *len, void **parsed,
+                                    json_t *s, size_t k,
+                                    const struct ags_tsp_certs *keyless,
+                                    const char *source, const char *path,
+                                    struct ags_error *err)
 {
 	const char *why;
 
@@ -147,7 +153,7 @@ static enum ags_err token_from_json(uint8_t **der, size_t *len, json_t *s,
 		                     "%s.timestamps[%zu] must be a time-stamp "
 		                     "token of 1 to %u bytes in base64",
 		                     path, k, AGS_TOKEN_MAX);
-	if ((why = ags_tst_check(*der, *len)))
+	if ((why = ags_tst_read(parsed, *der, *len, keyless)))
 		return ags_error_set(err, AGS_ERR_FORMAT, source, 0, 0,
 		                     "%s.timestamps[%zu]: %s", path, k, why);
 	return AGS_OK;
@@ -158,8 +164,14 @@ static enum ags_err token_from_json(uint8_t **der, size_t *len, json_t *s,
  * each renewal over the one before) in a v3 one. */
 static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
                                          const char *source, const char *path,
-                                         int version, struct ags_error *err)
+                                         int version,
+                                         const struct ags_trust *known,
+                                         struct ags_error *err)
 {
+	/* a trust store that pins TSAs reads tokens without decoding their
+	 * certificates' keys, and decodes each certificate once (tsp_certs.c)
+	 */
+	const struct ags_tsp_certs *keyless = known ? known->tsp_certs : NULL;
 	size_t n = json_array_size(j), k;
 	enum ags_err rc;
 
@@ -174,7 +186,8 @@ static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
 		                     "%u tokens",
 		                     path, AGS_CHAIN_MAX);
 	rc = token_from_json(&sig->timestamp, &sig->timestamp_len,
-	                     json_array_get(j, 0), 0, source, path, err);
+	                     &sig->timestamp_parsed, json_array_get(j, 0), 0,
+	                     keyless, source, path, err);
 	if (rc != AGS_OK || n == 1)
 		return rc;
 	if (!(sig->renewals = calloc(n - 1, sizeof(*sig->renewals))))
@@ -183,7 +196,8 @@ static enum ags_err timestamps_from_json(struct ags_signature *sig, json_t *j,
 	for (k = 1; rc == AGS_OK && k < n; k++, sig->nrenewals++)
 		rc = token_from_json(
 		        &sig->renewals[k - 1].der, &sig->renewals[k - 1].len,
-		        json_array_get(j, k), k, source, path, err);
+		        &sig->renewals[k - 1].parsed, json_array_get(j, k), k,
+		        keyless, source, path, err);
 	return rc;
 }
 
@@ -226,7 +240,7 @@ static enum ags_err entry_from_json(struct ags_signature *sig, json_t *j,
 	tokens = json_object_get(j, "timestamps");
 	if (rc == AGS_OK && tokens)
 		rc = timestamps_from_json(sig, tokens, source, path, version,
-		                          err);
+		                          known, err);
 	return rc;
 }
 

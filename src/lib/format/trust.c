@@ -35,6 +35,7 @@ void ags_trust_release(struct ags_trust *t)
 	free(t->entries);
 	ags_trust_tsa_release(t);
 	ags_trust_index_free(t->index);
+	ags_tsp_certs_free(t->tsp_certs);
 	ags_trust_db_close(t->db);
 	ags_trust_init(t);
 }
@@ -50,8 +51,10 @@ static enum ags_err parse_key(cursor *c, struct ags_trust_entry *e, char *buf)
 	if (ags_b64_decode_exact(e->pk, AGS_PUBLICKEY_BYTES, buf, strlen(buf)))
 		return fail(c, "%s", "public key must be 32 bytes in base64");
 	/* The Ed25519 checks wait for the key's first lookup (trust_index.c):
-	 * a file lists many keys, and a verification uses one or two. */
-	ags_key_id(e->key_id, e->pk);
+	 * a file lists many keys, and a verification uses one or two. So may
+	 * the key id (a SHA-512: a tenth of loading 100,000 keys). */
+	if (!c->lazy_ids)
+		ags_key_id(e->key_id, e->pk);
 	return AGS_OK;
 }
 
@@ -191,10 +194,11 @@ static enum ags_err parse_lines(struct ags_trust *t, const char *buf,
 	return rc;
 }
 
-enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
-                             const char *source, struct ags_error *err)
+static enum ags_err parse_text(struct ags_trust *t, const char *buf, size_t len,
+                               const char *source, int lazy_ids,
+                               struct ags_error *err)
 {
-	cursor c = {buf, buf + len, source, 0, err};
+	cursor c = {buf, buf + len, source, 0, err, lazy_ids};
 	enum ags_err rc;
 
 	ags_trust_init(t);
@@ -217,8 +221,32 @@ enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
 		ags_trust_release(t);
 	return rc;
 }
-enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
-                            struct ags_error *err)
+
+/* A trust load that pins TSAs gets the cache of the certificates their
+ * tokens carry (tsp_certs.c), for the verifications that follow; without
+ * it (out of memory, or a libcrypto without the "null" provider) each
+ * verification decodes them itself: slower, the same results. */
+static void tsp_certs(struct ags_trust *t)
+{
+	if (t->ntsa > 0)
+		t->tsp_certs = ags_tsp_certs_new();
+}
+
+enum ags_err ags_trust_parse(struct ags_trust *t, const char *buf, size_t len,
+                             const char *source, struct ags_error *err)
+{
+	return parse_text(t, buf, len, source, 0, err);
+}
+
+enum ags_err ags_trust_parse_lookup(struct ags_trust *t, const char *buf,
+                                    size_t len, const char *source,
+                                    struct ags_error *err)
+{
+	return parse_text(t, buf, len, source, 1, err);
+}
+
+static enum ags_err load(struct ags_trust *t, const char *path, int lazy_ids,
+                         struct ags_error *err)
 {
 	char *buf;
 	size_t len;
@@ -233,14 +261,30 @@ enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
 			rc = ags_trust_db_load_tsa(t->db, t, err);
 		if (rc != AGS_OK)
 			ags_trust_release(t);
+		if (rc == AGS_OK)
+			tsp_certs(t);
 		return rc;
 	}
 	rc = ags_file_read(&buf, &len, path, AGS_TRUST_MAX, err);
 	if (rc != AGS_OK)
 		return rc;
-	rc = ags_trust_parse(t, buf, len, path, err);
+	rc = parse_text(t, buf, len, path, lazy_ids, err);
 	free(buf);
+	if (rc == AGS_OK)
+		tsp_certs(t);
 	return rc;
+}
+
+enum ags_err ags_trust_load(struct ags_trust *t, const char *path,
+                            struct ags_error *err)
+{
+	return load(t, path, 0, err);
+}
+
+enum ags_err ags_trust_load_lookup(struct ags_trust *t, const char *path,
+                                   struct ags_error *err)
+{
+	return load(t, path, 1, err);
 }
 
 /* checked: pub->pk is known to pass ags_public_key_valid. */
@@ -256,8 +300,16 @@ static enum ags_err from_pubkey(struct ags_trust *t,
 		return ags_error_set(err, AGS_ERR_KEY, "", 0, 0,
 		                     "not a valid Ed25519 public key");
 	e = calloc(1, sizeof(*e));
-	/* An OpenSSH key has no name: the entry then has no identity. */
-	if (!e || (pub->name && !(e->identity = strdup(pub->name)))) {
+	/* An OpenSSH key has no name: the entry then has no identity. The
+	 * .pub's e-mail and ORCID are the trusted ones, as `trust add` of
+	 * the same file would record them (spec §9.2). */
+	if (!e || (pub->name && !(e->identity = strdup(pub->name))) ||
+	    (pub->email && !(e->email = strdup(pub->email))) ||
+	    (pub->orcid && !(e->orcid = strdup(pub->orcid)))) {
+		if (e) {
+			free(e->identity);
+			free(e->email);
+		}
 		free(e);
 		return ags_error_set(err, AGS_ERR_NOMEM, "", 0, 0,
 		                     "out of memory");

@@ -48,6 +48,18 @@ enum ags_err ags_trust_db_row_entry(struct ags_trust_db *s, sqlite3_stmt *st,
                                     struct ags_error *err);
 void ags_trust_db_entry_free(struct ags_trust_entry *e);
 
+/* Reads the row st stands on (trust_db_rows.c). */
+typedef enum ags_err (*ags_trust_db_row_fn)(struct ags_trust_db *s,
+                                            sqlite3_stmt *st, void *ctx,
+                                            struct ags_error *err);
+/* Steps st to its end, calling fn on each row until fn fails. ok is 0
+ * when preparing or binding st failed (the connection's error is told,
+ * prefixed by what, as is a failed step). *rows (unless NULL) counts the
+ * rows read. st is finalized in every case. */
+enum ags_err ags_trust_db_rows(struct ags_trust_db *s, sqlite3_stmt *st, int ok,
+                               ags_trust_db_row_fn fn, void *ctx, long *rows,
+                               const char *what, struct ags_error *err);
+
 /* The column list that ags_trust_db_row_entry reads, for SELECTs. */
 #define AGS_TRUST_DB_KEY_COLS                                                  \
 	"pk, identity, roles, email, orcid, valid_after, valid_before, "       \
@@ -98,5 +110,35 @@ void ags_trust_db_tsa_free(struct ags_trust_tsa *a);
  * valid_before, revoked, reason) of an INSERT into tsa; SQLITE_OK or an
  * error code. */
 int ags_trust_db_bind_tsa(sqlite3_stmt *st, const struct ags_trust_tsa *a);
+
+/* trust_db_check.c: an import's key checks on worker threads. The
+ * caller's thread pushes each key with its line; the workers keep the
+ * lowest line whose key fails the Ed25519 checks (spec §5.3 rules 3-6). */
+#define AGS_KEY_CHUNK 256
+struct ags_key_chunk {
+	uint8_t pk[AGS_KEY_CHUNK][AGS_PUBLICKEY_BYTES];
+	long line[AGS_KEY_CHUNK]; /* increasing */
+	size_t n;
+};
+struct ags_key_check {
+	struct ags_key_chunk cur; /* being filled by the caller */
+	struct ags_key_chunk *ring;
+	size_t cap, filled, taken; /* chunks in the ring, handed, taken */
+	long bad;                  /* lowest failing line, or LONG_MAX */
+	int stop;
+	pthread_t *threads;
+	unsigned started;
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+};
+/* Starts jobs worker threads (0: the checks run on the caller's thread,
+ * as they do when no thread can be started). */
+void ags_key_check_start(struct ags_key_check *k, unsigned jobs);
+/* Queues pk (of line `line`, lines increasing); 1 once a key is known to
+ * fail (the caller may stop reading), else 0. */
+int ags_key_check_push(struct ags_key_check *k, const uint8_t *pk, long line);
+/* Waits for every queued check, stops the workers; the lowest failing
+ * line, or 0 when every key passed. */
+long ags_key_check_finish(struct ags_key_check *k);
 
 #endif

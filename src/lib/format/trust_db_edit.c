@@ -15,29 +15,32 @@ static void copy_name(char *out, size_t cap, const char *name)
 		snprintf(out, cap, "%s", name ? name : "");
 }
 
+static enum ags_err read_entry(struct ags_trust_db *s, sqlite3_stmt *st,
+                               void *e, struct ags_error *err)
+{
+	return ags_trust_db_row_entry(s, st, 0, e, err);
+}
+
 /* The record of key_id (*found 0 when there is none) into e. */
 static enum ags_err by_id(struct ags_trust_db *s, const char *key_id,
                           struct ags_trust_entry *e, int *found,
                           struct ags_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	enum ags_err rc = AGS_OK;
-	int step;
+	enum ags_err rc;
+	long rows;
+	/* key_id is UNIQUE: one row at most */
+	int ok = sqlite3_prepare_v2(s->db,
+	                            "SELECT " AGS_TRUST_DB_KEY_COLS
+	                            " FROM key WHERE key_id = ?1",
+	                            -1, &st, NULL) == SQLITE_OK &&
+	         sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC) ==
+	                 SQLITE_OK;
 
-	*found = 0;
 	memset(e, 0, sizeof(*e));
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " AGS_TRUST_DB_KEY_COLS
-	                       " FROM key WHERE key_id = ?1",
-	                       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC) != SQLITE_OK)
-		rc = ags_trust_db_fail(s, err, "cannot read the store");
-	else if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = ags_trust_db_row_entry(s, st, 0, e, err);
-		*found = rc == AGS_OK;
-	} else if (step != SQLITE_DONE)
-		rc = ags_trust_db_fail(s, err, "cannot read the store");
-	sqlite3_finalize(st);
+	rc = ags_trust_db_rows(s, st, ok, read_entry, e, &rows,
+	                       "cannot read the store", err);
+	*found = rc == AGS_OK && rows > 0;
 	return rc;
 }
 

@@ -34,7 +34,21 @@ struct import {
 	int64_t now;
 	struct ags_trust_db_count *count;
 	sqlite3_stmt *find_key, *add_key, *find_tsa, *add_tsa;
+	struct ags_key_check check;
+	int key_failed; /* a worker found a bad key: stop reading */
 };
+
+static void start(struct import *im, struct ags_trust_db *s,
+                  struct ags_trust_cursor *c, int64_t now,
+                  struct ags_trust_db_count *count)
+{
+	memset(im, 0, sizeof(*im));
+	im->s = s;
+	im->c = c;
+	im->now = now;
+	im->count = count;
+	memset(count, 0, sizeof(*count));
+}
 
 static enum ags_err prepare(struct import *im, struct ags_error *err)
 {
@@ -173,12 +187,15 @@ static enum ags_err store_records(struct import *im, struct ags_trust *t,
 	int version = t->version;
 
 	/* The text reader leaves the Ed25519 checks to a lookup; a key is
-	 * checked here, once, as it enters the store (spec/trust-db.md §3). */
-	if (t->n && !ags_public_key_valid(t->entries[0].pk))
-		rc = ags_trust_fail(im->c, "%s",
-		                    "not a valid Ed25519 public key");
-	else if (t->n)
+	 * checked as it enters the store (spec/trust-db.md §3), on the
+	 * workers, while this thread goes on (trust_db_check.c). */
+	if (t->n &&
+	    ags_key_check_push(&im->check, t->entries[0].pk, im->c->line)) {
+		im->key_failed = 1;
+		rc = AGS_ERR_FORMAT; /* the message is made at the end */
+	} else if (t->n) {
 		rc = import_key(im, &t->entries[0], err);
+	}
 	if (rc == AGS_OK && t->ntsa)
 		rc = import_tsa(im, &t->tsa[0], err);
 	ags_trust_release(t);
@@ -225,28 +242,106 @@ static enum ags_err read_all(struct import *im, FILE *in, struct ags_error *err)
 	return rc;
 }
 
+/* The first key that failed its checks, at line bad, is the import's
+ * error when no other error came before it in the file: the one a
+ * reader checking each key in turn would give. */
+static enum ags_err first_error(struct import *im, enum ags_err rc, long bad,
+                                struct ags_error *err)
+{
+	if (bad && (rc == AGS_OK || im->key_failed || bad <= im->c->line)) {
+		ags_error_clear(err); /* the later error, if any */
+		return ags_error_set(err, AGS_ERR_FORMAT, im->c->source, bad, 0,
+		                     "%s", "not a valid Ed25519 public key");
+	}
+	return rc;
+}
+
 enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
-                                 const char *source, int64_t now,
+                                 const char *source, int64_t now, unsigned jobs,
                                  struct ags_trust_db_count *count,
                                  struct ags_error *err)
 {
-	struct ags_trust_cursor c = {NULL, NULL, source, 0, err};
-	struct import im = {s, &c, now, count, NULL, NULL, NULL, NULL};
+	struct ags_trust_cursor c = {NULL, NULL, source, 0, err, 0};
+	struct import im;
 	enum ags_err rc;
+	long bad;
 
-	memset(count, 0, sizeof(*count));
-	/* An import inserts keys in random order into three indexes: with
-	 * SQLite's default 2 MiB page cache, a million keys spend most of
-	 * their time re-reading index pages. 64 MiB keeps them in memory
-	 * (the import's peak RSS stays far below 256 MiB). */
-	rc = ags_trust_db_exec(s, "PRAGMA cache_size = -65536", err);
+	start(&im, s, &c, now, count);
+	/* An import inserts keys in random order into three indexes (pk,
+	 * key_id, history's record): with SQLite's default 2 MiB page cache,
+	 * a million keys spend most of their time re-reading index pages.
+	 * Those indexes are about 135 MiB for a million keys: a 160 MiB cache
+	 * holds them (64 MiB did not: 12% more CPU and twice the system
+	 * time, measured), and caps the import's peak RSS near 200 MiB
+	 * whatever the store's size (the target is 256 MiB). */
+	rc = ags_trust_db_exec(s, "PRAGMA cache_size = -163840", err);
 	if (rc == AGS_OK)
 		rc = ags_trust_db_begin(s, err);
 	if (rc != AGS_OK)
 		return rc;
+	ags_key_check_start(&im.check, jobs);
 	rc = prepare(&im, err);
 	if (rc == AGS_OK)
 		rc = read_all(&im, in, err);
+	bad = ags_key_check_finish(&im.check);
+	rc = first_error(&im, rc, bad, err);
+	finalize(&im);
+	if (rc == AGS_OK)
+		return ags_trust_db_commit(s, err);
+	ags_trust_db_rollback(s);
+	memset(count, 0, sizeof(*count));
+	return rc;
+}
+
+/* --- import-ssh --- */
+
+/* The entry of an allowed_signers line, as `trust import-ssh` writes it
+ * into a text file (spec §9.7); its strings borrowed from sg. */
+static void ssh_entry(struct ags_trust_entry *e,
+                      const struct ags_ssh_signer *sg, unsigned roles)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->pk, sg->key.pk, AGS_PUBLICKEY_BYTES);
+	memcpy(e->key_id, sg->key.key_id, sizeof(e->key_id));
+	e->identity = sg->key.name;
+	e->email = sg->key.email;
+	e->orcid = sg->key.orcid;
+	e->roles = roles;
+	e->valid_after = sg->valid_after;
+	e->valid_before = sg->valid_before;
+}
+
+enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *s,
+                                     const struct ags_ssh_signers *ss,
+                                     unsigned roles, const char *source,
+                                     int64_t now, unsigned char *added,
+                                     struct ags_trust_db_count *count,
+                                     struct ags_error *err)
+{
+	struct ags_trust_cursor c = {NULL, NULL, source, 0, err, 0};
+	struct ags_trust_entry e;
+	struct import im;
+	enum ags_err rc;
+	size_t i, before;
+
+	start(&im, s, &c, now, count);
+	if (roles == 0 || (roles & ~(unsigned)AGS_ROLE_ALL))
+		return ags_error_set(err, AGS_ERR_INVALID, s->path, 0, 0, "%s",
+		                     "no valid role given");
+	if ((rc = ags_trust_db_begin(s, err)) != AGS_OK)
+		return rc;
+	rc = prepare(&im, err);
+	/* The parser checked each key's group (ags_ssh_signers_parse);
+	 * the rules of an import apply to each line: new, equal, or a
+	 * conflict naming it (spec/trust-db.md §3). */
+	for (i = 0; rc == AGS_OK && i < ss->n; i++) {
+		ssh_entry(&e, &ss->v[i], roles);
+		c.line = ss->v[i].line;
+		before = count->added;
+		rc = import_key(&im, &e, err);
+		if (added)
+			added[i] = count->added > before;
+	}
 	finalize(&im);
 	if (rc == AGS_OK)
 		return ags_trust_db_commit(s, err);
@@ -272,59 +367,54 @@ static enum ags_err put_line(struct ags_trust_db *s, ags_line_fn put, void *ctx,
 	return rc;
 }
 
-static enum ags_err export_keys(struct ags_trust_db *s, ags_line_fn put,
-                                void *ctx, struct ags_error *err)
+/* Where an export's lines go. */
+struct export
 {
-	sqlite3_stmt *st = NULL;
-	enum ags_err rc = AGS_OK;
-	int step = SQLITE_DONE;
+	ags_line_fn put;
+	void *ctx;
+};
 
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " AGS_TRUST_DB_KEY_COLS
-	                       " FROM key ORDER BY id",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return ags_trust_db_fail(s, err, "cannot export");
-	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ags_trust_entry e = {0};
-		rc = ags_trust_db_row_entry(s, st, 0, &e, err);
-		if (rc == AGS_OK)
-			rc = put_line(s, put, ctx, ags_trust_key_line(&e), err);
-		ags_trust_db_entry_free(&e);
-	}
-	if (rc == AGS_OK && step != SQLITE_DONE)
-		rc = ags_trust_db_fail(s, err, "cannot export");
-	sqlite3_finalize(st);
+static enum ags_err export_key(struct ags_trust_db *s, sqlite3_stmt *st,
+                               void *ctx, struct ags_error *err)
+{
+	const struct export *x = ctx;
+	struct ags_trust_entry e = {0};
+	enum ags_err rc = ags_trust_db_row_entry(s, st, 0, &e, err);
+
+	if (rc == AGS_OK)
+		rc = put_line(s, x->put, x->ctx, ags_trust_key_line(&e), err);
+	ags_trust_db_entry_free(&e);
 	return rc;
 }
 
-static enum ags_err export_tsa(struct ags_trust_db *s, ags_line_fn put,
+static enum ags_err export_tsa(struct ags_trust_db *s, sqlite3_stmt *st,
                                void *ctx, struct ags_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum ags_err rc = AGS_OK;
-	int step = SQLITE_DONE;
+	const struct export *x = ctx;
+	struct ags_trust_tsa a;
+	enum ags_err rc = ags_trust_db_row_tsa(s, st, &a, err);
 
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " AGS_TRUST_DB_TSA_COLS
-	                       " FROM tsa ORDER BY id",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return ags_trust_db_fail(s, err, "cannot export");
-	while (rc == AGS_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ags_trust_tsa a;
-		rc = ags_trust_db_row_tsa(s, st, &a, err);
-		if (rc == AGS_OK)
-			rc = put_line(s, put, ctx, ags_trust_tsa_line(&a), err);
-		ags_trust_db_tsa_free(&a);
-	}
-	if (rc == AGS_OK && step != SQLITE_DONE)
-		rc = ags_trust_db_fail(s, err, "cannot export");
-	sqlite3_finalize(st);
+	if (rc == AGS_OK)
+		rc = put_line(s, x->put, x->ctx, ags_trust_tsa_line(&a), err);
+	ags_trust_db_tsa_free(&a);
 	return rc;
+}
+
+/* The line of each row that sql gives, through fn. */
+static enum ags_err export_rows(struct ags_trust_db *s, const char *sql,
+                                ags_trust_db_row_fn fn, struct export *x,
+                                struct ags_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK;
+
+	return ags_trust_db_rows(s, st, ok, fn, x, NULL, "cannot export", err);
 }
 
 enum ags_err ags_trust_db_export(struct ags_trust_db *s, ags_line_fn put,
                                  void *ctx, struct ags_error *err)
 {
+	struct export x = {put, ctx};
 	enum ags_err rc;
 
 	/* One read transaction: a consistent snapshot while writers go on. */
@@ -334,9 +424,15 @@ enum ags_err ags_trust_db_export(struct ags_trust_db *s, ags_line_fn put,
 		rc = ags_error_set(err, AGS_ERR_IO, s->path, 0, 0, "%s",
 		                   "export stopped: the output failed");
 	if (rc == AGS_OK)
-		rc = export_keys(s, put, ctx, err);
+		rc = export_rows(s,
+		                 "SELECT " AGS_TRUST_DB_KEY_COLS
+		                 " FROM key ORDER BY id",
+		                 export_key, &x, err);
 	if (rc == AGS_OK)
-		rc = export_tsa(s, put, ctx, err);
+		rc = export_rows(s,
+		                 "SELECT " AGS_TRUST_DB_TSA_COLS
+		                 " FROM tsa ORDER BY id",
+		                 export_tsa, &x, err);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }

@@ -15,6 +15,7 @@ void ags_trust_db_tsa_free(struct ags_trust_tsa *a)
 	free(a->name);
 	free(a->cert);
 	free(a->revoked_reason);
+	ags_x509_free(a->parsed);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -45,7 +46,7 @@ enum ags_err ags_trust_db_row_tsa(struct ags_trust_db *s, sqlite3_stmt *st,
 		why = "name is not a valid text field";
 	else if (!a->cert)
 		why = "certificate is missing or too large";
-	else if ((why = ags_x509_check(a->cert, a->cert_len)) != NULL)
+	else if ((why = ags_x509_read(&a->parsed, a->cert, a->cert_len)))
 		;
 	else if (bad)
 		why = "a time is not a time";
@@ -118,6 +119,12 @@ int ags_trust_db_bind_tsa(sqlite3_stmt *st, const struct ags_trust_tsa *a)
 	                : sqlite3_bind_null(st, 6));
 }
 
+static enum ags_err read_tsa(struct ags_trust_db *s, sqlite3_stmt *st, void *a,
+                             struct ags_error *err)
+{
+	return ags_trust_db_row_tsa(s, st, a, err);
+}
+
 /* The record with a's name or certificate (*found 0 when none) into old,
  * read in the open transaction. */
 static enum ags_err find_tsa(struct ags_trust_db *s, const char *name,
@@ -126,26 +133,22 @@ static enum ags_err find_tsa(struct ags_trust_db *s, const char *name,
                              struct ags_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	enum ags_err rc = AGS_OK;
-	int step;
+	enum ags_err rc;
+	long rows;
+	int ok = sqlite3_prepare_v2(s->db,
+	                            "SELECT " AGS_TRUST_DB_TSA_COLS
+	                            " FROM tsa WHERE name = ?1 OR cert = ?2 "
+	                            "ORDER BY id LIMIT 1",
+	                            -1, &st, NULL) == SQLITE_OK &&
+	         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) ==
+	                 SQLITE_OK &&
+	         sqlite3_bind_blob(st, 2, cert ? (const void *)cert : "",
+	                           (int)cert_len, SQLITE_STATIC) == SQLITE_OK;
 
-	*found = 0;
 	memset(old, 0, sizeof(*old));
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT " AGS_TRUST_DB_TSA_COLS
-	                       " FROM tsa WHERE name = ?1 OR cert = ?2 "
-	                       "ORDER BY id LIMIT 1",
-	                       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 2, cert ? (const void *)cert : "",
-	                      (int)cert_len, SQLITE_STATIC) != SQLITE_OK)
-		rc = ags_trust_db_fail(s, err, "cannot read the tsa records");
-	else if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = ags_trust_db_row_tsa(s, st, old, err);
-		*found = rc == AGS_OK;
-	} else if (step != SQLITE_DONE)
-		rc = ags_trust_db_fail(s, err, "cannot read the tsa records");
-	sqlite3_finalize(st);
+	rc = ags_trust_db_rows(s, st, ok, read_tsa, old, &rows,
+	                       "cannot read the tsa records", err);
+	*found = rc == AGS_OK && rows > 0;
 	return rc;
 }
 

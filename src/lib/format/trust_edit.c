@@ -219,50 +219,84 @@ void ags_trust_edit_replace_line(struct ags_buf *b, long line, const char *with,
 	*b = nb;
 }
 
+enum ags_err ags_trust_revocation_init(struct ags_trust_revocation *r,
+                                       int64_t when, const char *reason,
+                                       struct ags_error *err)
+{
+	const char *why = ags_field_check(reason, strlen(reason));
+
+	if (why)
+		return ags_error_set(err, AGS_ERR_INVALID, "--reason", 0, 0,
+		                     "%s", why);
+	if (ags_time_format(r->stamp, when) != 0)
+		return ags_error_set(err, AGS_ERR_INVALID, "--time", 0, 0,
+		                     "time out of range");
+	r->reason = reason;
+	return AGS_OK;
+}
+
+void ags_trust_revoked_line(struct ags_buf *to, const char *old, size_t n,
+                            const void *ctx)
+{
+	const struct ags_trust_revocation *r = ctx;
+
+	ags_buf_put(to, old, n);
+	ags_buf_puts(to, " revoked=");
+	ags_buf_puts(to, r->stamp);
+	ags_buf_puts(to, " reason=");
+	ags_trust_put_quoted(to, r->reason);
+}
+
+enum ags_err ags_trust_edit_line(char **out, size_t *out_len,
+                                 struct ags_trust *t, struct ags_buf *b,
+                                 long line, const char *refused,
+                                 ags_trust_line_maker make, const void *ctx,
+                                 const char *source, struct ags_error *err)
+{
+	struct ags_buf made = {0};
+	const char *old;
+	size_t n;
+
+	ags_trust_release(t);
+	if (refused) {
+		ags_buf_release(b);
+		return ags_error_set(err, AGS_ERR_INVALID, source, line, 0,
+		                     "%s", refused);
+	}
+	old = ags_trust_edit_line_at(b->s, b->len, line, &n);
+	make(&made, old, n, ctx);
+	if (made.failed)
+		b->failed = 1;
+	else
+		ags_trust_edit_replace_line(b, line, made.s, made.len);
+	ags_buf_release(&made);
+	return ags_trust_edit_finish(out, out_len, b, source, err);
+}
+
 enum ags_err ags_trust_revoke(char **out, size_t *out_len, const char *buf,
                               size_t len, const char *key_id, int64_t when,
                               const char *reason, const char *source,
                               struct ags_error *err)
 {
-	struct ags_trust t;
-	struct ags_buf b, line = {0};
+	struct ags_trust_revocation r;
 	const struct ags_trust_entry *e;
-	const char *old;
-	char stamp[21];
-	size_t n;
+	struct ags_trust t;
+	struct ags_buf b;
+	char refused[AGS_KEYID_HEX + 32] = "";
 	enum ags_err rc;
 
 	*out = NULL;
-	if (ags_field_check(reason, strlen(reason)))
-		return ags_error_set(err, AGS_ERR_INVALID, "--reason", 0, 0,
-		                     "%s",
-		                     ags_field_check(reason, strlen(reason)));
-	if (ags_time_format(stamp, when) != 0)
-		return ags_error_set(err, AGS_ERR_INVALID, "--time", 0, 0,
-		                     "time out of range");
-	rc = open_record(&t, &b, &e, buf, len, key_id, source, err);
+	rc = ags_trust_revocation_init(&r, when, reason, err);
+	if (rc == AGS_OK)
+		rc = open_record(&t, &b, &e, buf, len, key_id, source, err);
 	if (rc != AGS_OK)
 		return rc;
-	if (e->revoked) {
-		rc = ags_error_set(err, AGS_ERR_INVALID, source, e->line, 0,
-		                   "key %s is already revoked", key_id);
-		ags_trust_release(&t);
-		ags_buf_release(&b);
-		return rc;
-	}
-	old = ags_trust_edit_line_at(b.s, b.len, e->line, &n);
-	ags_buf_put(&line, old, n);
-	ags_buf_puts(&line, " revoked=");
-	ags_buf_puts(&line, stamp);
-	ags_buf_puts(&line, " reason=");
-	ags_trust_put_quoted(&line, reason);
-	if (line.failed)
-		b.failed = 1;
-	else
-		ags_trust_edit_replace_line(&b, e->line, line.s, line.len);
-	ags_buf_release(&line);
-	ags_trust_release(&t);
-	return ags_trust_edit_finish(out, out_len, &b, source, err);
+	if (e->revoked)
+		snprintf(refused, sizeof(refused), "key %s is already revoked",
+		         key_id);
+	return ags_trust_edit_line(out, out_len, &t, &b, e->line,
+	                           refused[0] ? refused : NULL,
+	                           ags_trust_revoked_line, &r, source, err);
 }
 
 enum ags_err ags_trust_remove(char **out, size_t *out_len, const char *buf,

@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { UNCHECKED, GOOD, BAD };
+#include <sched.h>
+
+/* CHECKING: one thread is checking the key (and making its id). */
+enum { UNCHECKED, CHECKING, GOOD, BAD };
 
 struct ags_trust_index {
 	/* Open addressing: a slot holds 1 + the entry's place in t->entries
@@ -137,17 +140,30 @@ const struct ags_trust_entry *ags_trust_index_find(const struct ags_trust *t,
 	return find(t, pk);
 }
 
-/* Checks entry e of t once: the first call decides, later ones read. */
+/* Checks entry e of t once: the first call decides, later ones read.
+ * The first also makes the key id when the load left it empty
+ * (ags_trust_load_lookup); the release store of the result publishes it
+ * to the threads that read the result with acquire. */
 static enum ags_err check_once(const struct ags_trust *t,
                                const struct ags_trust_entry *e,
                                struct ags_error *err)
 {
+	struct ags_trust_entry *me = &t->entries[e - t->entries];
 	atomic_uchar *st = &t->index->state[e - t->entries];
-	unsigned char s = atomic_load_explicit(st, memory_order_relaxed);
+	unsigned char s = atomic_load_explicit(st, memory_order_acquire);
 
-	if (s == UNCHECKED) {
+	if (s == UNCHECKED && atomic_compare_exchange_strong_explicit(
+	                              st, &s, CHECKING, memory_order_acquire,
+	                              memory_order_acquire)) {
+		if (!me->key_id[0])
+			ags_key_id(me->key_id, me->pk);
 		s = ags_public_key_valid(e->pk) ? GOOD : BAD;
-		atomic_store_explicit(st, s, memory_order_relaxed);
+		atomic_store_explicit(st, s, memory_order_release);
+	}
+	/* Another thread is checking: about 40 us. */
+	while (s == CHECKING) {
+		sched_yield();
+		s = atomic_load_explicit(st, memory_order_acquire);
 	}
 	if (s == GOOD)
 		return AGS_OK;

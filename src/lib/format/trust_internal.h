@@ -15,6 +15,9 @@ struct ags_trust_cursor {
 	const char *source;
 	long line;
 	struct ags_error *err;
+	/* Key ids left empty, made when a key is looked up or checked
+	 * (trust_index.c): ags_trust_load_lookup. */
+	int lazy_ids;
 };
 
 /* Sets a format error naming the cursor's line; returns AGS_ERR_FORMAT. */
@@ -76,6 +79,33 @@ const char *ags_trust_edit_line_at(const char *buf, size_t len, long line,
 /* Replaces line `line` of b (without its LF) by the n bytes at with. */
 void ags_trust_edit_replace_line(struct ags_buf *b, long line, const char *with,
                                  size_t n);
+/* Writes into `to` a record's new line, made from its old one (old, n
+ * bytes, without the LF); ctx is the maker's. */
+typedef void (*ags_trust_line_maker)(struct ags_buf *to, const char *old,
+                                     size_t n, const void *ctx);
+/* The end of an edit of one record's line, t and b as ags_trust_edit_open
+ * made them: refused (NULL or the message, which names the record) gives
+ * AGS_ERR_INVALID at that line; else the line is replaced by what make
+ * writes and the edit finished. t and b are released either way. */
+enum ags_err ags_trust_edit_line(char **out, size_t *out_len,
+                                 struct ags_trust *t, struct ags_buf *b,
+                                 long line, const char *refused,
+                                 ags_trust_line_maker make, const void *ctx,
+                                 const char *source, struct ags_error *err);
+/* A revocation to write (spec §9.3): the time as text and the reason. */
+struct ags_trust_revocation {
+	char stamp[21];
+	const char *reason; /* borrowed */
+};
+/* Fills r, refusing a reason that is not a text field (source
+ * "--reason") or a time out of range ("--time"). */
+enum ags_err ags_trust_revocation_init(struct ags_trust_revocation *r,
+                                       int64_t when, const char *reason,
+                                       struct ags_error *err);
+/* An ags_trust_line_maker (ctx: a struct ags_trust_revocation): the old
+ * line, then " revoked=TIME reason=REASON" (the reason quoted). */
+void ags_trust_revoked_line(struct ags_buf *to, const char *old, size_t n,
+                            const void *ctx);
 
 /* trust_index.c: t's keys sorted into t->index (a key listed twice is
  * refused, naming its line); then lookups by key, each key's Ed25519

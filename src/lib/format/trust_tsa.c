@@ -15,6 +15,7 @@ void ags_trust_tsa_release(struct ags_trust *t)
 		free(t->tsa[i].name);
 		free(t->tsa[i].cert);
 		free(t->tsa[i].revoked_reason);
+		ags_x509_free(t->tsa[i].parsed);
 	}
 	free(t->tsa);
 	t->tsa = NULL;
@@ -38,7 +39,7 @@ static enum ags_err parse_cert(struct ags_trust_cursor *c,
 	free(buf);
 	if (n < 0)
 		return AGS_ERR_FORMAT;
-	why = ags_x509_check(a->cert, a->cert_len);
+	why = ags_x509_read(&a->parsed, a->cert, a->cert_len);
 	return why ? ags_trust_fail(c, "certificate: %s", why) : AGS_OK;
 }
 
@@ -87,6 +88,7 @@ enum ags_err ags_trust_tsa_add(struct ags_trust *t, struct ags_trust_cursor *c)
 		free(a->name);
 		free(a->cert);
 		free(a->revoked_reason);
+		ags_x509_free(a->parsed);
 		return rc;
 	}
 	t->ntsa++;

@@ -4,6 +4,7 @@
  * keep every other byte, upgrade a v1 file first, and parse the result. */
 #include "trust_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,44 +98,25 @@ enum ags_err ags_trust_revoke_tsa(char **out, size_t *out_len, const char *buf,
                                   const char *reason, const char *source,
                                   struct ags_error *err)
 {
+	struct ags_trust_revocation r;
 	const struct ags_trust_tsa *a;
-	struct ags_buf b, line = {0};
 	struct ags_trust t;
-	const char *old;
-	char stamp[21];
-	size_t n;
+	struct ags_buf b;
+	char refused[AGS_FIELD_MAX + 32] = "";
 	enum ags_err rc;
 
 	*out = NULL;
-	if (ags_field_check(reason, strlen(reason)))
-		return ags_error_set(err, AGS_ERR_INVALID, "--reason", 0, 0,
-		                     "%s",
-		                     ags_field_check(reason, strlen(reason)));
-	if (ags_time_format(stamp, when) != 0)
-		return ags_error_set(err, AGS_ERR_INVALID, "--time", 0, 0,
-		                     "time out of range");
-	if ((rc = open_tsa(&t, &b, &a, buf, len, name, source, err)) != AGS_OK)
+	rc = ags_trust_revocation_init(&r, when, reason, err);
+	if (rc == AGS_OK)
+		rc = open_tsa(&t, &b, &a, buf, len, name, source, err);
+	if (rc != AGS_OK)
 		return rc;
-	if (a->revoked) {
-		rc = ags_error_set(err, AGS_ERR_INVALID, source, a->line, 0,
-		                   "tsa \"%s\" is already revoked", name);
-		ags_trust_release(&t);
-		ags_buf_release(&b);
-		return rc;
-	}
-	old = ags_trust_edit_line_at(b.s, b.len, a->line, &n);
-	ags_buf_put(&line, old, n);
-	ags_buf_puts(&line, " revoked=");
-	ags_buf_puts(&line, stamp);
-	ags_buf_puts(&line, " reason=");
-	ags_trust_put_quoted(&line, reason);
-	if (line.failed)
-		b.failed = 1;
-	else
-		ags_trust_edit_replace_line(&b, a->line, line.s, line.len);
-	ags_buf_release(&line);
-	ags_trust_release(&t);
-	return ags_trust_edit_finish(out, out_len, &b, source, err);
+	if (a->revoked)
+		snprintf(refused, sizeof(refused),
+		         "tsa \"%s\" is already revoked", name);
+	return ags_trust_edit_line(out, out_len, &t, &b, a->line,
+	                           refused[0] ? refused : NULL,
+	                           ags_trust_revoked_line, &r, source, err);
 }
 
 enum ags_err ags_trust_remove_tsa(char **out, size_t *out_len, const char *buf,

@@ -62,6 +62,7 @@ static const char *record_refuses(char *buf, size_t cap,
 struct link {
 	const uint8_t *der;
 	size_t len;
+	void *parsed; /* der parsed when the envelope was read, or NULL */
 	uint8_t digest[AGS_DIGEST_BYTES]; /* SHA-512 of what it covers */
 	const char *covers;
 	int64_t also_at; /* INT64_MIN, or when its chain must be valid too */
@@ -82,10 +83,15 @@ static int judge_link(int64_t *t, const struct ags_trust_tsa **by, char *why,
 	why[0] = '\0';
 	for (i = 0; i < trust->ntsa; i++) {
 		const struct ags_trust_tsa *a = &trust->tsa[i];
-		struct ags_tst_want w = {l->digest, l->covers, a->cert,
-		                         a->cert_len, l->also_at};
-		if (ags_tst_verify(t, fail, sizeof(fail), l->der, l->len, &w) !=
-		    0) {
+		struct ags_tst_want w = {.digest = l->digest,
+		                         .covers = l->covers,
+		                         .anchor = a->cert,
+		                         .anchor_len = a->cert_len,
+		                         .anchor_parsed = a->parsed,
+		                         .certs = trust->tsp_certs,
+		                         .also_at = l->also_at};
+		if (ags_tst_verify(t, fail, sizeof(fail), l->der, l->len,
+		                   l->parsed, &w) != 0) {
 			if (!anchored && !why[0])
 				ags_bounded(why, cap, "%s", fail);
 			continue;
@@ -110,6 +116,7 @@ static void link_at(struct link *l, const struct ags_signature *sig, size_t k)
 
 	l->der = k ? sig->renewals[k - 1].der : sig->timestamp;
 	l->len = k ? sig->renewals[k - 1].len : sig->timestamp_len;
+	l->parsed = k ? sig->renewals[k - 1].parsed : sig->timestamp_parsed;
 	if (k == 0)
 		crypto_hash_sha512(l->digest, sig->signature,
 		                   AGS_SIGNATURE_BYTES);

@@ -181,6 +181,7 @@ static enum ags_err append_renewal(struct ags_signature *sig,
 	sig->renewals = grown;
 	grown[sig->nrenewals].der = copy;
 	grown[sig->nrenewals].len = len;
+	grown[sig->nrenewals].parsed = NULL;
 	sig->nrenewals++;
 	return AGS_OK;
 }
