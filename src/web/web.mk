@@ -16,8 +16,10 @@ HAVE_EMCC := $(shell command -v $(EMCC) 2>/dev/null)
 # from Debian does not look for (/usr/share/nodejs).
 export NODE_PATH := $(NODE_PATH)$(if $(NODE_PATH),:)/usr/share/nodejs:/usr/lib/nodejs
 WEB_DEPS_DIRS = $(WEB)/deps/dirs
-WEB_LIB_OUT = src/lib/codec/tsp.c src/lib/codec/tsp_verify.c \
-              src/lib/codec/x509.c $(wildcard src/lib/format/trust_db*.c)
+# Every library file that includes an OpenSSL or SQLite header, or the
+# SQLite store's own header, is left out.
+WEB_LIB_OUT = $(shell grep -l -e '^\#include <openssl/' -e '^\#include <sqlite3.h>' \
+              -e '^\#include "trust_db.h"' $(LIB_SRC))
 WEB_LIB_SRC = $(filter-out $(WEB_LIB_OUT),$(LIB_SRC)) src/web/no_tsp.c \
               src/web/no_sqlite.c
 # The CLI's verify command and the helpers it calls (not cli_http.c: no
