@@ -162,7 +162,7 @@ man-lint: | $(DEPS_STAMP)
 	@echo "== mandoc -T lint -W warning $(MAN_PAGES)"
 	@mandoc -T lint -W warning $(MAN_PAGES)
 
-check: unit cli-test interop arch-test jobs-test arch man-lint
+check: unit cli-test interop arch-test jobs-test arch man-lint web-test
 
 demo: $(BIN)
 	@bash tests/demo.sh $(BIN)
@@ -269,6 +269,7 @@ format-check:
 
 # libFuzzer harnesses: make fuzz, make fuzz-smoke (tests/fuzz/README.md).
 include tests/fuzz/fuzz.mk
+include src/web/web.mk
 
 clean:
 	rm -rf build build-asan build-fuzz build-tsan build-bench build-valgrind

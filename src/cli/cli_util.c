@@ -20,8 +20,9 @@
 /* Formats and writes the message escaped: it may quote input (a JSON
  * key, a trust file option, an argument), so that it stays one line and
  * cannot steer a terminal. Formatted whole, never cut: a cut could split
- * a character. */
-static void put_message(FILE *f, const char *fmt, va_list ap)
+ * a character. (The attribute: clang checks the callers' formats.) */
+__attribute__((format(printf, 2, 0))) static void
+put_message(FILE *f, const char *fmt, va_list ap)
 {
 	char small[1024], *msg = small;
 	va_list again;

@@ -1,0 +1,1 @@
+export { verify, agsRun as runVerify };
