@@ -82,6 +82,19 @@ static void finalize(struct import *im)
 	sqlite3_finalize(im->add_tsa);
 }
 
+/* Ends an import: all of it committed, or none of it and no count. */
+static enum ags_err finish(struct import *im, struct ags_trust_db *s,
+                           enum ags_err rc, struct ags_trust_db_count *count,
+                           struct ags_error *err)
+{
+	finalize(im);
+	if (rc == AGS_OK)
+		return ags_trust_db_commit(s, err);
+	ags_trust_db_rollback(s);
+	memset(count, 0, sizeof(*count));
+	return rc;
+}
+
 /* Both lines made, equal: skip; made, different: conflict. */
 static enum ags_err same_or_conflict(struct import *im, char *have, char *want,
                                      const char *what)
@@ -285,12 +298,7 @@ enum ags_err ags_trust_db_import(struct ags_trust_db *s, FILE *in,
 		rc = read_all(&im, in, err);
 	bad = ags_key_check_finish(&im.check);
 	rc = first_error(&im, rc, bad, err);
-	finalize(&im);
-	if (rc == AGS_OK)
-		return ags_trust_db_commit(s, err);
-	ags_trust_db_rollback(s);
-	memset(count, 0, sizeof(*count));
-	return rc;
+	return finish(&im, s, rc, count, err);
 }
 
 /* --- import-ssh --- */
@@ -342,12 +350,7 @@ enum ags_err ags_trust_db_import_ssh(struct ags_trust_db *s,
 		if (added)
 			added[i] = count->added > before;
 	}
-	finalize(&im);
-	if (rc == AGS_OK)
-		return ags_trust_db_commit(s, err);
-	ags_trust_db_rollback(s);
-	memset(count, 0, sizeof(*count));
-	return rc;
+	return finish(&im, s, rc, count, err);
 }
 
 /* --- export --- */
